@@ -1,0 +1,33 @@
+//! The contract between the wundr orchestrator daemon and its clients.
+//!
+//! - [`v1`]: the generated protobuf types and tonic clients/servers of `orchestrator.v1`
+//!   (`proto/orchestrator/v1/*.proto`), e.g. [`v1::daemon_client::DaemonClient`].
+//! - [`paths`]: where the daemon's socket, pid file, logs, state and data live by default
+//!   ([`paths::DaemonPaths`]), so the daemon and the CLI agree without talking.
+//! - [`connect`]: the one way to open a gRPC channel to a daemon over its Unix socket, with
+//!   errors that say whether the daemon is simply not running ([`ConnectError`]).
+//!
+//! The daemon crate implements the services; the `wundr` CLI links only this crate.
+
+pub mod client;
+pub mod paths;
+
+pub use client::{ConnectError, connect};
+
+/// The generated code of the `orchestrator.v1` protobuf package.
+#[allow(missing_debug_implementations)] // reason: generated code; prost/tonic decide its derives
+#[allow(clippy::all)] // reason: generated code is not ours to lint
+pub mod v1 {
+    tonic::include_proto!("orchestrator.v1");
+
+    /// The encoded `FileDescriptorSet` of every `orchestrator.v1` file, for gRPC reflection.
+    pub const FILE_DESCRIPTOR_SET: &[u8] =
+        include_bytes!(concat!(env!("OUT_DIR"), "/orchestrator_descriptor.bin"));
+}
+
+/// The contract version this crate was built from. Bumped only for a change that an older
+/// client cannot ignore; additions to `orchestrator.v1` keep it.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The version of this crate, which the daemon and CLI share as a workspace.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
