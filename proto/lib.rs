@@ -11,6 +11,7 @@
 
 pub mod client;
 pub mod paths;
+pub mod pidfile;
 
 pub use client::{ConnectError, connect};
 

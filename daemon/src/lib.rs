@@ -1,1 +1,34 @@
-//! placeholder
+//! `orchestrator-daemon`: a machine-level supervisor of AI coding-agent sessions.
+//!
+//! The whole engine is this library; the `orchestrator-daemon` binary is a thin `main` around
+//! it. Start with [`OrchestratorDaemon`] and [`DaemonConfig`]:
+//!
+//! ```no_run
+//! # async fn run() -> anyhow::Result<()> {
+//! use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
+//!
+//! let daemon = OrchestratorDaemon::new(DaemonConfig { port: 0, ..DaemonConfig::default() })?;
+//! daemon.start().await?;
+//! let mut events = daemon.subscribe();
+//! println!("{:?}", daemon.status().state);
+//! daemon.stop().await;
+//! # Ok(()) }
+//! ```
+//!
+//! Layout: [`config`] (settings and their layers), [`core`] (the one owner of state and the
+//! event bus), [`api`] (the gRPC and WebSocket doors, translation only), [`instance`] (one
+//! daemon per socket), [`logging`] (the log file and its live followers), [`heartbeat`].
+
+pub mod api;
+pub mod config;
+pub mod core;
+mod daemon;
+mod dirs;
+pub mod heartbeat;
+pub mod instance;
+pub mod logging;
+
+pub use config::{ConfigError, ConfigLayer, DaemonConfig};
+pub use core::{DaemonEvent, DaemonState, DaemonStatus};
+pub use daemon::{NewError, OrchestratorDaemon, StartError};
+pub use orchestrator_api::paths::DaemonPaths;

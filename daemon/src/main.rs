@@ -1,1 +1,184 @@
-fn main() {}
+//! The `orchestrator-daemon` binary: parses flags, resolves the configuration (defaults <
+//! config file < environment < flags), optionally detaches (`--daemonize`, before any tokio
+//! runtime exists), and runs [`OrchestratorDaemon`] until SIGTERM/SIGINT or a `Shutdown` call.
+//!
+//! Exit codes: 0 stopped cleanly; 1 failed to start or crashed; 2 bad flags or configuration.
+//! With `--daemonize` the launching process exits only once the detached daemon is ready
+//! (exit 0, pid on stdout) or has failed to start (its reason on stderr), so scripts and
+//! `wundr orchestrator start` learn the outcome without polling.
+
+mod readiness;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use orchestrator_api::paths::DaemonPaths;
+use orchestrator_daemon::{ConfigLayer, DaemonConfig, OrchestratorDaemon, logging};
+use readiness::Readiness;
+
+/// Supervises Claude Code and Claude Flow agent sessions.
+#[derive(Debug, Parser)]
+#[command(
+    name = "orchestrator-daemon",
+    version,
+    after_help = "Environment: ORCHESTRATOR_DAEMON_PORT, ORCHESTRATOR_DAEMON_HOST, \
+ORCHESTRATOR_MAX_SESSIONS, ORCHESTRATOR_VERBOSE (DAEMON_PORT/DAEMON_HOST also accepted), \
+WUNDR_ORCHESTRATOR_SOCKET, RUST_LOG.\n\
+Precedence: defaults < config file < environment < flags.\n\
+Exit codes: 0 stopped cleanly, 1 start failure or crash, 2 bad flags or configuration."
+)]
+struct Args {
+    /// Detach from the terminal and run in the background (the launcher waits until ready).
+    #[arg(long)]
+    daemonize: bool,
+    /// Public WebSocket/HTTP port (0 picks a free one) [default: 8787].
+    #[arg(short, long, value_name = "PORT", allow_negative_numbers = true)]
+    port: Option<i64>,
+    /// Address of the public port; loopback only [default: 127.0.0.1].
+    #[arg(long, value_name = "HOST")]
+    host: Option<String>,
+    /// Maximum concurrently running sessions [default: 100].
+    #[arg(long, value_name = "N", allow_negative_numbers = true)]
+    max_sessions: Option<i64>,
+    /// YAML configuration file [default: $XDG_CONFIG_HOME/wundr/orchestrator.yaml if present].
+    #[arg(short, long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// gRPC control socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock].
+    #[arg(long, value_name = "PATH", env = "WUNDR_ORCHESTRATOR_SOCKET")]
+    socket: Option<PathBuf>,
+    /// Debug logging.
+    #[arg(short, long)]
+    verbose: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let config = match resolve_config(&args) {
+        Ok(config) => config,
+        Err(err) => {
+            eprintln!("error: {err}\nhint: {}", err.remedy());
+            return ExitCode::from(2);
+        }
+    };
+    let daemon = match OrchestratorDaemon::new(config) {
+        Ok(daemon) => daemon,
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let readiness = if args.daemonize {
+        match readiness::daemonize() {
+            Ok(Some(readiness)) => readiness,
+            // The launching process: the detached daemon reported; its outcome is ours.
+            Ok(None) => unreachable!("the launcher exits inside daemonize()"),
+            Err(err) => {
+                eprintln!("error: cannot detach: {err}");
+                return ExitCode::from(1);
+            }
+        }
+    } else {
+        Readiness::foreground()
+    };
+    run(daemon, readiness, !args.daemonize)
+}
+
+fn resolve_config(args: &Args) -> Result<DaemonConfig, orchestrator_daemon::ConfigError> {
+    let mut layers = Vec::new();
+    let file = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => DaemonPaths::from_env(args.socket.as_deref())
+            .ok()
+            .map(|paths| paths.config_file)
+            .filter(|path| path.exists()),
+    };
+    if let Some(path) = file {
+        layers.push(ConfigLayer::from_file(&path)?);
+    }
+    layers.push(ConfigLayer::from_env(|name| std::env::var(name).ok())?);
+    layers.push(ConfigLayer {
+        port: args.port,
+        host: args.host.clone(),
+        max_sessions: args.max_sessions,
+        socket: args.socket.clone(),
+        verbose: args.verbose.then_some(true),
+        origin: Some("command-line flags".to_owned()),
+        ..ConfigLayer::default()
+    });
+    DaemonConfig::resolve(&layers)
+}
+
+fn run(daemon: OrchestratorDaemon, readiness: Readiness, to_stderr: bool) -> ExitCode {
+    let hub = match daemon.open_log_file() {
+        Ok(hub) => hub,
+        Err(err) => {
+            readiness.failed(&err.to_string(), &err.remedy());
+            return ExitCode::from(1);
+        }
+    };
+    logging::init(&hub, daemon.config().verbose, to_stderr);
+    std::panic::set_hook(Box::new(|info| {
+        tracing::error!(panic = %info, "the daemon panicked");
+    }));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("orchestrator")
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            readiness.failed(&format!("cannot start the async runtime: {err}"), "");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(serve(daemon, readiness))
+}
+
+async fn serve(daemon: OrchestratorDaemon, readiness: Readiness) -> ExitCode {
+    use tokio::signal::unix::{SignalKind, signal};
+    // Installed before start() so a SIGTERM during start is held and acted on right after.
+    let signals = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    );
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = signals else {
+        readiness.failed("cannot install signal handlers", "");
+        return ExitCode::from(1);
+    };
+    if let Err(err) = daemon.start().await {
+        tracing::error!(error = %err, "start failed");
+        readiness.failed(&error_chain(&err), &err.remedy());
+        return ExitCode::from(1);
+    }
+    readiness.ready();
+    loop {
+        let reason = tokio::select! {
+            reason = daemon.shutdown_requested() => reason,
+            _ = term.recv() => "SIGTERM".to_owned(),
+            _ = int.recv() => "SIGINT".to_owned(),
+            _ = hup.recv() => {
+                // Nothing reloads yet (the charter will); SIGHUP must not kill the daemon.
+                tracing::info!("SIGHUP received; nothing to reload");
+                continue;
+            }
+        };
+        daemon.core().request_shutdown(&reason);
+        break;
+    }
+    daemon.stop().await;
+    ExitCode::SUCCESS
+}
+
+/// `error: cause: cause…` on one line, the way a launcher prints it.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

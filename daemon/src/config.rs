@@ -1,0 +1,368 @@
+//! [`DaemonConfig`]: every setting of the daemon, resolved once from four layers —
+//! built-in defaults < config file (YAML) < environment < command-line flags — and validated
+//! before anything starts. [`ConfigLayer`] is one layer; [`ConfigError`] names the setting,
+//! where the bad value came from, and what to do.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+/// The resolved configuration of one daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DaemonConfig {
+    /// Shown in status output and logs.
+    pub name: String,
+    /// The public WebSocket/HTTP port; 0 lets the OS pick a free one.
+    pub port: u16,
+    /// The address the public port binds; loopback only (see [`ConfigError::NonLoopbackHost`]).
+    pub host: String,
+    /// The most sessions that may hold a slot at once.
+    pub max_sessions: u32,
+    /// How often the heartbeat checks the subsystems and emits `healthCheck`.
+    pub heartbeat_interval: Duration,
+    /// How long a graceful stop may take before processes are killed.
+    pub shutdown_timeout: Duration,
+    /// Debug-level logging.
+    pub verbose: bool,
+    /// The gRPC socket; `None` means the default from `orchestrator_api::paths`.
+    pub socket: Option<PathBuf>,
+    /// The daemon log is rotated when it grows past this many bytes.
+    pub log_max_bytes: u64,
+    /// How many rotated log files (`daemon.log.1` …) are kept.
+    pub log_keep_files: u32,
+}
+
+impl Default for DaemonConfig {
+    fn default() -> Self {
+        Self {
+            name: "orchestrator-daemon".to_owned(),
+            port: 8787,
+            host: "127.0.0.1".to_owned(),
+            max_sessions: 100,
+            heartbeat_interval: Duration::from_millis(30_000),
+            shutdown_timeout: Duration::from_millis(10_000),
+            verbose: false,
+            socket: None,
+            log_max_bytes: 10 * 1024 * 1024,
+            log_keep_files: 5,
+        }
+    }
+}
+
+/// Why the configuration was refused. Each message names the setting and where its value
+/// came from; [`ConfigError::remedy`] says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("cannot read config file {}", path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why reading failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The config file is not valid YAML or has a wrong field.
+    #[error("invalid config file {}{}: {message}", path.display(), location(*line, *column))]
+    Yaml {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem, when known.
+        line: Option<usize>,
+        /// 1-based column of the problem, when known.
+        column: Option<usize>,
+        /// What is wrong, naming the field.
+        message: String,
+    },
+    /// A setting has a value outside what it accepts.
+    #[error("{field} = {value:?} (from {origin}) is invalid: {reason}")]
+    Invalid {
+        /// The setting's name as the config file spells it.
+        field: &'static str,
+        /// The offending value as given.
+        value: String,
+        /// Where it came from: a file, an environment variable, a flag.
+        origin: String,
+        /// The rule it breaks.
+        reason: String,
+    },
+    /// The public port would be reachable from other machines without authentication.
+    #[error(
+        "host {host:?} (from {origin}) is not a loopback address; the WebSocket API has no \
+         authentication configured, so the daemon only binds loopback"
+    )]
+    NonLoopbackHost {
+        /// The refused host.
+        host: String,
+        /// Where it came from.
+        origin: String,
+    },
+}
+
+fn location(line: Option<usize>, column: Option<usize>) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => format!(" at line {line}, column {column}"),
+        (Some(line), None) => format!(" at line {line}"),
+        _ => String::new(),
+    }
+}
+
+impl ConfigError {
+    /// What the user can do about it.
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            Self::ReadFile { .. } => "check the path given to --config (or remove the flag)",
+            Self::Yaml { .. } => {
+                "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
+                 shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles"
+            }
+            Self::Invalid { .. } => "correct the value where it came from",
+            Self::NonLoopbackHost { .. } => {
+                "use 127.0.0.1, ::1 or localhost (reach the daemon remotely through an SSH tunnel)"
+            }
+        }
+    }
+}
+
+/// One layer of settings: every field optional. The config file deserialises into it; the
+/// environment and flags build it by hand.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ConfigLayer {
+    /// `name`
+    pub name: Option<String>,
+    /// `port` (wider than u16 so that 70000 is reported as out of range, not as a type error)
+    pub port: Option<i64>,
+    /// `host`
+    pub host: Option<String>,
+    /// `maxSessions`
+    pub max_sessions: Option<i64>,
+    /// `heartbeatInterval`, milliseconds
+    pub heartbeat_interval: Option<i64>,
+    /// `shutdownTimeout`, milliseconds
+    pub shutdown_timeout: Option<i64>,
+    /// `verbose`
+    pub verbose: Option<bool>,
+    /// `socket`
+    pub socket: Option<PathBuf>,
+    /// `logMaxBytes`
+    pub log_max_bytes: Option<i64>,
+    /// `logKeepFiles`
+    pub log_keep_files: Option<i64>,
+    /// Where this layer came from, for error messages ("config file x", "environment").
+    #[serde(skip)]
+    pub origin: Option<String>,
+}
+
+impl ConfigLayer {
+    /// Reads a YAML config file. An empty file is an empty layer.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut layer: ConfigLayer = if text.trim().is_empty() {
+            ConfigLayer::default()
+        } else {
+            serde_yaml::from_str(&text).map_err(|err| {
+                let loc = err.location();
+                ConfigError::Yaml {
+                    path: path.to_path_buf(),
+                    line: loc.as_ref().map(|l| l.line()),
+                    column: loc.as_ref().map(|l| l.column()),
+                    message: strip_location(&err.to_string()),
+                }
+            })?
+        };
+        layer.origin = Some(format!("config file {}", path.display()));
+        Ok(layer)
+    }
+
+    /// The settings named by environment variables, read through `var` so tests can inject
+    /// them. `ORCHESTRATOR_DAEMON_*` win over upstream's `DAEMON_PORT`/`DAEMON_HOST`.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+        let pick = |primary: &'static str, legacy: &'static str| {
+            get(primary)
+                .map(|v| (primary, v))
+                .or_else(|| get(legacy).map(|v| (legacy, v)))
+        };
+        let mut layer = ConfigLayer {
+            origin: Some("environment".to_owned()),
+            ..ConfigLayer::default()
+        };
+        if let Some((name, value)) = pick("ORCHESTRATOR_DAEMON_PORT", "DAEMON_PORT") {
+            layer.port = Some(parse_int("port", name, &value)?);
+        }
+        if let Some((_, value)) = pick("ORCHESTRATOR_DAEMON_HOST", "DAEMON_HOST") {
+            layer.host = Some(value);
+        }
+        if let Some(value) = get("ORCHESTRATOR_MAX_SESSIONS") {
+            layer.max_sessions = Some(parse_int(
+                "maxSessions",
+                "ORCHESTRATOR_MAX_SESSIONS",
+                &value,
+            )?);
+        }
+        if let Some(value) = get("ORCHESTRATOR_VERBOSE") {
+            layer.verbose = Some(parse_bool("verbose", "ORCHESTRATOR_VERBOSE", &value)?);
+        }
+        Ok(layer)
+    }
+}
+
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+fn parse_int(field: &'static str, var: &str, value: &str) -> Result<i64, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Invalid {
+        field,
+        value: value.to_owned(),
+        origin: format!("environment variable {var}"),
+        reason: "not a whole number".to_owned(),
+    })
+}
+
+fn parse_bool(field: &'static str, var: &str, value: &str) -> Result<bool, ConfigError> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Ok(true),
+        "0" | "false" | "no" | "off" => Ok(false),
+        _ => Err(ConfigError::Invalid {
+            field,
+            value: value.to_owned(),
+            origin: format!("environment variable {var}"),
+            reason: "expected true or false".to_owned(),
+        }),
+    }
+}
+
+impl DaemonConfig {
+    /// Applies `layers` in order over the defaults (later layers win), validating every value
+    /// against the rules of its setting and naming the layer it came from when it is refused.
+    pub fn resolve<'a>(
+        layers: impl IntoIterator<Item = &'a ConfigLayer>,
+    ) -> Result<Self, ConfigError> {
+        let mut config = Self::default();
+        for layer in layers {
+            config.apply(layer)?;
+        }
+        Ok(config)
+    }
+
+    fn apply(&mut self, layer: &ConfigLayer) -> Result<(), ConfigError> {
+        let origin = layer.origin.as_deref().unwrap_or("settings");
+        let invalid = |field: &'static str, value: &dyn std::fmt::Display, reason: &str| {
+            ConfigError::Invalid {
+                field,
+                value: value.to_string(),
+                origin: origin.to_owned(),
+                reason: reason.to_owned(),
+            }
+        };
+        if let Some(name) = &layer.name {
+            if name.trim().is_empty() {
+                return Err(invalid("name", name, "must not be empty"));
+            }
+            self.name = name.clone();
+        }
+        if let Some(port) = layer.port {
+            self.port = u16::try_from(port)
+                .map_err(|_| invalid("port", &port, "must be 0–65535 (0 picks a free port)"))?;
+        }
+        if let Some(host) = &layer.host {
+            let host = host.trim();
+            if !is_loopback_host(host) {
+                return Err(ConfigError::NonLoopbackHost {
+                    host: host.to_owned(),
+                    origin: origin.to_owned(),
+                });
+            }
+            self.host = host.to_owned();
+        }
+        if let Some(max) = layer.max_sessions {
+            self.max_sessions = u32::try_from(max)
+                .ok()
+                .filter(|max| *max >= 1)
+                .ok_or_else(|| invalid("maxSessions", &max, "must be at least 1"))?;
+        }
+        if let Some(ms) = layer.heartbeat_interval {
+            self.heartbeat_interval = millis(ms, 100)
+                .ok_or_else(|| invalid("heartbeatInterval", &ms, "must be at least 100 ms"))?;
+        }
+        if let Some(ms) = layer.shutdown_timeout {
+            self.shutdown_timeout = millis(ms, 100)
+                .ok_or_else(|| invalid("shutdownTimeout", &ms, "must be at least 100 ms"))?;
+        }
+        if let Some(verbose) = layer.verbose {
+            self.verbose = verbose;
+        }
+        if let Some(socket) = &layer.socket {
+            if socket.as_os_str().is_empty() {
+                return Err(invalid("socket", &"", "must not be empty"));
+            }
+            self.socket = Some(socket.clone());
+        }
+        if let Some(bytes) = layer.log_max_bytes {
+            self.log_max_bytes = u64::try_from(bytes)
+                .ok()
+                .filter(|b| *b >= 64 * 1024)
+                .ok_or_else(|| invalid("logMaxBytes", &bytes, "must be at least 65536"))?;
+        }
+        if let Some(keep) = layer.log_keep_files {
+            self.log_keep_files = u32::try_from(keep)
+                .ok()
+                .filter(|k| (1..=100).contains(k))
+                .ok_or_else(|| invalid("logKeepFiles", &keep, "must be 1–100"))?;
+        }
+        Ok(())
+    }
+
+    /// Checks a configuration built in code (the library API) by the same rules as the layers.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let as_layer = ConfigLayer {
+            name: Some(self.name.clone()),
+            port: Some(i64::from(self.port)),
+            host: Some(self.host.clone()),
+            max_sessions: Some(i64::from(self.max_sessions)),
+            heartbeat_interval: Some(duration_ms(self.heartbeat_interval)),
+            shutdown_timeout: Some(duration_ms(self.shutdown_timeout)),
+            verbose: Some(self.verbose),
+            socket: self.socket.clone(),
+            log_max_bytes: Some(i64::try_from(self.log_max_bytes).unwrap_or(i64::MAX)),
+            log_keep_files: Some(i64::from(self.log_keep_files)),
+            origin: Some("DaemonConfig".to_owned()),
+        };
+        Self::default().apply(&as_layer)
+    }
+}
+
+fn duration_ms(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn millis(ms: i64, min: u64) -> Option<Duration> {
+    u64::try_from(ms)
+        .ok()
+        .filter(|ms| *ms >= min)
+        .map(Duration::from_millis)
+}
+
+/// Loopback literals and `localhost`: the only hosts the public port may bind while it has
+/// no authentication.
+pub fn is_loopback_host(host: &str) -> bool {
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+#[cfg(test)]
+#[path = "config_tests.rs"]
+mod tests;

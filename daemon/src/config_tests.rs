@@ -1,0 +1,169 @@
+use std::collections::HashMap;
+
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    move |name| map.get(name).cloned()
+}
+
+fn write(dir: &tempfile::TempDir, text: &str) -> PathBuf {
+    let path = dir.path().join("orchestrator.yaml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn defaults_match_the_readme() {
+    let config = DaemonConfig::default();
+    assert_eq!(config.name, "orchestrator-daemon");
+    assert_eq!(config.port, 8787);
+    assert_eq!(config.host, "127.0.0.1");
+    assert_eq!(config.max_sessions, 100);
+    assert_eq!(config.heartbeat_interval, Duration::from_millis(30_000));
+    assert_eq!(config.shutdown_timeout, Duration::from_millis(10_000));
+    assert!(!config.verbose);
+    config.validate().unwrap();
+}
+
+#[test]
+fn layers_apply_in_order_file_then_env_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ConfigLayer::from_file(&write(
+        &dir,
+        "port: 9000\nhost: localhost\nmaxSessions: 5\nverbose: true\n",
+    ))
+    .unwrap();
+    let env = ConfigLayer::from_env(env(&[
+        ("ORCHESTRATOR_DAEMON_PORT", "9100"),
+        ("ORCHESTRATOR_MAX_SESSIONS", "7"),
+    ]))
+    .unwrap();
+    let flags = ConfigLayer {
+        port: Some(9200),
+        origin: Some("--port".into()),
+        ..ConfigLayer::default()
+    };
+    let config = DaemonConfig::resolve([&file, &env, &flags]).unwrap();
+    assert_eq!(config.port, 9200);
+    assert_eq!(config.max_sessions, 7);
+    assert_eq!(config.host, "localhost");
+    assert!(config.verbose);
+    let config = DaemonConfig::resolve([&file, &env]).unwrap();
+    assert_eq!(config.port, 9100);
+}
+
+#[test]
+fn upstream_env_names_are_accepted_but_lose_to_ours() {
+    let layer = ConfigLayer::from_env(env(&[("DAEMON_PORT", "9300"), ("DAEMON_HOST", "::1")]))
+        .unwrap();
+    let config = DaemonConfig::resolve([&layer]).unwrap();
+    assert_eq!((config.port, config.host.as_str()), (9300, "::1"));
+    let layer = ConfigLayer::from_env(env(&[
+        ("DAEMON_PORT", "9300"),
+        ("ORCHESTRATOR_DAEMON_PORT", "9400"),
+    ]))
+    .unwrap();
+    assert_eq!(DaemonConfig::resolve([&layer]).unwrap().port, 9400);
+}
+
+#[test]
+fn bad_env_values_name_the_variable() {
+    let err = ConfigLayer::from_env(env(&[("ORCHESTRATOR_DAEMON_PORT", "eighty")])).unwrap_err();
+    assert!(err.to_string().contains("ORCHESTRATOR_DAEMON_PORT"), "{err}");
+    let err = ConfigLayer::from_env(env(&[("ORCHESTRATOR_VERBOSE", "maybe")])).unwrap_err();
+    assert!(err.to_string().contains("ORCHESTRATOR_VERBOSE"), "{err}");
+    let layer = ConfigLayer::from_env(env(&[("ORCHESTRATOR_DAEMON_PORT", "70000")])).unwrap();
+    let err = DaemonConfig::resolve([&layer]).unwrap_err();
+    assert!(err.to_string().contains("0–65535"), "{err}");
+    assert!(err.to_string().contains("environment"), "{err}");
+}
+
+#[test]
+fn port_zero_means_pick_one() {
+    let layer = ConfigLayer {
+        port: Some(0),
+        ..ConfigLayer::default()
+    };
+    assert_eq!(DaemonConfig::resolve([&layer]).unwrap().port, 0);
+}
+
+#[test]
+fn yaml_errors_name_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "port: 9000\nmaxSesions: 3\n");
+    let err = ConfigLayer::from_file(&path).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("orchestrator.yaml"), "{text}");
+    assert!(text.contains("line 2"), "{text}");
+    assert!(text.contains("maxSesions"), "{text}");
+
+    let path = write(&dir, "port: [1, 2\n");
+    let err = ConfigLayer::from_file(&path).unwrap_err();
+    assert!(matches!(err, ConfigError::Yaml { line: Some(_), .. }), "{err}");
+
+    let path = write(&dir, "maxSessions: lots\n");
+    let text = ConfigLayer::from_file(&path).unwrap_err().to_string();
+    assert!(text.contains("maxSessions") && text.contains("line 1"), "{text}");
+}
+
+#[test]
+fn semantic_errors_name_field_and_origin() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(&dir, "maxSessions: 0\n");
+    let layer = ConfigLayer::from_file(&path).unwrap();
+    let text = DaemonConfig::resolve([&layer]).unwrap_err().to_string();
+    assert!(text.contains("maxSessions") && text.contains("at least 1"), "{text}");
+    assert!(text.contains(&path.display().to_string()), "{text}");
+
+    for (yaml, field) in [
+        ("heartbeatInterval: 5\n", "heartbeatInterval"),
+        ("shutdownTimeout: -1\n", "shutdownTimeout"),
+        ("name: ''\n", "name"),
+        ("logKeepFiles: 0\n", "logKeepFiles"),
+    ] {
+        let layer = ConfigLayer::from_file(&write(&dir, yaml)).unwrap();
+        let text = DaemonConfig::resolve([&layer]).unwrap_err().to_string();
+        assert!(text.contains(field), "{yaml}: {text}");
+    }
+}
+
+#[test]
+fn missing_file_is_a_read_error() {
+    let err = ConfigLayer::from_file(Path::new("/nonexistent/x.yaml")).unwrap_err();
+    assert!(matches!(err, ConfigError::ReadFile { .. }));
+    assert!(err.to_string().contains("/nonexistent/x.yaml"));
+}
+
+#[test]
+fn empty_file_is_no_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let layer = ConfigLayer::from_file(&write(&dir, "# nothing\n")).unwrap();
+    assert_eq!(
+        DaemonConfig::resolve([&layer]).unwrap(),
+        DaemonConfig::default()
+    );
+}
+
+#[test]
+fn non_loopback_hosts_are_refused() {
+    for host in ["0.0.0.0", "192.168.1.10", "example.com", "::"] {
+        let layer = ConfigLayer {
+            host: Some(host.into()),
+            ..ConfigLayer::default()
+        };
+        assert!(
+            matches!(
+                DaemonConfig::resolve([&layer]),
+                Err(ConfigError::NonLoopbackHost { .. })
+            ),
+            "{host}"
+        );
+    }
+    for host in ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST"] {
+        assert!(is_loopback_host(host), "{host}");
+    }
+}

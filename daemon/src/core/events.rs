@@ -1,0 +1,33 @@
+//! [`DaemonEvent`]: everything the daemon announces on its event bus. Library users get them
+//! from `OrchestratorDaemon::subscribe`, gRPC clients from `WatchEvents`; the names are
+//! upstream's EventEmitter names.
+
+use super::status::DaemonStatus;
+
+/// One daemon event.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DaemonEvent {
+    /// `started`: the daemon finished starting and serves both doors.
+    Started {
+        /// The daemon's pid.
+        pid: u32,
+    },
+    /// `stopped`: the daemon is about to close its doors; the last event.
+    Stopped {
+        /// Why, e.g. `SIGTERM` or `shutdown requested over gRPC`.
+        reason: String,
+    },
+    /// `healthCheck`: the heartbeat checked every subsystem.
+    HealthCheck(Box<DaemonStatus>),
+}
+
+impl DaemonEvent {
+    /// Upstream's event name: `started`, `stopped`, `healthCheck`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Started { .. } => "started",
+            Self::Stopped { .. } => "stopped",
+            Self::HealthCheck(_) => "healthCheck",
+        }
+    }
+}

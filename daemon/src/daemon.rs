@@ -1,0 +1,332 @@
+//! [`OrchestratorDaemon`]: the library's entry point, mirroring upstream's class —
+//! `new(config)`, `start().await`, `status()`, `subscribe()`, `stop().await` — and
+//! [`StartError`], why a start failed.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use orchestrator_api::paths::{DaemonPaths, PathError};
+use tokio::net::TcpListener;
+use tokio::sync::{Mutex, broadcast};
+use tokio::task::JoinHandle;
+
+use crate::config::{ConfigError, DaemonConfig};
+use crate::core::{Core, DaemonEvent, DaemonState, DaemonStatus, Endpoints};
+use crate::heartbeat::{self, Probes};
+use crate::instance::{Instance, InstanceError};
+use crate::logging::LogHub;
+use crate::{api, dirs};
+
+/// Why a daemon could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum NewError {
+    /// The configuration is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The default paths could not be worked out.
+    #[error(transparent)]
+    Paths(#[from] PathError),
+}
+
+/// Why `start()` failed. Nothing is left behind: sockets and the pid file are removed.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// `start()` was called on a daemon that was already started (a daemon starts once).
+    #[error("this daemon was already started")]
+    AlreadyStarted,
+    /// A state or data directory could not be created.
+    #[error("cannot create the {what} directory {}", path.display())]
+    Directory {
+        /// Which directory.
+        what: &'static str,
+        /// Its path.
+        path: PathBuf,
+        /// What failed.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The control socket could not be claimed.
+    #[error(transparent)]
+    Instance(#[from] InstanceError),
+    /// The public port is taken.
+    #[error("port {port} on {host} is in use")]
+    PortInUse {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// What the bind reported.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The public port could not be bound for another reason.
+    #[error("cannot listen on {host}:{port}")]
+    Listen {
+        /// The host.
+        host: String,
+        /// The port.
+        port: u16,
+        /// What the bind reported.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl StartError {
+    /// What the user can do about it.
+    pub fn remedy(&self) -> String {
+        match self {
+            Self::AlreadyStarted => "build a new OrchestratorDaemon to start again".to_owned(),
+            Self::Directory { .. } => {
+                "make the directory writable, or point XDG_STATE_HOME / XDG_DATA_HOME elsewhere"
+                    .to_owned()
+            }
+            Self::Instance(err) => err.remedy(),
+            Self::PortInUse { .. } => {
+                "set ORCHESTRATOR_DAEMON_PORT or --port (0 picks a free port)".to_owned()
+            }
+            Self::Listen { .. } => "check the host and port settings".to_owned(),
+        }
+    }
+}
+
+/// A machine-level supervisor of agent sessions, with a gRPC control socket and a public
+/// WebSocket/HTTP port.
+#[derive(Debug)]
+pub struct OrchestratorDaemon {
+    core: Arc<Core>,
+    paths: DaemonPaths,
+    logs: OnceLock<LogHub>,
+    running: Mutex<Option<Running>>,
+}
+
+#[derive(Debug)]
+struct Running {
+    instance: Instance,
+    tasks: Vec<(&'static str, JoinHandle<()>)>,
+}
+
+impl OrchestratorDaemon {
+    /// A daemon with `config`, using the default paths (from `HOME`/`XDG_*`, with the
+    /// config's socket taking precedence). Nothing is touched until [`start`](Self::start).
+    pub fn new(config: DaemonConfig) -> Result<Self, NewError> {
+        let paths = DaemonPaths::from_env(config.socket.as_deref())?;
+        Self::with_paths(config, paths)
+    }
+
+    /// A daemon with explicit paths (for embedding and tests).
+    pub fn with_paths(config: DaemonConfig, paths: DaemonPaths) -> Result<Self, NewError> {
+        config.validate()?;
+        Ok(Self {
+            core: Core::new(Arc::new(config)),
+            paths,
+            logs: OnceLock::new(),
+            running: Mutex::new(None),
+        })
+    }
+
+    /// Creates the state directory and opens the daemon log file there (rotated by size),
+    /// which `StreamLogs` then serves. The binary calls this before `start`; an embedding
+    /// program may skip it and keep its own logging.
+    pub fn open_log_file(&self) -> Result<LogHub, StartError> {
+        if let Some(hub) = self.logs.get() {
+            return Ok(hub.clone());
+        }
+        dirs::create_private(&self.paths.state_dir).map_err(|source| StartError::Directory {
+            what: "state",
+            path: self.paths.state_dir.clone(),
+            source,
+        })?;
+        let config = self.core.config();
+        let hub = LogHub::open(
+            &self.paths.log_file,
+            config.log_max_bytes,
+            config.log_keep_files,
+        )
+        .map_err(|source| StartError::Directory {
+            what: "state",
+            path: self.paths.log_file.clone(),
+            source,
+        })?;
+        Ok(self.logs.get_or_init(|| hub).clone())
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &DaemonConfig {
+        self.core.config()
+    }
+
+    /// The paths in use.
+    pub fn paths(&self) -> &DaemonPaths {
+        &self.paths
+    }
+
+    /// The core, for adapters built outside this crate.
+    pub fn core(&self) -> &Arc<Core> {
+        &self.core
+    }
+
+    /// Starts every subsystem: claims the control socket, binds the public port, starts the
+    /// servers and the heartbeat, then emits `started`.
+    pub async fn start(&self) -> Result<(), StartError> {
+        let mut running = self.running.lock().await;
+        if running.is_some() || self.core.state() != DaemonState::Created {
+            return Err(StartError::AlreadyStarted);
+        }
+        self.core.set_state(DaemonState::Starting);
+        match self.start_parts().await {
+            Ok(parts) => {
+                *running = Some(parts);
+                self.core.set_state(DaemonState::Running);
+                let status = self.core.status();
+                if let Some(endpoints) = &status.endpoints {
+                    tracing::info!(
+                        pid = status.pid,
+                        socket = %endpoints.socket.display(),
+                        ws = %endpoints.ws_url(),
+                        max_sessions = self.config().max_sessions,
+                        "orchestrator daemon started"
+                    );
+                }
+                self.core.emit(DaemonEvent::Started { pid: status.pid });
+                Ok(())
+            }
+            Err(err) => {
+                self.core.set_state(DaemonState::Stopped);
+                Err(err)
+            }
+        }
+    }
+
+    async fn start_parts(&self) -> Result<Running, StartError> {
+        let config = self.core.config();
+        for (what, path) in [
+            ("state", &self.paths.state_dir),
+            ("data", &self.paths.data_dir),
+        ] {
+            dirs::create_private(path).map_err(|source| StartError::Directory {
+                what,
+                path: path.clone(),
+                source,
+            })?;
+        }
+        let mut instance = Instance::claim(&self.paths.socket, &self.paths.pid_file)?;
+        let public = bind_public(&config.host, config.port).await?;
+        let port = public.local_addr().map(|a| a.port()).unwrap_or(config.port);
+        self.core.set_endpoints(Endpoints {
+            socket: self.paths.socket.clone(),
+            host: config.host.clone(),
+            port,
+            log_file: self.paths.log_file.clone(),
+            state_dir: self.paths.state_dir.clone(),
+            data_dir: self.paths.data_dir.clone(),
+        });
+
+        let probes = Probes {
+            socket: self.paths.socket.clone(),
+            grpc_alive: Arc::new(AtomicBool::new(true)),
+            public_alive: Arc::new(AtomicBool::new(true)),
+            logs: self.logs.get().cloned(),
+        };
+        let mut tasks = Vec::new();
+        let control = instance
+            .take_listener()
+            .expect("a fresh claim holds its listener");
+        let (core, logs, alive) = (
+            self.core.clone(),
+            probes.logs.clone(),
+            probes.grpc_alive.clone(),
+        );
+        tasks.push((
+            "grpc",
+            tokio::spawn(async move {
+                if let Err(err) = api::grpc::serve(core.clone(), logs, control).await {
+                    tracing::error!(error = %err, source = ?std::error::Error::source(&err), "control plane failed");
+                }
+                alive.store(false, Ordering::Release);
+            }),
+        ));
+        let (core, alive, drain) = (
+            self.core.clone(),
+            probes.public_alive.clone(),
+            config.shutdown_timeout,
+        );
+        tasks.push((
+            "websocket",
+            tokio::spawn(async move {
+                api::ws::serve(core, public, drain).await;
+                alive.store(false, Ordering::Release);
+            }),
+        ));
+        heartbeat::check_subsystems(&self.core, &probes);
+        tasks.push(("heartbeat", tokio::spawn(heartbeat::run(self.core.clone(), probes))));
+        Ok(Running { instance, tasks })
+    }
+
+    /// Stops gracefully: emits `stopped`, closes both doors (waiting up to `shutdownTimeout`
+    /// for them to drain), removes the socket and pid file. Safe to call before `start` and
+    /// more than once.
+    pub async fn stop(&self) {
+        let Some(running) = self.running.lock().await.take() else {
+            return;
+        };
+        self.core.set_state(DaemonState::Stopping);
+        let reason = self
+            .core
+            .shutdown_reason()
+            .unwrap_or_else(|| "stop() called".to_owned());
+        tracing::info!(%reason, "orchestrator daemon stopping");
+        self.core.emit(DaemonEvent::Stopped { reason });
+        self.core.closing().cancel();
+        let deadline = tokio::time::Instant::now() + self.config().shutdown_timeout;
+        for (name, mut task) in running.tasks {
+            if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
+                tracing::warn!(task = name, "did not stop within shutdownTimeout; aborted");
+                task.abort();
+            }
+        }
+        drop(running.instance);
+        self.core.set_state(DaemonState::Stopped);
+        tracing::info!("orchestrator daemon stopped");
+    }
+
+    /// A snapshot of the daemon and its metrics.
+    pub fn status(&self) -> DaemonStatus {
+        self.core.status()
+    }
+
+    /// Every event from now on: `started`, `stopped`, `healthCheck`, ….
+    pub fn subscribe(&self) -> broadcast::Receiver<DaemonEvent> {
+        self.core.subscribe()
+    }
+
+    /// Resolves when something asked the daemon to stop (the gRPC `Shutdown` call, or
+    /// [`Core::request_shutdown`]); yields the reason. The owner then calls
+    /// [`stop`](Self::stop).
+    pub async fn shutdown_requested(&self) -> String {
+        self.core.shutdown_requested().await
+    }
+}
+
+async fn bind_public(host: &str, port: u16) -> Result<TcpListener, StartError> {
+    // `localhost` may resolve to both ::1 and 127.0.0.1; binding the first is enough, since
+    // clients try every address.
+    TcpListener::bind((host.trim_start_matches('[').trim_end_matches(']'), port))
+        .await
+        .map_err(|source| {
+            if source.kind() == std::io::ErrorKind::AddrInUse {
+                StartError::PortInUse {
+                    host: host.to_owned(),
+                    port,
+                    source,
+                }
+            } else {
+                StartError::Listen {
+                    host: host.to_owned(),
+                    port,
+                    source,
+                }
+            }
+        })
+}
