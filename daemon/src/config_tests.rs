@@ -58,8 +58,8 @@ fn layers_apply_in_order_file_then_env_then_flags() {
 
 #[test]
 fn upstream_env_names_are_accepted_but_lose_to_ours() {
-    let layer = ConfigLayer::from_env(env(&[("DAEMON_PORT", "9300"), ("DAEMON_HOST", "::1")]))
-        .unwrap();
+    let layer =
+        ConfigLayer::from_env(env(&[("DAEMON_PORT", "9300"), ("DAEMON_HOST", "::1")])).unwrap();
     let config = DaemonConfig::resolve([&layer]).unwrap();
     assert_eq!((config.port, config.host.as_str()), (9300, "::1"));
     let layer = ConfigLayer::from_env(env(&[
@@ -73,7 +73,10 @@ fn upstream_env_names_are_accepted_but_lose_to_ours() {
 #[test]
 fn bad_env_values_name_the_variable() {
     let err = ConfigLayer::from_env(env(&[("ORCHESTRATOR_DAEMON_PORT", "eighty")])).unwrap_err();
-    assert!(err.to_string().contains("ORCHESTRATOR_DAEMON_PORT"), "{err}");
+    assert!(
+        err.to_string().contains("ORCHESTRATOR_DAEMON_PORT"),
+        "{err}"
+    );
     let err = ConfigLayer::from_env(env(&[("ORCHESTRATOR_VERBOSE", "maybe")])).unwrap_err();
     assert!(err.to_string().contains("ORCHESTRATOR_VERBOSE"), "{err}");
     let layer = ConfigLayer::from_env(env(&[("ORCHESTRATOR_DAEMON_PORT", "70000")])).unwrap();
@@ -103,11 +106,17 @@ fn yaml_errors_name_file_line_and_field() {
 
     let path = write(&dir, "port: [1, 2\n");
     let err = ConfigLayer::from_file(&path).unwrap_err();
-    assert!(matches!(err, ConfigError::Yaml { line: Some(_), .. }), "{err}");
+    assert!(
+        matches!(err, ConfigError::Yaml { line: Some(_), .. }),
+        "{err}"
+    );
 
     let path = write(&dir, "maxSessions: lots\n");
     let text = ConfigLayer::from_file(&path).unwrap_err().to_string();
-    assert!(text.contains("maxSessions") && text.contains("line 1"), "{text}");
+    assert!(
+        text.contains("maxSessions") && text.contains("line 1"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -116,7 +125,10 @@ fn semantic_errors_name_field_and_origin() {
     let path = write(&dir, "maxSessions: 0\n");
     let layer = ConfigLayer::from_file(&path).unwrap();
     let text = DaemonConfig::resolve([&layer]).unwrap_err().to_string();
-    assert!(text.contains("maxSessions") && text.contains("at least 1"), "{text}");
+    assert!(
+        text.contains("maxSessions") && text.contains("at least 1"),
+        "{text}"
+    );
     assert!(text.contains(&path.display().to_string()), "{text}");
 
     for (yaml, field) in [
@@ -163,7 +175,14 @@ fn non_loopback_hosts_are_refused() {
             "{host}"
         );
     }
-    for host in ["127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST"] {
+    for host in [
+        "127.0.0.1",
+        "127.1.2.3",
+        "::1",
+        "[::1]",
+        "localhost",
+        "LOCALHOST",
+    ] {
         assert!(is_loopback_host(host), "{host}");
     }
 }

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use orchestrator_api::paths::{DaemonPaths, PathError};
 use tokio::net::TcpListener;
@@ -106,6 +107,11 @@ struct Running {
     instance: Instance,
     tasks: Vec<(&'static str, JoinHandle<()>)>,
 }
+
+/// How long the control plane may drain at stop. Its streams end on their own when the daemon
+/// closes, so what is left is HTTP/2's goodbye, which needs the client's answer; a client that
+/// is not polling its connection must not hold the daemon for the whole shutdown timeout.
+const CONTROL_DRAIN: Duration = Duration::from_millis(500);
 
 impl OrchestratorDaemon {
     /// A daemon with `config`, using the default paths (from `HOME`/`XDG_*`, with the
@@ -260,7 +266,10 @@ impl OrchestratorDaemon {
             }),
         ));
         heartbeat::check_subsystems(&self.core, &probes);
-        tasks.push(("heartbeat", tokio::spawn(heartbeat::run(self.core.clone(), probes))));
+        tasks.push((
+            "heartbeat",
+            tokio::spawn(heartbeat::run(self.core.clone(), probes)),
+        ));
         Ok(Running { instance, tasks })
     }
 
@@ -281,8 +290,12 @@ impl OrchestratorDaemon {
         self.core.closing().cancel();
         let deadline = tokio::time::Instant::now() + self.config().shutdown_timeout;
         for (name, mut task) in running.tasks {
-            if tokio::time::timeout_at(deadline, &mut task).await.is_err() {
-                tracing::warn!(task = name, "did not stop within shutdownTimeout; aborted");
+            let limit = match name {
+                "grpc" => deadline.min(tokio::time::Instant::now() + CONTROL_DRAIN),
+                _ => deadline,
+            };
+            if tokio::time::timeout_at(limit, &mut task).await.is_err() {
+                tracing::debug!(task = name, "did not finish draining in time; aborted");
                 task.abort();
             }
         }

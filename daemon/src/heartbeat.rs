@@ -30,7 +30,10 @@ pub struct Probes {
 /// Checks every subsystem now and records the result in the core.
 pub fn check_subsystems(core: &Core, probes: &Probes) {
     let grpc = if !probes.grpc_alive.load(Ordering::Acquire) {
-        (SubsystemStatus::Error, Some("the gRPC server stopped".to_owned()))
+        (
+            SubsystemStatus::Error,
+            Some("the gRPC server stopped".to_owned()),
+        )
     } else {
         match std::fs::symlink_metadata(&probes.socket) {
             Ok(meta) if meta.file_type().is_socket() => (SubsystemStatus::Running, None),
@@ -47,7 +50,10 @@ pub fn check_subsystems(core: &Core, probes: &Probes) {
     let public = if probes.public_alive.load(Ordering::Acquire) {
         (SubsystemStatus::Running, None)
     } else {
-        (SubsystemStatus::Error, Some("the public port server stopped".to_owned()))
+        (
+            SubsystemStatus::Error,
+            Some("the public port server stopped".to_owned()),
+        )
     };
     core.record_subsystem("websocket", public.0, public.1);
     core.record_subsystem("sessionManager", SubsystemStatus::Running, None);

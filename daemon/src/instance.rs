@@ -99,7 +99,8 @@ impl InstanceError {
                     .to_owned()
             }
             Self::UnsafeSocketDir { .. } => {
-                "use a directory only you can write, e.g. set XDG_RUNTIME_DIR or --socket".to_owned()
+                "use a directory only you can write, e.g. set XDG_RUNTIME_DIR or --socket"
+                    .to_owned()
             }
             Self::NotASocket { path } => format!("move {} out of the way", path.display()),
             Self::AlreadyRunning { .. } => {

@@ -91,7 +91,9 @@ impl LogHub {
 impl HubInner {
     fn lock(&self) -> MutexGuard<'_, LogFile> {
         // Logging must go on even after a panic elsewhere poisoned the lock.
-        self.file.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.file
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self, buf: &[u8]) {
@@ -244,11 +246,8 @@ pub fn init(hub: &LogHub, verbose: bool, to_stderr: bool) {
         .with_writer(hub.clone())
         .with_ansi(false)
         .with_timer(IsoMillis);
-    let stderr_layer = to_stderr.then(|| {
-        fmt::layer()
-            .with_writer(io::stderr)
-            .with_timer(IsoMillis)
-    });
+    let stderr_layer =
+        to_stderr.then(|| fmt::layer().with_writer(io::stderr).with_timer(IsoMillis));
     let _already_set_in_tests = tracing_subscriber::registry()
         .with(default_filter(verbose))
         .with(file_layer)
@@ -291,7 +290,10 @@ mod tests {
         }
         assert!(rotated(&path, 1).exists());
         assert!(rotated(&path, 2).exists());
-        assert!(!rotated(&path, 3).exists(), "only keep_files rotations are kept");
+        assert!(
+            !rotated(&path, 3).exists(),
+            "only keep_files rotations are kept"
+        );
         assert!(std::fs::metadata(&path).unwrap().len() <= 100);
         let (tail, _) = hub.tail_and_follow(1).unwrap();
         assert_eq!(tail, ["0123456789012345678 9"]);

@@ -152,7 +152,10 @@ pub async fn serve(
         Ok(stream) => match stream.peer_cred() {
             Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(stream)),
             Ok(cred) => {
-                tracing::warn!(uid = cred.uid(), "refused a control connection from another user");
+                tracing::warn!(
+                    uid = cred.uid(),
+                    "refused a control connection from another user"
+                );
                 None
             }
             Err(err) => {

@@ -15,8 +15,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::DaemonConfig;
 pub use events::DaemonEvent;
 pub use status::{
-    DaemonState, DaemonStatus, Endpoints, Metrics, SessionCounts, SubsystemHealth,
-    SubsystemStatus,
+    DaemonState, DaemonStatus, Endpoints, Metrics, SessionCounts, SubsystemHealth, SubsystemStatus,
 };
 
 /// How many events a slow subscriber may fall behind before it misses some.
@@ -80,7 +79,9 @@ impl Core {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding this lock cannot leave Inner half-updated in a way that
         // matters more than stopping the daemon would, so keep serving with the data as is.
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The configuration the daemon runs with.
@@ -108,12 +109,7 @@ impl Core {
     }
 
     /// Records what a check found about one subsystem.
-    pub fn record_subsystem(
-        &self,
-        name: &str,
-        status: SubsystemStatus,
-        detail: Option<String>,
-    ) {
+    pub fn record_subsystem(&self, name: &str, status: SubsystemStatus, detail: Option<String>) {
         let mut inner = self.lock();
         if let Some(entry) = inner.subsystems.iter_mut().find(|s| s.name == name) {
             entry.status = status;

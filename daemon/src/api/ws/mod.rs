@@ -58,7 +58,10 @@ pub async fn serve(core: Arc<Core>, listener: TcpListener, drain: Duration) {
     }
     drop(listener);
     connections.close();
-    if tokio::time::timeout(drain, connections.wait()).await.is_err() {
+    if tokio::time::timeout(drain, connections.wait())
+        .await
+        .is_err()
+    {
         tracing::warn!("some public-port connections did not close in time");
     }
 }
