@@ -10,6 +10,7 @@
 //! The daemon crate implements the services; the `wundr` CLI links only this crate.
 
 pub mod client;
+pub mod logtail;
 pub mod paths;
 pub mod pidfile;
 

@@ -7,7 +7,7 @@
 //! and subscribes under the same lock, so no line is lost or doubled between the two.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
@@ -83,7 +83,7 @@ impl LogHub {
     ) -> io::Result<(Vec<String>, broadcast::Receiver<Arc<str>>)> {
         let _writes_paused = self.inner.lock();
         let receiver = self.inner.lines.subscribe();
-        let tail = read_tail_lines(&self.inner.path, lines)?;
+        let tail = orchestrator_api::logtail::last_lines(&self.inner.path, lines)?;
         Ok((tail, receiver))
     }
 }
@@ -161,37 +161,6 @@ fn rotate(path: &Path, keep_files: u32) -> io::Result<()> {
     std::fs::rename(path, rotated(path, 1))
 }
 
-/// The last `count` lines of the file at `path` (fewer if it is shorter), read from the end so
-/// a large log costs only what is returned.
-pub fn read_tail_lines(path: &Path, count: usize) -> io::Result<Vec<String>> {
-    if count == 0 {
-        return Ok(Vec::new());
-    }
-    let mut file = File::open(path)?;
-    let len = file.metadata()?.len();
-    let mut start = len;
-    let mut buf: Vec<u8> = Vec::new();
-    const CHUNK: u64 = 64 * 1024;
-    // Stop once the buffer holds count + 1 newlines: the extra one bounds the first line.
-    while start > 0 && bytecount_newlines(&buf) <= count {
-        let step = CHUNK.min(start);
-        start -= step;
-        let mut chunk = vec![0; usize::try_from(step).unwrap_or(usize::MAX)];
-        file.seek(SeekFrom::Start(start))?;
-        file.read_exact(&mut chunk)?;
-        chunk.extend_from_slice(&buf);
-        buf = chunk;
-    }
-    let text = String::from_utf8_lossy(&buf);
-    let lines: Vec<&str> = text.lines().collect();
-    let skip = lines.len().saturating_sub(count);
-    Ok(lines[skip..].iter().map(|l| (*l).to_owned()).collect())
-}
-
-fn bytecount_newlines(buf: &[u8]) -> usize {
-    buf.iter().filter(|b| **b == b'\n').count()
-}
-
 /// The writer handed to `tracing`: one `write` per formatted event.
 #[derive(Debug)]
 pub struct LogWriter<'a> {
@@ -258,19 +227,6 @@ pub fn init(hub: &LogHub, verbose: bool, to_stderr: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tail_reads_the_last_lines_only() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("x.log");
-        let text: String = (0..200_000).map(|i| format!("line {i}\n")).collect();
-        std::fs::write(&path, text).unwrap();
-        let tail = read_tail_lines(&path, 3).unwrap();
-        assert_eq!(tail, ["line 199997", "line 199998", "line 199999"]);
-        assert_eq!(read_tail_lines(&path, 0).unwrap(), Vec::<String>::new());
-        std::fs::write(&path, "a\nb").unwrap();
-        assert_eq!(read_tail_lines(&path, 10).unwrap(), ["a", "b"]);
-    }
 
     #[test]
     fn writes_rotate_by_size_and_followers_see_every_line() {

@@ -1,0 +1,140 @@
+//! `wundr orchestrator logs [-n N] [-f]`: [`LogsArgs`]; streams the daemon log over the
+//! `StreamLogs` RPC, or, when the daemon is down, shows the end of the log file directly
+//! ([`show_file`]) and exits 3.
+
+use std::path::Path;
+
+use clap::Args;
+use orchestrator_api::paths::DaemonPaths;
+use orchestrator_api::v1::StreamLogsRequest;
+use tonic::Streaming;
+
+use crate::daemon_client::{self, CALL_TIMEOUT};
+use crate::error::{CliError, Outcome, RpcFailure};
+use crate::output;
+use orchestrator_api::logtail;
+
+/// Arguments of `wundr orchestrator logs`.
+#[derive(Debug, Args)]
+pub struct LogsArgs {
+    /// How many of the most recent lines to show first
+    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    pub lines: u32,
+    /// Keep printing new lines as the daemon writes them (Ctrl+C to stop)
+    #[arg(short, long)]
+    pub follow: bool,
+}
+
+/// Shows the log from the daemon, or from its file when the daemon is down.
+pub async fn run(args: &LogsArgs, paths: &DaemonPaths) -> Result<Outcome, CliError> {
+    let Some(mut client) = daemon_client::connect(&paths.socket).await? else {
+        return show_file(args, &paths.log_file);
+    };
+    let request = StreamLogsRequest {
+        lines: args.lines,
+        follow: args.follow,
+    };
+    let stream =
+        daemon_client::unary(&paths.socket, "StreamLogs", client.stream_logs(request)).await?;
+    if args.follow {
+        follow(stream, &paths.socket).await
+    } else {
+        print_all(stream, &paths.socket).await
+    }
+}
+
+/// Prints a finite stream; each line must arrive within the call timeout.
+async fn print_all(
+    mut stream: Streaming<orchestrator_api::v1::LogLine>,
+    socket: &Path,
+) -> Result<Outcome, CliError> {
+    loop {
+        let next = tokio::time::timeout(CALL_TIMEOUT, stream.message()).await;
+        match next {
+            Err(_elapsed) => {
+                return Err(CliError::Timeout {
+                    socket: socket.to_path_buf(),
+                    call: "StreamLogs",
+                    timeout: CALL_TIMEOUT,
+                });
+            }
+            Ok(Ok(Some(line))) => output::stdout(&format!("{}\n", line.line))?,
+            Ok(Ok(None)) => return Ok(Outcome::Success),
+            Ok(Err(status)) => return Err(stream_error(status)),
+        }
+    }
+}
+
+/// Prints lines until Ctrl+C (exit 0) or until the daemon stops (exit 0, "daemon stopped").
+async fn follow(
+    mut stream: Streaming<orchestrator_api::v1::LogLine>,
+    socket: &Path,
+) -> Result<Outcome, CliError> {
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            // An error installing the handler also lands here; stopping is the safe reading.
+            _ = &mut ctrl_c => return Ok(Outcome::Success),
+            next = stream.message() => match next {
+                Ok(Some(line)) => output::stdout(&format!("{}\n", line.line))?,
+                Ok(None) => {
+                    output::stderr("daemon stopped\n");
+                    return Ok(Outcome::Success);
+                }
+                // A daemon that dies without ending the stream shows up as a transport error:
+                // if nothing listens any more, that is "stopped" too.
+                Err(status) => {
+                    if matches!(daemon_client::connect(socket).await, Ok(None)) {
+                        output::stderr("daemon stopped\n");
+                        return Ok(Outcome::Success);
+                    }
+                    return Err(stream_error(status));
+                }
+            },
+        }
+    }
+}
+
+fn stream_error(status: tonic::Status) -> CliError {
+    CliError::Rpc {
+        call: "StreamLogs",
+        source: RpcFailure(status),
+    }
+}
+
+/// The daemon is down: print the end of its log file, then say where it came from. Always
+/// [`Outcome::NotRunning`] or an error with exit code 3, since nothing is running.
+pub fn show_file(args: &LogsArgs, log_file: &Path) -> Result<Outcome, CliError> {
+    let count = usize::try_from(args.lines).unwrap_or(usize::MAX);
+    let lines = match logtail::last_lines(log_file, count) {
+        Ok(lines) => lines,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CliError::NoLogFile {
+                path: log_file.to_path_buf(),
+            });
+        }
+        Err(source) => {
+            return Err(CliError::ReadLog {
+                path: log_file.to_path_buf(),
+                source,
+            });
+        }
+    };
+    let mut text = String::new();
+    for line in &lines {
+        text.push_str(line);
+        text.push('\n');
+    }
+    output::stdout(&text)?;
+    if args.follow {
+        return Err(CliError::CannotFollow {
+            path: log_file.to_path_buf(),
+        });
+    }
+    output::stderr(&format!(
+        "orchestrator daemon is not running; showing {}\n",
+        log_file.display()
+    ));
+    Ok(Outcome::NotRunning)
+}

@@ -1,0 +1,134 @@
+//! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]), the path resolution they share
+//! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
+
+pub mod logs;
+pub mod restart;
+pub mod start;
+pub mod status;
+pub mod stop;
+
+use std::path::{Path, PathBuf};
+
+use clap::Subcommand;
+use orchestrator_api::paths::{DaemonPaths, MAX_SOCKET_PATH_BYTES};
+use orchestrator_api::v1::GetStatusResponse;
+
+use crate::error::{CliError, Outcome};
+
+/// The subcommands of `wundr orchestrator`.
+#[derive(Debug, Subcommand)]
+pub enum OrchestratorCommand {
+    /// Start the daemon in the background (or in this terminal with --foreground)
+    Start(start::StartArgs),
+    /// Show whether the daemon runs, where to reach it, its sessions and subsystems
+    Status(status::StatusArgs),
+    /// Show the daemon log, or follow it
+    Logs(logs::LogsArgs),
+    /// Stop the daemon gracefully, forcing it after a timeout
+    Stop(stop::StopArgs),
+    /// Stop the daemon if it runs, then start it
+    Restart(restart::RestartArgs),
+}
+
+/// Runs one `wundr orchestrator` subcommand against the daemon on `socket` (or the default).
+pub async fn run(
+    command: OrchestratorCommand,
+    socket: Option<PathBuf>,
+) -> Result<Outcome, CliError> {
+    let paths = resolve_paths(socket.as_deref())?;
+    match command {
+        OrchestratorCommand::Start(args) => start::run(&args, &paths).await,
+        OrchestratorCommand::Status(args) => status::run(&args, &paths).await,
+        OrchestratorCommand::Logs(args) => logs::run(&args, &paths).await,
+        OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
+        OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
+    }
+}
+
+/// The daemon's paths, with a `--socket` made absolute: the daemon changes directory when it
+/// daemonizes, so a relative path would name another file on its side.
+pub fn resolve_paths(socket: Option<&Path>) -> Result<DaemonPaths, CliError> {
+    let socket = socket
+        .filter(|path| !path.as_os_str().is_empty())
+        .map(absolute)
+        .transpose()?;
+    let paths = DaemonPaths::from_env(socket.as_deref()).map_err(CliError::Paths)?;
+    if paths.socket.as_os_str().len() > MAX_SOCKET_PATH_BYTES {
+        return Err(CliError::SocketPathTooLong {
+            path: paths.socket,
+            max: MAX_SOCKET_PATH_BYTES,
+        });
+    }
+    Ok(paths)
+}
+
+/// `path` made absolute against the current directory.
+pub fn absolute(path: &Path) -> Result<PathBuf, CliError> {
+    std::path::absolute(path).map_err(|source| CliError::Absolute {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The lines that say where a running daemon is: pid, socket, WebSocket URL, log file. The
+/// daemon's own answer wins; our defaults fill what it left empty.
+pub fn endpoint_summary(status: &GetStatusResponse, paths: &DaemonPaths) -> String {
+    let endpoints = status.endpoints.clone().unwrap_or_default();
+    let or_default = |reported: String, default: &Path| {
+        if reported.is_empty() {
+            default.display().to_string()
+        } else {
+            reported
+        }
+    };
+    let ws_url = if endpoints.ws_url.is_empty() {
+        "(none)".to_owned()
+    } else {
+        endpoints.ws_url
+    };
+    format!(
+        "  pid     {}\n  socket  {}\n  ws      {}\n  log     {}\n",
+        status.pid,
+        or_default(endpoints.socket_path, &paths.socket),
+        ws_url,
+        or_default(endpoints.log_file, &paths.log_file),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orchestrator_api::v1::Endpoints;
+
+    #[test]
+    fn relative_socket_becomes_absolute_and_too_long_is_refused() {
+        let paths = resolve_paths(Some(Path::new("rel/orchestrator.sock"))).unwrap();
+        assert!(paths.socket.is_absolute());
+        assert!(paths.socket.ends_with("rel/orchestrator.sock"));
+        let long = PathBuf::from(format!("/tmp/{}.sock", "x".repeat(200)));
+        assert!(matches!(
+            resolve_paths(Some(&long)),
+            Err(CliError::SocketPathTooLong { .. })
+        ));
+    }
+
+    #[test]
+    fn summary_prefers_the_daemon_answer() {
+        let paths = resolve_paths(Some(Path::new("/tmp/w/o.sock"))).unwrap();
+        let status = GetStatusResponse {
+            pid: 77,
+            endpoints: Some(Endpoints {
+                ws_url: "ws://127.0.0.1:9999".into(),
+                log_file: "/var/log/d.log".into(),
+                ..Endpoints::default()
+            }),
+            ..GetStatusResponse::default()
+        };
+        let summary = endpoint_summary(&status, &paths);
+        assert!(summary.contains("pid     77\n"));
+        assert!(summary.contains("socket  /tmp/w/o.sock\n"));
+        assert!(summary.contains("ws      ws://127.0.0.1:9999\n"));
+        assert!(summary.contains("log     /var/log/d.log\n"));
+    }
+}

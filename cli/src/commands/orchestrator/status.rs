@@ -1,0 +1,314 @@
+//! `wundr orchestrator status [--json]`: [`StatusArgs`]; asks the daemon `GetStatus` and shows
+//! it for people ([`render_human`]) or scripts ([`render_json`]). Exits 0 when the daemon
+//! runs and 3 when it does not.
+
+use clap::Args;
+use orchestrator_api::paths::DaemonPaths;
+use orchestrator_api::v1::{DaemonState, GetStatusResponse, SubsystemStatus};
+use serde_json::{Value, json};
+
+use crate::daemon_client;
+use crate::error::{CliError, Outcome, START_HINT};
+use crate::output;
+
+/// Arguments of `wundr orchestrator status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Print one JSON object (snake_case keys) instead of text
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Prints the daemon's status; [`Outcome::NotRunning`] when there is no daemon.
+pub async fn run(args: &StatusArgs, paths: &DaemonPaths) -> Result<Outcome, CliError> {
+    let socket = paths.socket.display().to_string();
+    let Some((_client, status)) = daemon_client::probe_status(&paths.socket).await? else {
+        let text = if args.json {
+            json_text(&json!({ "running": false, "socket": socket }))
+        } else {
+            format!("orchestrator daemon is not running (socket: {socket})\n{START_HINT}\n")
+        };
+        output::stdout(&text)?;
+        return Ok(Outcome::NotRunning);
+    };
+    daemon_client::warn_if_protocol_differs(&status);
+    let text = if args.json {
+        let mut value = render_json(&status);
+        value["socket"] = json!(socket);
+        json_text(&value)
+    } else {
+        render_human(&status)
+    };
+    output::stdout(&text)?;
+    Ok(Outcome::Success)
+}
+
+fn json_text(value: &Value) -> String {
+    // Serializing a `Value` cannot fail: its keys are strings by construction.
+    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+    format!("{text}\n")
+}
+
+/// `DAEMON_STATE_RUNNING` -> `running`: the proto enum name without its prefix.
+fn enum_word(name: &str, prefix: &str) -> String {
+    name.strip_prefix(prefix)
+        .unwrap_or(name)
+        .to_ascii_lowercase()
+}
+
+fn state_word(status: &GetStatusResponse) -> String {
+    // An unknown value (a newer daemon) reads as "unspecified" rather than failing.
+    let state = DaemonState::try_from(status.state).unwrap_or(DaemonState::Unspecified);
+    enum_word(state.as_str_name(), "DAEMON_STATE_")
+}
+
+fn subsystem_word(status: i32) -> String {
+    let status = SubsystemStatus::try_from(status).unwrap_or(SubsystemStatus::Unspecified);
+    enum_word(status.as_str_name(), "SUBSYSTEM_STATUS_")
+}
+
+/// Every field of the status as JSON, enums as lowercase words, plus `"running": true`.
+pub fn render_json(status: &GetStatusResponse) -> Value {
+    let endpoints = status.endpoints.as_ref().map(|e| {
+        json!({
+            "socket_path": e.socket_path,
+            "ws_url": e.ws_url,
+            "health_url": e.health_url,
+            "host": e.host,
+            "port": e.port,
+            "log_file": e.log_file,
+            "state_dir": e.state_dir,
+            "data_dir": e.data_dir,
+        })
+    });
+    let sessions = status.sessions.as_ref().map(|s| {
+        json!({
+            "active": s.active,
+            "queued": s.queued,
+            "total": s.total,
+            "max_sessions": s.max_sessions,
+        })
+    });
+    let subsystems: Vec<Value> = status
+        .subsystems
+        .iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "status": subsystem_word(s.status),
+                "last_check_unix_ms": s.last_check_unix_ms,
+                "detail": s.detail,
+            })
+        })
+        .collect();
+    let metrics = status.metrics.as_ref().map(|m| {
+        json!({
+            "total_sessions_spawned": m.total_sessions_spawned,
+            "total_tasks_processed": m.total_tasks_processed,
+            "total_tokens_used": m.total_tokens_used,
+            "average_session_duration_ms": m.average_session_duration_ms,
+            "success_rate": m.success_rate,
+        })
+    });
+    json!({
+        "running": true,
+        "name": status.name,
+        "version": status.version,
+        "protocol_version": status.protocol_version,
+        "pid": status.pid,
+        "state": state_word(status),
+        "uptime_ms": status.uptime_ms,
+        "started_at_unix_ms": status.started_at_unix_ms,
+        "endpoints": endpoints,
+        "sessions": sessions,
+        "subsystems": subsystems,
+        "metrics": metrics,
+    })
+}
+
+/// The status as aligned `key  value` lines.
+pub fn render_human(status: &GetStatusResponse) -> String {
+    let endpoints = status.endpoints.clone().unwrap_or_default();
+    let sessions = status.sessions.unwrap_or_default();
+    let or_none = |value: &str| {
+        if value.is_empty() {
+            "(none)".to_owned()
+        } else {
+            value.to_owned()
+        }
+    };
+    let mut text = format!(
+        "name        {} {}\n\
+         state       {}\n\
+         pid         {}\n\
+         uptime      {}\n\
+         socket      {}\n\
+         ws          {}\n\
+         health      {}\n\
+         log         {}\n\
+         sessions    {} active, {} queued, {} total (max {})\n",
+        status.name,
+        status.version,
+        state_word(status),
+        status.pid,
+        format_uptime(status.uptime_ms),
+        or_none(&endpoints.socket_path),
+        or_none(&endpoints.ws_url),
+        or_none(&endpoints.health_url),
+        or_none(&endpoints.log_file),
+        sessions.active,
+        sessions.queued,
+        sessions.total,
+        sessions.max_sessions,
+    );
+    if status.subsystems.is_empty() {
+        text.push_str("subsystems  (none reported)\n");
+    } else {
+        text.push_str("subsystems\n");
+        let width = status
+            .subsystems
+            .iter()
+            .map(|s| s.name.len())
+            .max()
+            .unwrap_or(0);
+        for subsystem in &status.subsystems {
+            let word = subsystem_word(subsystem.status);
+            let line = if subsystem.detail.is_empty() {
+                format!("  {:width$}  {word}", subsystem.name)
+            } else {
+                format!("  {:width$}  {word}: {}", subsystem.name, subsystem.detail)
+            };
+            text.push_str(line.trim_end());
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// Whole seconds as `2d 3h 4m 5s`, leaving out leading zero units (`0s` for under a second).
+pub fn format_uptime(uptime_ms: u64) -> String {
+    let secs = uptime_ms / 1000;
+    let units = [
+        (secs / 86_400, "d"),
+        (secs / 3600 % 24, "h"),
+        (secs / 60 % 60, "m"),
+        (secs % 60, "s"),
+    ];
+    let parts: Vec<String> = units
+        .iter()
+        .skip_while(|(value, _)| *value == 0)
+        .map(|(value, unit)| format!("{value}{unit}"))
+        .collect();
+    if parts.is_empty() {
+        "0s".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use orchestrator_api::v1::{Endpoints, Metrics, SessionCounts, Subsystem};
+
+    fn sample() -> GetStatusResponse {
+        GetStatusResponse {
+            name: "orchestrator-daemon".into(),
+            version: "0.1.0".into(),
+            protocol_version: 1,
+            pid: 4242,
+            state: DaemonState::Running as i32,
+            uptime_ms: 3_723_456,
+            started_at_unix_ms: 1_700_000_000_000,
+            endpoints: Some(Endpoints {
+                socket_path: "/run/user/1000/wundr/orchestrator.sock".into(),
+                ws_url: "ws://127.0.0.1:8787".into(),
+                health_url: "http://127.0.0.1:8787/health".into(),
+                host: "127.0.0.1".into(),
+                port: 8787,
+                log_file: "/home/u/.local/state/wundr/orchestrator/daemon.log".into(),
+                state_dir: "/home/u/.local/state/wundr/orchestrator".into(),
+                data_dir: "/home/u/.local/share/wundr/orchestrator".into(),
+            }),
+            sessions: Some(SessionCounts {
+                active: 2,
+                queued: 1,
+                total: 5,
+                max_sessions: 100,
+            }),
+            subsystems: vec![
+                Subsystem {
+                    name: "grpc".into(),
+                    status: SubsystemStatus::Running as i32,
+                    last_check_unix_ms: 1_700_000_001_000,
+                    detail: String::new(),
+                },
+                Subsystem {
+                    name: "websocket".into(),
+                    status: SubsystemStatus::Degraded as i32,
+                    last_check_unix_ms: 1_700_000_001_000,
+                    detail: "slow client dropped".into(),
+                },
+            ],
+            metrics: Some(Metrics {
+                total_sessions_spawned: 9,
+                total_tasks_processed: 7,
+                total_tokens_used: 12_345,
+                average_session_duration_ms: 1500.5,
+                success_rate: 1.0,
+            }),
+        }
+    }
+
+    #[test]
+    fn uptime_reads_like_humantime() {
+        assert_eq!(format_uptime(0), "0s");
+        assert_eq!(format_uptime(999), "0s");
+        assert_eq!(format_uptime(59_000), "59s");
+        assert_eq!(format_uptime(3_723_456), "1h 2m 3s");
+        assert_eq!(format_uptime(3_600_000), "1h 0m 0s");
+        assert_eq!(format_uptime((2 * 86_400 + 5) * 1000), "2d 0h 0m 5s");
+    }
+
+    #[test]
+    fn json_has_every_field_with_words_for_enums() {
+        let value = render_json(&sample());
+        assert_eq!(value["running"], true);
+        assert_eq!(value["state"], "running");
+        assert_eq!(value["pid"], 4242);
+        assert_eq!(value["protocol_version"], 1);
+        assert_eq!(value["uptime_ms"], 3_723_456);
+        assert_eq!(value["endpoints"]["ws_url"], "ws://127.0.0.1:8787");
+        assert_eq!(value["endpoints"]["port"], 8787);
+        assert_eq!(value["sessions"]["max_sessions"], 100);
+        assert_eq!(value["subsystems"][1]["status"], "degraded");
+        assert_eq!(value["subsystems"][1]["detail"], "slow client dropped");
+        assert_eq!(value["metrics"]["total_tokens_used"], 12_345);
+        assert_eq!(value["metrics"]["success_rate"], 1.0);
+    }
+
+    #[test]
+    fn json_of_missing_parts_is_null_and_unknown_enums_unspecified() {
+        let status = GetStatusResponse {
+            state: 99,
+            ..GetStatusResponse::default()
+        };
+        let value = render_json(&status);
+        assert_eq!(value["state"], "unspecified");
+        assert!(value["endpoints"].is_null());
+        assert_eq!(value["subsystems"], json!([]));
+    }
+
+    #[test]
+    fn human_output_shows_the_essentials() {
+        let text = render_human(&sample());
+        assert!(text.contains("name        orchestrator-daemon 0.1.0\n"));
+        assert!(text.contains("state       running\n"));
+        assert!(text.contains("uptime      1h 2m 3s\n"));
+        assert!(text.contains("ws          ws://127.0.0.1:8787\n"));
+        assert!(text.contains("health      http://127.0.0.1:8787/health\n"));
+        assert!(text.contains("sessions    2 active, 1 queued, 5 total (max 100)\n"));
+        assert!(text.contains("  grpc       running\n"));
+        assert!(text.contains("  websocket  degraded: slow client dropped\n"));
+    }
+}

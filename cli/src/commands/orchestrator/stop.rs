@@ -1,0 +1,165 @@
+//! `wundr orchestrator stop [-t SECS] [-f]`: [`StopArgs`]; asks the daemon to shut down (the
+//! `Shutdown` RPC, or SIGTERM when it does not answer), waits for its process to exit, and
+//! escalates to SIGTERM then SIGKILL after the timeout. [`stop_daemon`] is shared with
+//! `restart` and returns a [`StopReport`].
+
+use std::time::Duration;
+
+use clap::Args;
+use nix::sys::signal::Signal;
+use orchestrator_api::paths::DaemonPaths;
+
+use crate::daemon_client;
+use crate::error::{CliError, Outcome};
+use crate::output;
+use crate::process::{self, PidWatch};
+use crate::spinner::Spinner;
+
+/// How long each escalation step (SIGTERM after the timeout, then SIGKILL) may take.
+const ESCALATION_WAIT: Duration = Duration::from_secs(5);
+
+/// Arguments of `wundr orchestrator stop`.
+#[derive(Debug, Args)]
+pub struct StopArgs {
+    /// Seconds to wait for a graceful stop before forcing it
+    #[arg(short, long, value_name = "SECS", default_value_t = 15)]
+    pub timeout: u64,
+    /// Kill the daemon at once (SIGKILL) instead of asking it to stop
+    #[arg(short, long)]
+    pub force: bool,
+}
+
+/// How the daemon ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReport {
+    /// There was no daemon to stop.
+    NotRunning,
+    /// It exited after being asked.
+    Stopped {
+        /// Its pid.
+        pid: u32,
+    },
+    /// It was killed at once (`--force`).
+    Killed {
+        /// Its pid.
+        pid: u32,
+    },
+    /// It ignored the request until the timeout and was then signalled.
+    Forced {
+        /// Its pid.
+        pid: u32,
+        /// The signal that finally ended it.
+        signal: Signal,
+    },
+}
+
+/// Stops the daemon and says how it went.
+pub async fn run(args: &StopArgs, paths: &DaemonPaths) -> Result<Outcome, CliError> {
+    let report = stop_daemon(paths, Duration::from_secs(args.timeout), args.force).await?;
+    print_report(report, args.timeout);
+    Ok(Outcome::Success)
+}
+
+/// Prints what [`stop_daemon`] did (stdout), with a warning on stderr for a forced stop.
+pub fn print_report(report: StopReport, timeout_secs: u64) {
+    // Best effort: a failure to print must not turn a stopped daemon into an error.
+    let _ = match report {
+        StopReport::NotRunning => output::stdout("orchestrator daemon is not running\n"),
+        StopReport::Stopped { pid } => {
+            output::stdout(&format!("orchestrator daemon stopped (pid {pid})\n"))
+        }
+        StopReport::Killed { pid } => output::stdout(&format!(
+            "orchestrator daemon killed with SIGKILL (pid {pid})\n"
+        )),
+        StopReport::Forced { pid, signal } => {
+            output::warn(&format!(
+                "the daemon did not stop within {timeout_secs}s; it was ended with {signal}"
+            ));
+            output::stdout(&format!(
+                "orchestrator daemon stopped (pid {pid}, forced after timeout)\n"
+            ))
+        }
+    };
+}
+
+/// Stops the daemon on `paths.socket`: kills it at once with `force`, otherwise asks it and
+/// waits up to `timeout` before forcing.
+pub async fn stop_daemon(
+    paths: &DaemonPaths,
+    timeout: Duration,
+    force: bool,
+) -> Result<StopReport, CliError> {
+    let locked = process::locked_pid(&paths.pid_file)?;
+    let client = match daemon_client::connect(&paths.socket).await {
+        Ok(client) => client,
+        // A daemon that holds the lock but is stuck still gets signalled below.
+        Err(CliError::Timeout { .. }) if locked.is_some() => None,
+        Err(err) => return Err(err),
+    };
+
+    if force {
+        let answered = match client {
+            Some(mut client) => daemon_client::get_status(&mut client, &paths.socket)
+                .await
+                .ok()
+                .map(|status| status.pid),
+            None => None,
+        };
+        let Some(pid) = answered.or(locked) else {
+            return Ok(StopReport::NotRunning);
+        };
+        let watch = PidWatch::new(pid, &paths.pid_file, locked);
+        kill_and_wait(&watch, pid).await?;
+        return Ok(StopReport::Killed { pid });
+    }
+
+    let pid = match client {
+        Some(mut client) => match daemon_client::shutdown(&mut client, &paths.socket).await {
+            Ok(pid) => pid,
+            // The RPC failed but the lock names a live daemon: fall back to the signal.
+            Err(err) => match locked {
+                Some(pid) => terminate(pid)?,
+                None => return Err(err),
+            },
+        },
+        None => match locked {
+            // Answers nothing yet holds the lock: starting up or wedged.
+            Some(pid) => terminate(pid)?,
+            None => return Ok(StopReport::NotRunning),
+        },
+    };
+    let watch = PidWatch::new(pid, &paths.pid_file, locked);
+    let spinner = Spinner::start(format!("Stopping orchestrator daemon (pid {pid})…"));
+    if process::wait_gone(&watch, timeout).await {
+        return Ok(StopReport::Stopped { pid });
+    }
+    // It got a polite request already (the RPC or a SIGTERM); SIGTERM again in case the RPC
+    // reached a daemon that cannot act on it, then SIGKILL.
+    process::send(pid, Signal::SIGTERM)?;
+    if process::wait_gone(&watch, ESCALATION_WAIT).await {
+        return Ok(StopReport::Forced {
+            pid,
+            signal: Signal::SIGTERM,
+        });
+    }
+    drop(spinner);
+    kill_and_wait(&watch, pid).await?;
+    Ok(StopReport::Forced {
+        pid,
+        signal: Signal::SIGKILL,
+    })
+}
+
+fn terminate(pid: u32) -> Result<u32, CliError> {
+    process::send(pid, Signal::SIGTERM)?;
+    Ok(pid)
+}
+
+async fn kill_and_wait(watch: &PidWatch, pid: u32) -> Result<(), CliError> {
+    process::send(pid, Signal::SIGKILL)?;
+    if process::wait_gone(watch, ESCALATION_WAIT).await {
+        Ok(())
+    } else {
+        Err(CliError::WontDie { pid })
+    }
+}

@@ -1,0 +1,90 @@
+//! Talking to a daemon: [`connect`] (a [`Client`], or `None` when no daemon is running),
+//! [`probe_status`] and the RPC wrappers [`get_status`] and [`shutdown`], each bounded by
+//! [`CALL_TIMEOUT`] so a stuck daemon never hangs the CLI. Also [`warn_if_protocol_differs`].
+
+use std::future::Future;
+use std::path::Path;
+use std::time::Duration;
+
+use orchestrator_api::PROTOCOL_VERSION;
+use orchestrator_api::v1::daemon_client::DaemonClient;
+use orchestrator_api::v1::{GetStatusRequest, GetStatusResponse, ShutdownRequest};
+use tonic::transport::Channel;
+
+use crate::error::{CliError, RpcFailure};
+use crate::output;
+
+/// How long one connect or unary call may take before the daemon counts as stuck.
+pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A gRPC client of the `Daemon` service on one socket.
+pub type Client = DaemonClient<Channel>;
+
+/// Opens a client to the daemon on `socket`; `Ok(None)` when no daemon is running there.
+pub async fn connect(socket: &Path) -> Result<Option<Client>, CliError> {
+    let connecting = orchestrator_api::connect(socket);
+    match tokio::time::timeout(CALL_TIMEOUT, connecting).await {
+        Err(_elapsed) => Err(CliError::Timeout {
+            socket: socket.to_path_buf(),
+            call: "the connection",
+            timeout: CALL_TIMEOUT,
+        }),
+        Ok(Ok(channel)) => Ok(Some(DaemonClient::new(channel))),
+        Ok(Err(err)) if err.is_not_running() => Ok(None),
+        Ok(Err(err)) => Err(CliError::Connect(err)),
+    }
+}
+
+/// Connects and asks for the status; `Ok(None)` when no daemon is running on `socket`.
+pub async fn probe_status(socket: &Path) -> Result<Option<(Client, GetStatusResponse)>, CliError> {
+    let Some(mut client) = connect(socket).await? else {
+        return Ok(None);
+    };
+    let status = get_status(&mut client, socket).await?;
+    Ok(Some((client, status)))
+}
+
+/// The `GetStatus` RPC.
+pub async fn get_status(client: &mut Client, socket: &Path) -> Result<GetStatusResponse, CliError> {
+    unary(socket, "GetStatus", client.get_status(GetStatusRequest {})).await
+}
+
+/// The `Shutdown` RPC; returns the pid of the daemon that is stopping.
+pub async fn shutdown(client: &mut Client, socket: &Path) -> Result<u32, CliError> {
+    let reply = unary(socket, "Shutdown", client.shutdown(ShutdownRequest {})).await?;
+    Ok(reply.pid)
+}
+
+/// Runs one unary call with [`CALL_TIMEOUT`], mapping failures to [`CliError`].
+pub async fn unary<T>(
+    socket: &Path,
+    call: &'static str,
+    request: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T, CliError> {
+    match tokio::time::timeout(CALL_TIMEOUT, request).await {
+        Err(_elapsed) => Err(CliError::Timeout {
+            socket: socket.to_path_buf(),
+            call,
+            timeout: CALL_TIMEOUT,
+        }),
+        Ok(Ok(response)) => Ok(response.into_inner()),
+        Ok(Err(status)) => Err(CliError::Rpc {
+            call,
+            source: RpcFailure(status),
+        }),
+    }
+}
+
+/// Warns on stderr when the daemon speaks another contract version than this CLI.
+pub fn warn_if_protocol_differs(status: &GetStatusResponse) {
+    if status.protocol_version != PROTOCOL_VERSION {
+        output::warn(&format!(
+            "the daemon speaks protocol {} (version {}) but this wundr speaks protocol {} \
+             (version {}); restart the daemon with this build: wundr orchestrator restart",
+            status.protocol_version,
+            status.version,
+            PROTOCOL_VERSION,
+            orchestrator_api::VERSION,
+        ));
+    }
+}

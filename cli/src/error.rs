@@ -1,0 +1,378 @@
+//! [`CliError`]: every way a `wundr` command fails, each with the remedy printed under it
+//! ([`CliError::remedy`]) and the exit code it maps to ([`CliError::exit_code`]);
+//! [`Outcome`]: how a command that did not fail ended; [`RpcFailure`]: a gRPC status worded for
+//! people.
+//!
+//! Exit codes (also in `wundr --help`, [`EXIT_CODES_HELP`]):
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | failure: the error, its causes and a hint are printed on stderr |
+//! | 2 | usage error: an unknown flag or a bad argument (reported by clap) |
+//! | 3 | the orchestrator daemon is not running (`status`, `logs`), as LSB init scripts do |
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use nix::sys::signal::Signal;
+use orchestrator_api::ConnectError;
+use orchestrator_api::paths::PathError;
+
+/// Exit code of a successful command.
+pub const EXIT_SUCCESS: u8 = 0;
+/// Exit code of a failed command.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code of `status` and `logs` when the daemon is not running.
+pub const EXIT_NOT_RUNNING: u8 = 3;
+
+/// The exit codes, as `wundr --help` shows them.
+pub const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success
+  1  failure (the error and a hint are printed on stderr)
+  2  usage error (unknown flag or bad argument)
+  3  the orchestrator daemon is not running (status, logs)";
+
+/// The hint for every "the daemon is not running" situation.
+pub const START_HINT: &str = "start it with: wundr orchestrator start";
+
+/// How a command that did not fail ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// It did what was asked.
+    Success,
+    /// It answered "the daemon is not running" (exit code 3).
+    NotRunning,
+}
+
+impl Outcome {
+    /// The process exit code of this outcome.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Self::Success => EXIT_SUCCESS,
+            Self::NotRunning => EXIT_NOT_RUNNING,
+        }
+    }
+}
+
+/// Every way a `wundr` command fails. Messages describe this layer only; the cause is in
+/// `#[source]` and printed by `main` as `caused by:` lines.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The default locations (socket, log, ...) could not be derived from the environment.
+    #[error("cannot work out where the orchestrator daemon lives")]
+    Paths(#[source] PathError),
+    /// A path given on the command line could not be made absolute.
+    #[error("cannot resolve the path {}", path.display())]
+    Absolute {
+        /// The path as given.
+        path: PathBuf,
+        /// Why it could not be resolved.
+        #[source]
+        source: io::Error,
+    },
+    /// The socket path does not fit in a Unix socket address.
+    #[error("the socket path {} is longer than the {max} bytes a Unix socket allows", path.display())]
+    SocketPathTooLong {
+        /// The socket path.
+        path: PathBuf,
+        /// The kernel's limit.
+        max: usize,
+    },
+    /// A daemon socket exists but a channel could not be opened (not "not running").
+    #[error("cannot reach the orchestrator daemon")]
+    Connect(#[source] ConnectError),
+    /// The daemon accepted the connection but did not answer in time.
+    #[error("the orchestrator daemon at {} did not answer {call} within {}s", socket.display(), timeout.as_secs())]
+    Timeout {
+        /// The socket it listens on.
+        socket: PathBuf,
+        /// The call or step that timed out.
+        call: &'static str,
+        /// How long we waited.
+        timeout: Duration,
+    },
+    /// A gRPC call failed.
+    #[error("the {call} call to the orchestrator daemon failed")]
+    Rpc {
+        /// The RPC name.
+        call: &'static str,
+        /// What the daemon or the transport reported.
+        #[source]
+        source: RpcFailure,
+    },
+    /// A live daemon holds the pid file lock but does not answer on the socket.
+    #[error("an orchestrator daemon (pid {pid}) holds {} but does not answer on {}", pid_file.display(), socket.display())]
+    Unresponsive {
+        /// The pid written in the pid file.
+        pid: u32,
+        /// The pid file.
+        pid_file: PathBuf,
+        /// The socket it should answer on.
+        socket: PathBuf,
+    },
+    /// The pid file exists but could not be read or probed.
+    #[error("cannot read the pid file {}", path.display())]
+    PidFile {
+        /// The pid file.
+        path: PathBuf,
+        /// The read or lock failure.
+        #[source]
+        source: io::Error,
+    },
+    /// The `orchestrator-daemon` executable was found neither beside `wundr` nor on `PATH`.
+    #[error("cannot find the orchestrator-daemon binary: {}", match beside {
+        Some(path) => format!("it is neither at {} nor on PATH", path.display()),
+        None => "the location of wundr is unknown and it is not on PATH".to_owned(),
+    })]
+    DaemonBinaryNotFound {
+        /// The path beside `wundr` that was tried first, when the location of `wundr` is known.
+        beside: Option<PathBuf>,
+    },
+    /// The daemon binary could not be run.
+    #[error("cannot run {}", binary.display())]
+    Launch {
+        /// The daemon binary.
+        binary: PathBuf,
+        /// Why spawn/exec/wait failed.
+        #[source]
+        source: io::Error,
+    },
+    /// The daemon's launcher did not report readiness (or failure) in time.
+    #[error("the orchestrator daemon did not report that it started within {}s", timeout.as_secs())]
+    LaunchTimeout {
+        /// How long we waited.
+        timeout: Duration,
+        /// Where the daemon logs.
+        log_file: PathBuf,
+    },
+    /// The daemon's launcher exited non-zero.
+    #[error("the orchestrator daemon failed to start: {reason}")]
+    StartFailed {
+        /// The daemon's own reason, or the end of its log.
+        reason: String,
+        /// The daemon's own remedy, when it printed one.
+        hint: Option<String>,
+        /// Where the daemon logs.
+        log_file: PathBuf,
+    },
+    /// The launcher said the daemon is ready, yet the socket does not answer.
+    #[error("the orchestrator daemon reported it started, but does not answer on {}", socket.display())]
+    StartedButSilent {
+        /// The socket polled.
+        socket: PathBuf,
+        /// Where the daemon logs.
+        log_file: PathBuf,
+        /// The last failure of the polling, if it was not plain "not running".
+        #[source]
+        source: Option<Box<CliError>>,
+    },
+    /// A pid that is not a daemon's (0, 1, or beyond `pid_t`) was about to be signalled.
+    #[error("refusing to signal pid {pid}: it cannot be the daemon's")]
+    BadPid {
+        /// The pid.
+        pid: u32,
+    },
+    /// `kill(2)` failed for a reason other than "no such process".
+    #[error("cannot send {signal} to the orchestrator daemon (pid {pid})")]
+    Signal {
+        /// The daemon's pid.
+        pid: u32,
+        /// The signal.
+        signal: Signal,
+        /// What `kill(2)` reported.
+        #[source]
+        source: nix::Error,
+    },
+    /// The daemon survived SIGKILL (it is stuck in the kernel, or the pid is not ours).
+    #[error("the orchestrator daemon (pid {pid}) is still alive after SIGKILL")]
+    WontDie {
+        /// The daemon's pid.
+        pid: u32,
+    },
+    /// The daemon is not running and there is no log file to show instead.
+    #[error("the orchestrator daemon is not running and there is no log file at {}", path.display())]
+    NoLogFile {
+        /// The expected log file.
+        path: PathBuf,
+    },
+    /// The log file exists but could not be read.
+    #[error("cannot read the log file {}", path.display())]
+    ReadLog {
+        /// The log file.
+        path: PathBuf,
+        /// The read failure.
+        #[source]
+        source: io::Error,
+    },
+    /// `logs --follow` with no daemon to stream from.
+    #[error("cannot follow {}: the orchestrator daemon is not running", path.display())]
+    CannotFollow {
+        /// The log file shown instead.
+        path: PathBuf,
+    },
+    /// The async runtime could not be built.
+    #[error("cannot start the async runtime")]
+    Runtime(#[source] io::Error),
+    /// Writing to stdout failed (a closed pipe is handled quietly by `main`).
+    #[error("cannot write to standard output")]
+    Stdout(#[source] io::Error),
+}
+
+impl CliError {
+    /// The exit code `main` ends with for this error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::NoLogFile { .. } | Self::CannotFollow { .. } => EXIT_NOT_RUNNING,
+            _ => EXIT_FAILURE,
+        }
+    }
+
+    /// What the user can do about it, printed as `hint:` under the error.
+    pub fn remedy(&self) -> Option<String> {
+        let logs = |log_file: &PathBuf| {
+            format!(
+                "see the daemon log: wundr orchestrator logs (or {})",
+                log_file.display()
+            )
+        };
+        Some(match self {
+            Self::Paths(_) => "set HOME (and optionally XDG_RUNTIME_DIR), or pass --socket".into(),
+            Self::Absolute { .. } => "pass an absolute path".into(),
+            Self::SocketPathTooLong { .. } => {
+                "pick a shorter path with --socket or WUNDR_ORCHESTRATOR_SOCKET".into()
+            }
+            Self::Connect(ConnectError::PermissionDenied { .. }) => {
+                "that socket belongs to another user's daemon: use your own with --socket".into()
+            }
+            Self::Connect(_) => "check that the daemon is healthy: wundr orchestrator logs".into(),
+            Self::Timeout { .. } | Self::Unresponsive { .. } => "it may be starting or stuck: \
+                 retry in a moment, or stop it with: wundr orchestrator stop"
+                .into(),
+            Self::Rpc { source, .. } => source.remedy().to_owned(),
+            Self::NoLogFile { .. } | Self::CannotFollow { .. } => START_HINT.into(),
+            Self::PidFile { .. } => "check the permissions of the pid file's directory".into(),
+            Self::DaemonBinaryNotFound { .. } => "build it with `cargo build --workspace` \
+                 (it lands beside wundr), or put orchestrator-daemon on your PATH"
+                .into(),
+            Self::Launch { .. } => "check that the orchestrator-daemon binary is executable \
+                 and built for this machine"
+                .into(),
+            Self::StartFailed {
+                hint: Some(hint), ..
+            } => hint.clone(),
+            Self::LaunchTimeout { log_file, .. }
+            | Self::StartFailed { log_file, .. }
+            | Self::StartedButSilent { log_file, .. } => logs(log_file),
+            Self::Signal {
+                source: nix::Error::EPERM,
+                ..
+            } => "the daemon runs as another user: stop it as that user".into(),
+            Self::WontDie { .. } => "check the process with `ps` and retry".into(),
+            Self::BadPid { .. }
+            | Self::Signal { .. }
+            | Self::ReadLog { .. }
+            | Self::Runtime(_)
+            | Self::Stdout(_) => return None,
+        })
+    }
+
+    /// True when stdout was closed under us (`wundr orchestrator logs | head`), which is not a
+    /// failure worth reporting.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Stdout(err) if err.kind() == io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// A gRPC status, displayed as what it means for the user rather than as tonic's debug-like
+/// `status: ..., message: ..., details: ...` text. Its source is the transport error, if any.
+#[derive(Debug)]
+pub struct RpcFailure(pub tonic::Status);
+
+impl RpcFailure {
+    fn remedy(&self) -> &'static str {
+        match self.0.code() {
+            tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown => {
+                "the daemon may have stopped: check wundr orchestrator status"
+            }
+            tonic::Code::Unimplemented => {
+                "the daemon is another version than this wundr: wundr orchestrator restart"
+            }
+            tonic::Code::DeadlineExceeded => "the daemon is busy or stuck: retry in a moment",
+            _ => "see the daemon log: wundr orchestrator logs",
+        }
+    }
+}
+
+impl fmt::Display for RpcFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let meaning = match self.0.code() {
+            tonic::Code::Unavailable => "the daemon went away or is not accepting calls",
+            tonic::Code::Cancelled => "the call was cancelled",
+            tonic::Code::Unimplemented => "the daemon does not know this call",
+            tonic::Code::DeadlineExceeded => "the daemon did not answer in time",
+            tonic::Code::PermissionDenied | tonic::Code::Unauthenticated => {
+                "the daemon refused the call"
+            }
+            tonic::Code::InvalidArgument | tonic::Code::FailedPrecondition => {
+                "the daemon rejected the request"
+            }
+            _ => "the daemon reported an error",
+        };
+        match self.0.message() {
+            "" => f.write_str(meaning),
+            message => write!(f, "{meaning}: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for RpcFailure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_running_errors_exit_3_and_others_1() {
+        let path = PathBuf::from("/tmp/daemon.log");
+        assert_eq!(CliError::NoLogFile { path: path.clone() }.exit_code(), 3);
+        assert_eq!(CliError::CannotFollow { path }.exit_code(), 3);
+        assert_eq!(CliError::WontDie { pid: 42 }.exit_code(), 1);
+        assert_eq!(Outcome::NotRunning.exit_code(), 3);
+        assert_eq!(Outcome::Success.exit_code(), 0);
+    }
+
+    #[test]
+    fn rpc_failures_read_as_sentences() {
+        let failure = RpcFailure(tonic::Status::unavailable("connection reset"));
+        assert_eq!(
+            failure.to_string(),
+            "the daemon went away or is not accepting calls: connection reset"
+        );
+        let failure = RpcFailure(tonic::Status::unimplemented(""));
+        assert_eq!(failure.to_string(), "the daemon does not know this call");
+        assert!(failure.remedy().contains("restart"));
+    }
+
+    #[test]
+    fn binary_not_found_names_both_places() {
+        let err = CliError::DaemonBinaryNotFound {
+            beside: Some(PathBuf::from("/opt/wundr/bin/orchestrator-daemon")),
+        };
+        assert_eq!(
+            err.to_string(),
+            "cannot find the orchestrator-daemon binary: \
+             it is neither at /opt/wundr/bin/orchestrator-daemon nor on PATH"
+        );
+        let remedy = err.remedy().unwrap_or_default();
+        assert!(remedy.contains("cargo build --workspace"));
+        assert!(remedy.contains("PATH"));
+    }
+}
