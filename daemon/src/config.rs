@@ -3,6 +3,7 @@
 //! before anything starts. [`ConfigLayer`] is one layer; [`ConfigError`] names the setting,
 //! where the bad value came from, and what to do.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -31,6 +32,39 @@ pub struct DaemonConfig {
     pub log_max_bytes: u64,
     /// How many rotated log files (`daemon.log.1` …) are kept.
     pub log_keep_files: u32,
+    /// How often a session's agent is restarted after crashing before it answered.
+    pub max_restarts: u32,
+    /// A working agent that prints nothing for this long is stopped.
+    pub idle_timeout: Duration,
+    /// An agent still alive this long after its last result (and its stdin closed) is stopped.
+    pub result_grace: Duration,
+    /// Which programs the session types run.
+    pub agents: AgentsConfig,
+}
+
+/// The `agents:` table: which program each session type runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentsConfig {
+    /// `claude-code`: the Claude Code CLI.
+    #[serde(rename = "claude-code")]
+    pub claude_code: Option<AgentCommand>,
+    /// `claude-flow` (and `ruflo`): the Claude Flow CLI.
+    #[serde(rename = "claude-flow")]
+    pub claude_flow: Option<AgentCommand>,
+}
+
+/// One agent's program.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AgentCommand {
+    /// The program: a path, or a name looked up on `PATH`.
+    pub command: Option<String>,
+    /// For claude-code: extra arguments after the stream-json protocol flags. For claude-flow:
+    /// the whole argument list, where `{task}`, `{session_id}` and `{work_dir}` are replaced.
+    pub args: Option<Vec<String>>,
+    /// Extra environment variables for the agent.
+    pub env: Option<BTreeMap<String, String>>,
 }
 
 impl Default for DaemonConfig {
@@ -46,6 +80,10 @@ impl Default for DaemonConfig {
             socket: None,
             log_max_bytes: 10 * 1024 * 1024,
             log_keep_files: 5,
+            max_restarts: 2,
+            idle_timeout: Duration::from_secs(30 * 60),
+            result_grace: Duration::from_secs(10),
+            agents: AgentsConfig::default(),
         }
     }
 }
@@ -115,7 +153,8 @@ impl ConfigError {
             Self::ReadFile { .. } => "check the path given to --config (or remove the flag)",
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
-                 shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles"
+                 shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, maxRestarts, \
+                 idleTimeout, resultGrace, agents"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
@@ -150,6 +189,14 @@ pub struct ConfigLayer {
     pub log_max_bytes: Option<i64>,
     /// `logKeepFiles`
     pub log_keep_files: Option<i64>,
+    /// `maxRestarts`
+    pub max_restarts: Option<i64>,
+    /// `idleTimeout`, milliseconds
+    pub idle_timeout: Option<i64>,
+    /// `resultGrace`, milliseconds
+    pub result_grace: Option<i64>,
+    /// `agents`
+    pub agents: Option<AgentsConfig>,
     /// Where this layer came from, for error messages ("config file x", "environment").
     #[serde(skip)]
     pub origin: Option<String>,
@@ -313,6 +360,39 @@ impl DaemonConfig {
                 .filter(|b| *b >= 64 * 1024)
                 .ok_or_else(|| invalid("logMaxBytes", &bytes, "must be at least 65536"))?;
         }
+        if let Some(restarts) = layer.max_restarts {
+            self.max_restarts = u32::try_from(restarts)
+                .ok()
+                .filter(|r| *r <= 100)
+                .ok_or_else(|| invalid("maxRestarts", &restarts, "must be 0–100"))?;
+        }
+        if let Some(ms) = layer.idle_timeout {
+            self.idle_timeout = millis(ms, 1000)
+                .ok_or_else(|| invalid("idleTimeout", &ms, "must be at least 1000 ms"))?;
+        }
+        if let Some(ms) = layer.result_grace {
+            self.result_grace = millis(ms, 100)
+                .ok_or_else(|| invalid("resultGrace", &ms, "must be at least 100 ms"))?;
+        }
+        if let Some(agents) = &layer.agents {
+            for (name, agent) in [
+                ("claude-code", &agents.claude_code),
+                ("claude-flow", &agents.claude_flow),
+            ] {
+                let Some(agent) = agent else { continue };
+                if agent
+                    .command
+                    .as_deref()
+                    .is_some_and(|c| c.trim().is_empty())
+                {
+                    return Err(invalid("agents", &name, "command must not be empty"));
+                }
+                match name {
+                    "claude-code" => self.agents.claude_code = Some(agent.clone()),
+                    _ => self.agents.claude_flow = Some(agent.clone()),
+                }
+            }
+        }
         if let Some(keep) = layer.log_keep_files {
             self.log_keep_files = u32::try_from(keep)
                 .ok()
@@ -335,6 +415,10 @@ impl DaemonConfig {
             socket: self.socket.clone(),
             log_max_bytes: Some(i64::try_from(self.log_max_bytes).unwrap_or(i64::MAX)),
             log_keep_files: Some(i64::from(self.log_keep_files)),
+            max_restarts: Some(i64::from(self.max_restarts)),
+            idle_timeout: Some(duration_ms(self.idle_timeout)),
+            result_grace: Some(duration_ms(self.result_grace)),
+            agents: Some(self.agents.clone()),
             origin: Some("DaemonConfig".to_owned()),
         };
         Self::default().apply(&as_layer)

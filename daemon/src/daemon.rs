@@ -12,11 +12,16 @@ use tokio::net::TcpListener;
 use tokio::sync::{Mutex, broadcast};
 use tokio::task::JoinHandle;
 
+use crate::agents::command::AgentPrograms;
 use crate::config::{ConfigError, DaemonConfig};
-use crate::core::{Core, DaemonEvent, DaemonState, DaemonStatus, Endpoints};
+use crate::core::{Core, DaemonEvent, DaemonState, DaemonStatus, Endpoints, Session};
 use crate::heartbeat::{self, Probes};
 use crate::instance::{Instance, InstanceError};
 use crate::logging::LogHub;
+use crate::store::{Store, StoreError};
+use crate::supervisor::{
+    LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor, TaskInput,
+};
 use crate::{api, dirs};
 
 /// Why a daemon could not be built.
@@ -61,6 +66,9 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    /// The database could not be opened.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// The public port could not be bound for another reason.
     #[error("cannot listen on {host}:{port}")]
     Listen {
@@ -88,6 +96,7 @@ impl StartError {
                 "set ORCHESTRATOR_DAEMON_PORT or --port (0 picks a free port)".to_owned()
             }
             Self::Listen { .. } => "check the host and port settings".to_owned(),
+            Self::Store(err) => err.remedy(),
         }
     }
 }
@@ -99,6 +108,8 @@ pub struct OrchestratorDaemon {
     core: Arc<Core>,
     paths: DaemonPaths,
     logs: OnceLock<LogHub>,
+    runner: Arc<dyn SessionRunner>,
+    supervisor: OnceLock<Arc<Supervisor>>,
     running: Mutex<Option<Running>>,
 }
 
@@ -106,6 +117,12 @@ pub struct OrchestratorDaemon {
 struct Running {
     instance: Instance,
     tasks: Vec<(&'static str, JoinHandle<()>)>,
+}
+
+impl std::fmt::Debug for dyn SessionRunner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionRunner")
+    }
 }
 
 /// How long the control plane may drain at stop. Its streams end on their own when the daemon
@@ -128,8 +145,16 @@ impl OrchestratorDaemon {
             core: Core::new(Arc::new(config)),
             paths,
             logs: OnceLock::new(),
+            runner: Arc::new(LocalRunner::new()),
+            supervisor: OnceLock::new(),
             running: Mutex::new(None),
         })
+    }
+
+    /// Runs sessions with `runner` instead of local processes (before `start`).
+    pub fn with_runner(mut self, runner: Arc<dyn SessionRunner>) -> Self {
+        self.runner = runner;
+        self
     }
 
     /// Creates the state directory and opens the daemon log file there (rotated by size),
@@ -219,6 +244,22 @@ impl OrchestratorDaemon {
         }
         let mut instance = Instance::claim(&self.paths.socket, &self.paths.pid_file)?;
         let public = bind_public(&config.host, config.port).await?;
+        if self.core.store().is_none() {
+            let (store, sessions) = Store::open(&self.paths.data_dir.join("orchestrator.db"))?;
+            self.core.attach_store(store, sessions);
+        }
+        let supervisor = self
+            .supervisor
+            .get_or_init(|| {
+                Supervisor::new(
+                    self.core.clone(),
+                    self.runner.clone(),
+                    AgentPrograms::new(config, |name| std::env::var(name).ok()),
+                    &self.paths.data_dir,
+                    &self.paths.socket,
+                )
+            })
+            .clone();
         let port = public.local_addr().map(|a| a.port()).unwrap_or(config.port);
         self.core.set_endpoints(Endpoints {
             socket: self.paths.socket.clone(),
@@ -239,15 +280,16 @@ impl OrchestratorDaemon {
         let control = instance
             .take_listener()
             .expect("a fresh claim holds its listener");
-        let (core, logs, alive) = (
+        let (core, logs, alive, grpc_supervisor) = (
             self.core.clone(),
             probes.logs.clone(),
             probes.grpc_alive.clone(),
+            supervisor.clone(),
         );
         tasks.push((
             "grpc",
             tokio::spawn(async move {
-                if let Err(err) = api::grpc::serve(core.clone(), logs, control).await {
+                if let Err(err) = api::grpc::serve(core.clone(), grpc_supervisor, logs, control).await {
                     tracing::error!(error = %err, source = ?std::error::Error::source(&err), "control plane failed");
                 }
                 alive.store(false, Ordering::Release);
@@ -258,10 +300,11 @@ impl OrchestratorDaemon {
             probes.public_alive.clone(),
             config.shutdown_timeout,
         );
+        let ws_supervisor = supervisor.clone();
         tasks.push((
             "websocket",
             tokio::spawn(async move {
-                api::ws::serve(core, public, drain).await;
+                api::ws::serve(core, ws_supervisor, public, drain).await;
                 alive.store(false, Ordering::Release);
             }),
         ));
@@ -286,6 +329,15 @@ impl OrchestratorDaemon {
             .shutdown_reason()
             .unwrap_or_else(|| "stop() called".to_owned());
         tracing::info!(%reason, "orchestrator daemon stopping");
+        if let Some(supervisor) = self.supervisor.get() {
+            let limit = self.config().shutdown_timeout + Duration::from_secs(5);
+            supervisor
+                .stop_all("terminated: the daemon is shutting down", limit)
+                .await;
+        }
+        if let Some(store) = self.core.store() {
+            store.flush();
+        }
         self.core.emit(DaemonEvent::Stopped { reason });
         self.core.closing().cancel();
         let deadline = tokio::time::Instant::now() + self.config().shutdown_timeout;
@@ -302,6 +354,32 @@ impl OrchestratorDaemon {
         drop(running.instance);
         self.core.set_state(DaemonState::Stopped);
         tracing::info!("orchestrator daemon stopped");
+    }
+
+    /// Spawns a session running Claude Code for `task` (upstream's `spawnSession`). It starts
+    /// at once when a slot is free, else it is queued; either way it is returned right away.
+    pub fn spawn_session(
+        &self,
+        orchestrator_id: &str,
+        task: TaskInput,
+    ) -> Result<Session, SessionError> {
+        self.spawn(SpawnRequest {
+            orchestrator_id: Some(orchestrator_id.to_owned()),
+            task,
+            session_type: crate::core::SessionType::ClaudeCode,
+            work_dir: None,
+            worktree: false,
+        })
+    }
+
+    /// Spawns a session with every option.
+    pub fn spawn(&self, request: SpawnRequest) -> Result<Session, SessionError> {
+        self.supervisor()?.spawn(request)
+    }
+
+    /// The session supervisor (send, stop, pause, …), once started.
+    pub fn supervisor(&self) -> Result<&Arc<Supervisor>, SessionError> {
+        self.supervisor.get().ok_or(SessionError::NotStarted)
     }
 
     /// A snapshot of the daemon and its metrics.

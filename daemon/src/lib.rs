@@ -19,6 +19,7 @@
 //! event bus), [`api`] (the gRPC and WebSocket doors, translation only), [`instance`] (one
 //! daemon per socket), [`logging`] (the log file and its live followers), [`heartbeat`].
 
+pub mod agents;
 pub mod api;
 pub mod config;
 pub mod core;
@@ -27,6 +28,8 @@ mod dirs;
 pub mod heartbeat;
 pub mod instance;
 pub mod logging;
+pub mod store;
+pub mod supervisor;
 
 pub use config::{ConfigError, ConfigLayer, DaemonConfig};
 pub use core::{DaemonEvent, DaemonState, DaemonStatus};

@@ -2,6 +2,7 @@
 //! from `OrchestratorDaemon::subscribe`, gRPC clients from `WatchEvents`; the names are
 //! upstream's EventEmitter names.
 
+use super::session::Session;
 use super::status::DaemonStatus;
 
 /// One daemon event.
@@ -19,6 +20,12 @@ pub enum DaemonEvent {
     },
     /// `healthCheck`: the heartbeat checked every subsystem.
     HealthCheck(Box<DaemonStatus>),
+    /// `session:spawned`: a session was created (queued or starting).
+    SessionSpawned(Box<Session>),
+    /// `session:completed`: a session ended, whatever the outcome (see its status).
+    SessionCompleted(Box<Session>),
+    /// `session:updated`: any other lifecycle change of a session.
+    SessionUpdated(Box<Session>),
 }
 
 impl DaemonEvent {
@@ -28,6 +35,9 @@ impl DaemonEvent {
             Self::Started { .. } => "started",
             Self::Stopped { .. } => "stopped",
             Self::HealthCheck(_) => "healthCheck",
+            Self::SessionSpawned(_) => "session:spawned",
+            Self::SessionCompleted(_) => "session:completed",
+            Self::SessionUpdated(_) => "session:updated",
         }
     }
 }

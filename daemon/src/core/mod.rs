@@ -1,9 +1,13 @@
 //! The core: the one owner of daemon state. [`Core`] holds the lifecycle state, the
-//! subsystem health table, the counters and the event bus; every change goes through its
-//! methods, and the gRPC and WebSocket adapters only read snapshots ([`DaemonStatus`]) and
-//! subscribe to [`DaemonEvent`]s.
+//! subsystem health table, the session [`Registry`], the counters and the two buses
+//! (lifecycle [`DaemonEvent`]s, per-session [`SessionOutput`]); every change goes through its
+//! methods, which persist sessions to the [`Store`] and announce what changed. The gRPC and
+//! WebSocket adapters only read snapshots and subscribe.
 
 pub mod events;
+pub mod output;
+pub mod registry;
+pub mod session;
 pub mod status;
 
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -13,13 +17,19 @@ use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::DaemonConfig;
+use crate::store::Store;
 pub use events::DaemonEvent;
+pub use output::{ChunkKind, LineSource, OutputKind, SessionOutput};
+pub use registry::Registry;
+pub use session::{Session, SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
 pub use status::{
     DaemonState, DaemonStatus, Endpoints, Metrics, SessionCounts, SubsystemHealth, SubsystemStatus,
 };
 
 /// How many events a slow subscriber may fall behind before it misses some.
 const EVENT_BUFFER: usize = 1024;
+/// The same for session output, which comes in bursts of small chunks.
+const OUTPUT_BUFFER: usize = 8192;
 
 /// The subsystems the daemon reports, in the order it reports them.
 pub const SUBSYSTEMS: [&str; 4] = ["grpc", "websocket", "sessionManager", "logging"];
@@ -30,6 +40,8 @@ pub struct Core {
     config: Arc<DaemonConfig>,
     inner: Mutex<Inner>,
     events: broadcast::Sender<DaemonEvent>,
+    outputs: broadcast::Sender<SessionOutput>,
+    store: std::sync::OnceLock<Store>,
     shutdown_requested: CancellationToken,
     closing: CancellationToken,
 }
@@ -41,7 +53,18 @@ struct Inner {
     endpoints: Option<Endpoints>,
     subsystems: Vec<SubsystemHealth>,
     metrics: Metrics,
+    ended: EndedTally,
+    registry: Registry,
     shutdown_reason: Option<String>,
+}
+
+/// Sessions that ended since the daemon started, for the success rate and mean duration.
+#[derive(Debug, Default)]
+struct EndedTally {
+    completed: u64,
+    failed: u64,
+    count: u64,
+    total_duration_ms: u64,
 }
 
 impl Core {
@@ -68,9 +91,13 @@ impl Core {
                     success_rate: 1.0,
                     ..Metrics::default()
                 },
+                ended: EndedTally::default(),
+                registry: Registry::default(),
                 shutdown_reason: None,
             }),
             events: broadcast::channel(EVENT_BUFFER).0,
+            outputs: broadcast::channel(OUTPUT_BUFFER).0,
+            store: std::sync::OnceLock::new(),
             shutdown_requested: CancellationToken::new(),
             closing: CancellationToken::new(),
         })
@@ -133,13 +160,163 @@ impl Core {
                 .unwrap_or_default(),
             started_at: inner.started.map(|(at, _)| at),
             endpoints: inner.endpoints.clone(),
-            sessions: SessionCounts {
-                max_sessions: self.config.max_sessions,
-                ..SessionCounts::default()
-            },
+            sessions: inner.registry.counts(self.max_sessions()),
             subsystems: inner.subsystems.clone(),
             metrics: inner.metrics,
         }
+    }
+
+    /// The cap on sessions holding a slot.
+    pub fn max_sessions(&self) -> u32 {
+        self.config.max_sessions
+    }
+
+    /// Gives the core its database and the sessions it held. Sessions that were active when the
+    /// previous daemon died are marked failed (their processes died with it, and the
+    /// conversation can be continued with `session send`); queued ones stay queued.
+    pub fn attach_store(&self, store: Store, stored: Vec<Session>) {
+        let mut interrupted = Vec::new();
+        {
+            let mut inner = self.lock();
+            for mut session in stored {
+                if session.status.is_active() {
+                    session.end(
+                        SessionStatus::Failed,
+                        Some("interrupted: daemon restarted".to_owned()),
+                    );
+                    interrupted.push(session.clone());
+                }
+                inner.registry.insert(session);
+            }
+        }
+        for session in &interrupted {
+            store.save_session(session);
+        }
+        if !interrupted.is_empty() {
+            tracing::warn!(
+                count = interrupted.len(),
+                "sessions were interrupted by a daemon restart; continue them with `wundr orchestrator session send`"
+            );
+        }
+        let _ = self.store.set(store);
+    }
+
+    /// The database, once attached.
+    pub fn store(&self) -> Option<&Store> {
+        self.store.get()
+    }
+
+    /// Adds a new session, saves it and announces `session:spawned`.
+    pub fn insert_session(&self, session: Session) -> Session {
+        let snapshot = {
+            let mut inner = self.lock();
+            inner.metrics.total_sessions_spawned += 1;
+            let id = session.id.clone();
+            inner.registry.insert(session);
+            inner.registry.get(&id).cloned()
+        };
+        let session = snapshot.expect("a session just inserted is present");
+        if let Some(store) = self.store() {
+            store.save_session(&session);
+        }
+        self.emit(DaemonEvent::SessionSpawned(Box::new(session.clone())));
+        session
+    }
+
+    /// Changes a session, saves it and announces the change (`session:completed` when it
+    /// just ended). Counters follow its tokens, turns and outcome. `None` if it is unknown.
+    pub fn update_session(&self, id: &str, change: impl FnOnce(&mut Session)) -> Option<Session> {
+        let (before, after) = {
+            let mut inner = self.lock();
+            Self::apply_update(&mut inner, id, change)?
+        };
+        self.announce(&before, &after);
+        Some(after)
+    }
+
+    fn apply_update(
+        inner: &mut Inner,
+        id: &str,
+        change: impl FnOnce(&mut Session),
+    ) -> Option<(Session, Session)> {
+        let before = inner.registry.get(id)?.clone();
+        let after = inner.registry.update(id, change)?;
+        let metrics = &mut inner.metrics;
+        metrics.total_tokens_used += after
+            .metrics
+            .tokens_used
+            .saturating_sub(before.metrics.tokens_used);
+        let turns = |s: &Session| {
+            u64::from(s.metrics.tasks_completed) + u64::from(s.metrics.errors_encountered)
+        };
+        metrics.total_tasks_processed += turns(&after).saturating_sub(turns(&before));
+        if after.status.is_ended() && !before.status.is_ended() {
+            let tally = &mut inner.ended;
+            tally.count += 1;
+            tally.total_duration_ms += after.metrics.duration;
+            match after.status {
+                SessionStatus::Completed => tally.completed += 1,
+                SessionStatus::Failed => tally.failed += 1,
+                _ => {}
+            }
+            let decided = tally.completed + tally.failed;
+            inner.metrics.average_session_duration =
+                std::time::Duration::from_millis(tally.total_duration_ms / tally.count.max(1));
+            inner.metrics.success_rate = if decided == 0 {
+                1.0
+            } else {
+                tally.completed as f64 / decided as f64
+            };
+        }
+        Some((before, after))
+    }
+
+    fn announce(&self, before: &Session, after: &Session) {
+        if let Some(store) = self.store() {
+            store.save_session(after);
+        }
+        let event = if after.status.is_ended() && !before.status.is_ended() {
+            DaemonEvent::SessionCompleted(Box::new(after.clone()))
+        } else {
+            DaemonEvent::SessionUpdated(Box::new(after.clone()))
+        };
+        self.emit(event);
+    }
+
+    /// The session with `id`.
+    pub fn session(&self, id: &str) -> Option<Session> {
+        self.lock().registry.get(id).cloned()
+    }
+
+    /// Every session, oldest first.
+    pub fn sessions(&self) -> Vec<Session> {
+        self.lock().registry.list()
+    }
+
+    /// When a slot is free, moves the first queued session to `initializing` and returns it;
+    /// the caller starts its agent. Deciding and claiming happen under one lock, so two
+    /// callers never take the same last slot.
+    pub fn claim_queued(&self) -> Option<Session> {
+        let (before, after) = {
+            let mut inner = self.lock();
+            if inner.registry.counts(self.max_sessions()).active >= self.max_sessions() {
+                return None;
+            }
+            let id = inner.registry.peek_queue()?;
+            Self::apply_update(&mut inner, &id, |s| s.status = SessionStatus::Initializing)?
+        };
+        self.announce(&before, &after);
+        Some(after)
+    }
+
+    /// Announces what a session's agent did to the session's followers.
+    pub fn emit_output(&self, output: SessionOutput) {
+        let _no_followers_is_fine = self.outputs.send(output);
+    }
+
+    /// Every session output event from now on.
+    pub fn subscribe_output(&self) -> broadcast::Receiver<SessionOutput> {
+        self.outputs.subscribe()
     }
 
     /// Sends `event` to every subscriber. Having none is normal.

@@ -19,10 +19,16 @@ use tokio::net::TcpListener;
 use tokio_util::task::TaskTracker;
 
 use crate::core::Core;
+use crate::supervisor::Supervisor;
 
 /// Serves the public port until the core starts closing, then gives open connections up to
 /// `drain` to finish.
-pub async fn serve(core: Arc<Core>, listener: TcpListener, drain: Duration) {
+pub async fn serve(
+    core: Arc<Core>,
+    _supervisor: Arc<Supervisor>,
+    listener: TcpListener,
+    drain: Duration,
+) {
     let connections = TaskTracker::new();
     let closing = core.closing().clone();
     loop {

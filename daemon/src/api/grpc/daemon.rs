@@ -1,0 +1,136 @@
+//! [`DaemonService`]: `orchestrator.v1.Daemon` over the [`Core`] — status, log streaming,
+//! event watching, shutdown.
+
+use std::sync::Arc;
+
+use orchestrator_api::v1;
+use orchestrator_api::v1::daemon_server::Daemon;
+use tokio::sync::{broadcast, mpsc};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status};
+
+use super::convert::{event_to_proto, status_to_proto};
+use crate::core::{Core, DaemonEvent};
+use crate::logging::LogHub;
+
+/// The most log lines one `StreamLogs` call may ask for as history.
+const MAX_HISTORY_LINES: u32 = 100_000;
+
+/// `orchestrator.v1.Daemon` over the core.
+#[derive(Debug, Clone)]
+pub struct DaemonService {
+    core: Arc<Core>,
+    logs: Option<LogHub>,
+}
+
+impl DaemonService {
+    /// A service answering from `core`, streaming logs from `logs` when the daemon has a log
+    /// file.
+    pub fn new(core: Arc<Core>, logs: Option<LogHub>) -> Self {
+        Self { core, logs }
+    }
+}
+
+pub(super) type ResponseStream<T> = ReceiverStream<Result<T, Status>>;
+
+#[tonic::async_trait]
+impl Daemon for DaemonService {
+    async fn get_status(
+        &self,
+        _request: Request<v1::GetStatusRequest>,
+    ) -> Result<Response<v1::GetStatusResponse>, Status> {
+        Ok(Response::new(status_to_proto(&self.core.status())))
+    }
+
+    type StreamLogsStream = ResponseStream<v1::LogLine>;
+
+    async fn stream_logs(
+        &self,
+        request: Request<v1::StreamLogsRequest>,
+    ) -> Result<Response<Self::StreamLogsStream>, Status> {
+        let request = request.into_inner();
+        let hub = self.logs.as_ref().ok_or_else(|| {
+            Status::failed_precondition("this daemon writes no log file (it is embedded)")
+        })?;
+        let lines = request.lines.min(MAX_HISTORY_LINES) as usize;
+        let (history, mut live) = hub.tail_and_follow(lines).map_err(|err| {
+            Status::internal(format!("cannot read {}: {err}", hub.path().display()))
+        })?;
+        let (tx, rx) = mpsc::channel(256);
+        let closing = self.core.closing().clone();
+        tokio::spawn(async move {
+            for line in history {
+                if tx.send(Ok(v1::LogLine { line })).await.is_err() {
+                    return;
+                }
+            }
+            if !request.follow {
+                return;
+            }
+            loop {
+                let line = tokio::select! {
+                    biased;
+                    received = live.recv() => match received {
+                        Ok(line) => line.to_string(),
+                        Err(broadcast::error::RecvError::Lagged(missed)) => {
+                            format!("[{missed} log lines skipped: this reader fell behind]")
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
+                    () = closing.cancelled() => return,
+                    () = tx.closed() => return,
+                };
+                if tx.send(Ok(v1::LogLine { line })).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
+
+    type WatchEventsStream = ResponseStream<v1::Event>;
+
+    async fn watch_events(
+        &self,
+        _request: Request<v1::WatchEventsRequest>,
+    ) -> Result<Response<Self::WatchEventsStream>, Status> {
+        let mut events = self.core.subscribe();
+        let (tx, rx) = mpsc::channel(256);
+        let closing = self.core.closing().clone();
+        tokio::spawn(async move {
+            loop {
+                // `biased`: an event already queued (above all the final `stopped`) is sent
+                // before the closing signal is looked at.
+                let event = tokio::select! {
+                    biased;
+                    received = events.recv() => match received {
+                        Ok(event) => event,
+                        Err(broadcast::error::RecvError::Lagged(missed)) => {
+                            tracing::warn!(missed, "an event watcher fell behind");
+                            continue;
+                        }
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
+                    () = closing.cancelled() => return,
+                    () = tx.closed() => return,
+                };
+                let last = matches!(event, DaemonEvent::Stopped { .. });
+                if tx.send(Ok(event_to_proto(&event))).await.is_err() || last {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(ReceiverStream::new(rx)))
+    }
+
+    async fn shutdown(
+        &self,
+        _request: Request<v1::ShutdownRequest>,
+    ) -> Result<Response<v1::ShutdownResponse>, Status> {
+        tracing::info!("shutdown requested over gRPC");
+        self.core.request_shutdown("shutdown requested over gRPC");
+        Ok(Response::new(v1::ShutdownResponse {
+            pid: std::process::id(),
+        }))
+    }
+}

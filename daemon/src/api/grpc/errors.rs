@@ -1,0 +1,102 @@
+//! [`status_for`]: the one mapping from a [`SessionError`] to a gRPC status code. The
+//! message is the error's own text, so the CLI can show it as is.
+
+use tonic::{Code, Status};
+
+use crate::supervisor::SessionError;
+
+/// The gRPC status of a session error.
+pub fn status_for(err: &SessionError) -> Status {
+    let code = match err {
+        SessionError::NotFound { .. } => Code::NotFound,
+        SessionError::Invalid { .. }
+        | SessionError::WorkDirMissing { .. }
+        | SessionError::NotAGitRepository { .. } => Code::InvalidArgument,
+        SessionError::AlreadyEnded { .. }
+        | SessionError::NotRunning { .. }
+        | SessionError::NoFollowUps { .. }
+        | SessionError::Worktree { .. } => Code::FailedPrecondition,
+        SessionError::ShuttingDown | SessionError::NotStarted => Code::Unavailable,
+        SessionError::Io { .. } => Code::Internal,
+    };
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Status::new(code, message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{SessionStatus, SessionType};
+
+    #[test]
+    fn every_error_has_its_code_and_text() {
+        let cases = [
+            (
+                SessionError::NotFound { id: "s".into() },
+                Code::NotFound,
+                "Session not found: s",
+            ),
+            (
+                SessionError::Invalid {
+                    field: "task.description",
+                    reason: "must not be empty".into(),
+                },
+                Code::InvalidArgument,
+                "invalid task.description: must not be empty",
+            ),
+            (
+                SessionError::WorkDirMissing {
+                    path: "/nope".into(),
+                },
+                Code::InvalidArgument,
+                "working directory /nope does not exist or is not a directory",
+            ),
+            (
+                SessionError::AlreadyEnded {
+                    id: "s".into(),
+                    status: SessionStatus::Completed,
+                },
+                Code::FailedPrecondition,
+                "session s already ended (completed)",
+            ),
+            (
+                SessionError::NotRunning {
+                    id: "s".into(),
+                    status: SessionStatus::Queued,
+                },
+                Code::FailedPrecondition,
+                "Session s is not running (status: queued)",
+            ),
+            (
+                SessionError::NoFollowUps {
+                    session_type: SessionType::ClaudeFlow,
+                },
+                Code::FailedPrecondition,
+                "claude-flow sessions take a single task; start a new session for another",
+            ),
+            (
+                SessionError::ShuttingDown,
+                Code::Unavailable,
+                "the daemon is shutting down",
+            ),
+            (
+                SessionError::Io {
+                    path: "/x".into(),
+                    source: std::io::Error::other("disk full"),
+                },
+                Code::Internal,
+                "cannot prepare /x: disk full",
+            ),
+        ];
+        for (err, code, text) in cases {
+            let status = status_for(&err);
+            assert_eq!((status.code(), status.message()), (code, text));
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! The gRPC adapter on the control socket: [`serve`] runs the `orchestrator.v1` services —
+//! [`DaemonService`] (status, logs, events, shutdown) and [`SessionsService`] — plus server
+//! reflection for `grpcurl`, accepting only connections from the daemon's own user.
+//! [`convert`] is the one place library types become wire types, [`errors`] the one place
+//! domain errors become status codes.
+
+pub mod convert;
+pub mod daemon;
+pub mod errors;
+pub mod sessions;
+
+use std::sync::Arc;
+
+use orchestrator_api::v1;
+use orchestrator_api::v1::daemon_server::DaemonServer;
+use orchestrator_api::v1::sessions_server::SessionsServer;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::UnixListenerStream;
+
+pub use daemon::DaemonService;
+pub use sessions::SessionsService;
+
+use crate::core::Core;
+use crate::logging::LogHub;
+use crate::supervisor::Supervisor;
+
+/// Serves the control plane on `listener` until the core starts closing. Connections from
+/// other users are dropped at accept (the socket is 0600 already; this holds even if someone
+/// loosens it).
+pub async fn serve(
+    core: Arc<Core>,
+    supervisor: Arc<Supervisor>,
+    logs: Option<LogHub>,
+    listener: std::os::unix::net::UnixListener,
+) -> Result<(), ServeError> {
+    let listener = tokio::net::UnixListener::from_std(listener).map_err(ServeError::Listener)?;
+    let own_uid = nix::unistd::geteuid().as_raw();
+    let incoming = UnixListenerStream::new(listener).filter_map(move |accepted| match accepted {
+        Ok(stream) => match stream.peer_cred() {
+            Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(stream)),
+            Ok(cred) => {
+                tracing::warn!(
+                    uid = cred.uid(),
+                    "refused a control connection from another user"
+                );
+                None
+            }
+            Err(err) => {
+                tracing::warn!(%err, "refused a control connection whose peer is unknown");
+                None
+            }
+        },
+        Err(err) => {
+            tracing::warn!(%err, "accept failed on the control socket");
+            None
+        }
+    });
+    let reflection = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(v1::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .map_err(ServeError::Reflection)?;
+    let closing = core.closing().clone();
+    tonic::transport::Server::builder()
+        .add_service(DaemonServer::new(DaemonService::new(core.clone(), logs)))
+        .add_service(SessionsServer::new(SessionsService::new(core, supervisor)))
+        .add_service(reflection)
+        .serve_with_incoming_shutdown(incoming, closing.cancelled_owned())
+        .await
+        .map_err(ServeError::Transport)
+}
+
+/// Why the control plane stopped serving before it was asked to.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// The listener could not be registered with the runtime.
+    #[error("cannot register the control socket with the runtime")]
+    Listener(#[source] std::io::Error),
+    /// The reflection service could not be built from the descriptor set.
+    #[error("cannot build the gRPC reflection service")]
+    Reflection(#[source] tonic_reflection::server::Error),
+    /// The server failed.
+    #[error("the gRPC server failed")]
+    Transport(#[source] tonic::transport::Error),
+}

@@ -1,0 +1,350 @@
+//! The actor's inner loop ([`Pump`]): reads an agent's stdout and stderr, obeys commands, and
+//! runs the watchdogs until the process is gone; [`apply`] turns each [`AgentEvent`] into
+//! registry updates and session output.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use super::{Command, ProcessEnd, SessionActor};
+use crate::agents::{AgentEvent, ChunkKind as AgentChunk, TurnTracker};
+use crate::core::{ChunkKind, LineSource, OutputKind, SessionStatus};
+use crate::supervisor::{AgentHandle, AgentSignal, AgentStdin, ExitOutcome, LineReader};
+
+/// How long output pipes may stay open after the agent exited (a grandchild holding them).
+const DRAIN: Duration = Duration::from_secs(2);
+/// A deadline that never comes.
+const NEVER: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// One agent process's I/O loop.
+pub(crate) struct Pump {
+    handle: AgentHandle,
+    stdin: Option<AgentStdin>,
+    stdout: LineReader,
+    stderr: LineReader,
+    tracker: TurnTracker,
+    stdout_open: bool,
+    stderr_open: bool,
+    exited: Option<(ExitOutcome, Instant)>,
+    last_output: Instant,
+    stdin_closed_at: Option<Instant>,
+    grace_fired: bool,
+    paused: bool,
+}
+
+impl Pump {
+    pub(crate) fn new(
+        handle: AgentHandle,
+        stdin: Option<AgentStdin>,
+        stdout: LineReader,
+        stderr: LineReader,
+        tracker: TurnTracker,
+    ) -> Self {
+        Self {
+            handle,
+            stdin,
+            stdout,
+            stderr,
+            tracker,
+            stdout_open: true,
+            stderr_open: true,
+            exited: None,
+            last_output: Instant::now(),
+            stdin_closed_at: None,
+            grace_fired: false,
+            paused: false,
+        }
+    }
+
+    pub(crate) async fn run(&mut self, actor: &mut SessionActor) -> ProcessEnd {
+        let (idle, grace) = (actor.ctx.idle_timeout, actor.ctx.result_grace);
+        loop {
+            if self.exited.is_some() && !self.stdout_open && !self.stderr_open {
+                break;
+            }
+            let now = Instant::now();
+            let running = self.exited.is_none();
+            let idle_at = if running && !self.paused && !actor.unanswered.is_empty() {
+                self.last_output + idle
+            } else {
+                now + NEVER
+            };
+            let grace_at = match self.stdin_closed_at {
+                Some(at) if running && !self.grace_fired => at + grace,
+                _ => now + NEVER,
+            };
+            let drain_at = self.exited.map_or(now + NEVER, |(_, at)| at + DRAIN);
+            tokio::select! {
+                line = self.stdout.next_line(), if self.stdout_open => match line {
+                    Ok(Some(line)) => {
+                        self.last_output = Instant::now();
+                        actor.files.transcript(&line.text);
+                        for event in self.tracker.push_line(&line.text) {
+                            apply(actor, event);
+                        }
+                        if line.is_truncated() {
+                            actor.emit(OutputKind::Line {
+                                source: LineSource::Stdout,
+                                line: format!("[a line of {} bytes was cut]", line.text.len() as u64 + line.truncated_bytes),
+                            });
+                        }
+                        self.close_stdin_when_answered(actor).await;
+                    }
+                    Ok(None) | Err(_) => self.stdout_open = false,
+                },
+                line = self.stderr.next_line(), if self.stderr_open => match line {
+                    Ok(Some(line)) => {
+                        self.last_output = Instant::now();
+                        actor.files.stderr(&line.text);
+                        actor.emit(OutputKind::Line { source: LineSource::Stderr, line: line.text });
+                    }
+                    Ok(None) | Err(_) => self.stderr_open = false,
+                },
+                command = actor.commands.recv() => {
+                    if let Some(command) = command {
+                        if let Some(end) = self.on_command(actor, command).await {
+                            return end;
+                        }
+                    }
+                }
+                result = self.handle.wait(), if running => {
+                    let exit = result.unwrap_or(ExitOutcome { code: None, signal: None });
+                    self.exited = Some((exit, Instant::now()));
+                    self.stdin = None;
+                }
+                () = tokio::time::sleep_until(idle_at.into()) => {
+                    let reason = format!("stopped: no output for {}s", idle.as_secs());
+                    tracing::warn!(session = %actor.id, %reason);
+                    let exit = self.handle.stop(actor.ctx.stop_grace).await.ok();
+                    return ProcessEnd::Stopped { reason, status: SessionStatus::Failed, exit, reply: None };
+                }
+                () = tokio::time::sleep_until(grace_at.into()) => {
+                    self.grace_fired = true;
+                    tracing::warn!(session = %actor.id, "the agent kept running {}s after its last result; stopping it", grace.as_secs());
+                    let _ = self.handle.stop(actor.ctx.stop_grace).await;
+                }
+                () = tokio::time::sleep_until(drain_at.into()) => break,
+            }
+        }
+        // Close what the agent left open (a turn cut short, tools that never returned); the
+        // turn outcomes themselves are decided by the caller, which may restart instead.
+        for event in self.tracker.finish(None) {
+            if !matches!(
+                event,
+                AgentEvent::TurnFailed { .. } | AgentEvent::TurnCompleted { .. }
+            ) {
+                apply(actor, event);
+            }
+        }
+        let (exit, _) = self.exited.unwrap_or((
+            ExitOutcome {
+                code: None,
+                signal: None,
+            },
+            Instant::now(),
+        ));
+        ProcessEnd::Exited(exit)
+    }
+
+    async fn close_stdin_when_answered(&mut self, actor: &SessionActor) {
+        if actor.is_claude_code() && actor.unanswered.is_empty() && actor.to_send.is_empty() {
+            if let Some(stdin) = self.stdin.take() {
+                // EOF on stdin is how Claude Code's stream-json mode learns to exit.
+                let _ = stdin.close().await;
+                self.stdin_closed_at = Some(Instant::now());
+            }
+        }
+    }
+
+    async fn on_command(
+        &mut self,
+        actor: &mut SessionActor,
+        command: Command,
+    ) -> Option<ProcessEnd> {
+        match command {
+            Command::Send { text, reply } => {
+                if self.stdin.is_some() && self.exited.is_none() {
+                    actor.to_send.push_back(text);
+                    actor.write_pending(&mut self.stdin).await;
+                } else {
+                    actor.after_exit.push(text);
+                }
+                let _ = reply.send(Ok(()));
+                None
+            }
+            Command::Stop { reason, reply } => {
+                let exit = self.handle.stop(actor.ctx.stop_grace).await.ok();
+                Some(ProcessEnd::Stopped {
+                    reason,
+                    status: SessionStatus::Terminated,
+                    exit,
+                    reply: Some(reply),
+                })
+            }
+            Command::Pause { reply } => {
+                let result = actor.signal(&self.handle, AgentSignal::Pause);
+                if result.is_ok() {
+                    self.paused = true;
+                    actor.update(|s| s.status = SessionStatus::Paused);
+                }
+                let _ = reply.send(result);
+                None
+            }
+            Command::Unpause { reply } => {
+                let result = actor.signal(&self.handle, AgentSignal::Resume);
+                if result.is_ok() {
+                    self.paused = false;
+                    self.last_output = Instant::now();
+                    actor.update(|s| s.status = SessionStatus::Running);
+                }
+                let _ = reply.send(result);
+                None
+            }
+        }
+    }
+}
+
+/// Applies one agent event to the session and announces it.
+pub(crate) fn apply(actor: &mut SessionActor, event: AgentEvent) {
+    match event {
+        AgentEvent::Init {
+            agent_session_id,
+            model,
+            api_key_source,
+        } => {
+            actor.conversation_exists = true;
+            actor.conversation = agent_session_id.clone();
+            actor.update(|s| {
+                s.agent_session_id = agent_session_id;
+                s.model = Some(model);
+                s.api_key_source = api_key_source;
+            });
+        }
+        AgentEvent::StreamStart => actor.emit(OutputKind::StreamStart),
+        AgentEvent::StreamChunk { text, kind, index } => actor.emit(OutputKind::StreamChunk {
+            text,
+            kind: match kind {
+                AgentChunk::Text => ChunkKind::Text,
+                AgentChunk::Thinking => ChunkKind::Thinking,
+            },
+            index,
+        }),
+        AgentEvent::ToolCallStart {
+            tool_use_id,
+            name,
+            input,
+        } => actor.emit(OutputKind::ToolCallStart {
+            tool_use_id,
+            name,
+            input,
+        }),
+        AgentEvent::ToolCallResult {
+            tool_use_id,
+            name,
+            is_error,
+            content,
+            duration_ms,
+        } => actor.emit(OutputKind::ToolCallResult {
+            tool_use_id,
+            name,
+            is_error,
+            content,
+            duration_ms,
+        }),
+        AgentEvent::Notice { level, content } => actor.emit(OutputKind::Line {
+            source: LineSource::Stdout,
+            line: format!("[{}] {content}", level.as_deref().unwrap_or("notice")),
+        }),
+        AgentEvent::StreamEnd {
+            usage,
+            finish_reason,
+        } => {
+            let tokens = usage.total();
+            if tokens > 0 {
+                actor.update(|s| s.metrics.tokens_used += tokens);
+            }
+            actor.emit(OutputKind::StreamEnd {
+                tokens,
+                finish_reason,
+            });
+        }
+        AgentEvent::TurnCompleted { result_text, .. } => {
+            let (task, millis) = take_turn(actor);
+            actor.update(|s| {
+                s.metrics.tasks_completed += 1;
+                s.metrics.record_response(millis);
+                s.task.updated_at = SystemTime::now();
+            });
+            actor.last_outcome = Some(Ok(result_text.clone()));
+            actor.emit(OutputKind::TaskCompleted {
+                task,
+                result: result_text,
+            });
+        }
+        AgentEvent::TurnFailed { error, .. } | AgentEvent::TurnBlocked { reason: error } => {
+            fail_turn(actor, error);
+        }
+        AgentEvent::Text { line } => {
+            actor.last_text = Some(line.clone());
+            actor.emit(OutputKind::Line {
+                source: LineSource::Stdout,
+                line,
+            });
+        }
+    }
+}
+
+fn take_turn(actor: &mut SessionActor) -> (String, f64) {
+    match actor.unanswered.pop_front() {
+        Some((task, sent)) => (task, sent.elapsed().as_secs_f64() * 1000.0),
+        None => (actor.task.clone(), 0.0),
+    }
+}
+
+fn fail_turn(actor: &mut SessionActor, error: String) {
+    let (task, millis) = take_turn(actor);
+    actor.update(|s| {
+        s.metrics.errors_encountered += 1;
+        s.metrics.record_response(millis);
+        s.task.updated_at = SystemTime::now();
+    });
+    actor.last_outcome = Some(Err(error.clone()));
+    actor.emit(OutputKind::TaskFailed { task, error });
+}
+
+impl SessionActor {
+    /// Fails every turn that will now never be answered.
+    pub(super) fn fail_unanswered(&mut self, reason: &str) {
+        let never_sent: Vec<String> = self
+            .to_send
+            .drain(..)
+            .chain(self.after_exit.drain(..))
+            .collect();
+        for turn in never_sent {
+            self.unanswered.push_back((turn, Instant::now()));
+        }
+        while !self.unanswered.is_empty() {
+            fail_turn(self, reason.to_owned());
+        }
+    }
+
+    /// The one turn of an agent without a turn protocol (Claude Flow) ended with its exit.
+    pub(super) fn settle_single_turn(&mut self, exit: ExitOutcome) {
+        if self.unanswered.is_empty() {
+            return;
+        }
+        if exit.success() {
+            let result = self.last_text.clone().unwrap_or_default();
+            apply(
+                self,
+                AgentEvent::TurnCompleted {
+                    result_text: result,
+                    usage: Default::default(),
+                    num_turns: 1,
+                    duration_ms: 0,
+                },
+            );
+        } else {
+            let error = format!("{} exited with {exit}", self.session_type.as_str());
+            fail_turn(self, error);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! [`SessionError`]: why a session request was refused. Each message names the problem; the
+//! gRPC adapter maps variants to status codes and the WebSocket adapter to its error texts,
+//! each in one tested function.
+
+use std::path::PathBuf;
+
+use crate::core::{SessionStatus, SessionType};
+
+/// Why a session request was refused. Nothing changed when one of these is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    /// No session has this id (upstream's exact text).
+    #[error("Session not found: {id}")]
+    NotFound {
+        /// The id asked for.
+        id: String,
+    },
+    /// A field of the request is invalid.
+    #[error("invalid {field}: {reason}")]
+    Invalid {
+        /// The field, as the request names it.
+        field: &'static str,
+        /// What is wrong and what is accepted.
+        reason: String,
+    },
+    /// The requested working directory does not exist.
+    #[error("working directory {} does not exist or is not a directory", path.display())]
+    WorkDirMissing {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// A worktree was asked for outside a git repository.
+    #[error("cannot make a git worktree: {} is not inside a git repository", path.display())]
+    NotAGitRepository {
+        /// The directory.
+        path: PathBuf,
+    },
+    /// Creating the worktree failed.
+    #[error("cannot make a git worktree of {}: {message}", repo.display())]
+    Worktree {
+        /// The repository.
+        repo: PathBuf,
+        /// What git said.
+        message: String,
+    },
+    /// Stop of a session that already ended.
+    #[error("session {id} already ended ({})", status.as_str())]
+    AlreadyEnded {
+        /// The session.
+        id: String,
+        /// How it ended.
+        status: SessionStatus,
+    },
+    /// The operation needs a running session (upstream's text for `execute_task`).
+    #[error("Session {id} is not running (status: {})", status.as_str())]
+    NotRunning {
+        /// The session.
+        id: String,
+        /// Its status.
+        status: SessionStatus,
+    },
+    /// A follow-up turn for an agent that cannot take one.
+    #[error("{} sessions take a single task; start a new session for another", session_type.as_str())]
+    NoFollowUps {
+        /// The session type.
+        session_type: SessionType,
+    },
+    /// The daemon has not been started yet.
+    #[error("the daemon is not started")]
+    NotStarted,
+    /// The daemon is stopping and starts nothing new.
+    #[error("the daemon is shutting down")]
+    ShuttingDown,
+    /// A file or directory the session needs could not be created.
+    #[error("cannot prepare {}", path.display())]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// What failed.
+        #[source]
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,428 @@
+//! [`Supervisor`]: the session operations both doors call — spawn, send, stop, pause,
+//! unpause — and the capacity queue that starts queued sessions as slots free up. Each started
+//! session gets an actor task (`super::actor`) that owns its agent process; the supervisor
+//! talks to it over a channel.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use tokio::sync::{mpsc, oneshot};
+use tokio_util::task::TaskTracker;
+
+use super::actor::{self, ActorContext, Command, Start};
+use super::error::SessionError;
+use super::runner::SessionRunner;
+use super::workdir;
+use crate::agents::command::AgentPrograms;
+use crate::core::session::{SessionMetrics, TASK_TYPES, new_session_id, new_task_id};
+use crate::core::{Core, Session, SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
+
+/// The longest task text accepted (characters).
+pub const MAX_TASK_CHARS: usize = 100_000;
+
+/// What a new session should do, as a door received it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskInput {
+    /// The prompt.
+    pub description: String,
+    /// One of `code|research|analysis|custom|general`; `None` = `general`.
+    pub task_type: Option<String>,
+    /// `None` = medium.
+    pub priority: Option<TaskPriority>,
+    /// Caller data, kept with the task.
+    pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl TaskInput {
+    /// A task with just a description.
+    pub fn new(description: impl Into<String>) -> Self {
+        Self {
+            description: description.into(),
+            task_type: None,
+            priority: None,
+            metadata: None,
+        }
+    }
+}
+
+/// A request for a new session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpawnRequest {
+    /// `None` = `default`.
+    pub orchestrator_id: Option<String>,
+    /// The task.
+    pub task: TaskInput,
+    /// What to run.
+    pub session_type: SessionType,
+    /// The agent's cwd; `None` = a new directory under the data dir.
+    pub work_dir: Option<PathBuf>,
+    /// Run in a new git worktree on branch `session/<id>`.
+    pub worktree: bool,
+}
+
+struct ActorHandle {
+    commands: mpsc::Sender<Command>,
+}
+
+/// Runs sessions: one actor per active session, the rest queued by priority.
+pub struct Supervisor {
+    core: Arc<Core>,
+    context: Arc<ActorContext>,
+    actors: Mutex<HashMap<String, ActorHandle>>,
+    /// Follow-up turns for ended sessions that wait for a slot before they resume.
+    waiting_turns: Mutex<HashMap<String, Vec<String>>>,
+    tasks: TaskTracker,
+    accepting: AtomicBool,
+}
+
+impl std::fmt::Debug for Supervisor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Supervisor")
+            .field("actors", &self.lock_actors().len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Supervisor {
+    /// A supervisor over `core`, starting agents with `runner`; sessions live under
+    /// `data_dir/sessions/<id>/`.
+    pub fn new(
+        core: Arc<Core>,
+        runner: Arc<dyn SessionRunner>,
+        programs: AgentPrograms,
+        data_dir: &Path,
+        socket: &Path,
+    ) -> Arc<Self> {
+        let config = core.config().clone();
+        Arc::new(Self {
+            context: Arc::new(ActorContext {
+                core: core.clone(),
+                runner,
+                programs,
+                sessions_dir: data_dir.join("sessions"),
+                socket: socket.to_path_buf(),
+                stop_grace: config.shutdown_timeout,
+                max_restarts: config.max_restarts,
+                idle_timeout: config.idle_timeout,
+                result_grace: config.result_grace,
+            }),
+            core,
+            actors: Mutex::new(HashMap::new()),
+            waiting_turns: Mutex::new(HashMap::new()),
+            tasks: TaskTracker::new(),
+            accepting: AtomicBool::new(true),
+        })
+    }
+
+    fn lock_actors(&self) -> MutexGuard<'_, HashMap<String, ActorHandle>> {
+        self.actors.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn session_dir(&self, id: &str) -> PathBuf {
+        self.context.sessions_dir.join(id)
+    }
+
+    /// Creates a session and starts it when a slot is free (else it waits, queued). Returns as
+    /// soon as it exists.
+    pub fn spawn(self: &Arc<Self>, request: SpawnRequest) -> Result<Session, SessionError> {
+        if !self.accepting.load(Ordering::Acquire) {
+            return Err(SessionError::ShuttingDown);
+        }
+        let task = validate_task(request.task)?;
+        let orchestrator_id = match request.orchestrator_id {
+            Some(id) if id.trim().is_empty() || id.len() > 200 => {
+                return Err(SessionError::Invalid {
+                    field: "orchestratorId",
+                    reason: "must be 1–200 characters".to_owned(),
+                });
+            }
+            Some(id) => id,
+            None => "default".to_owned(),
+        };
+        let id = new_session_id();
+        let dir = workdir::prepare(
+            &id,
+            request.work_dir.as_deref(),
+            request.worktree,
+            &self.session_dir(&id),
+        )?;
+        let session = Session {
+            id: id.clone(),
+            orchestrator_id,
+            task,
+            session_type: request.session_type,
+            status: SessionStatus::Queued,
+            started_at: SystemTime::now(),
+            ended_at: None,
+            metrics: SessionMetrics::default(),
+            pid: None,
+            work_dir: dir.path,
+            agent_session_id: uuid::Uuid::new_v4().to_string(),
+            exit_code: None,
+            error: None,
+            queue_position: None,
+            model: None,
+            api_key_source: None,
+            restarts: 0,
+            worktree_branch: dir.branch,
+            worktree_repo: dir.repo,
+            memory_context: serde_json::json!({"scratchpad": {}, "episodic": [], "semantic": []}),
+        };
+        self.core.insert_session(session);
+        tracing::info!(session = %id, kind = request.session_type.as_str(), "session created");
+        self.schedule();
+        self.core.session(&id).ok_or(SessionError::NotFound { id })
+    }
+
+    /// Starts queued sessions while slots are free.
+    pub fn schedule(self: &Arc<Self>) {
+        if !self.accepting.load(Ordering::Acquire) {
+            return;
+        }
+        while let Some(session) = self.core.claim_queued() {
+            let turns = self
+                .waiting_turns
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&session.id);
+            let start = match turns {
+                Some(turns) => Start::Resume { turns },
+                None => Start::Fresh,
+            };
+            self.launch(session, start);
+        }
+    }
+
+    fn launch(self: &Arc<Self>, session: Session, start: Start) {
+        let (tx, rx) = mpsc::channel(32);
+        let id = session.id.clone();
+        let mine = tx.clone();
+        self.lock_actors()
+            .insert(id.clone(), ActorHandle { commands: tx });
+        let context = self.context.clone();
+        let this = self.clone();
+        self.tasks.spawn(async move {
+            actor::run(context, session, start, rx).await;
+            {
+                // A follow-up may already have started a new actor for this session.
+                let mut actors = this.lock_actors();
+                if actors
+                    .get(&id)
+                    .is_some_and(|a| a.commands.same_channel(&mine))
+                {
+                    actors.remove(&id);
+                }
+            }
+            this.schedule();
+        });
+    }
+
+    /// Another user turn for session `id`: written to its running agent, or (claude-code)
+    /// continued from its conversation in a new process.
+    pub async fn send(self: &Arc<Self>, id: &str, text: String) -> Result<Session, SessionError> {
+        if text.trim().is_empty() || text.chars().count() > MAX_TASK_CHARS {
+            return Err(SessionError::Invalid {
+                field: "task",
+                reason: format!("must be 1–{MAX_TASK_CHARS} characters"),
+            });
+        }
+        let session = self.session(id)?;
+        if session.session_type != SessionType::ClaudeCode {
+            return Err(SessionError::NoFollowUps {
+                session_type: session.session_type,
+            });
+        }
+        let sender = self.lock_actors().get(id).map(|a| a.commands.clone());
+        if let Some(sender) = sender {
+            let (reply, answer) = oneshot::channel();
+            if sender
+                .send(Command::Send {
+                    text: text.clone(),
+                    reply,
+                })
+                .await
+                .is_ok()
+            {
+                if let Ok(result) = answer.await {
+                    result?;
+                    return self.session(id);
+                }
+            }
+            // The actor ended between the lookup and the send: continue below as ended.
+        }
+        if !self.accepting.load(Ordering::Acquire) {
+            return Err(SessionError::ShuttingDown);
+        }
+        let session = self.session(id)?;
+        match session.status {
+            SessionStatus::Queued => {
+                self.waiting_turns
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .entry(id.to_owned())
+                    .or_default()
+                    .push(text);
+            }
+            status if status.is_ended() => {
+                self.waiting_turns
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .entry(id.to_owned())
+                    .or_default()
+                    .push(text);
+                self.core.update_session(id, |s| {
+                    s.status = SessionStatus::Queued;
+                    s.ended_at = None;
+                    s.error = None;
+                    s.exit_code = None;
+                    s.task.status = TaskStatus::Pending;
+                });
+                self.schedule();
+            }
+            status => {
+                return Err(SessionError::NotRunning {
+                    id: id.to_owned(),
+                    status,
+                });
+            }
+        }
+        self.session(id)
+    }
+
+    /// Stops session `id`: its agent's process group gets SIGTERM, then SIGKILL after the
+    /// shutdown timeout, and is reaped; the session ends `terminated`. A queued session is
+    /// simply taken out of the queue.
+    pub async fn stop(&self, id: &str, reason: &str) -> Result<Session, SessionError> {
+        let session = self.session(id)?;
+        if session.status.is_ended() {
+            return Err(SessionError::AlreadyEnded {
+                id: id.to_owned(),
+                status: session.status,
+            });
+        }
+        let sender = self.lock_actors().get(id).map(|a| a.commands.clone());
+        match sender {
+            Some(sender) => {
+                let (reply, done) = oneshot::channel();
+                let command = Command::Stop {
+                    reason: reason.to_owned(),
+                    reply,
+                };
+                if sender.send(command).await.is_ok() {
+                    let _ = done.await;
+                }
+            }
+            None => {
+                self.waiting_turns
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .remove(id);
+                self.core.update_session(id, |s| {
+                    if !s.status.is_ended() {
+                        s.end(SessionStatus::Terminated, Some(reason.to_owned()));
+                    }
+                });
+            }
+        }
+        self.session(id)
+    }
+
+    /// Pauses (`pause = true`, SIGSTOP) or unpauses (SIGCONT) session `id`'s process group.
+    pub async fn set_paused(&self, id: &str, pause: bool) -> Result<Session, SessionError> {
+        let session = self.session(id)?;
+        let sender = self.lock_actors().get(id).map(|a| a.commands.clone());
+        let not_running = || SessionError::NotRunning {
+            id: id.to_owned(),
+            status: session.status,
+        };
+        let sender = sender.ok_or_else(not_running)?;
+        let (reply, answer) = oneshot::channel();
+        let command = if pause {
+            Command::Pause { reply }
+        } else {
+            Command::Unpause { reply }
+        };
+        sender.send(command).await.map_err(|_| not_running())?;
+        answer.await.map_err(|_| not_running())??;
+        self.session(id)
+    }
+
+    /// Where session `id`'s raw agent output is kept.
+    pub fn transcript_path(&self, id: &str) -> PathBuf {
+        self.session_dir(id).join(super::actor::TRANSCRIPT)
+    }
+
+    /// Session `id`, or `NotFound`.
+    pub fn session(&self, id: &str) -> Result<Session, SessionError> {
+        self.core
+            .session(id)
+            .ok_or_else(|| SessionError::NotFound { id: id.to_owned() })
+    }
+
+    /// Stops every running session (the daemon is stopping) and waits for their agents to be
+    /// reaped, up to `limit`. Queued sessions stay queued for the next start.
+    pub async fn stop_all(&self, reason: &str, limit: Duration) {
+        self.accepting.store(false, Ordering::Release);
+        let senders: Vec<_> = self
+            .lock_actors()
+            .values()
+            .map(|a| a.commands.clone())
+            .collect();
+        for sender in senders {
+            let (reply, _done) = oneshot::channel();
+            let _ = sender
+                .send(Command::Stop {
+                    reason: reason.to_owned(),
+                    reply,
+                })
+                .await;
+        }
+        self.tasks.close();
+        if tokio::time::timeout(limit, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("some sessions did not stop in time");
+        }
+    }
+}
+
+fn validate_task(input: TaskInput) -> Result<Task, SessionError> {
+    let description = input.description;
+    if description.trim().is_empty() {
+        return Err(SessionError::Invalid {
+            field: "task.description",
+            reason: "must not be empty: say what the agent should do".to_owned(),
+        });
+    }
+    if description.chars().count() > MAX_TASK_CHARS {
+        return Err(SessionError::Invalid {
+            field: "task.description",
+            reason: format!("is longer than {MAX_TASK_CHARS} characters"),
+        });
+    }
+    let task_type = match input.task_type {
+        Some(t) if TASK_TYPES.contains(&t.as_str()) => t,
+        Some(t) => {
+            return Err(SessionError::Invalid {
+                field: "task.type",
+                reason: format!("{t:?} is not one of {}", TASK_TYPES.join(", ")),
+            });
+        }
+        None => "general".to_owned(),
+    };
+    let now = SystemTime::now();
+    Ok(Task {
+        id: new_task_id(),
+        description,
+        task_type,
+        priority: input.priority.unwrap_or(TaskPriority::Medium),
+        status: TaskStatus::Pending,
+        metadata: input.metadata,
+        created_at: now,
+        updated_at: now,
+    })
+}
