@@ -369,8 +369,10 @@ mod tests {
 
     #[test]
     fn mean_response_time_is_a_running_mean() {
-        let mut metrics = SessionMetrics::default();
-        metrics.tasks_completed = 1;
+        let mut metrics = SessionMetrics {
+            tasks_completed: 1,
+            ..SessionMetrics::default()
+        };
         metrics.record_response(100.0);
         metrics.tasks_completed = 2;
         metrics.record_response(300.0);

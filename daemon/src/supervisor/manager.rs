@@ -245,11 +245,10 @@ impl Supervisor {
                 })
                 .await
                 .is_ok()
+                && let Ok(result) = answer.await
             {
-                if let Ok(result) = answer.await {
-                    result?;
-                    return self.session(id);
-                }
+                result?;
+                return self.session(id);
             }
             // The actor ended between the lookup and the send: continue below as ended.
         }

@@ -3,6 +3,8 @@
 //! clients.
 #![allow(dead_code)] // reason: each test binary uses a different subset of these helpers
 
+pub mod sessions;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};

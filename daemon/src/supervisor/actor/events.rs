@@ -99,10 +99,10 @@ impl Pump {
                     Ok(None) | Err(_) => self.stderr_open = false,
                 },
                 command = actor.commands.recv() => {
-                    if let Some(command) = command {
-                        if let Some(end) = self.on_command(actor, command).await {
-                            return end;
-                        }
+                    if let Some(command) = command
+                        && let Some(end) = self.on_command(actor, command).await
+                    {
+                        return end;
                     }
                 }
                 result = self.handle.wait(), if running => {
@@ -145,12 +145,14 @@ impl Pump {
     }
 
     async fn close_stdin_when_answered(&mut self, actor: &SessionActor) {
-        if actor.is_claude_code() && actor.unanswered.is_empty() && actor.to_send.is_empty() {
-            if let Some(stdin) = self.stdin.take() {
-                // EOF on stdin is how Claude Code's stream-json mode learns to exit.
-                let _ = stdin.close().await;
-                self.stdin_closed_at = Some(Instant::now());
-            }
+        if actor.is_claude_code()
+            && actor.unanswered.is_empty()
+            && actor.to_send.is_empty()
+            && let Some(stdin) = self.stdin.take()
+        {
+            // EOF on stdin is how Claude Code's stream-json mode learns to exit.
+            let _ = stdin.close().await;
+            self.stdin_closed_at = Some(Instant::now());
         }
     }
 
