@@ -246,7 +246,9 @@ impl OrchestratorDaemon {
         let public = bind_public(&config.host, config.port).await?;
         if self.core.store().is_none() {
             let (store, sessions) = Store::open(&self.paths.data_dir.join("orchestrator.db"))?;
-            self.core.attach_store(store, sessions);
+            for (session, pid) in self.core.attach_store(store, sessions) {
+                crate::supervisor::kill_orphaned_agent(pid, &session);
+            }
         }
         let supervisor = self
             .supervisor

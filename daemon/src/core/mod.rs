@@ -173,13 +173,19 @@ impl Core {
 
     /// Gives the core its database and the sessions it held. Sessions that were active when the
     /// previous daemon died are marked failed (their processes died with it, and the
-    /// conversation can be continued with `session send`); queued ones stay queued.
-    pub fn attach_store(&self, store: Store, stored: Vec<Session>) {
+    /// conversation can be continued with `session send`); queued ones stay queued. Returns
+    /// the interrupted sessions' ids with the pid their agent had, so leftovers can be
+    /// reconciled.
+    pub fn attach_store(&self, store: Store, stored: Vec<Session>) -> Vec<(String, u32)> {
         let mut interrupted = Vec::new();
+        let mut orphans = Vec::new();
         {
             let mut inner = self.lock();
             for mut session in stored {
                 if session.status.is_active() {
+                    if let Some(pid) = session.pid {
+                        orphans.push((session.id.clone(), pid));
+                    }
                     session.end(
                         SessionStatus::Failed,
                         Some("interrupted: daemon restarted".to_owned()),
@@ -199,6 +205,7 @@ impl Core {
             );
         }
         let _ = self.store.set(store);
+        orphans
     }
 
     /// The database, once attached.

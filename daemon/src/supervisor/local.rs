@@ -303,3 +303,29 @@ fn outcome_of(status: ExitStatus) -> ExitOutcome {
         signal: status.signal(),
     }
 }
+
+/// Kills what is left of an agent started by a previous daemon (one that died without taking
+/// its children along, e.g. where parent-death signals do not exist). The pid is only trusted
+/// if that process still carries the session's `WUNDR_SESSION_ID`, so a reused pid is never
+/// hit. Returns whether a group was killed.
+pub fn kill_orphaned_agent(pid: u32, session_id: &str) -> bool {
+    let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else {
+        return false;
+    };
+    let marker = format!("WUNDR_SESSION_ID={session_id}");
+    if !environ
+        .split(|byte| *byte == 0)
+        .any(|entry| entry == marker.as_bytes())
+    {
+        return false;
+    }
+    let Ok(raw) = i32::try_from(pid) else {
+        return false;
+    };
+    tracing::warn!(
+        pid,
+        session = session_id,
+        "killing an agent left over from a previous daemon"
+    );
+    nix::sys::signal::killpg(Pid::from_raw(raw), Signal::SIGKILL).is_ok()
+}

@@ -16,7 +16,7 @@ pub mod runner;
 pub mod workdir;
 
 pub use error::SessionError;
-pub use local::LocalRunner;
+pub use local::{LocalRunner, kill_orphaned_agent};
 pub use manager::{SpawnRequest, Supervisor, TaskInput};
 pub use output::{AgentStdin, LineReader, OutputLine};
 pub use runner::{

@@ -1,0 +1,156 @@
+//! The daemon dies (SIGKILL) while a session runs: its agent dies with it, and the next daemon
+//! marks the session `failed` ("interrupted: daemon restarted") and can continue it.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::sessions::FIXTURE_AGENT;
+use common::{TestHome, alive, wait_until};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use orchestrator_api::v1;
+use orchestrator_api::v1::sessions_client::SessionsClient;
+
+const DAEMON: &str = env!("CARGO_BIN_EXE_orchestrator-daemon");
+
+struct Daemon(u32);
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = kill(Pid::from_raw(self.0 as i32), Signal::SIGKILL);
+    }
+}
+
+fn start(home: &TestHome) -> Daemon {
+    let out = home
+        .command(DAEMON)
+        .args(["--daemonize", "--port", "0"])
+        .env("CLAUDE_BIN", FIXTURE_AGENT)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Daemon(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap(),
+    )
+}
+
+async fn sessions(home: &TestHome) -> SessionsClient<tonic::transport::Channel> {
+    SessionsClient::new(
+        orchestrator_api::connect(&home.paths().socket)
+            .await
+            .unwrap(),
+    )
+}
+
+async fn session(home: &TestHome, id: &str) -> v1::Session {
+    sessions(home)
+        .await
+        .get(v1::SessionRef {
+            session_id: id.to_owned(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn agents_die_with_the_daemon_and_their_sessions_can_be_continued() {
+    let home = TestHome::new();
+    let daemon = start(&home);
+    let spawned = sessions(&home)
+        .await
+        .spawn(v1::SpawnSessionRequest {
+            task: Some(v1::TaskSpec {
+                description: "hang for a while".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut agent_pid = 0;
+    for _ in 0..3000 {
+        let current = session(&home, &spawned.id).await;
+        if current.pid != 0 && current.status() == v1::SessionStatus::Running {
+            agent_pid = current.pid;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_ne!(agent_pid, 0, "the agent started");
+    assert!(alive(agent_pid));
+
+    kill(Pid::from_raw(daemon.0 as i32), Signal::SIGKILL).unwrap();
+    assert!(
+        wait_until(Duration::from_secs(10), || (!alive(agent_pid))
+            .then_some(()))
+        .is_some(),
+        "the agent died with the daemon"
+    );
+    assert!(wait_until(Duration::from_secs(10), || (!alive(daemon.0)).then_some(())).is_some());
+
+    let _restarted = start(&home);
+    let interrupted = session(&home, &spawned.id).await;
+    assert_eq!(interrupted.status(), v1::SessionStatus::Failed);
+    assert_eq!(interrupted.error, "interrupted: daemon restarted");
+
+    sessions(&home)
+        .await
+        .send(v1::SendToSessionRequest {
+            session_id: spawned.id.clone(),
+            text: "please finish".into(),
+        })
+        .await
+        .unwrap();
+    let mut finished = None;
+    for _ in 0..3000 {
+        let current = session(&home, &spawned.id).await;
+        if current.status() == v1::SessionStatus::Completed {
+            finished = Some(current);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let finished = finished.expect("the continued session completes");
+    assert_eq!(
+        finished.agent_session_id, spawned.agent_session_id,
+        "same conversation"
+    );
+    assert_eq!(finished.metrics.unwrap().tasks_completed, 1);
+}
+
+#[test]
+fn a_leftover_agent_is_killed_only_when_it_carries_the_session_id() {
+    use std::os::unix::process::CommandExt;
+    let mut child = std::process::Command::new("sleep")
+        .arg("1000")
+        .env("WUNDR_SESSION_ID", "session_1_abc")
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    assert!(!orchestrator_daemon::supervisor::kill_orphaned_agent(
+        pid,
+        "session_2_other"
+    ));
+    assert!(alive(pid), "a process of another session is left alone");
+    assert!(orchestrator_daemon::supervisor::kill_orphaned_agent(
+        pid,
+        "session_1_abc"
+    ));
+    let status = child.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(9));
+}
