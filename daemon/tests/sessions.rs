@@ -123,16 +123,16 @@ async fn stop_kills_the_process_group_and_a_second_stop_is_refused() {
 
     let paused = supervisor.set_paused(&session.id, true).await.unwrap();
     assert_eq!(paused.status, SessionStatus::Paused);
-    let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-    assert!(
-        state
-            .rsplit_once(')')
-            .unwrap()
+    // SIGSTOP lands asynchronously: poll for the stopped state.
+    let stopped_state = common::wait_until(Duration::from_secs(10), || {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?
             .1
             .trim_start()
-            .starts_with('T'),
-        "{state}"
-    );
+            .starts_with('T')
+            .then_some(())
+    });
+    assert!(stopped_state.is_some(), "the agent is stopped (state T)");
     let resumed = supervisor.set_paused(&session.id, false).await.unwrap();
     assert_eq!(resumed.status, SessionStatus::Running);
 
@@ -424,5 +424,126 @@ async fn sessions_survive_a_daemon_restart() {
     assert_eq!(sessions[0].status, SessionStatus::Completed);
     assert_eq!(sessions[0].metrics.tokens_used, 17);
     assert_eq!(sessions[1].status, SessionStatus::Terminated);
+    daemon.stop().await;
+}
+
+#[tokio::test]
+async fn the_idle_watchdog_stops_a_silent_agent() {
+    let home = TestHome::new();
+    let mut config = agent_config(FIXTURE_AGENT);
+    config.idle_timeout = Duration::from_secs(1);
+    let daemon = start(&home, config).await;
+    let session = daemon.spawn(request("hang silently")).unwrap();
+    let pid = wait_running(&daemon, &session.id).await.pid.unwrap();
+    let ended = wait_ended(&daemon, &session.id).await;
+    assert_eq!(ended.status, SessionStatus::Failed);
+    assert_eq!(ended.error.as_deref(), Some("stopped: no output for 1s"));
+    assert!(!alive(pid));
+    daemon.stop().await;
+}
+
+#[tokio::test]
+async fn an_agent_that_lingers_after_its_result_is_stopped_and_the_result_stands() {
+    let home = TestHome::new();
+    // Answers the first turn, then ignores the closed stdin and keeps running.
+    let script = home.path().join("lingering-agent");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nread line\n\
+         echo '{\"type\":\"result\",\"subtype\":\"success\",\"is_error\":false,\"result\":\"done\",\"session_id\":\"x\"}'\n\
+         exec sleep 1000\n",
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut config = agent_config(script.to_str().unwrap());
+    config.result_grace = Duration::from_millis(300);
+    let daemon = start(&home, config).await;
+    let session = daemon.spawn(request("anything")).unwrap();
+    let ended = wait_ended(&daemon, &session.id).await;
+    assert_eq!(ended.status, SessionStatus::Completed, "{ended:#?}");
+    assert_eq!(ended.metrics.tasks_completed, 1);
+    daemon.stop().await;
+}
+
+#[tokio::test]
+async fn a_flood_of_output_is_streamed_and_counted() {
+    let home = TestHome::new();
+    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let mut outputs = daemon.core().subscribe_output();
+    let session = daemon.spawn(request("flood:10000")).unwrap();
+    let counter = tokio::spawn(async move {
+        let mut chunks = 0;
+        while let Ok(output) = outputs.recv().await {
+            match output.kind {
+                OutputKind::StreamChunk { .. } => chunks += 1,
+                OutputKind::TaskCompleted { .. } => return chunks,
+                _ => {}
+            }
+        }
+        chunks
+    });
+    let ended = wait_ended(&daemon, &session.id).await;
+    assert_eq!(ended.status, SessionStatus::Completed);
+    let chunks = tokio::time::timeout(Duration::from_secs(30), counter)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        chunks >= 10_000,
+        "every chunk reached a subscriber that keeps up: {chunks}"
+    );
+    daemon.stop().await;
+}
+
+#[tokio::test]
+async fn worktree_sessions_run_on_their_own_branch() {
+    let home = TestHome::new();
+    let repo = home.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    for args in [
+        vec!["init", "-q"],
+        vec![
+            "-c",
+            "user.email=t@t",
+            "-c",
+            "user.name=t",
+            "commit",
+            "-q",
+            "--allow-empty",
+            "-m",
+            "init",
+        ],
+    ] {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&repo)
+            .args(&args)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let mut spawn = request("hang in the tree");
+    spawn.work_dir = Some(repo.clone());
+    spawn.worktree = true;
+    let session = daemon.spawn(spawn).unwrap();
+    let branch = format!("session/{}", session.id);
+    assert_eq!(session.worktree_branch.as_deref(), Some(branch.as_str()));
+    assert_ne!(session.work_dir, repo);
+    let running = wait_running(&daemon, &session.id).await;
+    let cwd = std::fs::read_link(format!("/proc/{}/cwd", running.pid.unwrap())).unwrap();
+    assert_eq!(cwd, session.work_dir, "the agent runs in the worktree");
+    std::fs::write(session.work_dir.join("work.txt"), "uncommitted").unwrap();
+    daemon
+        .supervisor()
+        .unwrap()
+        .stop(&session.id, "done")
+        .await
+        .unwrap();
+    assert!(
+        session.work_dir.join("work.txt").exists(),
+        "uncommitted work is never deleted"
+    );
     daemon.stop().await;
 }

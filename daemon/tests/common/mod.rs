@@ -3,6 +3,7 @@
 //! clients.
 #![allow(dead_code)] // reason: each test binary uses a different subset of these helpers
 
+pub mod claude;
 pub mod sessions;
 
 use std::io::{Read, Write};
