@@ -79,8 +79,26 @@ pub async fn connect(socket: &Path) -> Result<Channel, ConnectError> {
             }
         }))
         .await
-        .map_err(|source| ConnectError::Other {
-            socket: socket.to_path_buf(),
-            source: Box::new(source),
+        .map_err(|source| {
+            // The daemon can go away between the probe and this connect: still "not running".
+            match io_cause(&source) {
+                Some(io) => classify(io::Error::new(io.kind(), io.to_string())),
+                None => ConnectError::Other {
+                    socket: socket.to_path_buf(),
+                    source: Box::new(source),
+                },
+            }
         })
+}
+
+/// The first `io::Error` in an error's chain of causes.
+fn io_cause<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a io::Error> {
+    let mut current = Some(err);
+    while let Some(error) = current {
+        if let Some(io) = error.downcast_ref::<io::Error>() {
+            return Some(io);
+        }
+        current = error.source();
+    }
+    None
 }

@@ -1,6 +1,7 @@
 //! Talking to a daemon: [`connect`] (a [`Client`], or `None` when no daemon is running),
-//! [`probe_status`] and the RPC wrappers [`get_status`] and [`shutdown`], each bounded by
-//! [`CALL_TIMEOUT`] so a stuck daemon never hangs the CLI. Also [`warn_if_protocol_differs`].
+//! [`connect_sessions`] (a [`SessionsClient`]), [`probe_status`] and the RPC wrappers
+//! [`get_status`] and [`shutdown`], each bounded by [`CALL_TIMEOUT`] (or the timeout given to
+//! [`unary_within`]) so a stuck daemon never hangs the CLI. Also [`warn_if_protocol_differs`].
 
 use std::future::Future;
 use std::path::Path;
@@ -8,6 +9,7 @@ use std::time::Duration;
 
 use orchestrator_api::PROTOCOL_VERSION;
 use orchestrator_api::v1::daemon_client::DaemonClient;
+use orchestrator_api::v1::sessions_client::SessionsClient as GeneratedSessionsClient;
 use orchestrator_api::v1::{GetStatusRequest, GetStatusResponse, ShutdownRequest};
 use tonic::transport::Channel;
 
@@ -20,8 +22,11 @@ pub const CALL_TIMEOUT: Duration = Duration::from_secs(5);
 /// A gRPC client of the `Daemon` service on one socket.
 pub type Client = DaemonClient<Channel>;
 
-/// Opens a client to the daemon on `socket`; `Ok(None)` when no daemon is running there.
-pub async fn connect(socket: &Path) -> Result<Option<Client>, CliError> {
+/// A gRPC client of the `Sessions` service on one socket.
+pub type SessionsClient = GeneratedSessionsClient<Channel>;
+
+/// Opens a channel to the daemon on `socket`; `Ok(None)` when no daemon is running there.
+async fn open_channel(socket: &Path) -> Result<Option<Channel>, CliError> {
     let connecting = orchestrator_api::connect(socket);
     match tokio::time::timeout(CALL_TIMEOUT, connecting).await {
         Err(_elapsed) => Err(CliError::Timeout {
@@ -29,10 +34,22 @@ pub async fn connect(socket: &Path) -> Result<Option<Client>, CliError> {
             call: "the connection",
             timeout: CALL_TIMEOUT,
         }),
-        Ok(Ok(channel)) => Ok(Some(DaemonClient::new(channel))),
+        Ok(Ok(channel)) => Ok(Some(channel)),
         Ok(Err(err)) if err.is_not_running() => Ok(None),
         Ok(Err(err)) => Err(CliError::Connect(err)),
     }
+}
+
+/// Opens a client to the daemon on `socket`; `Ok(None)` when no daemon is running there.
+pub async fn connect(socket: &Path) -> Result<Option<Client>, CliError> {
+    Ok(open_channel(socket).await?.map(DaemonClient::new))
+}
+
+/// Opens a `Sessions` client to the daemon on `socket`; `Ok(None)` when no daemon runs there.
+pub async fn connect_sessions(socket: &Path) -> Result<Option<SessionsClient>, CliError> {
+    Ok(open_channel(socket)
+        .await?
+        .map(GeneratedSessionsClient::new))
 }
 
 /// Connects and asks for the status; `Ok(None)` when no daemon is running on `socket`.
@@ -61,11 +78,22 @@ pub async fn unary<T>(
     call: &'static str,
     request: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
 ) -> Result<T, CliError> {
-    match tokio::time::timeout(CALL_TIMEOUT, request).await {
+    unary_within(socket, call, CALL_TIMEOUT, request).await
+}
+
+/// Runs one unary call that may take up to `timeout` (stopping a session waits for its
+/// agent to exit), mapping failures to [`CliError`].
+pub async fn unary_within<T>(
+    socket: &Path,
+    call: &'static str,
+    timeout: Duration,
+    request: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T, CliError> {
+    match tokio::time::timeout(timeout, request).await {
         Err(_elapsed) => Err(CliError::Timeout {
             socket: socket.to_path_buf(),
             call,
-            timeout: CALL_TIMEOUT,
+            timeout,
         }),
         Ok(Ok(response)) => Ok(response.into_inner()),
         Ok(Err(status)) => Err(CliError::Rpc {

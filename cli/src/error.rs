@@ -10,7 +10,10 @@
 //! | 0 | success |
 //! | 1 | failure: the error, its causes and a hint are printed on stderr |
 //! | 2 | usage error: an unknown flag or a bad argument (reported by clap) |
-//! | 3 | the orchestrator daemon is not running (`status`, `logs`), as LSB init scripts do |
+//! | 3 | the orchestrator daemon is not running (`status`, `logs`, `session ...`), as LSB init scripts do |
+//!
+//! Errors of the `session` commands are [`SessionCommandError`]s, wrapped here as
+//! [`CliError::Session`].
 
 use std::fmt;
 use std::io;
@@ -20,6 +23,8 @@ use std::time::Duration;
 use nix::sys::signal::Signal;
 use orchestrator_api::ConnectError;
 use orchestrator_api::paths::PathError;
+
+use crate::commands::orchestrator::session::error::SessionCommandError;
 
 /// Exit code of a successful command.
 pub const EXIT_SUCCESS: u8 = 0;
@@ -34,7 +39,7 @@ Exit codes:
   0  success
   1  failure (the error and a hint are printed on stderr)
   2  usage error (unknown flag or bad argument)
-  3  the orchestrator daemon is not running (status, logs)";
+  3  the orchestrator daemon is not running (status, logs, session commands)";
 
 /// The hint for every "the daemon is not running" situation.
 pub const START_HINT: &str = "start it with: wundr orchestrator start";
@@ -220,6 +225,9 @@ pub enum CliError {
     /// Writing to stdout failed (a closed pipe is handled quietly by `main`).
     #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
+    /// A `session` command failed; it carries its own remedy and exit code.
+    #[error(transparent)]
+    Session(#[from] SessionCommandError),
 }
 
 impl CliError {
@@ -227,6 +235,7 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::NoLogFile { .. } | Self::CannotFollow { .. } => EXIT_NOT_RUNNING,
+            Self::Session(err) => err.exit_code(),
             _ => EXIT_FAILURE,
         }
     }
@@ -272,6 +281,7 @@ impl CliError {
                 ..
             } => "the daemon runs as another user: stop it as that user".into(),
             Self::WontDie { .. } => "check the process with `ps` and retry".into(),
+            Self::Session(err) => return err.remedy(),
             Self::BadPid { .. }
             | Self::Signal { .. }
             | Self::ReadLog { .. }

@@ -29,7 +29,7 @@ pub struct Cli {
 /// The top-level commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start, stop and inspect the orchestrator daemon
+    /// Start, stop and inspect the orchestrator daemon and its agent sessions
     #[command(subcommand)]
     Orchestrator(orchestrator::OrchestratorCommand),
     /// Print a shell completion script to stdout

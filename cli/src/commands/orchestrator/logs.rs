@@ -1,6 +1,7 @@
 //! `wundr orchestrator logs [-n N] [-f]`: [`LogsArgs`]; streams the daemon log over the
 //! `StreamLogs` RPC, or, when the daemon is down, shows the end of the log file directly
-//! ([`show_file`]) and exits 3.
+//! ([`show_file`]) and exits 3. With `--session ID` it shows one session's events instead
+//! ([`session::follow`]).
 
 use std::path::Path;
 
@@ -9,6 +10,7 @@ use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::StreamLogsRequest;
 use tonic::Streaming;
 
+use crate::commands::orchestrator::session::follow::{self, FollowOptions};
 use crate::daemon_client::{self, CALL_TIMEOUT};
 use crate::error::{CliError, Outcome, RpcFailure};
 use crate::output;
@@ -18,15 +20,38 @@ use orchestrator_api::logtail;
 #[derive(Debug, Args)]
 pub struct LogsArgs {
     /// How many of the most recent lines to show first
-    #[arg(short = 'n', long, value_name = "N", default_value_t = 50)]
+    #[arg(
+        short = 'n',
+        long,
+        value_name = "N",
+        default_value_t = 50,
+        conflicts_with = "session"
+    )]
     pub lines: u32,
-    /// Keep printing new lines as the daemon writes them (Ctrl+C to stop)
+    /// Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session,
+    /// until the session ends
     #[arg(short, long)]
     pub follow: bool,
+    /// Show one session's events instead of the daemon log: its status, then with -f
+    /// everything it does until it ends
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// With --session: first replay what the session's agent printed so far
+    #[arg(long, requires = "session")]
+    pub transcript: bool,
 }
 
-/// Shows the log from the daemon, or from its file when the daemon is down.
+/// Shows the log from the daemon, or from its file when the daemon is down; or, with
+/// `--session`, the session's events.
 pub async fn run(args: &LogsArgs, paths: &DaemonPaths) -> Result<Outcome, CliError> {
+    if let Some(id) = &args.session {
+        let options = FollowOptions {
+            id,
+            follow: args.follow,
+            transcript: args.transcript,
+        };
+        return follow::run(&options, &paths.socket).await;
+    }
     let Some(mut client) = daemon_client::connect(&paths.socket).await? else {
         return show_file(args, &paths.log_file);
     };

@@ -1,9 +1,11 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]), the path resolution they share
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]) and the [`session`] command group,
+//! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
 pub mod logs;
 pub mod restart;
+pub mod session;
 pub mod start;
 pub mod status;
 pub mod stop;
@@ -23,12 +25,15 @@ pub enum OrchestratorCommand {
     Start(start::StartArgs),
     /// Show whether the daemon runs, where to reach it, its sessions and subsystems
     Status(status::StatusArgs),
-    /// Show the daemon log, or follow it
+    /// Show the daemon log or one session's events (--session), or follow them
     Logs(logs::LogsArgs),
     /// Stop the daemon gracefully, forcing it after a timeout
     Stop(stop::StopArgs),
     /// Stop the daemon if it runs, then start it
     Restart(restart::RestartArgs),
+    /// Spawn, list, inspect, steer and stop agent sessions
+    #[command(subcommand)]
+    Session(session::SessionCommand),
 }
 
 /// Runs one `wundr orchestrator` subcommand against the daemon on `socket` (or the default).
@@ -43,6 +48,7 @@ pub async fn run(
         OrchestratorCommand::Logs(args) => logs::run(&args, &paths).await,
         OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
+        OrchestratorCommand::Session(command) => session::run(command, &paths).await,
     }
 }
 

@@ -1,0 +1,123 @@
+//! `wundr orchestrator logs --session ID [-f] [--transcript]`: [`run`] streams the session's
+//! events over `Sessions.Follow` and prints them with an [`EventPrinter`].
+//!
+//! Without `-f` it prints the session's current status line (after its transcript, with
+//! `--transcript`) and exits 0. With `-f` it keeps printing until the session ends (the daemon
+//! ends the stream after a final completed/failed/terminated status) and exits 0; Ctrl+C also
+//! exits 0. `Follow` streams events from the moment it is called, so a turn that ended before
+//! shows only in the transcript; `-f` says so on stderr when it saw no task end. Exit 3 when the daemon is not running, or stops before the session ends; exit 1
+//! with the daemon's message for an unknown session.
+
+use std::path::Path;
+
+use orchestrator_api::v1::{FollowSessionRequest, SessionEvent};
+use tonic::Streaming;
+
+use super::error::SessionCommandError;
+use super::events::EventPrinter;
+use super::{call, connect};
+use crate::daemon_client::{self, CALL_TIMEOUT};
+use crate::error::{CliError, Outcome, RpcFailure};
+use crate::output;
+
+/// What to follow and how.
+#[derive(Debug, Clone)]
+pub struct FollowOptions<'a> {
+    /// The session id.
+    pub id: &'a str,
+    /// Keep printing until the session ends.
+    pub follow: bool,
+    /// Replay what the agent printed so far first.
+    pub transcript: bool,
+}
+
+/// Prints the session's events; see the module docs for when it returns.
+pub async fn run(options: &FollowOptions<'_>, socket: &Path) -> Result<Outcome, CliError> {
+    let mut client = connect(socket).await?;
+    let request = client.follow(FollowSessionRequest {
+        session_id: options.id.to_owned(),
+        replay_transcript: options.transcript,
+    });
+    let stream = call(socket, "Follow", options.id, CALL_TIMEOUT, request).await?;
+    let mut printer = EventPrinter::default();
+    let result = if options.follow {
+        follow(stream, &mut printer, options.id, socket).await
+    } else {
+        until_status(stream, &mut printer, options.id, socket).await
+    };
+    // Whatever happened, leave the cursor at the start of a line.
+    output::stdout(&printer.finish())?;
+    result
+}
+
+/// Prints events until the first status (which the daemon sends after the transcript); each
+/// must arrive within the call timeout.
+async fn until_status(
+    mut stream: Streaming<SessionEvent>,
+    printer: &mut EventPrinter,
+    id: &str,
+    socket: &Path,
+) -> Result<Outcome, CliError> {
+    while !printer.seen_status() {
+        let next = tokio::time::timeout(CALL_TIMEOUT, stream.message()).await;
+        match next {
+            Err(_elapsed) => {
+                return Err(CliError::Timeout {
+                    socket: socket.to_path_buf(),
+                    call: "Follow",
+                    timeout: CALL_TIMEOUT,
+                });
+            }
+            Ok(Ok(Some(event))) => output::stdout(&printer.render(&event))?,
+            Ok(Ok(None)) => return Err(SessionCommandError::DaemonStopped { id: id.into() }.into()),
+            Ok(Err(status)) => return Err(stream_error(status, id, socket).await),
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// Prints events until the stream ends after a final status, or Ctrl+C.
+async fn follow(
+    mut stream: Streaming<SessionEvent>,
+    printer: &mut EventPrinter,
+    id: &str,
+    socket: &Path,
+) -> Result<Outcome, CliError> {
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    loop {
+        tokio::select! {
+            // An error installing the handler also lands here; stopping is the safe reading.
+            _ = &mut ctrl_c => return Ok(Outcome::Success),
+            next = stream.message() => match next {
+                Ok(Some(event)) => output::stdout(&printer.render(&event))?,
+                Ok(None) if printer.ended() => {
+                    // Follow streams events from now on: a turn that ended before we attached
+                    // is only in the transcript.
+                    if !printer.seen_task_end() {
+                        output::stderr(&format!(
+                            "the session's earlier output is not shown; replay it with: \
+                             wundr orchestrator logs --session {id} --transcript\n"
+                        ));
+                    }
+                    return Ok(Outcome::Success);
+                }
+                // The daemon ends every follower's stream when it shuts down.
+                Ok(None) => return Err(SessionCommandError::DaemonStopped { id: id.into() }.into()),
+                Err(status) => return Err(stream_error(status, id, socket).await),
+            },
+        }
+    }
+}
+
+/// A broken stream: "the daemon stopped" when nothing listens any more (a daemon that dies
+/// does not end its streams), else the transport's error.
+async fn stream_error(status: tonic::Status, id: &str, socket: &Path) -> CliError {
+    if matches!(daemon_client::connect(socket).await, Ok(None)) {
+        return SessionCommandError::DaemonStopped { id: id.into() }.into();
+    }
+    CliError::Rpc {
+        call: "Follow",
+        source: RpcFailure(status),
+    }
+}

@@ -1,0 +1,162 @@
+//! `wundr orchestrator session list [--json]`: [`ListArgs`]; every session the daemon knows,
+//! oldest first, as a table ([`render_table`]) or a JSON array.
+
+use std::path::Path;
+use std::time::SystemTime;
+
+use clap::Args;
+use orchestrator_api::v1::{ListSessionsRequest, Session};
+
+use super::{call, connect, json_text, render};
+use crate::daemon_client::CALL_TIMEOUT;
+use crate::error::{CliError, Outcome};
+use crate::output;
+
+/// The task column's width when the terminal's is unknown.
+const DEFAULT_TASK_WIDTH: usize = 60;
+/// The narrowest task column worth showing, however narrow the terminal.
+const MIN_TASK_WIDTH: usize = 20;
+
+/// Arguments of `wundr orchestrator session list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print a JSON array of sessions (as `session show --json` prints one)
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Lists the sessions.
+pub async fn run(args: &ListArgs, socket: &Path) -> Result<Outcome, CliError> {
+    let mut client = connect(socket).await?;
+    let request = client.list(ListSessionsRequest {});
+    let sessions = call(socket, "List", "", CALL_TIMEOUT, request)
+        .await?
+        .sessions;
+    let text = if args.json {
+        let array = sessions.iter().map(render::session_json).collect();
+        json_text(&serde_json::Value::Array(array))
+    } else if sessions.is_empty() {
+        "no sessions; start one with: wundr orchestrator session spawn TASK\n".to_owned()
+    } else {
+        render_table(&sessions, terminal_width(), SystemTime::now())
+    };
+    output::stdout(&text)?;
+    Ok(Outcome::Success)
+}
+
+/// The terminal's width as the shell exports it (`COLUMNS`); reading it from the tty would
+/// take an ioctl, which is not worth unsafe code for a table.
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok()?.trim().parse().ok()
+}
+
+/// The table: ID, TYPE, STATUS, AGE, TOKENS, TASK, the task on one line and cut to what is
+/// left of `width` columns (or [`DEFAULT_TASK_WIDTH`]).
+pub fn render_table(sessions: &[Session], width: Option<usize>, now: SystemTime) -> String {
+    let headers = ["ID", "TYPE", "STATUS", "AGE", "TOKENS"];
+    let rows: Vec<[String; 5]> = sessions
+        .iter()
+        .map(|s| {
+            [
+                s.id.clone(),
+                render::type_word(s.r#type),
+                render::status_word(s.status),
+                render::format_age(s.started_at_unix_ms, now),
+                s.metrics.as_ref().map_or(0, |m| m.tokens_used).to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(str::len);
+    for row in &rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    // Each column is followed by two spaces.
+    let fixed: usize = widths.iter().map(|w| w + 2).sum();
+    let task_width = width.map_or(DEFAULT_TASK_WIDTH, |w| {
+        w.saturating_sub(fixed).max(MIN_TASK_WIDTH)
+    });
+    let line = |cells: [&str; 5], task: &str| {
+        let mut text = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            // The TOKENS column is numeric: right-aligned.
+            if i == 4 {
+                text.push_str(&format!("{cell:>w$}  ", w = widths[i]));
+            } else {
+                text.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+            }
+        }
+        text.push_str(task);
+        format!("{}\n", text.trim_end())
+    };
+    let mut text = line(headers, "TASK");
+    for (session, row) in sessions.iter().zip(&rows) {
+        let task = session
+            .task
+            .as_ref()
+            .map(|t| one_line(&t.description, task_width))
+            .unwrap_or_default();
+        text.push_str(&line(row.each_ref().map(String::as_str), &task));
+    }
+    text
+}
+
+/// `text` with its whitespace runs (newlines too) folded to one space and cut to `width`
+/// characters, ending in `…` when cut.
+pub fn one_line(text: &str, width: usize) -> String {
+    let folded = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if folded.chars().count() <= width {
+        return folded;
+    }
+    let mut cut: String = folded.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::orchestrator::session::render::tests::sample;
+    use std::time::{Duration, UNIX_EPOCH};
+
+    #[test]
+    fn table_aligns_columns_and_cuts_the_task() {
+        let mut long = sample();
+        long.id = "session_2_longer_id".into();
+        if let Some(task) = long.task.as_mut() {
+            task.description = format!("first line\n{}", "x".repeat(100));
+        }
+        let now = UNIX_EPOCH + Duration::from_millis(1_795_832_957_336 + 65_000);
+        let table = render_table(&[sample(), long], None, now);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(
+            lines[0],
+            "ID                   TYPE         STATUS     AGE  TOKENS  TASK"
+        );
+        assert_eq!(
+            lines[1],
+            "session_1_abc        claude-code  completed  1m      117  say hello"
+        );
+        assert!(lines[2].contains("  first line xxx"));
+        assert!(lines[2].ends_with('…'));
+        let task = lines[2].split("  ").last().unwrap_or_default();
+        assert_eq!(task.chars().count(), DEFAULT_TASK_WIDTH);
+
+        let narrow = render_table(&[sample()], Some(10), now);
+        assert!(
+            narrow
+                .lines()
+                .nth(1)
+                .unwrap_or_default()
+                .ends_with("say hello")
+        );
+    }
+
+    #[test]
+    fn one_line_folds_and_cuts() {
+        assert_eq!(one_line("a\n\n b\tc", 60), "a b c");
+        assert_eq!(one_line("abcdef", 4), "abc…");
+        assert_eq!(one_line("abcd", 4), "abcd");
+    }
+}

@@ -1,0 +1,255 @@
+//! How a session looks: [`session_json`] (snake_case keys mirroring `orchestrator.v1.Session`,
+//! enums as lowercase words, ISO-8601 UTC timestamps with milliseconds or null, the JSON
+//! fields parsed), the words of the proto enums ([`type_word`], [`status_word`],
+//! [`priority_word`]), the one-line summary [`status_line`] and [`format_age`].
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use orchestrator_api::v1::{Session, SessionStatus, SessionType, TaskPriority};
+use serde_json::{Value, json};
+
+/// `SESSION_TYPE_CLAUDE_CODE` -> `claude-code`: the proto enum name without its prefix, in
+/// the spelling the command line and the WebSocket API use.
+fn enum_word(name: &str, prefix: &str) -> String {
+    name.strip_prefix(prefix)
+        .unwrap_or(name)
+        .to_ascii_lowercase()
+        .replace('_', "-")
+}
+
+// Unknown values (a newer daemon) read as "unspecified" rather than failing.
+
+/// `claude-code`, `claude-flow`, `ruflo`.
+pub fn type_word(value: i32) -> String {
+    let kind = SessionType::try_from(value).unwrap_or(SessionType::Unspecified);
+    enum_word(kind.as_str_name(), "SESSION_TYPE_")
+}
+
+/// `queued`, `running`, `completed`, ...
+pub fn status_word(value: i32) -> String {
+    let status = SessionStatus::try_from(value).unwrap_or(SessionStatus::Unspecified);
+    enum_word(status.as_str_name(), "SESSION_STATUS_")
+}
+
+/// `low`, `medium`, `high`, `critical`.
+pub fn priority_word(value: i32) -> String {
+    let priority = TaskPriority::try_from(value).unwrap_or(TaskPriority::Unspecified);
+    enum_word(priority.as_str_name(), "TASK_PRIORITY_")
+}
+
+/// True for the statuses a session does not leave on its own.
+pub fn is_ended(status: i32) -> bool {
+    matches!(
+        SessionStatus::try_from(status),
+        Ok(SessionStatus::Completed | SessionStatus::Failed | SessionStatus::Terminated)
+    )
+}
+
+/// `2026-11-28T02:09:17.336Z`, or `None` for 0 (the proto's "not set") and negative values.
+pub fn iso_time(unix_ms: i64) -> Option<String> {
+    let ms = u64::try_from(unix_ms).ok().filter(|ms| *ms > 0)?;
+    let time = UNIX_EPOCH.checked_add(Duration::from_millis(ms))?;
+    Some(humantime::format_rfc3339_millis(time).to_string())
+}
+
+/// A `*_json` field parsed back into JSON: null when empty, the text itself when the daemon
+/// sent something that is not JSON (nothing is lost).
+fn json_field(text: &str) -> Value {
+    if text.trim().is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+/// An empty string as null: the proto has no "unset" for strings.
+fn text_or_null(text: &str) -> Value {
+    if text.is_empty() {
+        Value::Null
+    } else {
+        Value::String(text.to_owned())
+    }
+}
+
+/// Every field of the session as JSON. Keys follow the proto, except that `*_unix_ms`
+/// timestamps lose the suffix (they are ISO strings here) and `*_json` fields theirs (they
+/// are parsed); zero pids and empty strings are null.
+pub fn session_json(session: &Session) -> Value {
+    let task = session.task.as_ref().map(|task| {
+        json!({
+            "id": task.id,
+            "description": task.description,
+            "type": task.r#type,
+            "priority": priority_word(task.priority),
+            "status": task.status,
+            "metadata": json_field(&task.metadata_json),
+            "created_at": iso_time(task.created_at_unix_ms),
+            "updated_at": iso_time(task.updated_at_unix_ms),
+        })
+    });
+    let metrics = session.metrics.as_ref().map(|m| {
+        json!({
+            "tokens_used": m.tokens_used,
+            "duration_ms": m.duration_ms,
+            "tasks_completed": m.tasks_completed,
+            "errors_encountered": m.errors_encountered,
+            "average_response_time_ms": m.average_response_time_ms,
+        })
+    });
+    json!({
+        "id": session.id,
+        "orchestrator_id": session.orchestrator_id,
+        "task": task,
+        "type": type_word(session.r#type),
+        "status": status_word(session.status),
+        "started_at": iso_time(session.started_at_unix_ms),
+        "ended_at": iso_time(session.ended_at_unix_ms),
+        "metrics": metrics,
+        "pid": (session.pid != 0).then_some(session.pid),
+        "work_dir": session.work_dir,
+        "agent_session_id": text_or_null(&session.agent_session_id),
+        "exit_code": session.exit_code,
+        "error": text_or_null(&session.error),
+        "queue_position": session.queue_position,
+        "model": text_or_null(&session.model),
+        "api_key_source": text_or_null(&session.api_key_source),
+        "restarts": session.restarts,
+        "worktree_branch": text_or_null(&session.worktree_branch),
+        "memory_context": json_field(&session.memory_context_json),
+    })
+}
+
+/// `session <id> <status>`, plus the queue position while queued and the reason once it
+/// failed or was stopped.
+pub fn status_line(session: &Session) -> String {
+    let mut line = format!("session {} {}", session.id, status_word(session.status));
+    line.push_str(&status_detail(session));
+    line
+}
+
+/// What follows the status word: ` (position N in the queue)` or `: <error>`.
+pub fn status_detail(session: &Session) -> String {
+    if session.status == SessionStatus::Queued as i32 && session.queue_position > 0 {
+        format!(" (position {} in the queue)", session.queue_position)
+    } else if !session.error.is_empty() {
+        format!(": {}", session.error)
+    } else {
+        String::new()
+    }
+}
+
+/// Time since `started_at_unix_ms` in its largest unit: `42s`, `5m`, `3h`, `2d`.
+pub fn format_age(started_at_unix_ms: i64, now: SystemTime) -> String {
+    let now_ms = now
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    if started_at_unix_ms <= 0 {
+        return "-".to_owned();
+    }
+    let secs = now_ms.saturating_sub(started_at_unix_ms).max(0) / 1000;
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        3600..86_400 => format!("{}h", secs / 3600),
+        _ => format!("{}d", secs / 86_400),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use orchestrator_api::v1::{SessionMetrics, Task};
+
+    pub(crate) fn sample() -> Session {
+        Session {
+            id: "session_1_abc".into(),
+            orchestrator_id: "default".into(),
+            task: Some(Task {
+                id: "task_1".into(),
+                description: "say hello".into(),
+                r#type: "code".into(),
+                priority: TaskPriority::High as i32,
+                status: "completed".into(),
+                metadata_json: r#"{"ticket":42}"#.into(),
+                created_at_unix_ms: 1_795_832_957_336,
+                updated_at_unix_ms: 1_795_832_958_000,
+            }),
+            r#type: SessionType::ClaudeCode as i32,
+            status: SessionStatus::Completed as i32,
+            started_at_unix_ms: 1_795_832_957_336,
+            ended_at_unix_ms: 0,
+            metrics: Some(SessionMetrics {
+                tokens_used: 117,
+                duration_ms: 1500,
+                tasks_completed: 1,
+                errors_encountered: 0,
+                average_response_time_ms: 42.0,
+            }),
+            pid: 0,
+            work_dir: "/tmp/w".into(),
+            agent_session_id: "uuid-1".into(),
+            exit_code: Some(0),
+            error: String::new(),
+            queue_position: 0,
+            model: "fixture-model".into(),
+            api_key_source: "none".into(),
+            restarts: 0,
+            worktree_branch: String::new(),
+            memory_context_json: r#"{"scratchpad":{}}"#.into(),
+        }
+    }
+
+    #[test]
+    fn json_uses_words_iso_times_and_parsed_fields() {
+        let value = session_json(&sample());
+        assert_eq!(value["type"], "claude-code");
+        assert_eq!(value["status"], "completed");
+        assert_eq!(value["task"]["priority"], "high");
+        assert_eq!(value["task"]["metadata"]["ticket"], 42);
+        assert_eq!(value["started_at"], "2026-11-28T02:29:17.336Z");
+        assert!(value["ended_at"].is_null());
+        assert!(value["pid"].is_null());
+        assert!(value["error"].is_null());
+        assert!(value["worktree_branch"].is_null());
+        assert_eq!(value["exit_code"], 0);
+        assert_eq!(value["metrics"]["tokens_used"], 117);
+        assert_eq!(value["memory_context"]["scratchpad"], json!({}));
+    }
+
+    #[test]
+    fn unknown_enums_and_bad_json_degrade_gracefully() {
+        assert_eq!(type_word(99), "unspecified");
+        assert_eq!(type_word(SessionType::Ruflo as i32), "ruflo");
+        assert_eq!(json_field("not json"), json!("not json"));
+        assert_eq!(json_field(""), Value::Null);
+        assert_eq!(iso_time(-5), None);
+    }
+
+    #[test]
+    fn status_line_names_the_queue_position_or_the_error() {
+        let mut session = sample();
+        assert_eq!(status_line(&session), "session session_1_abc completed");
+        session.status = SessionStatus::Queued as i32;
+        session.queue_position = 2;
+        assert_eq!(
+            status_line(&session),
+            "session session_1_abc queued (position 2 in the queue)"
+        );
+        session.status = SessionStatus::Terminated as i32;
+        session.error = "stopped on request".into();
+        assert_eq!(
+            status_line(&session),
+            "session session_1_abc terminated: stopped on request"
+        );
+    }
+
+    #[test]
+    fn age_uses_the_largest_unit() {
+        let now = UNIX_EPOCH + Duration::from_secs(1_000_000);
+        let ago = |secs: i64| 1_000_000_000 - secs * 1000;
+        assert_eq!(format_age(ago(5), now), "5s");
+        assert_eq!(format_age(ago(125), now), "2m");
+        assert_eq!(format_age(ago(7300), now), "2h");
+        assert_eq!(format_age(ago(200_000), now), "2d");
+        assert_eq!(format_age(0, now), "-");
+    }
+}

@@ -1,0 +1,97 @@
+//! The daemon's lifecycle through the real `wundr` and `orchestrator-daemon` binaries:
+//! start, status, logs (also followed while the daemon stops), stop; starting twice; and
+//! starting again after the daemon was SIGKILLed, leaving a stale socket behind.
+
+mod common;
+
+use common::{Daemon, Sandbox, stdout, text, wait_for};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use serde_json::Value;
+
+fn status_json(daemon: &Daemon) -> (Option<i32>, Value) {
+    let output = daemon.run(&["orchestrator", "status", "--json"]);
+    let value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|err| panic!("status --json prints JSON ({err}): {}", text(&output)));
+    (output.status.code(), value)
+}
+
+#[test]
+fn start_status_logs_follow_and_stop() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let (code, status) = status_json(&daemon);
+    assert_eq!(code, Some(0), "{status:#}");
+    assert_eq!(status["running"], true);
+    assert_eq!(status["state"], "running");
+    assert_eq!(status["socket"], daemon.socket().display().to_string());
+
+    let output = daemon.run(&["orchestrator", "logs", "-n", "5"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("orchestrator daemon started"),
+        "{}",
+        text(&output)
+    );
+    assert!(stdout(&output).lines().count() <= 5, "{}", text(&output));
+
+    // A follower that has printed the backlog is attached; stopping the daemon ends it.
+    let mut follower = daemon.background(&["orchestrator", "logs", "-f", "-n", "1"]);
+    assert!(follower.wait_line(|_| true), "no backlog line");
+    let output = daemon.run(&["orchestrator", "stop"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("orchestrator daemon stopped"),
+        "{}",
+        text(&output)
+    );
+    let (code, lines, err) = follower.finish();
+    assert_eq!(code, Some(0), "{lines:?}\n{err}");
+    assert!(err.contains("daemon stopped"), "{err}");
+
+    let (code, status) = status_json(&daemon);
+    assert_eq!(code, Some(3), "{status:#}");
+    assert_eq!(status["running"], false);
+}
+
+#[test]
+fn starting_twice_reports_the_running_daemon() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let (_, status) = status_json(&daemon);
+    let output = daemon.run(&["orchestrator", "start", "-p", "0"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let said = stdout(&output);
+    assert!(said.contains("already running"), "{}", text(&output));
+    assert!(
+        said.contains(&format!("pid {}", status["pid"])),
+        "{}",
+        text(&output)
+    );
+    assert_eq!(status_json(&daemon).1["pid"], status["pid"]);
+}
+
+#[test]
+fn start_after_sigkill_replaces_the_stale_socket() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let (_, status) = status_json(&daemon);
+    let pid = status["pid"].as_i64().and_then(|p| i32::try_from(p).ok());
+    let pid = pid.filter(|p| *p > 1).expect("a daemon pid");
+    kill(Pid::from_raw(pid), Signal::SIGKILL).expect("SIGKILL the daemon");
+    // The socket file stays, but nothing answers on it once the process is gone.
+    // While the process dies, a probe may still connect and then fail (exit 1): poll on.
+    wait_for("the killed daemon to stop answering", || {
+        let output = daemon.run(&["orchestrator", "status"]);
+        (output.status.code() == Some(3)).then_some(())
+    });
+    assert!(daemon.socket().exists(), "the test needs a stale socket");
+
+    let output = daemon.run(&["orchestrator", "start", "-p", "0"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("orchestrator daemon started"),
+        "{}",
+        text(&output)
+    );
+    let (code, again) = status_json(&daemon);
+    assert_eq!(code, Some(0), "{again:#}");
+    assert_ne!(again["pid"], status["pid"]);
+}

@@ -1,0 +1,393 @@
+//! `wundr orchestrator session ...` and `logs --session` against the real daemon, whose
+//! sessions run the `fixture-agent` as `claude` (its prompt picks what it does: `hang`,
+//! `fail`, default `echo: <prompt>`). Each test has its own sandbox and daemon.
+
+mod common;
+
+use common::{Daemon, Sandbox, stderr, stdout, text, wait_for};
+use serde_json::Value;
+
+const ENDED: [&str; 3] = ["completed", "failed", "terminated"];
+
+/// `session spawn <args>`; returns the id, which must be all of stdout.
+fn spawn(daemon: &Daemon, args: &[&str]) -> String {
+    let mut full = vec!["orchestrator", "session", "spawn"];
+    full.extend_from_slice(args);
+    let output = daemon.run(&full);
+    assert_eq!(output.status.code(), Some(0), "spawn: {}", text(&output));
+    let id = stdout(&output);
+    assert!(
+        id.starts_with("session_") && id.ends_with('\n') && id.lines().count() == 1,
+        "{}",
+        text(&output)
+    );
+    id.trim().to_owned()
+}
+
+fn show(daemon: &Daemon, id: &str) -> Value {
+    let output = daemon.run(&["orchestrator", "session", "show", id, "--json"]);
+    assert_eq!(output.status.code(), Some(0), "show: {}", text(&output));
+    serde_json::from_slice(&output.stdout).expect("show --json prints JSON")
+}
+
+/// Polls `session show --json` until the session has `status`; fails at once if it ends
+/// with another.
+fn wait_status(daemon: &Daemon, id: &str, status: &str) -> Value {
+    wait_for(&format!("{id} to be {status}"), || {
+        let session = show(daemon, id);
+        let now = session["status"].as_str().unwrap_or_default().to_owned();
+        assert!(
+            now == status || !ENDED.contains(&now.as_str()),
+            "{id} ended {now}, not {status}: {session:#}"
+        );
+        (now == status).then_some(session)
+    })
+}
+
+/// Asserts exit code `code` and that stderr contains every one of `needles`.
+fn assert_fails(output: &std::process::Output, code: i32, needles: &[&str]) {
+    assert_eq!(output.status.code(), Some(code), "{}", text(output));
+    for needle in needles {
+        assert!(
+            stderr(output).contains(needle),
+            "{needle:?}: {}",
+            text(output)
+        );
+    }
+}
+
+fn is_iso_millis(value: &Value) -> bool {
+    // 2026-11-28T02:09:17.336Z
+    value.as_str().is_some_and(|s| {
+        s.len() == 24 && s.ends_with('Z') && s.as_bytes()[10] == b'T' && s.as_bytes()[19] == b'.'
+    })
+}
+
+#[test]
+fn a_queued_session_is_followed_to_its_result() {
+    // One slot: the hanging session holds it, so "hello" waits in the queue and its follower
+    // attaches before anything happens; nothing depends on timing.
+    let daemon = Sandbox::new(&[("ORCHESTRATOR_MAX_SESSIONS", "1")]).start_daemon();
+    let hang = spawn(&daemon, &["hang"]);
+    wait_status(&daemon, &hang, "running");
+
+    let output = daemon.run(&["orchestrator", "session", "spawn", "hello"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let id = stdout(&output).trim().to_owned();
+    let note = stderr(&output);
+    assert!(
+        note.contains(&format!("session {id} queued (position 1 in the queue)")),
+        "{note}"
+    );
+    assert!(
+        note.contains(&format!("wundr orchestrator logs --session {id} -f")),
+        "{note}"
+    );
+
+    let mut follower = daemon.background(&["orchestrator", "logs", "--session", &id, "-f"]);
+    assert!(
+        follower.wait_line(|line| line.starts_with("[status] queued")),
+        "{:?}",
+        follower.seen
+    );
+    let output = daemon.run(&["orchestrator", "session", "stop", &hang]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("session {hang} terminated: stopped on request\n")
+    );
+
+    let (code, lines, err) = follower.finish();
+    assert_eq!(code, Some(0), "{lines:?}\n{err}");
+    for expected in [
+        "[task] executing: hello",
+        "echo: hello",
+        "[task] completed: echo: hello",
+        "[status] completed",
+    ] {
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "{expected:?} not in {lines:#?}"
+        );
+    }
+    assert_eq!(lines.last().map(String::as_str), Some("[status] completed"));
+
+    let session = wait_status(&daemon, &id, "completed");
+    assert_eq!(session["type"], "claude-code");
+    assert_eq!(session["task"]["description"], "hello");
+    assert_eq!(session["task"]["priority"], "medium");
+    assert_eq!(session["metrics"]["tasks_completed"], 1);
+    assert!(
+        session["metrics"]["tokens_used"].as_u64() > Some(0),
+        "{session:#}"
+    );
+    assert_eq!(session["model"], "fixture-model");
+    assert_eq!(session["api_key_source"], "none");
+    assert!(
+        session["error"].is_null() && session["pid"].is_null(),
+        "{session:#}"
+    );
+    assert!(is_iso_millis(&session["started_at"]), "{session:#}");
+    assert!(is_iso_millis(&session["ended_at"]), "{session:#}");
+    assert!(session["memory_context"].is_object(), "{session:#}");
+
+    // Without -f: the status line only; with --transcript: what the agent printed first.
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(stdout(&output), "[status] completed\n");
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id, "--transcript"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("[task] completed: echo: hello\n"),
+        "{}",
+        text(&output)
+    );
+
+    // Stopping what already ended is refused, with the daemon's words.
+    let output = daemon.run(&["orchestrator", "session", "stop", &hang]);
+    assert_fails(
+        &output,
+        1,
+        &["already ended (terminated)", "hint: see how it ended"],
+    );
+}
+
+#[test]
+fn a_failing_task_ends_failed_with_its_error() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let id = spawn(&daemon, &["please", "fail"]);
+    let session = wait_status(&daemon, &id, "failed");
+    assert_eq!(session["error"], "fixture failure", "{session:#}");
+    assert_eq!(session["task"]["description"], "please fail");
+
+    // Following an ended session prints its final status, exits 0 and says where the rest is.
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id, "-f"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(stdout(&output), "[status] failed: fixture failure\n");
+    assert!(
+        stderr(&output).contains("--transcript"),
+        "{}",
+        text(&output)
+    );
+    let output = daemon.run(&[
+        "orchestrator",
+        "logs",
+        "--session",
+        &id,
+        "-f",
+        "--transcript",
+    ]);
+    assert!(
+        stdout(&output).contains("[task] failed: fixture failure\n"),
+        "{}",
+        text(&output)
+    );
+
+    let output = daemon.run(&["orchestrator", "session", "show", &id]);
+    assert!(
+        stdout(&output).contains("error            fixture failure\n"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn a_hanging_session_pauses_unpauses_and_stops() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let id = spawn(&daemon, &["hang"]);
+    wait_status(&daemon, &id, "running");
+
+    let output = daemon.run(&["orchestrator", "session", "pause", &id]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(stdout(&output), format!("session {id} paused\n"));
+    assert_eq!(show(&daemon, &id)["status"], "paused");
+
+    let output = daemon.run(&["orchestrator", "session", "unpause", &id]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(stdout(&output), format!("session {id} running\n"));
+    let session = show(&daemon, &id);
+    assert_eq!(session["status"], "running");
+    assert!(session["pid"].as_u64() > Some(1), "{session:#}");
+
+    let output = daemon.run(&["orchestrator", "session", "stop", &id]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        stdout(&output).starts_with(&format!("session {id} terminated")),
+        "{}",
+        text(&output)
+    );
+    let session = show(&daemon, &id);
+    assert_eq!(session["status"], "terminated");
+    assert_eq!(session["error"], "stopped on request");
+
+    let output = daemon.run(&["orchestrator", "session", "stop", &id]);
+    assert_fails(&output, 1, &["already ended"]);
+    let output = daemon.run(&["orchestrator", "session", "pause", &id]);
+    assert_fails(&output, 1, &["is not running", "hint: see its status"]);
+}
+
+#[test]
+fn send_resumes_a_completed_session() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let output = daemon.run(&[
+        "orchestrator",
+        "session",
+        "spawn",
+        "--json",
+        "--priority",
+        "high",
+        "--task-type",
+        "code",
+        "--orchestrator",
+        "o1",
+        "--type",
+        "claude-code",
+        "hello",
+        "there",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let spawned: Value = serde_json::from_slice(&output.stdout).expect("spawn --json");
+    assert_eq!(spawned["task"]["description"], "hello there");
+    assert_eq!(spawned["task"]["priority"], "high");
+    assert_eq!(spawned["task"]["type"], "code");
+    assert_eq!(spawned["orchestrator_id"], "o1");
+    let id = spawned["id"].as_str().expect("id").to_owned();
+    wait_status(&daemon, &id, "completed");
+
+    let output = daemon.run(&["orchestrator", "session", "send", &id, "once", "more"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let line = stdout(&output);
+    let status = line
+        .strip_prefix(&format!("session {id} "))
+        .unwrap_or_default()
+        .trim();
+    // The reply shows the session back in business, not the old completed state.
+    assert!(
+        ["queued", "initializing", "running"].contains(&status),
+        "{}",
+        text(&output)
+    );
+    // The turn's result counts before its process has exited and the session is completed.
+    let session = wait_for("the second turn to complete", || {
+        let session = show(&daemon, &id);
+        (session["metrics"]["tasks_completed"] == 2 && session["status"] == "completed")
+            .then_some(session)
+    });
+    assert!(session["error"].is_null(), "{session:#}");
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id, "--transcript"]);
+    assert!(
+        stdout(&output).contains("[task] completed: echo: once more\n"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn bad_requests_are_explained() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    for args in [
+        &["session", "show", "nope"][..],
+        &["session", "stop", "nope"],
+        &["session", "pause", "nope"],
+        &["session", "unpause", "nope"],
+        &["session", "send", "nope", "hi"],
+        &["logs", "--session", "nope", "-f"],
+    ] {
+        let mut full = vec!["orchestrator"];
+        full.extend_from_slice(args);
+        let output = daemon.run(&full);
+        assert_fails(
+            &output,
+            1,
+            &[
+                "error: Session not found: nope",
+                "hint: list sessions with: wundr orchestrator session list",
+            ],
+        );
+    }
+    let output = daemon.run(&["orchestrator", "session", "spawn", ""]);
+    assert_fails(&output, 1, &["invalid task.description: must not be empty"]);
+    let output = daemon.run(&["orchestrator", "session", "spawn"]);
+    assert_fails(&output, 2, &["TASK"]);
+    let output = daemon.run(&["orchestrator", "session", "spawn", "--task-type", "x", "hi"]);
+    assert_fails(&output, 2, &["--task-type"]);
+    let output = daemon.run(&[
+        "orchestrator",
+        "session",
+        "spawn",
+        "--workdir",
+        "/nonexistent",
+        "hi",
+    ]);
+    assert_fails(
+        &output,
+        1,
+        &[
+            "/nonexistent does not exist",
+            "hint: pass an existing directory",
+        ],
+    );
+
+    // A relative --workdir names a directory here, not in the daemon's cwd.
+    std::fs::create_dir_all(daemon.path("project")).expect("mkdir");
+    let output = daemon
+        .wundr(&[
+            "orchestrator",
+            "session",
+            "spawn",
+            "--workdir",
+            "project",
+            "hello",
+        ])
+        .current_dir(daemon.path(""))
+        .output()
+        .expect("run wundr");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let relative = stdout(&output).trim().to_owned();
+    let session = wait_status(&daemon, &relative, "completed");
+    assert_eq!(
+        session["work_dir"],
+        daemon.path("project").display().to_string()
+    );
+
+    let other = spawn(&daemon, &["hello"]);
+    let output = daemon.run(&["orchestrator", "session", "list", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let list: Value = serde_json::from_slice(&output.stdout).expect("list --json");
+    let ids: Vec<&str> = list
+        .as_array()
+        .expect("an array")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(ids, [relative.as_str(), other.as_str()]);
+    let output = daemon.run(&["orchestrator", "session", "list"]);
+    let table = stdout(&output);
+    assert!(table.starts_with("ID "), "{table}");
+    assert!(
+        table.contains(&other) && table.contains("claude-code"),
+        "{table}"
+    );
+}
+
+#[test]
+fn session_commands_without_daemon_exit_3() {
+    let sandbox = Sandbox::new(&[]);
+    for args in [
+        &["session", "list"][..],
+        &["session", "spawn", "hi"],
+        &["logs", "--session", "s", "-f"],
+    ] {
+        let mut full = vec!["orchestrator"];
+        full.extend_from_slice(args);
+        let output = sandbox.run(&full);
+        assert_fails(
+            &output,
+            3,
+            &[
+                "orchestrator daemon is not running",
+                "wundr orchestrator start",
+            ],
+        );
+    }
+}
