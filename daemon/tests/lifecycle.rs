@@ -258,3 +258,35 @@ async fn invalid_configs_are_refused_before_anything_starts() {
     }
     assert!(!home.paths().state_dir.exists(), "nothing was created");
 }
+
+#[tokio::test]
+async fn grpc_reflection_lists_the_services() {
+    use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
+    use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
+    use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
+    use tonic_reflection::pb::v1::ServerReflectionRequest;
+
+    let home = TestHome::new();
+    let paths = home.paths();
+    let daemon = OrchestratorDaemon::with_paths(config(30_000), paths.clone()).unwrap();
+    daemon.start().await.unwrap();
+    let channel = orchestrator_api::connect(&paths.socket).await.unwrap();
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut responses = reflection
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let response = responses.message().await.unwrap().unwrap();
+    let Some(MessageResponse::ListServicesResponse(list)) = response.message_response else {
+        panic!("expected a service list");
+    };
+    let names: Vec<_> = list.service.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"orchestrator.v1.Daemon"), "{names:?}");
+    assert!(names.contains(&"orchestrator.v1.Sessions"), "{names:?}");
+    daemon.stop().await;
+}

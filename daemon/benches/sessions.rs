@@ -1,0 +1,185 @@
+//! Sessions benchmark (a bench binary): with the fixture agent standing in for Claude Code,
+//!
+//! - spawn-to-init: from `spawn` to the agent's `init` event (model known), one session at a
+//!   time, and the throughput of `BATCH` sessions spawned at once — against tokio spawning and
+//!   reaping `/bin/true` in the same run (the floor of starting any process), both with
+//!   `posix_spawn` and with the fork + `pre_exec` path that the parent-death signal forces;
+//! - stop-to-reaped: `stop` of a running session until its process group is reaped;
+//! - event throughput: one session streaming `FLOOD` text chunks into the registry and out to a
+//!   subscriber — against reading the same agent's stdout lines with no parsing at all.
+//!
+//! Run: `cargo bench -p orchestrator-daemon --bench sessions`.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use orchestrator_daemon::config::AgentCommand;
+use orchestrator_daemon::core::{OutputKind, SessionStatus, SessionType};
+use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
+use orchestrator_daemon::{DaemonConfig, DaemonPaths, OrchestratorDaemon};
+use tokio::io::AsyncBufReadExt;
+
+const AGENT: &str = env!("CARGO_BIN_EXE_fixture-agent");
+const SINGLE: usize = 50;
+const BATCH: usize = 300;
+const FLOOD: usize = 100_000;
+
+fn request(prompt: &str) -> SpawnRequest {
+    SpawnRequest {
+        orchestrator_id: None,
+        task: TaskInput::new(prompt),
+        session_type: SessionType::ClaudeCode,
+        work_dir: None,
+        worktree: false,
+    }
+}
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    samples[((samples.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
+}
+
+async fn wait(daemon: &OrchestratorDaemon, id: &str, done: impl Fn(&orchestrator_daemon::core::Session) -> bool) {
+    loop {
+        if daemon.core().session(id).is_some_and(|s| done(&s)) {
+            return;
+        }
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn process_floor(count: usize, fork_path: bool) -> f64 {
+    let began = Instant::now();
+    let mut children = Vec::new();
+    for _ in 0..count {
+        let mut command = tokio::process::Command::new("/bin/true");
+        if fork_path {
+            // SAFETY: an empty closure is async-signal-safe; it only makes std fork + exec
+            // instead of posix_spawn, as the daemon's PR_SET_PDEATHSIG hook does.
+            unsafe {
+                command.pre_exec(|| Ok(()));
+            }
+        }
+        children.push(command.spawn().unwrap());
+    }
+    for mut child in children {
+        child.wait().await.unwrap();
+    }
+    count as f64 / began.elapsed().as_secs_f64()
+}
+
+async fn raw_line_rate() -> f64 {
+    let mut child = tokio::process::Command::new(AGENT)
+        .arg(format!("flood:{FLOOD}"))
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let began = Instant::now();
+    let mut count = 0usize;
+    while lines.next_line().await.unwrap().is_some() {
+        count += 1;
+    }
+    child.wait().await.unwrap();
+    count as f64 / began.elapsed().as_secs_f64()
+}
+
+fn main() {
+    let home = tempfile::Builder::new().prefix("wundr-bench").tempdir().unwrap();
+    let base = home.path();
+    let socket = base.join("run/o.sock");
+    let paths = DaemonPaths {
+        pid_file: orchestrator_api::paths::pid_file_for(&socket),
+        socket,
+        state_dir: base.join("state"),
+        log_file: base.join("state/daemon.log"),
+        data_dir: base.join("data"),
+        config_file: base.join("config.yaml"),
+    };
+    let mut config = DaemonConfig {
+        port: 0,
+        max_sessions: 1000,
+        ..DaemonConfig::default()
+    };
+    config.agents.claude_code = Some(AgentCommand {
+        command: Some(AGENT.to_owned()),
+        ..AgentCommand::default()
+    });
+    println!(
+        "machine: {} cores",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async move {
+        let daemon = Arc::new(OrchestratorDaemon::with_paths(config, paths).unwrap());
+        daemon.start().await.unwrap();
+        let supervisor = daemon.supervisor().unwrap().clone();
+
+        let (mut init, mut stop) = (Vec::new(), Vec::new());
+        for _ in 0..SINGLE {
+            let began = Instant::now();
+            let session = daemon.spawn(request("hang")).unwrap();
+            wait(&daemon, &session.id, |s| s.model.is_some()).await;
+            init.push(began.elapsed());
+            let began = Instant::now();
+            supervisor.stop(&session.id, "bench").await.unwrap();
+            stop.push(began.elapsed());
+        }
+        println!(
+            "spawn-to-init   p50 {:.2} ms  p99 {:.2} ms",
+            percentile(&mut init, 0.5),
+            percentile(&mut init, 0.99)
+        );
+        println!(
+            "stop-to-reaped  p50 {:.2} ms  p99 {:.2} ms",
+            percentile(&mut stop, 0.5),
+            percentile(&mut stop, 0.99)
+        );
+
+        let floor = process_floor(BATCH, false).await;
+        let fork_floor = process_floor(BATCH, true).await;
+        let began = Instant::now();
+        let ids: Vec<String> = (0..BATCH).map(|_| daemon.spawn(request("hang")).unwrap().id).collect();
+        for id in &ids {
+            wait(&daemon, id, |s| s.model.is_some()).await;
+        }
+        let rate = BATCH as f64 / began.elapsed().as_secs_f64();
+        println!(
+            "sessions started/s  {rate:.0}/s (to init) | tokio spawn+reap /bin/true {floor:.0}/s (posix_spawn), {fork_floor:.0}/s (fork+pre_exec) | ratio {:.2} / {:.2}",
+            rate / floor,
+            rate / fork_floor
+        );
+        for id in &ids {
+            supervisor.stop(id, "bench").await.unwrap();
+        }
+
+        let raw = raw_line_rate().await;
+        let mut outputs = daemon.core().subscribe_output();
+        let began = Instant::now();
+        let session = daemon.spawn(request(&format!("flood:{FLOOD}"))).unwrap();
+        let mut chunks = 0usize;
+        loop {
+            match outputs.recv().await {
+                Ok(output) if output.session_id == session.id => match output.kind {
+                    OutputKind::StreamChunk { .. } => chunks += 1,
+                    OutputKind::TaskCompleted { .. } => break,
+                    _ => {}
+                },
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    println!("(subscriber lagged by {n})");
+                }
+                Err(_) => break,
+            }
+        }
+        let rate = chunks as f64 / began.elapsed().as_secs_f64();
+        println!(
+            "stream chunks/s {rate:.0}/s through the registry ({chunks} chunks) | raw stdout lines {raw:.0}/s | ratio {:.2}",
+            rate / raw
+        );
+        wait(&daemon, &session.id, |s| s.status == SessionStatus::Completed).await;
+        daemon.stop().await;
+    });
+}
