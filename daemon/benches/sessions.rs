@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use orchestrator_daemon::config::AgentCommand;
 use orchestrator_daemon::core::{OutputKind, SessionStatus, SessionType};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
-use orchestrator_daemon::{DaemonConfig, DaemonPaths, OrchestratorDaemon};
+use orchestrator_daemon::{DaemonConfig, DaemonEvent, DaemonPaths, OrchestratorDaemon};
 use tokio::io::AsyncBufReadExt;
 
 const AGENT: &str = env!("CARGO_BIN_EXE_fixture-agent");
@@ -39,12 +39,31 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples[((samples.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
 }
 
-async fn wait(daemon: &OrchestratorDaemon, id: &str, done: impl Fn(&orchestrator_daemon::core::Session) -> bool) {
+/// Waits for session `id` to satisfy `done`, woken by the daemon's events (polling would steal
+/// the CPU the daemon needs).
+async fn wait(
+    daemon: &OrchestratorDaemon,
+    id: &str,
+    done: impl Fn(&orchestrator_daemon::core::Session) -> bool,
+) {
+    let mut events = daemon.subscribe();
+    if daemon.core().session(id).is_some_and(|s| done(&s)) {
+        return;
+    }
     loop {
-        if daemon.core().session(id).is_some_and(|s| done(&s)) {
-            return;
+        match events.recv().await {
+            Ok(DaemonEvent::SessionUpdated(s) | DaemonEvent::SessionCompleted(s)) if s.id == id => {
+                if done(&s) {
+                    return;
+                }
+            }
+            Ok(_) => {}
+            Err(_) => {
+                if daemon.core().session(id).is_some_and(|s| done(&s)) {
+                    return;
+                }
+            }
         }
-        tokio::task::yield_now().await;
     }
 }
 
@@ -140,10 +159,18 @@ fn main() {
 
         let floor = process_floor(BATCH, false).await;
         let fork_floor = process_floor(BATCH, true).await;
+        let mut events = daemon.subscribe();
         let began = Instant::now();
         let ids: Vec<String> = (0..BATCH).map(|_| daemon.spawn(request("hang")).unwrap().id).collect();
-        for id in &ids {
-            wait(&daemon, id, |s| s.model.is_some()).await;
+        let mut initialized = std::collections::HashSet::new();
+        while initialized.len() < BATCH {
+            match events.recv().await {
+                Ok(DaemonEvent::SessionUpdated(s)) if s.model.is_some() => {
+                    initialized.insert(s.id.clone());
+                }
+                Ok(_) => {}
+                Err(err) => panic!("event bus: {err}"),
+            }
         }
         let rate = BATCH as f64 / began.elapsed().as_secs_f64();
         println!(
