@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::{TestHome, alive, client, log_text, wait_until};
@@ -11,43 +11,10 @@ use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use orchestrator_api::v1;
 
-const DAEMON: &str = env!("CARGO_BIN_EXE_orchestrator-daemon");
-
-/// Kills the daemon if a test fails before stopping it, so no test leaves a process behind.
-struct Running {
-    pid: u32,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if alive(self.pid) {
-            let _ = kill(Pid::from_raw(self.pid as i32), Signal::SIGKILL);
-        }
-    }
-}
-
-fn daemonize(home: &TestHome, extra: &[&str]) -> Output {
-    home.command(DAEMON)
-        .args(["--daemonize", "--port", "0"])
-        .args(extra)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+use common::daemon_binary::{DAEMON, RunningDaemon as Running, daemonize, start as start_with};
 
 fn start(home: &TestHome) -> Running {
-    let out = daemonize(home, &[]);
-    assert!(
-        out.status.success(),
-        "start failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pid = String::from_utf8(out.stdout)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
-    Running { pid }
+    start_with(home, &[])
 }
 
 fn signal(pid: u32, signal: Signal) {
@@ -152,7 +119,7 @@ fn sigkill_leaves_a_stale_socket_that_the_next_start_replaces() {
 fn a_second_daemon_exits_with_the_first_ones_pid() {
     let home = TestHome::new();
     let first = start(&home);
-    let out = daemonize(&home, &[]);
+    let out = daemonize(&home, &[], &[]);
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -3,46 +3,17 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
+use common::daemon_binary::RunningDaemon;
 use common::sessions::FIXTURE_AGENT;
 use common::{TestHome, alive, wait_until};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
 
-const DAEMON: &str = env!("CARGO_BIN_EXE_orchestrator-daemon");
-
-struct Daemon(u32);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = kill(Pid::from_raw(self.0 as i32), Signal::SIGKILL);
-    }
-}
-
-fn start(home: &TestHome) -> Daemon {
-    let out = home
-        .command(DAEMON)
-        .args(["--daemonize", "--port", "0"])
-        .env("CLAUDE_BIN", FIXTURE_AGENT)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    Daemon(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap(),
-    )
+fn start(home: &TestHome) -> RunningDaemon {
+    common::daemon_binary::start(home, &[("CLAUDE_BIN", FIXTURE_AGENT)])
 }
 
 async fn sessions(home: &TestHome) -> SessionsClient<tonic::transport::Channel> {
@@ -92,14 +63,18 @@ async fn agents_die_with_the_daemon_and_their_sessions_can_be_continued() {
     assert_ne!(agent_pid, 0, "the agent started");
     assert!(alive(agent_pid));
 
-    kill(Pid::from_raw(daemon.0 as i32), Signal::SIGKILL).unwrap();
+    daemon.signal(Signal::SIGKILL);
     assert!(
         wait_until(Duration::from_secs(10), || (!alive(agent_pid))
             .then_some(()))
         .is_some(),
         "the agent died with the daemon"
     );
-    assert!(wait_until(Duration::from_secs(10), || (!alive(daemon.0)).then_some(())).is_some());
+    assert!(
+        wait_until(Duration::from_secs(10), || (!alive(daemon.pid))
+            .then_some(()))
+        .is_some()
+    );
 
     let _restarted = start(&home);
     let interrupted = session(&home, &spawned.id).await;
@@ -141,6 +116,13 @@ fn a_leftover_agent_is_killed_only_when_it_carries_the_session_id() {
         .spawn()
         .unwrap();
     let pid = child.id();
+    // Read the environment only once the exec has replaced it.
+    common::wait_until(Duration::from_secs(10), || {
+        std::fs::read(format!("/proc/{pid}/environ"))
+            .ok()
+            .filter(|env| env.windows(14).any(|w| w == b"WUNDR_SESSION_"))
+    })
+    .expect("the child's environment is visible");
     assert!(!orchestrator_daemon::supervisor::kill_orphaned_agent(
         pid,
         "session_2_other"

@@ -4,17 +4,13 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use common::claude::real_claude;
 use common::{TestHome, alive};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::Pid;
+use nix::sys::signal::Signal;
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
-
-const DAEMON: &str = env!("CARGO_BIN_EXE_orchestrator-daemon");
 
 /// No process anywhere still carries this session's id in its environment.
 fn no_process_of(session_id: &str) -> bool {
@@ -30,23 +26,7 @@ fn no_process_of(session_id: &str) -> bool {
 async fn a_not_logged_in_claude_fails_the_session_with_its_message() {
     let Some(claude) = real_claude() else { return };
     let home = TestHome::new();
-    let out = home
-        .command(DAEMON)
-        .args(["--daemonize", "--port", "0"])
-        .env("CLAUDE_BIN", &claude)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let daemon_pid: i32 = String::from_utf8(out.stdout)
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let daemon = common::daemon_binary::start(&home, &[("CLAUDE_BIN", claude.to_str().unwrap())]);
     let channel = orchestrator_api::connect(&home.paths().socket)
         .await
         .unwrap();
@@ -93,9 +73,9 @@ async fn a_not_logged_in_claude_fails_the_session_with_its_message() {
         "no process of the session is left"
     );
 
-    kill(Pid::from_raw(daemon_pid), Signal::SIGTERM).unwrap();
+    daemon.signal(Signal::SIGTERM);
     let gone = common::wait_until(Duration::from_secs(15), || {
-        (!alive(daemon_pid as u32)).then_some(())
+        (!alive(daemon.pid)).then_some(())
     });
     assert!(gone.is_some());
 }

@@ -4,6 +4,7 @@
 #![allow(dead_code)] // reason: each test binary uses a different subset of these helpers
 
 pub mod claude;
+pub mod daemon_binary;
 pub mod sessions;
 
 use std::io::{Read, Write};
