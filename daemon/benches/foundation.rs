@@ -49,8 +49,19 @@ fn start_daemon(home: &Path) -> (u32, Duration) {
         .output()
         .expect("run the daemon");
     let ready = began.elapsed();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    (String::from_utf8(out.stdout).unwrap().trim().parse().unwrap(), ready)
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap(),
+        ready,
+    )
 }
 
 fn stop_daemon(pid: u32) {
@@ -77,7 +88,11 @@ fn rss_kib(pid: u32) -> u64 {
 }
 
 fn idle_rss_of(mut command: Command) -> Option<u64> {
-    let mut child = command.stdin(Stdio::null()).stdout(Stdio::null()).spawn().ok()?;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .ok()?;
     std::thread::sleep(Duration::from_secs(2));
     let rss = rss_kib(child.id());
     let _ = child.kill();
@@ -145,7 +160,10 @@ async fn status_rate(socket: &Path, clients: usize) -> f64 {
 const BARE_SERVER_ENV: &str = "WUNDR_BENCH_BARE_SERVER";
 
 fn serve_bare(socket: &str) {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let listener = tokio::net::UnixListener::bind(socket).unwrap();
         tonic::transport::Server::builder()
@@ -160,14 +178,20 @@ fn main() {
     if let Ok(socket) = std::env::var(BARE_SERVER_ENV) {
         return serve_bare(&socket);
     }
-    let home = tempfile::Builder::new().prefix("wundr-bench").tempdir().unwrap();
+    let home = tempfile::Builder::new()
+        .prefix("wundr-bench")
+        .tempdir()
+        .unwrap();
     std::fs::create_dir(home.path().join("run")).unwrap();
     let machine = std::fs::read_to_string("/proc/cpuinfo")
         .unwrap_or_default()
         .lines()
         .find_map(|l| l.strip_prefix("model name\t: ").map(str::to_owned))
         .unwrap_or_default();
-    println!("machine: {} cores, {machine}", std::thread::available_parallelism().map_or(0, |n| n.get()));
+    println!(
+        "machine: {} cores, {machine}",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
 
     // Start-to-ready, interleaved with the baseline.
     let (mut ours, mut floor) = (Vec::new(), Vec::new());

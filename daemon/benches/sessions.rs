@@ -106,7 +106,10 @@ async fn raw_line_rate() -> f64 {
 }
 
 fn main() {
-    let home = tempfile::Builder::new().prefix("wundr-bench").tempdir().unwrap();
+    let home = tempfile::Builder::new()
+        .prefix("wundr-bench")
+        .tempdir()
+        .unwrap();
     let base = home.path();
     let socket = base.join("run/o.sock");
     let paths = DaemonPaths {
@@ -130,7 +133,10 @@ fn main() {
         "machine: {} cores",
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async move {
         let daemon = Arc::new(OrchestratorDaemon::with_paths(config, paths).unwrap());
         daemon.start().await.unwrap();

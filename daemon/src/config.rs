@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+pub use crate::api::ws::settings::{AuthConfigError, AuthSettings, WebSocketSettings};
+
 /// The resolved configuration of one daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DaemonConfig {
@@ -16,7 +18,8 @@ pub struct DaemonConfig {
     pub name: String,
     /// The public WebSocket/HTTP port; 0 lets the OS pick a free one.
     pub port: u16,
-    /// The address the public port binds; loopback only (see [`ConfigError::NonLoopbackHost`]).
+    /// The address the public port binds; loopback only unless WebSocket authentication is
+    /// configured (see [`ConfigError::NonLoopbackHost`]).
     pub host: String,
     /// The most sessions that may hold a slot at once.
     pub max_sessions: u32,
@@ -40,6 +43,27 @@ pub struct DaemonConfig {
     pub result_grace: Duration,
     /// Which programs the session types run.
     pub agents: AgentsConfig,
+    /// The WebSocket door: limits, allowed origins, authentication.
+    pub websocket: WebSocketSettings,
+}
+
+/// The `websocket:` table of the config file. Authentication is not here: it comes from
+/// upstream's `DAEMON_AUTH_*` environment variables, so secrets stay out of files.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WebSocketLayer {
+    /// `maxFrameBytes`
+    pub max_frame_bytes: Option<u64>,
+    /// `sendQueue`, frames
+    pub send_queue: Option<u64>,
+    /// `pingInterval`, milliseconds
+    pub ping_interval: Option<u64>,
+    /// `pongTimeout`, milliseconds
+    pub pong_timeout: Option<u64>,
+    /// `maxConnections`
+    pub max_connections: Option<u64>,
+    /// `allowedOrigins`: extra browser origins, e.g. `https://neolith.example.com`
+    pub allowed_origins: Option<Vec<String>>,
 }
 
 /// The `agents:` table: which program each session type runs.
@@ -84,6 +108,7 @@ impl Default for DaemonConfig {
             idle_timeout: Duration::from_secs(30 * 60),
             result_grace: Duration::from_secs(10),
             agents: AgentsConfig::default(),
+            websocket: WebSocketSettings::default(),
         }
     }
 }
@@ -136,6 +161,14 @@ pub enum ConfigError {
         /// Where it came from.
         origin: String,
     },
+    /// A `DAEMON_AUTH_*` variable is invalid. The daemon never falls back to running
+    /// without the authentication that was asked for.
+    #[error("invalid WebSocket authentication setting (from the environment)")]
+    Auth {
+        /// Which variable and why.
+        #[source]
+        source: AuthConfigError,
+    },
 }
 
 fn location(line: Option<usize>, column: Option<usize>) -> String {
@@ -154,12 +187,14 @@ impl ConfigError {
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
                  shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, maxRestarts, \
-                 idleTimeout, resultGrace, agents"
+                 idleTimeout, resultGrace, agents, websocket"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
-                "use 127.0.0.1, ::1 or localhost (reach the daemon remotely through an SSH tunnel)"
+                "use 127.0.0.1, ::1 or localhost (reach the daemon remotely through an SSH \
+                 tunnel), or configure authentication with DAEMON_AUTH_JWT_SECRET"
             }
+            Self::Auth { .. } => "fix or unset the DAEMON_AUTH_* variable named above",
         }
     }
 }
@@ -197,6 +232,11 @@ pub struct ConfigLayer {
     pub result_grace: Option<i64>,
     /// `agents`
     pub agents: Option<AgentsConfig>,
+    /// `websocket`
+    pub websocket: Option<WebSocketLayer>,
+    /// WebSocket authentication, from the `DAEMON_AUTH_*` environment variables only.
+    #[serde(skip)]
+    pub auth: Option<AuthSettings>,
     /// Where this layer came from, for error messages ("config file x", "environment").
     #[serde(skip)]
     pub origin: Option<String>,
@@ -255,6 +295,7 @@ impl ConfigLayer {
         if let Some(value) = get("ORCHESTRATOR_VERBOSE") {
             layer.verbose = Some(parse_bool("verbose", "ORCHESTRATOR_VERBOSE", &value)?);
         }
+        layer.auth = AuthSettings::from_env(&var).map_err(|source| ConfigError::Auth { source })?;
         Ok(layer)
     }
 }
@@ -295,10 +336,28 @@ impl DaemonConfig {
         layers: impl IntoIterator<Item = &'a ConfigLayer>,
     ) -> Result<Self, ConfigError> {
         let mut config = Self::default();
+        let mut host_origin = None;
         for layer in layers {
             config.apply(layer)?;
+            if layer.host.is_some() {
+                host_origin = layer.origin.clone();
+            }
         }
+        config.check_host(host_origin.as_deref().unwrap_or("settings"))?;
         Ok(config)
+    }
+
+    /// The public port is reachable from other machines only with authentication: checked
+    /// once every layer is applied, since the host and the auth settings come from different
+    /// layers.
+    fn check_host(&self, origin: &str) -> Result<(), ConfigError> {
+        if is_loopback_host(&self.host) || self.websocket.auth.is_some() {
+            return Ok(());
+        }
+        Err(ConfigError::NonLoopbackHost {
+            host: self.host.clone(),
+            origin: origin.to_owned(),
+        })
     }
 
     fn apply(&mut self, layer: &ConfigLayer) -> Result<(), ConfigError> {
@@ -322,14 +381,7 @@ impl DaemonConfig {
                 .map_err(|_| invalid("port", &port, "must be 0–65535 (0 picks a free port)"))?;
         }
         if let Some(host) = &layer.host {
-            let host = host.trim();
-            if !is_loopback_host(host) {
-                return Err(ConfigError::NonLoopbackHost {
-                    host: host.to_owned(),
-                    origin: origin.to_owned(),
-                });
-            }
-            self.host = host.to_owned();
+            self.host = host.trim().to_owned();
         }
         if let Some(max) = layer.max_sessions {
             self.max_sessions = u32::try_from(max)
@@ -393,11 +445,76 @@ impl DaemonConfig {
                 }
             }
         }
+        if let Some(ws) = &layer.websocket {
+            self.apply_websocket(ws, origin)?;
+        }
+        if let Some(auth) = &layer.auth {
+            // Settings built in code get the rules the environment parser applies.
+            let weak = |variable: &'static str| ConfigError::Auth {
+                source: AuthConfigError {
+                    variable,
+                    reason: "must be at least 32 characters".to_owned(),
+                },
+            };
+            if auth.jwt_secret.chars().count() < 32 {
+                return Err(weak("DAEMON_AUTH_JWT_SECRET"));
+            }
+            if auth.api_keys.iter().any(|k| k.key.chars().count() < 32) {
+                return Err(weak("DAEMON_AUTH_API_KEYS"));
+            }
+            self.websocket.auth = Some(auth.clone());
+        }
         if let Some(keep) = layer.log_keep_files {
             self.log_keep_files = u32::try_from(keep)
                 .ok()
                 .filter(|k| (1..=100).contains(k))
                 .ok_or_else(|| invalid("logKeepFiles", &keep, "must be 1–100"))?;
+        }
+        Ok(())
+    }
+
+    fn apply_websocket(&mut self, ws: &WebSocketLayer, origin: &str) -> Result<(), ConfigError> {
+        let invalid = |field: &'static str, value: u64, reason: &str| ConfigError::Invalid {
+            field,
+            value: value.to_string(),
+            origin: origin.to_owned(),
+            reason: reason.to_owned(),
+        };
+        let target = &mut self.websocket;
+        if let Some(bytes) = ws.max_frame_bytes {
+            target.max_frame_bytes = usize::try_from(bytes)
+                .ok()
+                .filter(|b| (1024..=256 * 1024 * 1024).contains(b))
+                .ok_or_else(|| {
+                    invalid("websocket.maxFrameBytes", bytes, "must be 1 KiB–256 MiB")
+                })?;
+        }
+        if let Some(frames) = ws.send_queue {
+            target.send_queue = usize::try_from(frames)
+                .ok()
+                .filter(|f| (1..=1_000_000).contains(f))
+                .ok_or_else(|| invalid("websocket.sendQueue", frames, "must be 1–1000000"))?;
+        }
+        if let Some(ms) = ws.ping_interval {
+            target.ping_interval = Some(ms)
+                .filter(|ms| *ms >= 100)
+                .map(Duration::from_millis)
+                .ok_or_else(|| invalid("websocket.pingInterval", ms, "must be at least 100 ms"))?;
+        }
+        if let Some(ms) = ws.pong_timeout {
+            target.pong_timeout = Some(ms)
+                .filter(|ms| *ms >= 100)
+                .map(Duration::from_millis)
+                .ok_or_else(|| invalid("websocket.pongTimeout", ms, "must be at least 100 ms"))?;
+        }
+        if let Some(max) = ws.max_connections {
+            target.max_connections = usize::try_from(max)
+                .ok()
+                .filter(|m| *m >= 1)
+                .ok_or_else(|| invalid("websocket.maxConnections", max, "must be at least 1"))?;
+        }
+        if let Some(origins) = &ws.allowed_origins {
+            target.allowed_origins = origins.clone();
         }
         Ok(())
     }
@@ -419,9 +536,20 @@ impl DaemonConfig {
             idle_timeout: Some(duration_ms(self.idle_timeout)),
             result_grace: Some(duration_ms(self.result_grace)),
             agents: Some(self.agents.clone()),
+            websocket: Some(WebSocketLayer {
+                max_frame_bytes: u64::try_from(self.websocket.max_frame_bytes).ok(),
+                send_queue: u64::try_from(self.websocket.send_queue).ok(),
+                ping_interval: u64::try_from(self.websocket.ping_interval.as_millis()).ok(),
+                pong_timeout: u64::try_from(self.websocket.pong_timeout.as_millis()).ok(),
+                max_connections: u64::try_from(self.websocket.max_connections).ok(),
+                allowed_origins: Some(self.websocket.allowed_origins.clone()),
+            }),
+            auth: self.websocket.auth.clone(),
             origin: Some("DaemonConfig".to_owned()),
         };
-        Self::default().apply(&as_layer)
+        let mut check = Self::default();
+        check.apply(&as_layer)?;
+        check.check_host("DaemonConfig")
     }
 }
 

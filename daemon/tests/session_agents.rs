@@ -135,11 +135,17 @@ async fn worktree_sessions_run_on_their_own_branch() {
 async fn replayed_real_claude_output_fails_with_the_login_message() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/claude/not-logged-in.stream.jsonl");
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/claude/not-logged-in.stream.jsonl"
+    );
     let session = daemon.spawn(request(&format!("replay:{fixture}"))).unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
-    assert_eq!(ended.error.as_deref(), Some("Not logged in · Please run /login"));
+    assert_eq!(
+        ended.error.as_deref(),
+        Some("Not logged in · Please run /login")
+    );
     assert_eq!(ended.metrics.tokens_used, 0);
     assert_eq!(ended.api_key_source.as_deref(), Some("none"));
     assert_eq!(ended.model.as_deref(), Some("claude-opus-5-5"));
@@ -171,9 +177,16 @@ async fn claude_flow_sessions_run_the_task_as_an_argument_and_take_no_follow_ups
     assert_eq!(ended.metrics.tasks_completed, 1);
     let transcript =
         std::fs::read_to_string(daemon.supervisor().unwrap().transcript_path(&session.id)).unwrap();
-    assert!(transcript.contains("working on: build the thing"), "{transcript}");
+    assert!(
+        transcript.contains("working on: build the thing"),
+        "{transcript}"
+    );
     assert!(matches!(
-        daemon.supervisor().unwrap().send(&session.id, "more".into()).await,
+        daemon
+            .supervisor()
+            .unwrap()
+            .send(&session.id, "more".into())
+            .await,
         Err(SessionError::NoFollowUps { .. })
     ));
 
@@ -182,6 +195,9 @@ async fn claude_flow_sessions_run_the_task_as_an_argument_and_take_no_follow_ups
     let session = daemon.spawn(broken).unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
-    assert_eq!(ended.error.as_deref(), Some("ruflo exited with exit code 1"));
+    assert_eq!(
+        ended.error.as_deref(),
+        Some("ruflo exited with exit code 1")
+    );
     daemon.stop().await;
 }

@@ -1,11 +1,27 @@
 //! The public port: [`serve`] accepts HTTP/1.1 connections on `host:port` and routes them —
-//! `GET /health` today ([`health`]), WebSocket upgrades on any path with the next issue.
-//! Connections are tracked so that a stop drains them within the shutdown timeout.
+//! `GET /health` ([`health`]), `GET /metrics` ([`metrics`]) and WebSocket upgrades on any path
+//! ([`handshake`] checks and answers them, [`connection`] runs each client). [`Hub`] is what
+//! every connection shares. Connections are tracked so that a stop closes them with 1000
+//! `Server shutting down` and drains them within the shutdown timeout.
 
+pub mod auth;
+pub mod connection;
+pub mod errors;
+pub mod handler;
+pub mod handshake;
 pub mod health;
+pub mod inbound;
+pub mod jwt;
+pub mod metrics;
+pub mod origin;
+pub mod settings;
+pub mod stream;
+pub mod wire;
 
 use std::convert::Infallible;
+use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::AtomicUsize;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -20,17 +36,46 @@ use tokio_util::task::TaskTracker;
 
 use crate::core::Core;
 use crate::supervisor::Supervisor;
+pub use settings::{AuthConfigError, AuthSettings, WebSocketSettings};
+
+/// What every connection of the public port shares.
+#[derive(Debug)]
+pub struct Hub {
+    core: Arc<Core>,
+    supervisor: Arc<Supervisor>,
+    settings: WebSocketSettings,
+    auth: Option<auth::Authenticator>,
+    metrics: metrics::WsMetrics,
+    open: AtomicUsize,
+    clients: TaskTracker,
+}
+
+impl Hub {
+    fn new(core: Arc<Core>, supervisor: Arc<Supervisor>) -> Arc<Self> {
+        let settings = core.config().websocket.clone();
+        Arc::new(Self {
+            auth: settings.auth.clone().map(auth::Authenticator::new),
+            settings,
+            core,
+            supervisor,
+            metrics: metrics::WsMetrics::default(),
+            open: AtomicUsize::new(0),
+            clients: TaskTracker::new(),
+        })
+    }
+}
 
 /// Serves the public port until the core starts closing, then gives open connections up to
 /// `drain` to finish.
 pub async fn serve(
     core: Arc<Core>,
-    _supervisor: Arc<Supervisor>,
+    supervisor: Arc<Supervisor>,
     listener: TcpListener,
     drain: Duration,
 ) {
+    let hub = Hub::new(core, supervisor);
     let connections = TaskTracker::new();
-    let closing = core.closing().clone();
+    let closing = hub.core.closing().clone();
     loop {
         let (stream, peer) = tokio::select! {
             () = closing.cancelled() => break,
@@ -44,8 +89,10 @@ pub async fn serve(
                 }
             },
         };
+        let route_hub = hub.clone();
+        let service = service_fn(move |request| route(route_hub.clone(), peer, request));
         let connection = http1::Builder::new()
-            .serve_connection(TokioIo::new(stream), service_fn(route))
+            .serve_connection(TokioIo::new(stream), service)
             .with_upgrades();
         let closing = closing.clone();
         connections.spawn(async move {
@@ -64,16 +111,38 @@ pub async fn serve(
     }
     drop(listener);
     connections.close();
-    if tokio::time::timeout(drain, connections.wait())
-        .await
-        .is_err()
-    {
+    hub.clients.close();
+    let all = async {
+        connections.wait().await;
+        hub.clients.wait().await;
+    };
+    if tokio::time::timeout(drain, all).await.is_err() {
         tracing::warn!("some public-port connections did not close in time");
     }
 }
 
-async fn route(request: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
-    Ok(health::respond(&request).unwrap_or_else(not_found))
+async fn route(
+    hub: Arc<Hub>,
+    peer: SocketAddr,
+    request: Request<Incoming>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
+    if handshake::is_upgrade(&request) {
+        return Ok(handshake::upgrade(&hub, peer, request));
+    }
+    if let Some(response) = health::respond(&request) {
+        return Ok(response);
+    }
+    if request.uri().path() == "/metrics" && request.method() == hyper::Method::GET {
+        let mut response = Response::new(Full::new(Bytes::from(hub.metrics.render(&hub.core))));
+        response.headers_mut().insert(
+            hyper::header::CONTENT_TYPE,
+            hyper::header::HeaderValue::from_static(
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            ),
+        );
+        return Ok(response);
+    }
+    Ok(not_found())
 }
 
 /// Upstream's answer to every other path: 404 with the body `Not Found`.

@@ -1,0 +1,81 @@
+//! [`error_text`]: the one mapping from a [`SessionError`] to the text a WebSocket client sees
+//! (in an `error` frame or a `task_failed.error`). Upstream's exact strings are kept where
+//! upstream has one (`Session not found: <id>`, `Session <id> is not running (status: <s>)`);
+//! the rest is the error's own message with its causes, so a client can show it as is.
+
+use crate::supervisor::SessionError;
+
+/// The WebSocket text of a session error.
+pub fn error_text(err: &SessionError) -> String {
+    match err {
+        // Upstream's texts, byte for byte; they have no cause to append.
+        SessionError::NotFound { .. } | SessionError::NotRunning { .. } => err.to_string(),
+        _ => {
+            let mut message = err.to_string();
+            let mut source = std::error::Error::source(err);
+            while let Some(cause) = source {
+                message.push_str(": ");
+                message.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            message
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::{SessionStatus, SessionType};
+
+    #[test]
+    fn every_error_has_its_text() {
+        let cases = [
+            (
+                SessionError::NotFound {
+                    id: "session_nope".into(),
+                },
+                "Session not found: session_nope",
+            ),
+            (
+                SessionError::NotRunning {
+                    id: "s".into(),
+                    status: SessionStatus::Failed,
+                },
+                "Session s is not running (status: failed)",
+            ),
+            (
+                SessionError::Invalid {
+                    field: "task.description",
+                    reason: "must not be empty".into(),
+                },
+                "invalid task.description: must not be empty",
+            ),
+            (
+                SessionError::AlreadyEnded {
+                    id: "s".into(),
+                    status: SessionStatus::Completed,
+                },
+                "session s already ended (completed)",
+            ),
+            (
+                SessionError::NoFollowUps {
+                    session_type: SessionType::Ruflo,
+                },
+                "ruflo sessions take a single task; start a new session for another",
+            ),
+            (SessionError::ShuttingDown, "the daemon is shutting down"),
+            (SessionError::NotStarted, "the daemon is not started"),
+            (
+                SessionError::Io {
+                    path: "/x".into(),
+                    source: std::io::Error::other("disk full"),
+                },
+                "cannot prepare /x: disk full",
+            ),
+        ];
+        for (err, text) in cases {
+            assert_eq!(error_text(&err), text);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! What each request does: [`Conn::handle_text`] runs upstream's inbound pipeline (auth-mode
+//! rate limit, parse, per-message credentials, token expiry, role check) and dispatches the
+//! [`Request`] to the core or the supervisor. Replies go first; Neolith's extra frames
+//! (`session_updated`) follow them on browser connections only.
+
+use std::ops::ControlFlow;
+
+use serde_json::{Value, json};
+use tokio::sync::broadcast::error::TryRecvError;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use super::auth::{self, permitted};
+use super::connection::{Conn, MAX_SUBSCRIPTIONS};
+use super::errors::error_text;
+use super::inbound::{Envelope, INVALID_FORMAT, ParseError, Request};
+use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, WireDaemonStatus};
+use crate::core::{DaemonEvent, Session};
+use crate::supervisor::SessionError;
+
+impl Conn {
+    fn reply(&self, frame: &Value, request_id: Option<&Value>) {
+        self.out.text(wire::encode_value(frame, request_id));
+    }
+
+    fn error(&self, message: &str, request_id: Option<&Value>) {
+        self.reply(&wire::error(message), request_id);
+    }
+
+    /// `health_check_response` with Neolith's health object under `data`.
+    pub(super) fn send_health(&self, request_id: Option<&Value>) {
+        let status = self.hub.core.status();
+        let open = self.hub.open.load(std::sync::atomic::Ordering::Acquire);
+        let frame = json!({"type": "health_check_response", "healthy": true,
+                           "data": wire::health_data(&status, open)});
+        self.reply(&frame, request_id);
+    }
+
+    /// `session_status_update` for `session`, then `session_updated` on browser connections.
+    pub(super) fn send_session_update(&self, session: &Session, request_id: Option<&Value>) {
+        let frame = SessionFrame::new("session_status_update", session);
+        self.out.text(wire::encode(&frame, request_id));
+        if self.client.compat {
+            self.reply(&wire::session_updated(session), None);
+        }
+    }
+
+    fn subscribe(&mut self, id: &str) {
+        if self.subscriptions.len() < MAX_SUBSCRIPTIONS {
+            self.subscriptions.insert(id.to_owned());
+        }
+    }
+
+    /// Handles one inbound frame; `Break` closes the connection.
+    pub async fn handle_text(&mut self, text: &str) -> ControlFlow<()> {
+        self.hub.metrics.messages_in.inc();
+        let authenticator = self.hub.auth.as_ref();
+        let identity = self.client.identity.clone();
+        if let (Some(auth), Some(who)) = (authenticator, &identity)
+            && !auth.allow_message(&who.client_id)
+        {
+            self.error("rate_limit_exceeded", None);
+            return ControlFlow::Continue(());
+        }
+        let envelope = match Envelope::parse(text) {
+            Ok(envelope) => envelope,
+            Err(ParseError::Json) => {
+                let text = if authenticator.is_some() {
+                    "invalid_json"
+                } else {
+                    INVALID_FORMAT
+                };
+                self.error(text, None);
+                return ControlFlow::Continue(());
+            }
+            Err(ParseError::Message(text, request_id)) => {
+                self.error(text, request_id.as_ref());
+                return ControlFlow::Continue(());
+            }
+        };
+        let request_id = envelope.request_id.clone();
+        let rid = request_id.as_ref();
+        if let Some(auth) = authenticator {
+            if let Err(reason) = auth.check_message_auth(envelope.auth.as_ref()) {
+                self.error(reason, rid);
+                return ControlFlow::Continue(());
+            }
+            if identity
+                .as_ref()
+                .and_then(|i| i.expires_at)
+                .is_some_and(|exp| exp <= auth::now())
+            {
+                self.error("token_expired", None);
+                self.out.close(CloseCode::Library(4001), "Token expired");
+                return ControlFlow::Break(());
+            }
+        }
+        if let Some(who) = &identity
+            && !permitted(who.role, envelope.kind)
+        {
+            self.error("permission_denied", rid);
+            return ControlFlow::Continue(());
+        }
+        match envelope.request() {
+            Ok(request) => self.dispatch(request, rid).await,
+            Err(text) => self.error(&text, rid),
+        }
+        ControlFlow::Continue(())
+    }
+
+    async fn dispatch(&mut self, request: Request, rid: Option<&Value>) {
+        let hub = self.hub.clone();
+        match request {
+            Request::Ping => self.reply(&json!({"type": "pong"}), rid),
+            Request::HealthCheck => self.send_health(rid),
+            Request::DaemonStatus => {
+                let status = WireDaemonStatus::new(&hub.core.status());
+                self.reply(
+                    &json!({"type": "daemon_status_update", "status": status}),
+                    rid,
+                );
+            }
+            Request::ListSessions => {
+                let sessions = hub.core.sessions();
+                self.out.text(wire::encode(&ListFrame::new(&sessions), rid));
+            }
+            Request::SessionStatus(id) => match hub.core.session(&id) {
+                Some(session) => {
+                    self.send_session_update(&session, rid);
+                    // Neolith's only subscribe API is session_status.
+                    if self.client.compat {
+                        self.subscribe(&id);
+                    }
+                }
+                None => self.error(&error_text(&SessionError::NotFound { id }), rid),
+            },
+            Request::Spawn(spawn) => match hub.supervisor.spawn(spawn) {
+                Ok(session) => {
+                    self.subscribe(&session.id);
+                    self.out
+                        .text(wire::encode(&SpawnedFrame::new(&session), rid));
+                }
+                Err(err) => self.error(&error_text(&err), rid),
+            },
+            Request::Execute { session_id, task } => {
+                self.subscribe(&session_id);
+                let frame =
+                    json!({"type": "task_executing", "sessionId": session_id, "taskId": task});
+                self.reply(&frame, rid);
+                let key = (session_id.clone(), task.clone());
+                *self.announced.entry(key.clone()).or_default() += 1;
+                if let Err(err) = hub.supervisor.send(&session_id, task.clone()).await {
+                    self.unannounce(&key);
+                    let frame = json!({"type": "task_failed", "sessionId": session_id,
+                                       "taskId": task, "error": error_text(&err)});
+                    self.reply(&frame, rid);
+                }
+            }
+            Request::Stop(id) => {
+                let result = hub
+                    .supervisor
+                    .stop(&id, "stopped by a WebSocket client")
+                    .await;
+                self.subscriptions.remove(&id);
+                self.answer_with_session(&id, result, rid);
+            }
+            Request::Pause(id, pause) => {
+                let result = hub.supervisor.set_paused(&id, pause).await;
+                self.answer_with_session(&id, result, rid);
+            }
+            Request::Subscribe(id) => match hub.core.session(&id) {
+                Some(_) => {
+                    self.subscribe(&id);
+                    self.reply(&json!({"type": "subscribed", "sessionId": id}), rid);
+                }
+                None => self.error(&error_text(&SessionError::NotFound { id }), rid),
+            },
+            Request::Unsubscribe(id) => {
+                self.subscriptions.remove(&id);
+                self.reply(&json!({"type": "unsubscribed", "sessionId": id}), rid);
+            }
+        }
+    }
+
+    fn unannounce(&mut self, key: &(String, String)) {
+        if let Some(count) = self.announced.get_mut(key) {
+            *count -= 1;
+            if *count == 0 {
+                self.announced.remove(key);
+            }
+        }
+    }
+
+    /// Answers stop/pause with the session's new state, exactly once: the lifecycle events
+    /// the operation itself caused for this session (already queued for this client) are
+    /// folded into the reply, while events of other sessions keep their order before it.
+    fn answer_with_session(
+        &mut self,
+        id: &str,
+        result: Result<Session, SessionError>,
+        rid: Option<&Value>,
+    ) {
+        let session = match result {
+            Ok(session) => session,
+            // Stopping an ended session changes nothing (upstream rewrote it as terminated).
+            Err(SessionError::AlreadyEnded { .. }) => match self.hub.core.session(id) {
+                Some(session) => session,
+                None => {
+                    return self.error(
+                        &error_text(&SessionError::NotFound { id: id.to_owned() }),
+                        rid,
+                    );
+                }
+            },
+            Err(err) => return self.error(&error_text(&err), rid),
+        };
+        loop {
+            match self.events.try_recv() {
+                Ok(
+                    DaemonEvent::SessionSpawned(s)
+                    | DaemonEvent::SessionUpdated(s)
+                    | DaemonEvent::SessionCompleted(s),
+                ) if s.id == id => {}
+                Ok(other) => self.forward_event(&other),
+                Err(TryRecvError::Lagged(_)) => {}
+                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+            }
+        }
+        let latest = self.hub.core.session(id).unwrap_or(session);
+        self.send_session_update(&latest, rid);
+    }
+}

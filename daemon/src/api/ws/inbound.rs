@@ -1,0 +1,324 @@
+//! Inbound frames: [`Envelope::parse`] reads the JSON and the `type` (upstream's
+//! `Invalid message format` / `Unknown message type` rules), [`Envelope::request`] turns the
+//! payload into a typed [`Request`] or a validation message naming the field (where upstream
+//! leaked a JS `TypeError` text).
+
+use serde_json::Value;
+
+use crate::core::{SessionType, TaskPriority};
+use crate::supervisor::{SpawnRequest, TaskInput};
+
+/// Upstream's text for unparsable frames and missing payloads.
+pub const INVALID_FORMAT: &str = "Invalid message format";
+/// Upstream's text for unknown or missing types.
+pub const UNKNOWN_TYPE: &str = "Unknown message type";
+
+/// The message types this door understands.
+const TYPES: [&str; 12] = [
+    "ping",
+    "health_check",
+    "daemon_status",
+    "list_sessions",
+    "session_status",
+    "spawn_session",
+    "execute_task",
+    "stop_session",
+    "subscribe_session",
+    "unsubscribe_session",
+    "pause_session",
+    "unpause_session",
+];
+
+/// Why a frame was not understood.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParseError {
+    /// Not JSON (`Invalid message format`; `invalid_json` in auth mode).
+    Json,
+    /// Another error text, and the request id when one could be read.
+    Message(&'static str, Option<Value>),
+}
+
+/// A parsed frame with a known type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    /// The `type`.
+    pub kind: &'static str,
+    /// The optional `requestId`, echoed on the reply.
+    pub request_id: Option<Value>,
+    /// Upstream's optional per-message `auth` object.
+    pub auth: Option<Value>,
+    payload: Option<Value>,
+}
+
+/// What a client asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// `ping`
+    Ping,
+    /// `health_check`
+    HealthCheck,
+    /// `daemon_status`
+    DaemonStatus,
+    /// `list_sessions`
+    ListSessions,
+    /// `session_status`
+    SessionStatus(String),
+    /// `spawn_session`
+    Spawn(SpawnRequest),
+    /// `execute_task`
+    Execute {
+        /// The session.
+        session_id: String,
+        /// The turn's text (echoed as `taskId`).
+        task: String,
+    },
+    /// `stop_session`
+    Stop(String),
+    /// `subscribe_session`
+    Subscribe(String),
+    /// `unsubscribe_session`
+    Unsubscribe(String),
+    /// `pause_session` (`true`) / `unpause_session` (`false`)
+    Pause(String, bool),
+}
+
+impl Envelope {
+    /// Parses one frame's text.
+    pub fn parse(text: &str) -> Result<Self, ParseError> {
+        let value: Value = serde_json::from_str(text).map_err(|_| ParseError::Json)?;
+        let Value::Object(mut map) = value else {
+            // Upstream threw on `null` (format) and found no type on anything else.
+            let text = if value.is_null() {
+                INVALID_FORMAT
+            } else {
+                UNKNOWN_TYPE
+            };
+            return Err(ParseError::Message(text, None));
+        };
+        let request_id = map
+            .remove("requestId")
+            .filter(|id| id.is_string() || id.is_number());
+        let kind = map
+            .get("type")
+            .and_then(Value::as_str)
+            .and_then(|t| TYPES.iter().find(|known| **known == t).copied());
+        let Some(kind) = kind else {
+            return Err(ParseError::Message(UNKNOWN_TYPE, request_id));
+        };
+        Ok(Self {
+            kind,
+            request_id,
+            auth: map.remove("auth"),
+            payload: map.remove("payload").filter(|p| !p.is_null()),
+        })
+    }
+
+    /// The typed request, or the error text to answer with.
+    pub fn request(&self) -> Result<Request, String> {
+        Ok(match self.kind {
+            "ping" => Request::Ping,
+            "health_check" => Request::HealthCheck,
+            "daemon_status" => Request::DaemonStatus,
+            "list_sessions" => Request::ListSessions,
+            "session_status" => Request::SessionStatus(self.session_id()?),
+            "stop_session" => Request::Stop(self.session_id()?),
+            "subscribe_session" => Request::Subscribe(self.session_id()?),
+            "unsubscribe_session" => Request::Unsubscribe(self.session_id()?),
+            "pause_session" => Request::Pause(self.session_id()?, true),
+            "unpause_session" => Request::Pause(self.session_id()?, false),
+            "execute_task" => {
+                let session_id = self.session_id()?;
+                let task = self
+                    .payload()?
+                    .get("task")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| invalid("payload.task", "must be a string"))?;
+                Request::Execute {
+                    session_id,
+                    task: task.to_owned(),
+                }
+            }
+            _ => Request::Spawn(self.spawn()?),
+        })
+    }
+
+    fn payload(&self) -> Result<&serde_json::Map<String, Value>, String> {
+        match &self.payload {
+            None => Err(INVALID_FORMAT.to_owned()),
+            Some(Value::Object(map)) => Ok(map),
+            Some(_) => Err(invalid("payload", "must be an object")),
+        }
+    }
+
+    fn session_id(&self) -> Result<String, String> {
+        self.payload()?
+            .get("sessionId")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| invalid("payload.sessionId", "must be a string"))
+    }
+
+    fn spawn(&self) -> Result<SpawnRequest, String> {
+        let payload = match &self.payload {
+            Some(Value::Object(map)) => map,
+            _ => {
+                return Err(invalid(
+                    "payload",
+                    "must be an object with a task (an object or a string)",
+                ));
+            }
+        };
+        let task = match payload.get("task") {
+            Some(Value::String(text)) => TaskInput::new(text.clone()),
+            Some(Value::Object(task)) => task_input(task)?,
+            _ => return Err(invalid("payload.task", "must be a task object or a string")),
+        };
+        let session_type = match payload.get("sessionType") {
+            None | Some(Value::Null) => SessionType::ClaudeCode,
+            Some(Value::String(name)) => SessionType::parse(name).ok_or_else(|| {
+                invalid(
+                    "payload.sessionType",
+                    &format!("{name:?} is not one of claude-code, claude-flow, ruflo"),
+                )
+            })?,
+            Some(_) => return Err(invalid("payload.sessionType", "must be a string")),
+        };
+        let orchestrator_id = match payload.get("orchestratorId") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(id)) => Some(id.clone()),
+            Some(_) => return Err(invalid("payload.orchestratorId", "must be a string")),
+        };
+        Ok(SpawnRequest {
+            orchestrator_id,
+            task,
+            session_type,
+            // Remote clients do not choose directories on this machine.
+            work_dir: None,
+            worktree: false,
+        })
+    }
+}
+
+fn task_input(task: &serde_json::Map<String, Value>) -> Result<TaskInput, String> {
+    let description = match task.get("description") {
+        Some(Value::String(text)) => text.clone(),
+        _ => return Err(invalid("payload.task.description", "must be a string")),
+    };
+    let task_type = match task.get("type") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(t)) => Some(t.clone()),
+        Some(_) => return Err(invalid("payload.task.type", "must be a string")),
+    };
+    let priority = match task.get("priority") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(p)) => Some(TaskPriority::parse(p).ok_or_else(|| {
+            invalid(
+                "payload.task.priority",
+                &format!("{p:?} is not one of low, medium, high, critical"),
+            )
+        })?),
+        Some(_) => return Err(invalid("payload.task.priority", "must be a string")),
+    };
+    let metadata = match task.get("metadata") {
+        None => None,
+        Some(Value::Object(map)) => Some(map.clone()),
+        Some(_) => return Err(invalid("payload.task.metadata", "must be an object")),
+    };
+    Ok(TaskInput {
+        description,
+        task_type,
+        priority,
+        metadata,
+    })
+}
+
+fn invalid(field: &str, reason: &str) -> String {
+    format!("invalid {field}: {reason}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(text: &str) -> Result<Request, String> {
+        match Envelope::parse(text) {
+            Ok(envelope) => envelope.request(),
+            Err(ParseError::Json) => Err(INVALID_FORMAT.to_owned()),
+            Err(ParseError::Message(m, _)) => Err(m.to_owned()),
+        }
+    }
+
+    #[test]
+    fn upstreams_error_rules() {
+        for (text, error) in [
+            ("{nope", INVALID_FORMAT),
+            ("null", INVALID_FORMAT),
+            ("42", UNKNOWN_TYPE),
+            ("\"ping\"", UNKNOWN_TYPE),
+            ("[]", UNKNOWN_TYPE),
+            ("{}", UNKNOWN_TYPE),
+            (r#"{"type":"pong"}"#, UNKNOWN_TYPE),
+            (r#"{"type":"route_task"}"#, UNKNOWN_TYPE),
+            (r#"{"type":"session_status"}"#, INVALID_FORMAT),
+            (r#"{"type":"execute_task","payload":null}"#, INVALID_FORMAT),
+            (r#"{"type":"stop_session"}"#, INVALID_FORMAT),
+        ] {
+            assert_eq!(answer(text), Err(error.to_owned()), "{text}");
+        }
+        assert_eq!(answer(r#"{"type":"ping"}"#), Ok(Request::Ping));
+    }
+
+    #[test]
+    fn spawn_payloads_are_validated_by_field() {
+        for (payload, error) in [
+            (
+                "",
+                "invalid payload: must be an object with a task (an object or a string)",
+            ),
+            (
+                r#","payload":"x""#,
+                "invalid payload: must be an object with a task (an object or a string)",
+            ),
+            (
+                r#","payload":{}"#,
+                "invalid payload.task: must be a task object or a string",
+            ),
+            (
+                r#","payload":{"task":{}}"#,
+                "invalid payload.task.description: must be a string",
+            ),
+            (
+                r#","payload":{"task":{"description":"d","priority":"urgent"}}"#,
+                r#"invalid payload.task.priority: "urgent" is not one of low, medium, high, critical"#,
+            ),
+            (
+                r#","payload":{"task":"d","sessionType":"bash"}"#,
+                r#"invalid payload.sessionType: "bash" is not one of claude-code, claude-flow, ruflo"#,
+            ),
+            (
+                r#","payload":{"task":"d","orchestratorId":1}"#,
+                "invalid payload.orchestratorId: must be a string",
+            ),
+        ] {
+            let text = format!(r#"{{"type":"spawn_session"{payload}}}"#);
+            assert_eq!(answer(&text), Err(error.to_owned()), "{text}");
+        }
+        let ok = answer(
+            r#"{"type":"spawn_session","requestId":"r","payload":{"task":{"description":"d",
+               "type":"code","priority":"high","metadata":{"k":"v"}},"sessionType":"ruflo",
+               "orchestratorId":"o"}}"#,
+        );
+        let Ok(Request::Spawn(spawn)) = ok else {
+            panic!("{ok:?}")
+        };
+        assert_eq!(spawn.session_type, SessionType::Ruflo);
+        assert_eq!(spawn.orchestrator_id.as_deref(), Some("o"));
+        assert_eq!(spawn.task.priority, Some(TaskPriority::High));
+        assert_eq!(
+            answer(r#"{"type":"execute_task","payload":{"sessionId":"s"}}"#),
+            Err("invalid payload.task: must be a string".to_owned())
+        );
+        let envelope = Envelope::parse(r#"{"type":"ping","requestId":7}"#).unwrap();
+        assert_eq!(envelope.request_id, Some(serde_json::json!(7)));
+    }
+}

@@ -1,0 +1,140 @@
+//! `GET /metrics` in the Prometheus/OpenMetrics text format ([`WsMetrics`], with the
+//! `prometheus-client` crate): sessions by status, sessions spawned, tokens used, queue depth
+//! (read from the core at scrape time) and the WebSocket door's own connection and message
+//! counters (kept live).
+
+use std::sync::Mutex;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::registry::Registry;
+
+use crate::core::{Core, SessionStatus};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StatusLabel {
+    status: &'static str,
+}
+
+const STATUSES: [SessionStatus; 7] = [
+    SessionStatus::Queued,
+    SessionStatus::Initializing,
+    SessionStatus::Running,
+    SessionStatus::Paused,
+    SessionStatus::Completed,
+    SessionStatus::Failed,
+    SessionStatus::Terminated,
+];
+
+/// The metrics registry of the public port.
+#[derive(Debug)]
+pub struct WsMetrics {
+    registry: Mutex<Registry>,
+    sessions: Family<StatusLabel, Gauge>,
+    spawned: Counter,
+    tokens: Counter,
+    queue_depth: Gauge,
+    /// Open WebSocket connections.
+    pub connections: Gauge,
+    /// Frames received from clients.
+    pub messages_in: Counter,
+    /// Frames queued to clients.
+    pub messages_out: Counter,
+    /// Clients dropped for not reading.
+    pub slow_clients: Counter,
+    /// Upgrades refused (origin, host, auth, limits).
+    pub refused: Counter,
+}
+
+impl Default for WsMetrics {
+    fn default() -> Self {
+        let metrics = Self {
+            registry: Mutex::new(Registry::with_prefix("orchestrator")),
+            sessions: Family::default(),
+            spawned: Counter::default(),
+            tokens: Counter::default(),
+            queue_depth: Gauge::default(),
+            connections: Gauge::default(),
+            messages_in: Counter::default(),
+            messages_out: Counter::default(),
+            slow_clients: Counter::default(),
+            refused: Counter::default(),
+        };
+        {
+            let mut r = metrics.registry.lock().unwrap_or_else(|p| p.into_inner());
+            r.register("sessions", "Sessions by status", metrics.sessions.clone());
+            r.register(
+                "sessions_spawned",
+                "Sessions created",
+                metrics.spawned.clone(),
+            );
+            r.register(
+                "tokens_used",
+                "Tokens reported by agents",
+                metrics.tokens.clone(),
+            );
+            r.register(
+                "queue_depth",
+                "Sessions waiting for a slot",
+                metrics.queue_depth.clone(),
+            );
+            r.register(
+                "ws_connections",
+                "Open WebSocket connections",
+                metrics.connections.clone(),
+            );
+            r.register(
+                "ws_messages_received",
+                "WebSocket frames received",
+                metrics.messages_in.clone(),
+            );
+            r.register(
+                "ws_messages_sent",
+                "WebSocket frames sent",
+                metrics.messages_out.clone(),
+            );
+            r.register(
+                "ws_slow_clients_dropped",
+                "Clients dropped for not reading",
+                metrics.slow_clients.clone(),
+            );
+            r.register(
+                "ws_upgrades_refused",
+                "WebSocket upgrades refused",
+                metrics.refused.clone(),
+            );
+        }
+        metrics
+    }
+}
+
+impl WsMetrics {
+    /// The text exposition, refreshed from `core`.
+    pub fn render(&self, core: &Core) -> String {
+        let status = core.status();
+        let sessions = core.sessions();
+        for state in STATUSES {
+            let count = sessions.iter().filter(|s| s.status == state).count();
+            self.sessions
+                .get_or_create(&StatusLabel {
+                    status: state.as_str(),
+                })
+                .set(i64::try_from(count).unwrap_or(i64::MAX));
+        }
+        // The core keeps the totals; counters only move forward by the difference.
+        let m = status.metrics;
+        self.spawned
+            .inc_by(m.total_sessions_spawned.saturating_sub(self.spawned.get()));
+        self.tokens
+            .inc_by(m.total_tokens_used.saturating_sub(self.tokens.get()));
+        self.queue_depth.set(i64::from(status.sessions.queued));
+        let mut text = String::new();
+        let registry = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        if let Err(err) = prometheus_client::encoding::text::encode(&mut text, &registry) {
+            tracing::warn!(%err, "cannot encode metrics");
+        }
+        text
+    }
+}

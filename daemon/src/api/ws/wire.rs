@@ -1,0 +1,451 @@
+//! Outbound JSON shapes, as `#[derive(Serialize)]` structs so the field order is the one
+//! upstream emits: [`WireSession`] (upstream's Session, then our fields, then Neolith's
+//! aliases, `endedAt` last), [`WireDaemonStatus`], [`health_data`] (Neolith's health object),
+//! and [`encode`] / [`encode_value`] (type first, `requestId` last). Stream/tool/task frames
+//! are in [`super::stream`]. Dates are ISO-8601 UTC with milliseconds.
+
+use std::time::SystemTime;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::core::session::millis_between;
+use crate::core::{DaemonStatus, Session};
+
+/// `2026-11-24T07:56:46.082Z`.
+pub fn iso(at: SystemTime) -> String {
+    humantime::format_rfc3339_millis(at).to_string()
+}
+
+/// Upstream's Task.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireTask<'a> {
+    id: &'a str,
+    description: &'a str,
+    #[serde(rename = "type")]
+    task_type: &'a str,
+    priority: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metadata: Option<&'a serde_json::Map<String, Value>>,
+    status: &'a str,
+    created_at: String,
+    updated_at: String,
+}
+
+/// Upstream's session metrics.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireMetrics {
+    tokens_used: u64,
+    duration: u64,
+    tasks_completed: u32,
+    errors_encountered: u32,
+    average_response_time: Value,
+}
+
+/// A session as every client sees it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireSession<'a> {
+    id: &'a str,
+    orchestrator_id: &'a str,
+    task: WireTask<'a>,
+    #[serde(rename = "type")]
+    session_type: &'a str,
+    status: &'a str,
+    started_at: String,
+    memory_context: &'a Value,
+    metrics: WireMetrics,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pid: Option<u32>,
+    work_dir: String,
+    agent_session_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exit_code: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    queue_position: Option<u32>,
+    #[serde(rename = "sessionType")]
+    session_type_alias: &'a str,
+    metadata: Value,
+    created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ended_at: Option<String>,
+}
+
+impl<'a> WireSession<'a> {
+    /// The wire view of `s`.
+    pub fn new(s: &'a Session) -> Self {
+        let duration = if s.status.is_ended() {
+            s.metrics.duration
+        } else {
+            millis_between(s.started_at, SystemTime::now())
+        };
+        Self {
+            id: &s.id,
+            orchestrator_id: &s.orchestrator_id,
+            task: WireTask {
+                id: &s.task.id,
+                description: &s.task.description,
+                task_type: &s.task.task_type,
+                priority: s.task.priority.as_str(),
+                metadata: s.task.metadata.as_ref(),
+                status: s.task.status.as_str(),
+                created_at: iso(s.task.created_at),
+                updated_at: iso(s.task.updated_at),
+            },
+            session_type: s.session_type.as_str(),
+            status: s.status.as_str(),
+            started_at: iso(s.started_at),
+            memory_context: &s.memory_context,
+            metrics: WireMetrics {
+                tokens_used: s.metrics.tokens_used,
+                duration,
+                tasks_completed: s.metrics.tasks_completed,
+                errors_encountered: s.metrics.errors_encountered,
+                average_response_time: js_number(s.metrics.average_response_time),
+            },
+            pid: s.pid,
+            work_dir: s.work_dir.display().to_string(),
+            agent_session_id: &s.agent_session_id,
+            exit_code: s.exit_code,
+            error: s.error.as_deref(),
+            queue_position: s.queue_position,
+            session_type_alias: s.session_type.as_str(),
+            metadata: metadata(s),
+            created_at: iso(s.started_at),
+            ended_at: s.ended_at.map(iso),
+        }
+    }
+}
+
+/// The task's metadata, always an object (Neolith clears what it stored otherwise).
+pub fn metadata(s: &Session) -> Value {
+    Value::Object(s.task.metadata.clone().unwrap_or_default())
+}
+
+/// `{"type":"session_status_update","session":…}` and its kin.
+#[derive(Debug, Serialize)]
+pub struct SessionFrame<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    session: WireSession<'a>,
+}
+
+impl<'a> SessionFrame<'a> {
+    /// A frame of `kind` carrying `session`.
+    pub fn new(kind: &'static str, session: &'a Session) -> Self {
+        Self {
+            kind,
+            session: WireSession::new(session),
+        }
+    }
+}
+
+/// `session_spawned`: upstream's `{session}` plus Neolith's top-level aliases.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpawnedFrame<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    session_id: &'a str,
+    session_type: &'a str,
+    metadata: Value,
+    created_at: String,
+    session: WireSession<'a>,
+}
+
+impl<'a> SpawnedFrame<'a> {
+    /// The reply to a spawn of `session`.
+    pub fn new(session: &'a Session) -> Self {
+        Self {
+            kind: "session_spawned",
+            session_id: &session.id,
+            session_type: session.session_type.as_str(),
+            metadata: metadata(session),
+            created_at: iso(session.started_at),
+            session: WireSession::new(session),
+        }
+    }
+}
+
+/// `sessions_list`.
+#[derive(Debug, Serialize)]
+pub struct ListFrame<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    sessions: Vec<WireSession<'a>>,
+}
+
+impl<'a> ListFrame<'a> {
+    /// Every session in `sessions`, in order.
+    pub fn new(sessions: &'a [Session]) -> Self {
+        Self {
+            kind: "sessions_list",
+            sessions: sessions.iter().map(WireSession::new).collect(),
+        }
+    }
+}
+
+/// Neolith's `session_updated` (compat connections only).
+pub fn session_updated(s: &Session) -> Value {
+    json!({"type": "session_updated", "sessionId": s.id, "status": s.status.as_str(),
+           "sessionType": s.session_type.as_str(), "metadata": metadata(s)})
+}
+
+#[derive(Debug, Serialize)]
+struct Subsystem {
+    status: &'static str,
+    #[serde(rename = "lastCheck")]
+    last_check: String,
+}
+
+/// Upstream's DaemonStatus metrics.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatusMetrics {
+    total_sessions_spawned: u64,
+    total_tasks_processed: u64,
+    total_tokens_used: u64,
+    average_session_duration: u64,
+    active_sessions: u32,
+    success_rate: Value,
+}
+
+/// Upstream's DaemonStatus (`daemon_status_update.status`), from our real subsystems.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireDaemonStatus {
+    status: &'static str,
+    uptime: u64,
+    active_sessions: u32,
+    queued_tasks: u32,
+    metrics: StatusMetrics,
+    subsystems: serde_json::Map<String, Value>,
+}
+
+impl WireDaemonStatus {
+    /// The wire view of `s`.
+    pub fn new(s: &DaemonStatus) -> Self {
+        let subsystems = s
+            .subsystems
+            .iter()
+            .map(|h| {
+                let entry = Subsystem {
+                    status: h.status.as_str(),
+                    last_check: iso(h.last_check),
+                };
+                (
+                    h.name.to_owned(),
+                    serde_json::to_value(entry).unwrap_or(Value::Null),
+                )
+            })
+            .collect();
+        Self {
+            status: s.state.as_str(),
+            uptime: duration_ms(s.uptime),
+            active_sessions: s.sessions.active,
+            queued_tasks: s.sessions.queued,
+            metrics: StatusMetrics {
+                total_sessions_spawned: s.metrics.total_sessions_spawned,
+                total_tasks_processed: s.metrics.total_tasks_processed,
+                total_tokens_used: s.metrics.total_tokens_used,
+                average_session_duration: duration_ms(s.metrics.average_session_duration),
+                active_sessions: s.sessions.active,
+                success_rate: js_number(s.metrics.success_rate),
+            },
+            subsystems,
+        }
+    }
+}
+
+/// A number as JavaScript's `JSON.stringify` writes it: whole values without `.0`.
+fn js_number(value: f64) -> Value {
+    if value.is_finite() && value.fract() == 0.0 && value.abs() < 9.0e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
+fn duration_ms(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// Neolith's health object, carried under `data` of every `health_check_response`.
+pub fn health_data(s: &DaemonStatus, connected_clients: usize) -> Value {
+    let subsystems: serde_json::Map<String, Value> = s
+        .subsystems
+        .iter()
+        .map(|h| {
+            let at = iso(h.last_check);
+            (
+                h.name.to_owned(),
+                json!({"status": h.status.as_str(), "lastCheck": at, "lastCheckAt": at}),
+            )
+        })
+        .collect();
+    json!({
+        "status": s.state.as_str(),
+        "uptimeSeconds": s.uptime.as_secs(),
+        "activeSessions": s.sessions.active,
+        "connectedClients": connected_clients,
+        "subsystems": subsystems,
+        "metrics": {
+            "totalSessionsSpawned": s.metrics.total_sessions_spawned,
+            "totalTasksProcessed": s.metrics.total_tasks_processed,
+            "totalTokensUsed": s.metrics.total_tokens_used,
+            "averageSessionDuration": duration_ms(s.metrics.average_session_duration),
+            "activeSessions": s.sessions.active,
+            "successRate": js_number(s.metrics.success_rate),
+            "averageResponseTimeMs": 0,
+        },
+    })
+}
+
+/// Serialises `frame`, adding `"requestId"` last when the request carried one.
+pub fn encode(frame: &impl Serialize, request_id: Option<&Value>) -> String {
+    let mut text = serde_json::to_string(frame).unwrap_or_else(|_| "{}".to_owned());
+    if let Some(id) = request_id
+        && text.ends_with('}')
+    {
+        text.pop();
+        if !text.ends_with('{') {
+            text.push(',');
+        }
+        text.push_str("\"requestId\":");
+        text.push_str(&id.to_string());
+        text.push('}');
+    }
+    text
+}
+
+/// Serialises a `json!` frame with `"type"` first (serde_json sorts object keys, and a
+/// reader scanning frames by eye expects the type first), then `requestId` if given.
+pub fn encode_value(frame: &Value, request_id: Option<&Value>) -> String {
+    let Some((Some(kind), mut rest)) = frame.as_object().map(|o| {
+        let mut rest = o.clone();
+        (rest.remove("type"), rest)
+    }) else {
+        return encode(frame, request_id);
+    };
+    if let Some(id) = request_id {
+        rest.insert("requestId".to_owned(), id.clone());
+    }
+    let body = Value::Object(rest).to_string();
+    let mut text = format!("{{\"type\":{kind}");
+    if body.len() > 2 {
+        text.push(',');
+    }
+    text.push_str(&body[1..]);
+    text
+}
+
+/// `{"type":"error","error":…}`.
+pub fn error(message: &str) -> Value {
+    json!({"type": "error", "error": message})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_put_type_first_and_request_id_last() {
+        let frame = error("Unknown message type");
+        assert_eq!(
+            encode_value(&frame, None),
+            r#"{"type":"error","error":"Unknown message type"}"#
+        );
+        assert_eq!(
+            encode_value(&json!({"type": "pong"}), Some(&json!("r1"))),
+            r#"{"type":"pong","requestId":"r1"}"#
+        );
+        assert_eq!(
+            encode_value(&json!({"type": "pong"}), None),
+            r#"{"type":"pong"}"#
+        );
+        #[derive(Serialize)]
+        struct F {
+            a: u8,
+        }
+        assert_eq!(
+            encode(&F { a: 1 }, Some(&json!(7))),
+            r#"{"a":1,"requestId":7}"#
+        );
+    }
+
+    #[test]
+    fn sessions_keep_upstreams_order_and_end_with_ended_at() {
+        use crate::core::session::SessionMetrics;
+        use crate::core::{SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_507_006_082);
+        let mut session = Session {
+            id: "session_1".into(),
+            orchestrator_id: "default".into(),
+            task: Task {
+                id: "task_1".into(),
+                description: "d".into(),
+                task_type: "general".into(),
+                priority: TaskPriority::Medium,
+                status: TaskStatus::Pending,
+                metadata: None,
+                created_at: at,
+                updated_at: at,
+            },
+            session_type: SessionType::ClaudeFlow,
+            status: SessionStatus::Running,
+            started_at: at,
+            ended_at: None,
+            metrics: SessionMetrics::default(),
+            pid: Some(42),
+            work_dir: "/w".into(),
+            agent_session_id: "a".into(),
+            exit_code: None,
+            error: None,
+            queue_position: None,
+            model: None,
+            api_key_source: None,
+            restarts: 0,
+            worktree_branch: None,
+            worktree_repo: None,
+            memory_context: json!({"scratchpad": {}, "episodic": [], "semantic": []}),
+        };
+        session.end(SessionStatus::Completed, None);
+        session.ended_at = Some(at);
+        session.metrics.duration = 0;
+        let text = encode(&SessionFrame::new("session_status_update", &session), None);
+        let keys = [
+            "\"type\":\"session_status_update\"",
+            "\"id\"",
+            "\"orchestratorId\"",
+            "\"task\"",
+            "\"type\":\"claude-flow\"",
+            "\"status\":\"completed\"",
+            "\"startedAt\"",
+            "\"memoryContext\"",
+            "\"metrics\"",
+            "\"workDir\"",
+            "\"agentSessionId\"",
+            "\"sessionType\"",
+            "\"metadata\":{},\"createdAt\"",
+            "\"endedAt\"",
+        ];
+        let positions: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+        assert!(
+            text.ends_with(r#""endedAt":"2026-11-24T07:56:46.082Z"}}"#),
+            "{text}"
+        );
+        assert!(text.contains(r#""averageResponseTime":0}"#), "{text}");
+        assert!(!text.contains("\"pid\""), "ended sessions have no pid");
+    }
+
+    #[test]
+    fn dates_are_iso_with_milliseconds() {
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_507_006_082);
+        assert_eq!(iso(at), "2026-11-24T07:56:46.082Z");
+    }
+}
