@@ -182,6 +182,10 @@ impl Supervisor {
         if !self.accepting.load(Ordering::Acquire) {
             return;
         }
+        // Claiming a session and registering its actor happen under the actors lock, which
+        // `stop` also holds while it decides between "tell the actor" and "end it here": a
+        // session is never ended by `stop` and then started by a concurrent scheduler.
+        let mut actors = self.lock_actors();
         while let Some(session) = self.core.claim_queued() {
             let turns = self
                 .waiting_turns
@@ -192,16 +196,20 @@ impl Supervisor {
                 Some(turns) => Start::Resume { turns },
                 None => Start::Fresh,
             };
-            self.launch(session, start);
+            self.launch(&mut actors, session, start);
         }
     }
 
-    fn launch(self: &Arc<Self>, session: Session, start: Start) {
+    fn launch(
+        self: &Arc<Self>,
+        actors: &mut HashMap<String, ActorHandle>,
+        session: Session,
+        start: Start,
+    ) {
         let (tx, rx) = mpsc::channel(32);
         let id = session.id.clone();
         let mine = tx.clone();
-        self.lock_actors()
-            .insert(id.clone(), ActorHandle { commands: tx });
+        actors.insert(id.clone(), ActorHandle { commands: tx });
         let context = self.context.clone();
         let this = self.clone();
         self.tasks.spawn(async move {
@@ -302,19 +310,11 @@ impl Supervisor {
                 status: session.status,
             });
         }
-        let sender = self.lock_actors().get(id).map(|a| a.commands.clone());
-        match sender {
-            Some(sender) => {
-                let (reply, done) = oneshot::channel();
-                let command = Command::Stop {
-                    reason: reason.to_owned(),
-                    reply,
-                };
-                if sender.send(command).await.is_ok() {
-                    let _ = done.await;
-                }
-            }
-            None => {
+        let sender = {
+            let actors = self.lock_actors();
+            let sender = actors.get(id).map(|a| a.commands.clone());
+            if sender.is_none() {
+                // Not started: end it while holding the lock, so no scheduler starts it now.
                 self.waiting_turns
                     .lock()
                     .unwrap_or_else(|p| p.into_inner())
@@ -324,6 +324,17 @@ impl Supervisor {
                         s.end(SessionStatus::Terminated, Some(reason.to_owned()));
                     }
                 });
+            }
+            sender
+        };
+        if let Some(sender) = sender {
+            let (reply, done) = oneshot::channel();
+            let command = Command::Stop {
+                reason: reason.to_owned(),
+                reply,
+            };
+            if sender.send(command).await.is_ok() {
+                let _ = done.await;
             }
         }
         self.session(id)
