@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use orchestrator_api::paths::DaemonPaths;
-use orchestrator_daemon::{ConfigLayer, DaemonConfig, OrchestratorDaemon, logging};
+use orchestrator_daemon::{ConfigLayer, DaemonConfig, OrchestratorDaemon, error_chain, logging};
 use readiness::Readiness;
 
 /// Supervises Claude Code and Claude Flow agent sessions.
@@ -169,16 +169,4 @@ async fn serve(daemon: OrchestratorDaemon, readiness: Readiness) -> ExitCode {
     }
     daemon.stop().await;
     ExitCode::SUCCESS
-}
-
-/// `error: cause: cause…` on one line, the way a launcher prints it.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

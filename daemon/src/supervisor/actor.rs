@@ -19,6 +19,7 @@ use crate::agents::command::{self, AgentPrograms, Conversation};
 use crate::core::{
     Core, OutputKind, Session, SessionOutput, SessionStatus, SessionType, TaskStatus,
 };
+use crate::error_chain;
 
 mod events;
 mod files;
@@ -375,18 +376,6 @@ impl SessionActor {
             s.task.status = task_status;
         });
     }
-}
-
-/// `error: cause: cause…` in one line.
-fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 impl SessionActor {

@@ -19,14 +19,7 @@ pub fn status_for(err: &SessionError) -> Status {
         SessionError::ShuttingDown | SessionError::NotStarted => Code::Unavailable,
         SessionError::Io { .. } => Code::Internal,
     };
-    let mut message = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    Status::new(code, message)
+    Status::new(code, crate::error_chain(err))
 }
 
 #[cfg(test)]

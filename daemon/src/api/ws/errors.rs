@@ -10,16 +10,7 @@ pub fn error_text(err: &SessionError) -> String {
     match err {
         // Upstream's texts, byte for byte; they have no cause to append.
         SessionError::NotFound { .. } | SessionError::NotRunning { .. } => err.to_string(),
-        _ => {
-            let mut message = err.to_string();
-            let mut source = std::error::Error::source(err);
-            while let Some(cause) = source {
-                message.push_str(": ");
-                message.push_str(&cause.to_string());
-                source = cause.source();
-            }
-            message
-        }
+        _ => crate::error_chain(err),
     }
 }
 
