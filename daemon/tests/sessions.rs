@@ -386,6 +386,30 @@ async fn grpc_spawn_and_follow_stream_the_session() {
         Kind::Status(s) => assert_eq!(s.status(), v1::SessionStatus::Completed),
         other => panic!("the stream ends with the final status, got {other:?}"),
     }
+    // A follower arriving after the end gets the same events from the backlog, then the end.
+    let mut late = sessions
+        .follow(v1::FollowSessionRequest {
+            session_id: session.id.clone(),
+            replay_transcript: false,
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut replayed = Vec::new();
+    while let Some(event) = late.message().await.unwrap() {
+        replayed.push(event.kind.unwrap());
+    }
+    let tools = |kinds: &[Kind]| {
+        kinds
+            .iter()
+            .filter(|k| matches!(k, Kind::ToolCallStart(_) | Kind::ToolCallResult(_)))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(tools(&replayed), tools(&seen));
+    assert!(
+        matches!(replayed.last(), Some(Kind::Status(s)) if s.status() == v1::SessionStatus::Completed)
+    );
     let err = sessions
         .get(v1::SessionRef {
             session_id: "session_nope".into(),

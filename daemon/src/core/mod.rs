@@ -4,6 +4,7 @@
 //! methods, which persist sessions to the [`Store`] and announce what changed. The gRPC and
 //! WebSocket adapters only read snapshots and subscribe.
 
+pub mod backlog;
 pub mod events;
 pub mod output;
 pub mod registry;
@@ -18,6 +19,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::DaemonConfig;
 use crate::store::Store;
+pub use backlog::{FollowStart, OutputBacklog};
 pub use events::DaemonEvent;
 pub use output::{ChunkKind, LineSource, OutputKind, SessionOutput};
 pub use registry::Registry;
@@ -40,7 +42,7 @@ pub struct Core {
     config: Arc<DaemonConfig>,
     inner: Mutex<Inner>,
     events: broadcast::Sender<DaemonEvent>,
-    outputs: broadcast::Sender<SessionOutput>,
+    outputs: OutputBacklog,
     store: std::sync::OnceLock<Store>,
     shutdown_requested: CancellationToken,
     closing: CancellationToken,
@@ -96,7 +98,7 @@ impl Core {
                 shutdown_reason: None,
             }),
             events: broadcast::channel(EVENT_BUFFER).0,
-            outputs: broadcast::channel(OUTPUT_BUFFER).0,
+            outputs: OutputBacklog::new(OUTPUT_BUFFER),
             store: std::sync::OnceLock::new(),
             shutdown_requested: CancellationToken::new(),
             closing: CancellationToken::new(),
@@ -318,12 +320,17 @@ impl Core {
 
     /// Announces what a session's agent did to the session's followers.
     pub fn emit_output(&self, output: SessionOutput) {
-        let _no_followers_is_fine = self.outputs.send(output);
+        self.outputs.emit(output);
     }
 
     /// Every session output event from now on.
     pub fn subscribe_output(&self) -> broadcast::Receiver<SessionOutput> {
         self.outputs.subscribe()
+    }
+
+    /// One session's recent output so far, and every output event after it.
+    pub fn follow_output(&self, session_id: &str) -> FollowStart {
+        self.outputs.follow(session_id)
     }
 
     /// Sends `event` to every subscriber. Having none is normal.

@@ -141,9 +141,14 @@ impl Sessions for SessionsService {
     ) -> Result<Response<Self::FollowStream>, Status> {
         let request = request.into_inner();
         let id = request.session_id;
-        // Subscribe before reading the state, so nothing falls between the two.
-        let mut outputs = self.core.subscribe_output();
+        // Subscribe before reading the state, so nothing falls between the two; the output
+        // backlog and its live receiver come from one lock, so nothing is missed or repeated.
         let mut lifecycle = self.core.subscribe();
+        let crate::core::FollowStart {
+            dropped,
+            backlog,
+            live: mut outputs,
+        } = self.core.follow_output(&id);
         let session = self
             .supervisor
             .session(&id)
@@ -169,6 +174,20 @@ impl Sessions for SessionsService {
                     if tx.send(Ok(event(kind))).await.is_err() {
                         return;
                     }
+                }
+            }
+            if dropped > 0 {
+                let notice = v1::session_event::Kind::Output(v1::OutputLine {
+                    stream: "notice".to_owned(),
+                    line: format!("[{dropped} earlier events are only in the transcript]"),
+                });
+                if tx.send(Ok(event(notice))).await.is_err() {
+                    return;
+                }
+            }
+            for output in &backlog {
+                if tx.send(Ok(output_to_proto(output))).await.is_err() {
+                    return;
                 }
             }
             let ended = session.status.is_ended();

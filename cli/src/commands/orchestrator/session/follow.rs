@@ -1,11 +1,13 @@
 //! `wundr orchestrator logs --session ID [-f] [--transcript]`: [`run`] streams the session's
 //! events over `Sessions.Follow` and prints them with an [`EventPrinter`].
 //!
-//! Without `-f` it prints the session's current status line (after its transcript, with
-//! `--transcript`) and exits 0. With `-f` it keeps printing until the session ends (the daemon
-//! ends the stream after a final completed/failed/terminated status) and exits 0; Ctrl+C also
-//! exits 0. `Follow` streams events from the moment it is called, so a turn that ended before
-//! shows only in the transcript; `-f` says so on stderr when it saw no task end. Exit 3 when the daemon is not running, or stops before the session ends; exit 1
+//! Without `-f` it prints what the session did so far (the daemon's backlog of its recent
+//! events, after its raw transcript with `--transcript`), then its status line, and exits 0.
+//! With `-f` it keeps printing until the session ends (the daemon ends the stream after a
+//! final completed/failed/terminated status) and exits 0; Ctrl+C also exits 0. The backlog
+//! covers the daemon's recent sessions since it started; for an older session `-f` says on
+//! stderr where its turns are. Exit 3 when the daemon is not running, or stops before the
+//! session ends; exit 1
 //! with the daemon's message for an unknown session.
 
 use std::path::Path;
@@ -92,8 +94,8 @@ async fn follow(
             next = stream.message() => match next {
                 Ok(Some(event)) => output::stdout(&printer.render(&event))?,
                 Ok(None) if printer.ended() => {
-                    // Follow streams events from now on: a turn that ended before we attached
-                    // is only in the transcript.
+                    // The daemon's backlog holds recent sessions only (and not across a
+                    // restart): an older session's turns are only in its transcript.
                     if !printer.seen_task_end() {
                         output::stderr(&format!(
                             "the session's earlier output is not shown; replay it with: \
