@@ -69,10 +69,10 @@ impl OutputBacklog {
         let session = match backlogs.by_session.get_mut(&output.session_id) {
             Some(session) => session,
             None => {
-                if backlogs.order.len() >= SESSIONS_KEPT {
-                    if let Some(oldest) = backlogs.order.pop_front() {
-                        backlogs.by_session.remove(&oldest);
-                    }
+                if backlogs.order.len() >= SESSIONS_KEPT
+                    && let Some(oldest) = backlogs.order.pop_front()
+                {
+                    backlogs.by_session.remove(&oldest);
                 }
                 backlogs.order.push_back(output.session_id.clone());
                 backlogs
