@@ -24,6 +24,9 @@ use crate::core::Core;
 use crate::logging::LogHub;
 use crate::supervisor::Supervisor;
 
+/// How long the accept loop rests after a failed accept.
+const ACCEPT_ERROR_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// Serves the control plane on `listener` until the core starts closing. Connections from
 /// other users are dropped at accept (the socket is 0600 already; this holds even if someone
 /// loosens it).
@@ -35,26 +38,35 @@ pub async fn serve(
 ) -> Result<(), ServeError> {
     let listener = tokio::net::UnixListener::from_std(listener).map_err(ServeError::Listener)?;
     let own_uid = nix::unistd::geteuid().as_raw();
-    let incoming = UnixListenerStream::new(listener).filter_map(move |accepted| match accepted {
-        Ok(stream) => match stream.peer_cred() {
-            Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(stream)),
-            Ok(cred) => {
-                tracing::warn!(
-                    uid = cred.uid(),
-                    "refused a control connection from another user"
-                );
-                None
+    let incoming = UnixListenerStream::new(listener)
+        .then(|accepted| async move {
+            // Out of file descriptors (EMFILE/ENFILE) fails every accept until one closes:
+            // pause instead of spinning a core on the error.
+            if accepted.is_err() {
+                tokio::time::sleep(ACCEPT_ERROR_PAUSE).await;
             }
+            accepted
+        })
+        .filter_map(move |accepted| match accepted {
+            Ok(stream) => match stream.peer_cred() {
+                Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(stream)),
+                Ok(cred) => {
+                    tracing::warn!(
+                        uid = cred.uid(),
+                        "refused a control connection from another user"
+                    );
+                    None
+                }
+                Err(err) => {
+                    tracing::warn!(%err, "refused a control connection whose peer is unknown");
+                    None
+                }
+            },
             Err(err) => {
-                tracing::warn!(%err, "refused a control connection whose peer is unknown");
+                tracing::warn!(%err, "accept failed on the control socket");
                 None
             }
-        },
-        Err(err) => {
-            tracing::warn!(%err, "accept failed on the control socket");
-            None
-        }
-    });
+        });
     let reflection = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(v1::FILE_DESCRIPTOR_SET)
         .build_v1()
