@@ -1,0 +1,106 @@
+//! Token pool arithmetic: [`TokenPools`], [`Pool`], [`BudgetStatus`].
+//!
+//! The configured total (`tokenBudget.total`, else `daily`) is split by the
+//! `subscription`/`api` percentages. A pool with no configured total is unlimited (always
+//! `Ok`). Windows (per hour/day) are the caller's business: this only counts.
+
+use super::schema::Charter;
+use super::validate::parse_percentage;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pool {
+    Subscription,
+    Api,
+}
+
+impl Pool {
+    /// From the stream-json init event's `apiKeySource`: "none" means the login subscription.
+    pub fn from_api_key_source(source: &str) -> Self {
+        if source == "none" {
+            Self::Subscription
+        } else {
+            Self::Api
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetStatus {
+    Ok,
+    /// At or above 80% of the pool.
+    Warning80,
+    Exhausted,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TokenPools {
+    /// Pool sizes; `None` = unlimited.
+    pub subscription_limit: Option<u64>,
+    pub api_limit: Option<u64>,
+    pub subscription_used: u64,
+    pub api_used: u64,
+}
+
+impl TokenPools {
+    pub fn from_charter(charter: &Charter) -> Self {
+        let tb = &charter.resource_limits.token_budget;
+        let total = tb.total.or(tb.daily).filter(|t| *t > 0).map(|t| t as u64);
+        let share = |pct: &str| {
+            let p = parse_percentage(pct)?;
+            total.map(|t| (t as f64 * p / 100.0).floor() as u64)
+        };
+        Self {
+            subscription_limit: share(&tb.subscription),
+            api_limit: share(&tb.api),
+            ..Self::default()
+        }
+    }
+
+    pub fn record(&mut self, pool: Pool, tokens: u64) {
+        let used = match pool {
+            Pool::Subscription => &mut self.subscription_used,
+            Pool::Api => &mut self.api_used,
+        };
+        *used = used.saturating_add(tokens);
+    }
+
+    pub fn check(&self, pool: Pool) -> BudgetStatus {
+        let (limit, used) = match pool {
+            Pool::Subscription => (self.subscription_limit, self.subscription_used),
+            Pool::Api => (self.api_limit, self.api_used),
+        };
+        match limit {
+            None => BudgetStatus::Ok,
+            Some(l) if used >= l => BudgetStatus::Exhausted,
+            // used/l >= 0.8 without floating point.
+            Some(l) if used.saturating_mul(5) >= l.saturating_mul(4) => BudgetStatus::Warning80,
+            Some(_) => BudgetStatus::Ok,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_and_thresholds() {
+        let mut c = Charter::default();
+        c.resource_limits.token_budget.daily = Some(1000);
+        let mut p = TokenPools::from_charter(&c);
+        assert_eq!((p.subscription_limit, p.api_limit), (Some(800), Some(200)));
+        let api = Pool::from_api_key_source("ANTHROPIC_API_KEY");
+        assert_eq!(Pool::from_api_key_source("none"), Pool::Subscription);
+        p.record(api, 159);
+        assert_eq!(p.check(api), BudgetStatus::Ok);
+        p.record(api, 1);
+        assert_eq!(p.check(api), BudgetStatus::Warning80);
+        p.record(api, 40);
+        assert_eq!(p.check(api), BudgetStatus::Exhausted);
+        assert_eq!(p.check(Pool::Subscription), BudgetStatus::Ok);
+        assert_eq!(
+            TokenPools::from_charter(&Charter::default()).check(api),
+            BudgetStatus::Ok
+        );
+    }
+}

@@ -1,0 +1,23 @@
+//! The charter, enforced: load a charter file ([`load_charter`] → [`LoadedCharter`]),
+//! validate it ([`validate()`] → [`Finding`]s), compile it into a [`Policy`] that decides agent
+//! [`Action`]s ([`Decision`]), answer Claude Code hooks ([`hook_response`]) and count tokens
+//! against its budget split ([`TokenPools`]). Everything here is pure apart from reading the
+//! file; the daemon wires it to hooks, approvals and the audit log.
+
+pub mod budget;
+pub mod categories;
+pub mod hook;
+mod lines;
+pub mod load;
+pub mod pattern;
+pub mod policy;
+pub mod schema;
+pub mod shell;
+pub mod validate;
+
+pub use budget::{BudgetStatus, Pool, TokenPools};
+pub use hook::{HookEvent, hook_response, session_start_response};
+pub use load::{CharterError, LoadedCharter, from_str, load_charter, load_charter_with_env};
+pub use policy::{Action, Decision, MatchedRule, Policy, RuleList, Verdict};
+pub use schema::{Charter, DefaultDecision};
+pub use validate::{Finding, Severity, validate};
