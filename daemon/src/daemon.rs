@@ -33,6 +33,21 @@ pub enum NewError {
     /// The default paths could not be worked out.
     #[error(transparent)]
     Paths(#[from] PathError),
+    /// The charter file is invalid (or named but missing): the daemon does not start without
+    /// the rules it was given.
+    #[error(transparent)]
+    Charter(#[from] crate::charter::active::ActiveError),
+}
+
+impl NewError {
+    /// What the user can do about it.
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            Self::Config(err) => err.remedy(),
+            Self::Paths(_) => "set HOME (or the XDG_* directories), or pass --socket",
+            Self::Charter(err) => err.remedy(),
+        }
+    }
 }
 
 /// Why `start()` failed. Nothing is left behind: sockets and the pid file are removed.
@@ -141,8 +156,12 @@ impl OrchestratorDaemon {
     /// A daemon with explicit paths (for embedding and tests).
     pub fn with_paths(config: DaemonConfig, paths: DaemonPaths) -> Result<Self, NewError> {
         config.validate()?;
+        let (charter_path, explicit) = config.charter_path();
+        let charter = crate::charter::active::CharterHolder::load(charter_path, explicit)?;
+        let core = Core::new(Arc::new(config));
+        core.install_charter(charter);
         Ok(Self {
-            core: Core::new(Arc::new(config)),
+            core,
             paths,
             logs: OnceLock::new(),
             runner: Arc::new(LocalRunner::new()),
@@ -216,9 +235,25 @@ impl OrchestratorDaemon {
                         pid = status.pid,
                         socket = %endpoints.socket.display(),
                         ws = %endpoints.ws_url(),
-                        max_sessions = self.config().max_sessions,
+                        max_sessions = self.core.max_sessions(),
                         "orchestrator daemon started"
                     );
+                }
+                let charter = self.core.charter();
+                match (&charter.source, &charter.defaults_reason) {
+                    (Some(file), _) => tracing::info!(
+                        charter = %file.display(),
+                        name = %charter.charter.name,
+                        warnings = charter.findings.len(),
+                        "charter loaded"
+                    ),
+                    (None, reason) => tracing::info!(
+                        reason = reason.as_deref().unwrap_or_default(),
+                        "charter: built-in defaults"
+                    ),
+                }
+                for finding in &charter.findings {
+                    tracing::warn!(code = finding.code, line = ?finding.line, field = ?finding.field, "charter: {}", finding.message);
                 }
                 self.core.emit(DaemonEvent::Started { pid: status.pid });
                 Ok(())

@@ -2,15 +2,20 @@
 //! validate it ([`validate()`] → [`Finding`]s), compile it into a [`Policy`] that decides agent
 //! [`Action`]s ([`Decision`]), answer Claude Code hooks ([`hook_response`]) and count tokens
 //! against its budget split ([`TokenPools`]). Everything here is pure apart from reading the
-//! file; the daemon wires it to hooks, approvals and the audit log.
+//! file. The daemon side: [`active`] (the charter in force, reload), [`approvals`] (escalations
+//! waiting for a person), [`enforce`] (a hook call decided, waited on, audited).
 
+pub mod active;
+pub mod approvals;
 pub mod budget;
 pub mod categories;
+pub mod enforce;
 pub mod hook;
 mod lines;
 pub mod load;
 pub mod pattern;
 pub mod policy;
+pub mod report;
 pub mod schema;
 pub mod shell;
 pub mod validate;

@@ -212,7 +212,11 @@ enum Facts<'a> {
 
 impl std::fmt::Debug for Policy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sizes: Vec<_> = self.lists.iter().map(|(l, r)| (l.as_str(), r.len())).collect();
+        let sizes: Vec<_> = self
+            .lists
+            .iter()
+            .map(|(l, r)| (l.as_str(), r.len()))
+            .collect();
         f.debug_struct("Policy")
             .field("lists", &sizes)
             .field("default", &self.default)
