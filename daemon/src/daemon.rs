@@ -345,6 +345,13 @@ impl OrchestratorDaemon {
                 alive.store(false, Ordering::Release);
             }),
         ));
+        tasks.push((
+            "memory-limit",
+            tokio::spawn(crate::charter::memory::watch(
+                self.core.clone(),
+                supervisor.clone(),
+            )),
+        ));
         heartbeat::check_subsystems(&self.core, &probes);
         tasks.push((
             "heartbeat",

@@ -13,6 +13,7 @@ pub mod enforce;
 pub mod hook;
 mod lines;
 pub mod load;
+pub mod memory;
 pub mod pattern;
 pub mod policy;
 pub mod report;
