@@ -70,10 +70,7 @@ async fn approvals_over_websocket_including_expiry() {
         .await;
     assert_eq!(bad["type"], "error");
     assert!(
-        bad["error"]
-            .as_str()
-            .unwrap()
-            .contains("payload.approved"),
+        bad["error"].as_str().unwrap().contains("payload.approved"),
         "{bad}"
     );
     let reply = client
