@@ -239,22 +239,7 @@ impl OrchestratorDaemon {
                         "orchestrator daemon started"
                     );
                 }
-                let charter = self.core.charter();
-                match (&charter.source, &charter.defaults_reason) {
-                    (Some(file), _) => tracing::info!(
-                        charter = %file.display(),
-                        name = %charter.charter.name,
-                        warnings = charter.findings.len(),
-                        "charter loaded"
-                    ),
-                    (None, reason) => tracing::info!(
-                        reason = reason.as_deref().unwrap_or_default(),
-                        "charter: built-in defaults"
-                    ),
-                }
-                for finding in &charter.findings {
-                    tracing::warn!(code = finding.code, line = ?finding.line, field = ?finding.field, "charter: {}", finding.message);
-                }
+                self.core.charter().log_in_effect();
                 self.core.emit(DaemonEvent::Started { pid: status.pid });
                 Ok(())
             }

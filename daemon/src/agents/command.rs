@@ -211,6 +211,23 @@ pub struct HookSettings {
     pub approval_timeout_secs: u64,
 }
 
+/// The `--settings` of a session under `charter`, whose hooks run `program`; adds the charter
+/// file to `env` for the hook's own evaluation when the daemon cannot be reached.
+pub fn charter_hooks(
+    charter: &crate::charter::active::ActiveCharter,
+    program: &str,
+    env: &mut BTreeMap<String, String>,
+) -> serde_json::Value {
+    if let Some(file) = &charter.source {
+        env.insert(CHARTER_FILE_ENV.to_owned(), file.display().to_string());
+    }
+    session_settings(Some(&HookSettings {
+        program: program.to_owned(),
+        approval_timeout_secs: u64::try_from(charter.charter.approval_timeout_seconds)
+            .unwrap_or(300),
+    }))
+}
+
 /// The events the charter is enforced on.
 pub const HOOK_EVENTS: [&str; 3] = ["PreToolUse", "UserPromptSubmit", "SessionStart"];
 

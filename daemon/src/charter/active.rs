@@ -34,6 +34,25 @@ pub struct ActiveCharter {
 }
 
 impl ActiveCharter {
+    /// Logs which charter is in force and its warnings (at start).
+    pub fn log_in_effect(&self) {
+        match (&self.source, &self.defaults_reason) {
+            (Some(file), _) => tracing::info!(
+                charter = %file.display(),
+                name = %self.charter.name,
+                warnings = self.findings.len(),
+                "charter loaded"
+            ),
+            (None, reason) => tracing::info!(
+                reason = reason.as_deref().unwrap_or_default(),
+                "charter: built-in defaults"
+            ),
+        }
+        for finding in &self.findings {
+            tracing::warn!(code = finding.code, line = ?finding.line, field = ?finding.field, "charter: {}", finding.message);
+        }
+    }
+
     /// The built-in defaults (see `schema`), with the reason they are used.
     pub fn defaults(reason: impl Into<String>) -> Self {
         let charter = Charter::default();

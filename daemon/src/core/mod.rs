@@ -1,10 +1,12 @@
 //! The core: the one owner of daemon state. [`Core`] holds the lifecycle state, the
 //! subsystem health table, the session [`Registry`], the counters and the two buses
 //! (lifecycle [`DaemonEvent`]s, per-session [`SessionOutput`]); every change goes through its
-//! methods, which persist sessions to the [`Store`] and announce what changed. The gRPC and
+//! methods, which persist sessions to the [`Store`] and announce what changed; the charter in
+//! force, approvals and token pools are in `charter` (also `impl Core`). The gRPC and
 //! WebSocket adapters only read snapshots and subscribe.
 
 pub mod backlog;
+mod charter;
 pub mod events;
 pub mod output;
 pub mod registry;
@@ -17,7 +19,7 @@ use std::time::{Instant, SystemTime};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
-use crate::charter::active::{ActiveCharter, CharterHolder};
+use crate::charter::active::CharterHolder;
 use crate::charter::approvals::Approvals;
 use crate::charter::budget::TokenPools;
 use crate::config::DaemonConfig;
@@ -174,102 +176,6 @@ impl Core {
             sessions: inner.registry.counts(self.max_sessions()),
             subsystems: inner.subsystems.clone(),
             metrics: inner.metrics,
-        }
-    }
-
-    /// The cap on sessions holding a slot: the configured one, or the charter's
-    /// `resourceLimits.maxSessions` when that is smaller.
-    pub fn max_sessions(&self) -> u32 {
-        let charter = u32::try_from(self.charter().charter.resource_limits.max_sessions)
-            .ok()
-            .filter(|m| *m >= 1)
-            .unwrap_or(u32::MAX);
-        self.config.max_sessions.min(charter)
-    }
-
-    /// Gives the core the charter to enforce (once; later changes go through its reload).
-    pub fn install_charter(&self, holder: CharterHolder) {
-        let pools = TokenPools::from_charter(&holder.current().charter);
-        *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = pools;
-        let _ = self.charter.set(holder);
-    }
-
-    /// The charter file holder, once installed.
-    pub fn charter_holder(&self) -> Option<&CharterHolder> {
-        self.charter.get()
-    }
-
-    /// The charter in force: the installed one, else the built-in defaults.
-    pub fn charter(&self) -> Arc<ActiveCharter> {
-        static DEFAULTS: std::sync::OnceLock<Arc<ActiveCharter>> = std::sync::OnceLock::new();
-        match self.charter.get() {
-            Some(holder) => holder.current(),
-            None => DEFAULTS
-                .get_or_init(|| Arc::new(ActiveCharter::defaults("no charter installed")))
-                .clone(),
-        }
-    }
-
-    /// Re-reads the charter file; on error the previous charter stays. The token pools are
-    /// resized from the new charter and keep what was used.
-    pub fn reload_charter(
-        &self,
-    ) -> Result<Arc<ActiveCharter>, crate::charter::active::ActiveError> {
-        let holder = self.charter.get_or_init(|| {
-            CharterHolder::with(
-                std::path::PathBuf::new(),
-                false,
-                ActiveCharter::defaults("no charter installed"),
-            )
-        });
-        let active = holder.reload()?;
-        let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
-        let fresh = TokenPools::from_charter(&active.charter);
-        pools.subscription_limit = fresh.subscription_limit;
-        pools.api_limit = fresh.api_limit;
-        Ok(active)
-    }
-
-    /// The pending approval requests.
-    pub fn approvals(&self) -> &Approvals {
-        &self.approvals
-    }
-
-    /// The token pools (limits from the charter, usage since the daemon started).
-    pub fn token_pools(&self) -> TokenPools {
-        self.budget
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    /// Counts `tokens` used by an agent whose credential source is `api_key_source`, and
-    /// announces `budget:warning` when its pool crosses 80% or is spent.
-    pub fn record_tokens(&self, api_key_source: Option<&str>, tokens: u64) {
-        use crate::charter::budget::{BudgetStatus, Pool};
-        let pool = Pool::from_api_key_source(api_key_source.unwrap_or("none"));
-        let (before, after, pools) = {
-            let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
-            let before = pools.check(pool);
-            pools.record(pool, tokens);
-            (before, pools.check(pool), pools.clone())
-        };
-        if after != before && after != BudgetStatus::Ok {
-            let (name, used, limit) = match pool {
-                Pool::Subscription => (
-                    "subscription",
-                    pools.subscription_used,
-                    pools.subscription_limit,
-                ),
-                Pool::Api => ("api", pools.api_used, pools.api_limit),
-            };
-            let limit = limit.unwrap_or_default();
-            tracing::warn!(pool = name, used, limit, "token budget warning");
-            self.emit(DaemonEvent::BudgetWarning {
-                pool: name,
-                used,
-                limit,
-            });
         }
     }
 

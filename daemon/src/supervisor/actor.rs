@@ -279,19 +279,11 @@ impl SessionActor {
 
     async fn run_process(&mut self, session: &Session) -> ProcessEnd {
         let mut env = command::agent_environment(std::env::vars(), &self.id, &self.ctx.socket);
-        let charter = self.ctx.core.charter();
-        if let Some(file) = &charter.source {
-            // For the hook's own evaluation when the daemon cannot be reached.
-            env.insert(
-                command::CHARTER_FILE_ENV.to_owned(),
-                file.display().to_string(),
-            );
-        }
-        let settings = command::session_settings(Some(&command::HookSettings {
-            program: self.ctx.programs.hook_program().to_owned(),
-            approval_timeout_secs: u64::try_from(charter.charter.approval_timeout_seconds)
-                .unwrap_or(300),
-        }));
+        let settings = command::charter_hooks(
+            &self.ctx.core.charter(),
+            self.ctx.programs.hook_program(),
+            &mut env,
+        );
         let spec = match self.session_type {
             SessionType::ClaudeCode => self.ctx.programs.claude_code(
                 &self.conversation(),

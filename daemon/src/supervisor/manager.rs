@@ -67,35 +67,6 @@ struct ActorHandle {
     commands: mpsc::Sender<Command>,
 }
 
-/// Refuses a spawn when the token pool the agent would draw from is spent. The pool is
-/// predicted the way Claude Code picks its credential: an `ANTHROPIC_API_KEY` in the daemon's
-/// environment means the API pool, else the subscription.
-fn check_budget(core: &Core) -> Result<(), SessionError> {
-    use crate::charter::budget::{BudgetStatus, Pool};
-    let pool = if std::env::var_os("ANTHROPIC_API_KEY").is_some_and(|v| !v.is_empty()) {
-        Pool::Api
-    } else {
-        Pool::Subscription
-    };
-    let pools = core.token_pools();
-    if pools.check(pool) != BudgetStatus::Exhausted {
-        return Ok(());
-    }
-    let (name, used, limit) = match pool {
-        Pool::Subscription => (
-            "subscription",
-            pools.subscription_used,
-            pools.subscription_limit,
-        ),
-        Pool::Api => ("api", pools.api_used, pools.api_limit),
-    };
-    Err(SessionError::BudgetExhausted {
-        pool: name,
-        used,
-        limit: limit.unwrap_or_default(),
-    })
-}
-
 /// Runs sessions: one actor per active session, the rest queued by priority.
 pub struct Supervisor {
     core: Arc<Core>,
@@ -162,7 +133,7 @@ impl Supervisor {
         }
         let task = validate_task(request.task)?;
         if request.session_type == SessionType::ClaudeCode {
-            check_budget(&self.core)?;
+            self.core.check_spawn_budget()?;
         }
         let orchestrator_id = match request.orchestrator_id {
             Some(id) if id.trim().is_empty() || id.len() > 200 => {
