@@ -107,14 +107,35 @@ fn bench_policy() {
     let compile = began.elapsed();
     let actions = actions();
     let mut samples = Vec::with_capacity(DECISIONS);
+    let mut per_action = vec![Vec::new(); actions.len()];
     let began = Instant::now();
     for i in 0..DECISIONS {
         let action = &actions[i % actions.len()];
         let t = Instant::now();
         std::hint::black_box(policy.decide(std::hint::black_box(action)));
-        samples.push(t.elapsed());
+        let elapsed = t.elapsed();
+        samples.push(elapsed);
+        per_action[i % actions.len()].push(elapsed);
     }
     let total = began.elapsed();
+    for (action, samples) in actions.iter().zip(&mut per_action) {
+        let what = match action {
+            Action::ToolUse { tool_name, input } => format!(
+                "{tool_name} {}",
+                input["command"]
+                    .as_str()
+                    .or(input["file_path"].as_str())
+                    .unwrap_or_default()
+            ),
+            Action::Prompt { text } => format!("prompt {text}"),
+        };
+        let what: String = what.chars().take(60).collect();
+        println!(
+            "  {what:<60} p50 {:>6.2} µs  p99 {:>6.2} µs",
+            percentile(samples, 0.5),
+            percentile(samples, 0.99)
+        );
+    }
     println!(
         "policy: {entries} entries compiled in {:.1} µs",
         compile.as_secs_f64() * 1e6

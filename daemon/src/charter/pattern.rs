@@ -246,6 +246,11 @@ pub fn normalise_path(p: &str) -> String {
 
 /// `*` and `?` wildcards over a whole word.
 pub fn glob(pattern: &str, text: &str) -> bool {
+    // Most patterns are plain words; this is the hot path of every decision (each rule is
+    // tried against each command), so skip the char vectors for them.
+    if !pattern.contains(['*', '?']) {
+        return pattern == text;
+    }
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     let (mut pi, mut ti) = (0, 0);
