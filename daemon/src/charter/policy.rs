@@ -2,6 +2,8 @@
 //! [`Policy::decide`] answers an [`Action`] with a [`Decision`].
 //!
 //! Order: alwaysReject > hardConstraints > escalate > autoApprove > `defaultDecision`.
+//! Hard constraints count only when they prohibit ("Never …" denies, "Never auto-approve …"
+//! escalates; see `split_hard_constraints`).
 //! Deny-side lists match if *any* command of a Bash chain matches (broad mode); autoApprove
 //! needs *every* command of the chain approved (strict mode), so `ls && rm -rf x` is never
 //! approved by "Read file operations". Prompts are checked against the deny and escalate
@@ -196,7 +198,8 @@ impl Rule {
 
 /// A compiled charter.
 pub struct Policy {
-    lists: Vec<(RuleList, Vec<Rule>)>,
+    /// In decision order, each with the verdict its hits get.
+    lists: Vec<(RuleList, Verdict, Vec<Rule>)>,
     default: Verdict,
 }
 
@@ -215,7 +218,7 @@ impl std::fmt::Debug for Policy {
         let sizes: Vec<_> = self
             .lists
             .iter()
-            .map(|(l, r)| (l.as_str(), r.len()))
+            .map(|(l, v, r)| (l.as_str(), *v, r.len()))
             .collect();
         f.debug_struct("Policy")
             .field("lists", &sizes)
@@ -238,15 +241,26 @@ impl Policy {
         let h = &charter.safety_heuristics;
         let mut escalate = h.escalate.clone();
         escalate.extend(h.require_confirmation.iter().cloned());
+        let (forbid, confirm) = split_hard_constraints(&charter.hard_constraints);
         Self {
             lists: vec![
-                (RuleList::AlwaysReject, compile(&h.always_reject)),
+                (
+                    RuleList::AlwaysReject,
+                    Verdict::Deny,
+                    compile(&h.always_reject),
+                ),
+                (RuleList::HardConstraints, Verdict::Deny, compile(&forbid)),
                 (
                     RuleList::HardConstraints,
-                    compile(&charter.hard_constraints),
+                    Verdict::Escalate,
+                    compile(&confirm),
                 ),
-                (RuleList::Escalate, compile(&escalate)),
-                (RuleList::AutoApprove, compile(&h.auto_approve)),
+                (RuleList::Escalate, Verdict::Escalate, compile(&escalate)),
+                (
+                    RuleList::AutoApprove,
+                    Verdict::Allow,
+                    compile(&h.auto_approve),
+                ),
             ],
             default: match charter.default_decision {
                 DefaultDecision::Allow => Verdict::Allow,
@@ -271,12 +285,8 @@ impl Policy {
                 lowercase: text.to_lowercase(),
             },
         };
-        for (list, rules) in &self.lists {
-            let verdict = match list {
-                RuleList::AlwaysReject | RuleList::HardConstraints => Verdict::Deny,
-                RuleList::Escalate => Verdict::Escalate,
-                RuleList::AutoApprove => Verdict::Allow,
-            };
+        for (list, verdict, rules) in &self.lists {
+            let verdict = *verdict;
             let hit = if *list == RuleList::AutoApprove {
                 approve_hit(rules, &facts)
             } else {
@@ -305,6 +315,26 @@ impl Policy {
             reason: format!("charter: no rule matched; default {verdict:?}").to_lowercase(),
         }
     }
+}
+
+/// Hard constraints are prose: only prohibitions are enforceable per action. "Never
+/// auto-approve X" means X needs a person (escalate); "Never X" / "Do not X" / "No X" forbid X
+/// (deny); obligations ("Always maintain audit trail") forbid nothing and are only given to
+/// the agent as context — compiling them would deny the very thing they ask for.
+fn split_hard_constraints(entries: &[String]) -> (Vec<String>, Vec<String>) {
+    let (mut forbid, mut confirm) = (Vec::new(), Vec::new());
+    for entry in entries {
+        let lower = entry.trim().to_lowercase();
+        if lower.starts_with("never auto-approve") || lower.starts_with("never auto approve") {
+            confirm.push(entry.clone());
+        } else if ["never ", "do not ", "don't ", "no "]
+            .iter()
+            .any(|p| lower.starts_with(p))
+        {
+            forbid.push(entry.clone());
+        }
+    }
+    (forbid, confirm)
 }
 
 fn deny_side_hit(rule: &Rule, facts: &Facts) -> bool {

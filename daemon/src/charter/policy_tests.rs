@@ -255,3 +255,24 @@ fn more_adversarial_spellings() {
         Verdict::Ask
     );
 }
+
+#[test]
+fn hard_constraints_forbid_only_what_they_prohibit() {
+    let charter = from_str(
+        "hardConstraints:\n  - Always run tests before committing\n  - Never auto-approve security-sensitive operations\n  - Never force push to main\n",
+        "t",
+        &|_| None,
+    )
+    .unwrap()
+    .charter;
+    let p = Policy::compile(&charter);
+    assert_eq!(
+        bash(&p, "cargo test").verdict,
+        Verdict::Ask,
+        "an obligation denies nothing"
+    );
+    let d = bash(&p, "ssh-keygen -t ed25519");
+    assert_eq!(d.verdict, Verdict::Escalate);
+    assert_eq!(d.rule.unwrap().list, RuleList::HardConstraints);
+    assert_eq!(bash(&p, "git push -f origin main").verdict, Verdict::Deny);
+}
