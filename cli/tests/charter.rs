@@ -205,6 +205,10 @@ fn show_and_reload_keep_the_previous_charter_on_error() {
     };
     let shown = show(&daemon);
     assert_eq!(shown["source"], path.to_str().unwrap());
+    // Without FILE, validate asks the running daemon about its own file.
+    let output = daemon.run(&["orchestrator", "charter", "validate"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(stdout(&output), format!("{}: valid\n", path.display()));
     assert_eq!(shown["charter"]["name"], "test-charter");
     assert_eq!(
         shown["charter"]["safetyHeuristics"]["escalate"][0],

@@ -54,6 +54,12 @@ async fn approvals_over_websocket_including_expiry() {
     );
     let daemon = start(&home, config).await;
     let mut client = ws::connect(ws::port_of(&daemon)).await;
+    let mut watch = common::client(&daemon.paths().socket)
+        .await
+        .watch_events(v1::WatchEventsRequest {})
+        .await
+        .unwrap()
+        .into_inner();
 
     let mut hooks = charter_client(&daemon).await;
     let waiting = tokio::spawn(async move { hooks.hook(terraform()).await });
@@ -64,6 +70,22 @@ async fn approvals_over_websocket_including_expiry() {
     assert_eq!(approval["input"]["command"], "terraform apply");
     assert_eq!(approval["state"], "pending");
     let id = approval["id"].as_str().unwrap().to_owned();
+    // gRPC watchers hear it too.
+    let watched = loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), watch.message())
+            .await
+            .expect("an event in time")
+            .unwrap()
+            .expect("the stream is open");
+        if let Some(v1::event::Kind::ApprovalRequired(a)) = event.kind {
+            break a;
+        }
+    };
+    assert_eq!(
+        (watched.id.as_str(), watched.state.as_str()),
+        (id.as_str(), "pending")
+    );
+    assert_eq!(watched.rule, "escalate: terraform apply*");
 
     let bad = client
         .ask(json!({"type": "approval_response", "payload": {"approvalId": id}}))

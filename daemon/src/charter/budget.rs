@@ -1,8 +1,9 @@
 //! Token pool arithmetic: [`TokenPools`], [`Pool`], [`BudgetStatus`].
 //!
-//! The configured total (`tokenBudget.total`, else `daily`) is split by the
-//! `subscription`/`api` percentages. A pool with no configured total is unlimited (always
-//! `Ok`). Windows (per hour/day) are the caller's business: this only counts.
+//! The configured total is split by the `subscription`/`api` percentages: `tokenBudget.total`
+//! counts for the daemon's lifetime; else `daily` for a day, else `hourly` for an hour, after
+//! which the usage starts again from zero ([`TokenPools::roll`]). A pool with no configured
+//! total is unlimited (always `Ok`).
 
 use super::schema::Charter;
 use super::validate::parse_percentage;
@@ -39,12 +40,22 @@ pub struct TokenPools {
     pub api_limit: Option<u64>,
     pub subscription_used: u64,
     pub api_used: u64,
+    /// The window length in seconds; `None` = no window.
+    pub period_secs: Option<u64>,
+    /// When the current window began (seconds since the Unix epoch).
+    pub window_start: u64,
 }
 
 impl TokenPools {
     pub fn from_charter(charter: &Charter) -> Self {
         let tb = &charter.resource_limits.token_budget;
-        let total = tb.total.or(tb.daily).filter(|t| *t > 0).map(|t| t as u64);
+        let (total, period_secs) = match (tb.total, tb.daily, tb.hourly) {
+            (Some(t), _, _) => (Some(t), None),
+            (None, Some(d), _) => (Some(d), Some(86_400)),
+            (None, None, Some(h)) => (Some(h), Some(3_600)),
+            _ => (None, None),
+        };
+        let total = total.filter(|t| *t > 0).map(|t| t as u64);
         let share = |pct: &str| {
             let p = parse_percentage(pct)?;
             total.map(|t| (t as f64 * p / 100.0).floor() as u64)
@@ -52,7 +63,20 @@ impl TokenPools {
         Self {
             subscription_limit: share(&tb.subscription),
             api_limit: share(&tb.api),
+            period_secs,
             ..Self::default()
+        }
+    }
+
+    /// Starts a new window when the current one is over at `now` (Unix seconds).
+    pub fn roll(&mut self, now: u64) {
+        match self.period_secs {
+            Some(period) if now >= self.window_start.saturating_add(period) => {
+                self.subscription_used = 0;
+                self.api_used = 0;
+                self.window_start = now - (now.saturating_sub(self.window_start) % period);
+            }
+            _ => {}
         }
     }
 
@@ -102,5 +126,16 @@ mod tests {
             TokenPools::from_charter(&Charter::default()).check(api),
             BudgetStatus::Ok
         );
+        // A daily budget starts again after a day.
+        p.window_start = 1_000;
+        p.roll(1_000 + 86_399);
+        assert_eq!(p.check(api), BudgetStatus::Exhausted);
+        p.roll(1_000 + 86_400 * 2 + 5);
+        assert_eq!(
+            (p.check(api), p.window_start),
+            (BudgetStatus::Ok, 1_000 + 86_400 * 2)
+        );
+        c.resource_limits.token_budget.total = Some(500);
+        assert_eq!(TokenPools::from_charter(&c).period_secs, None);
     }
 }

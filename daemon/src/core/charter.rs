@@ -24,7 +24,8 @@ impl Core {
 
     /// Gives the core the charter to enforce (once; later changes go through its reload).
     pub fn install_charter(&self, holder: CharterHolder) {
-        let pools = TokenPools::from_charter(&holder.current().charter);
+        let mut pools = TokenPools::from_charter(&holder.current().charter);
+        pools.window_start = unix_now();
         *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = pools;
         let _ = self.charter.set(holder);
     }
@@ -60,6 +61,7 @@ impl Core {
         let fresh = TokenPools::from_charter(&active.charter);
         pools.subscription_limit = fresh.subscription_limit;
         pools.api_limit = fresh.api_limit;
+        pools.period_secs = fresh.period_secs;
         Ok(active)
     }
 
@@ -68,12 +70,12 @@ impl Core {
         &self.approvals
     }
 
-    /// The token pools (limits from the charter, usage since the daemon started).
+    /// The token pools: limits from the charter, usage in the current window (see
+    /// `TokenPools::roll`).
     pub fn token_pools(&self) -> TokenPools {
-        self.budget
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        pools.roll(unix_now());
+        pools.clone()
     }
 
     /// Counts `tokens` used by an agent whose credential source is `api_key_source`, and
@@ -82,6 +84,7 @@ impl Core {
         let pool = Pool::from_api_key_source(api_key_source.unwrap_or("none"));
         let (before, after, pools) = {
             let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+            pools.roll(unix_now());
             let before = pools.check(pool);
             pools.record(pool, tokens);
             (before, pools.check(pool), pools.clone())
@@ -132,4 +135,10 @@ impl Core {
             limit: limit.unwrap_or_default(),
         })
     }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
