@@ -25,7 +25,10 @@ impl Core {
     /// Gives the core the charter to enforce (once; later changes go through its reload).
     pub fn install_charter(&self, holder: CharterHolder) {
         let mut pools = TokenPools::from_charter(&holder.current().charter);
-        pools.window_start = unix_now();
+        // Windows follow the clock (a day from UTC midnight, an hour from its start), so usage
+        // recorded before a restart still falls in the right one.
+        let now = unix_now();
+        pools.window_start = pools.period_secs.map_or(now, |p| now - now % p);
         *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = pools;
         let _ = self.charter.set(holder);
     }
@@ -105,6 +108,25 @@ impl Core {
                 used,
                 limit,
             });
+        }
+    }
+
+    /// Counts the tokens of stored sessions (from before a restart) that started in the
+    /// current window; with a lifetime `total`, all of them.
+    pub(super) fn seed_token_pools(&self, sessions: &[super::Session]) {
+        let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        pools.roll(unix_now());
+        let since = pools.period_secs.map_or(0, |_| pools.window_start);
+        for session in sessions {
+            let started = session
+                .started_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            if started >= since && session.metrics.tokens_used > 0 {
+                let pool =
+                    Pool::from_api_key_source(session.api_key_source.as_deref().unwrap_or("none"));
+                pools.record(pool, session.metrics.tokens_used);
+            }
         }
     }
 

@@ -185,6 +185,7 @@ impl Core {
     /// the interrupted sessions' ids with the pid their agent had, so leftovers can be
     /// reconciled.
     pub fn attach_store(&self, store: Store, stored: Vec<Session>) -> Vec<(String, u32)> {
+        self.seed_token_pools(&stored);
         let mut interrupted = Vec::new();
         let mut orphans = Vec::new();
         {
