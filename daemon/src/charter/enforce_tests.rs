@@ -146,3 +146,33 @@ fn defaults_are_used_without_an_installed_charter() {
     );
     assert!(holder.current().defaults_reason.is_some());
 }
+
+#[tokio::test]
+async fn a_hook_that_goes_away_expires_its_approval() {
+    let (core, _dir) =
+        core_with(&CHARTER.replace("approvalTimeoutSeconds: 1", "approvalTimeoutSeconds: 60"));
+    let mut events = core.subscribe();
+    let waiter = {
+        let core = core.clone();
+        tokio::spawn(async move {
+            handle_hook(&core, "s1", "PreToolUse", &bash("terraform apply")).await
+        })
+    };
+    let required = loop {
+        if let DaemonEvent::ApprovalRequired(r) = events.recv().await.unwrap() {
+            break r;
+        }
+    };
+    // Claude Code killed the hook (its own timeout): the call is dropped mid-wait.
+    waiter.abort();
+    let resolved = loop {
+        if let DaemonEvent::ApprovalResolved(r) = events.recv().await.unwrap() {
+            break r;
+        }
+    };
+    assert_eq!(
+        (resolved.id.as_str(), &resolved.state),
+        (required.id.as_str(), &ApprovalState::Expired)
+    );
+    assert!(core.approvals().list().is_empty());
+}
