@@ -10,7 +10,7 @@ use orchestrator_api::v1;
 use orchestrator_api::v1::charter_server::Charter;
 use tonic::{Request, Response, Status};
 
-use super::errors::{charter_status, hook_status};
+use super::errors::{approval_status, charter_status, hook_status};
 use crate::charter::active::ActiveCharter;
 use crate::charter::approvals::{ApprovalAnswer, ApprovalRequest};
 use crate::charter::enforce::{answer_approval, handle_hook};
@@ -234,7 +234,7 @@ impl Charter for CharterService {
             reason: Some(request.reason).filter(|r| !r.trim().is_empty()),
         };
         let resolved = answer_approval(&self.core, &request.id, answer)
-            .map_err(|err| Status::not_found(err.to_string()))?;
+            .map_err(|err| approval_status(&err))?;
         Ok(Response::new(approval_to_proto(&resolved)))
     }
 }

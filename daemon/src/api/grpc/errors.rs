@@ -12,6 +12,15 @@ pub fn charter_status(err: &ActiveError) -> Status {
     Status::new(Code::FailedPrecondition, crate::error_chain(err))
 }
 
+/// The gRPC status of a refused approval answer.
+pub fn approval_status(err: &crate::charter::approvals::ApprovalError) -> Status {
+    match err {
+        crate::charter::approvals::ApprovalError::NotFound { .. } => {
+            Status::new(Code::NotFound, err.to_string())
+        }
+    }
+}
+
 /// The gRPC status of a hook call that could not be decided.
 pub fn hook_status(err: &HookError) -> Status {
     Status::new(Code::InvalidArgument, crate::error_chain(err))
@@ -59,6 +68,10 @@ mod tests {
             status.message(),
             "invalid charter c.yaml: c.yaml:2: CHARTER_INVALID_TIER: tier must be 1, 2, or 3 (got 9). (field tier)"
         );
+        let status = approval_status(&crate::charter::approvals::ApprovalError::NotFound {
+            id: "approval_x".into(),
+        });
+        assert_eq!(status.code(), Code::NotFound);
         let status = hook_status(&HookError::UnknownEvent("Stop".into()));
         assert_eq!(status.code(), Code::InvalidArgument);
         assert!(status.message().contains("\"Stop\""));
