@@ -40,6 +40,12 @@ async fn open_channel(socket: &Path) -> Result<Option<Channel>, CliError> {
     }
 }
 
+/// Opens a channel to the daemon on `socket` for any service; `Ok(None)` when no daemon is
+/// running there.
+pub async fn open(socket: &Path) -> Result<Option<Channel>, CliError> {
+    open_channel(socket).await
+}
+
 /// Opens a client to the daemon on `socket`; `Ok(None)` when no daemon is running there.
 pub async fn connect(socket: &Path) -> Result<Option<Client>, CliError> {
     Ok(open_channel(socket).await?.map(DaemonClient::new))

@@ -225,6 +225,17 @@ pub enum CliError {
     /// Writing to stdout failed (a closed pipe is handled quietly by `main`).
     #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
+    /// `charter validate` found errors (they were printed above).
+    #[error("the charter {file} is invalid ({errors} error{})", if *errors == 1 { "" } else { "s" })]
+    CharterInvalid {
+        /// The file.
+        file: String,
+        /// How many error findings.
+        errors: usize,
+    },
+    /// The hook's input could not be read.
+    #[error("cannot read the hook input from standard input")]
+    Stdin(#[source] io::Error),
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
@@ -282,6 +293,12 @@ impl CliError {
             } => "the daemon runs as another user: stop it as that user".into(),
             Self::WontDie { .. } => "check the process with `ps` and retry".into(),
             Self::Session(err) => return err.remedy(),
+            Self::CharterInvalid { .. } => {
+                "fix the findings listed above (file:line:column), then validate again".into()
+            }
+            Self::Stdin(_) => {
+                "Claude Code pipes the hook input; run the hook from its settings".into()
+            }
             Self::BadPid { .. }
             | Self::Signal { .. }
             | Self::ReadLog { .. }

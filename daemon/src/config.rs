@@ -45,6 +45,30 @@ pub struct DaemonConfig {
     pub agents: AgentsConfig,
     /// The WebSocket door: limits, allowed origins, authentication.
     pub websocket: WebSocketSettings,
+    /// The charter file; `None` = `~/orchestrator-daemon/orchestrator-charter.yaml` (the
+    /// README's path), where a missing file means built-in defaults.
+    pub charter: Option<PathBuf>,
+    /// The `wundr` program Claude Code hooks run; `None` = the `wundr` next to the daemon's
+    /// executable, else `wundr` on `PATH`.
+    pub hook_command: Option<String>,
+}
+
+/// The charter file's default path, under `home`.
+pub fn default_charter_path(home: &Path) -> PathBuf {
+    home.join("orchestrator-daemon/orchestrator-charter.yaml")
+}
+
+impl DaemonConfig {
+    /// The charter file to load and whether the user named it (a named file must exist).
+    pub fn charter_path(&self) -> (PathBuf, bool) {
+        match &self.charter {
+            Some(path) => (path.clone(), true),
+            None => {
+                let home = std::env::var_os("HOME").map_or_else(PathBuf::new, PathBuf::from);
+                (default_charter_path(&home), false)
+            }
+        }
+    }
 }
 
 /// The `websocket:` table of the config file. Authentication is not here: it comes from
@@ -109,6 +133,8 @@ impl Default for DaemonConfig {
             result_grace: Duration::from_secs(10),
             agents: AgentsConfig::default(),
             websocket: WebSocketSettings::default(),
+            charter: None,
+            hook_command: None,
         }
     }
 }
@@ -187,7 +213,7 @@ impl ConfigError {
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
                  shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, maxRestarts, \
-                 idleTimeout, resultGrace, agents, websocket"
+                 idleTimeout, resultGrace, agents, websocket, charter, hookCommand"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
@@ -234,6 +260,10 @@ pub struct ConfigLayer {
     pub agents: Option<AgentsConfig>,
     /// `websocket`
     pub websocket: Option<WebSocketLayer>,
+    /// `charter`: the charter file (also `ORCHESTRATOR_CHARTER`, `--charter`)
+    pub charter: Option<PathBuf>,
+    /// `hookCommand`: the `wundr` program hooks run
+    pub hook_command: Option<String>,
     /// WebSocket authentication, from the `DAEMON_AUTH_*` environment variables only.
     #[serde(skip)]
     pub auth: Option<AuthSettings>,
@@ -291,6 +321,9 @@ impl ConfigLayer {
                 "ORCHESTRATOR_MAX_SESSIONS",
                 &value,
             )?);
+        }
+        if let Some(value) = get("ORCHESTRATOR_CHARTER") {
+            layer.charter = Some(PathBuf::from(value));
         }
         if let Some(value) = get("ORCHESTRATOR_VERBOSE") {
             layer.verbose = Some(parse_bool("verbose", "ORCHESTRATOR_VERBOSE", &value)?);
@@ -448,6 +481,18 @@ impl DaemonConfig {
         if let Some(ws) = &layer.websocket {
             self.apply_websocket(ws, origin)?;
         }
+        if let Some(charter) = &layer.charter {
+            if charter.as_os_str().is_empty() {
+                return Err(invalid("charter", &"", "must not be empty"));
+            }
+            self.charter = Some(charter.clone());
+        }
+        if let Some(hook) = &layer.hook_command {
+            if hook.trim().is_empty() {
+                return Err(invalid("hookCommand", &"", "must not be empty"));
+            }
+            self.hook_command = Some(hook.clone());
+        }
         if let Some(auth) = &layer.auth {
             // Settings built in code get the rules the environment parser applies.
             let weak = |variable: &'static str| ConfigError::Auth {
@@ -545,6 +590,8 @@ impl DaemonConfig {
                 allowed_origins: Some(self.websocket.allowed_origins.clone()),
             }),
             auth: self.websocket.auth.clone(),
+            charter: self.charter.clone(),
+            hook_command: self.hook_command.clone(),
             origin: Some("DaemonConfig".to_owned()),
         };
         let mut check = Self::default();

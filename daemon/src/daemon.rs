@@ -33,6 +33,21 @@ pub enum NewError {
     /// The default paths could not be worked out.
     #[error(transparent)]
     Paths(#[from] PathError),
+    /// The charter file is invalid (or named but missing): the daemon does not start without
+    /// the rules it was given.
+    #[error(transparent)]
+    Charter(#[from] crate::charter::active::ActiveError),
+}
+
+impl NewError {
+    /// What the user can do about it.
+    pub fn remedy(&self) -> &'static str {
+        match self {
+            Self::Config(err) => err.remedy(),
+            Self::Paths(_) => "set HOME (or the XDG_* directories), or pass --socket",
+            Self::Charter(err) => err.remedy(),
+        }
+    }
 }
 
 /// Why `start()` failed. Nothing is left behind: sockets and the pid file are removed.
@@ -141,8 +156,12 @@ impl OrchestratorDaemon {
     /// A daemon with explicit paths (for embedding and tests).
     pub fn with_paths(config: DaemonConfig, paths: DaemonPaths) -> Result<Self, NewError> {
         config.validate()?;
+        let (charter_path, explicit) = config.charter_path();
+        let charter = crate::charter::active::CharterHolder::load(charter_path, explicit)?;
+        let core = Core::new(Arc::new(config));
+        core.install_charter(charter);
         Ok(Self {
-            core: Core::new(Arc::new(config)),
+            core,
             paths,
             logs: OnceLock::new(),
             runner: Arc::new(LocalRunner::new()),
@@ -216,10 +235,11 @@ impl OrchestratorDaemon {
                         pid = status.pid,
                         socket = %endpoints.socket.display(),
                         ws = %endpoints.ws_url(),
-                        max_sessions = self.config().max_sessions,
+                        max_sessions = self.core.max_sessions(),
                         "orchestrator daemon started"
                     );
                 }
+                self.core.charter().log_in_effect();
                 self.core.emit(DaemonEvent::Started { pid: status.pid });
                 Ok(())
             }
@@ -309,6 +329,13 @@ impl OrchestratorDaemon {
                 api::ws::serve(core, ws_supervisor, public, drain).await;
                 alive.store(false, Ordering::Release);
             }),
+        ));
+        tasks.push((
+            "memory-limit",
+            tokio::spawn(crate::charter::memory::watch(
+                self.core.clone(),
+                supervisor.clone(),
+            )),
         ));
         heartbeat::check_subsystems(&self.core, &probes);
         tasks.push((

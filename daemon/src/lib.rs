@@ -21,6 +21,7 @@
 
 pub mod agents;
 pub mod api;
+pub mod charter;
 pub mod config;
 pub mod core;
 mod daemon;

@@ -23,7 +23,7 @@ use readiness::Readiness;
     name = "orchestrator-daemon",
     version,
     after_help = "Environment: ORCHESTRATOR_DAEMON_PORT, ORCHESTRATOR_DAEMON_HOST, \
-ORCHESTRATOR_MAX_SESSIONS, ORCHESTRATOR_VERBOSE (DAEMON_PORT/DAEMON_HOST also accepted), \
+ORCHESTRATOR_MAX_SESSIONS, ORCHESTRATOR_VERBOSE, ORCHESTRATOR_CHARTER (DAEMON_PORT/DAEMON_HOST also accepted), \
 WUNDR_ORCHESTRATOR_SOCKET, RUST_LOG.\n\
 Precedence: defaults < config file < environment < flags.\n\
 Exit codes: 0 stopped cleanly, 1 start failure or crash, 2 bad flags or configuration."
@@ -47,6 +47,10 @@ struct Args {
     /// gRPC control socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock].
     #[arg(long, value_name = "PATH", env = "WUNDR_ORCHESTRATOR_SOCKET")]
     socket: Option<PathBuf>,
+    /// Charter file [default: ~/orchestrator-daemon/orchestrator-charter.yaml; built-in
+    /// defaults when that does not exist].
+    #[arg(long, value_name = "FILE")]
+    charter: Option<PathBuf>,
     /// Debug logging.
     #[arg(short, long)]
     verbose: bool,
@@ -64,7 +68,7 @@ fn main() -> ExitCode {
     let daemon = match OrchestratorDaemon::new(config) {
         Ok(daemon) => daemon,
         Err(err) => {
-            eprintln!("error: {err}");
+            eprintln!("error: {}\nhint: {}", error_chain(&err), err.remedy());
             return ExitCode::from(2);
         }
     };
@@ -102,6 +106,7 @@ fn resolve_config(args: &Args) -> Result<DaemonConfig, orchestrator_daemon::Conf
         host: args.host.clone(),
         max_sessions: args.max_sessions,
         socket: args.socket.clone(),
+        charter: args.charter.clone(),
         verbose: args.verbose.then_some(true),
         origin: Some("command-line flags".to_owned()),
         ..ConfigLayer::default()
@@ -159,8 +164,18 @@ async fn serve(daemon: OrchestratorDaemon, readiness: Readiness) -> ExitCode {
             _ = term.recv() => "SIGTERM".to_owned(),
             _ = int.recv() => "SIGINT".to_owned(),
             _ = hup.recv() => {
-                // Nothing reloads yet (the charter will); SIGHUP must not kill the daemon.
-                tracing::info!("SIGHUP received; nothing to reload");
+                // Reload the charter; a bad file keeps the previous one (and says why).
+                match daemon.core().reload_charter() {
+                    Ok(active) => tracing::info!(
+                        charter = %active.source.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+                        defaults = active.source.is_none(),
+                        "SIGHUP: charter reloaded"
+                    ),
+                    Err(err) => tracing::error!(
+                        error = %error_chain(&err),
+                        "SIGHUP: charter not reloaded; the previous charter stays in force"
+                    ),
+                }
                 continue;
             }
         };

@@ -14,14 +14,21 @@ use rusqlite::{Connection, params};
 use crate::core::session::Session;
 
 /// The schema, one entry per version; entry `n` moves the database from version `n` to `n+1`.
-const MIGRATIONS: &[&str] = &["CREATE TABLE sessions (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE sessions (
         id TEXT PRIMARY KEY,
         seq INTEGER NOT NULL,
         status TEXT NOT NULL,
         data TEXT NOT NULL,
         updated_at INTEGER NOT NULL
     );
-    CREATE INDEX sessions_by_seq ON sessions(seq);"];
+    CREATE INDEX sessions_by_seq ON sessions(seq);",
+    audit::MIGRATION,
+];
+
+#[path = "store_audit.rs"]
+mod audit;
+pub use audit::AuditRecord;
 
 /// Why the database could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +80,7 @@ impl StoreError {
 
 enum Op {
     Save(Box<Session>),
+    Audit(Box<AuditRecord>),
     Flush(Sender<()>),
 }
 
@@ -88,6 +96,7 @@ impl std::fmt::Debug for Op {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Op::Save(_) => "Save",
+            Op::Audit(_) => "Audit",
             Op::Flush(_) => "Flush",
         })
     }
@@ -140,6 +149,20 @@ impl Store {
         if !self.send(Op::Save(Box::new(session.clone()))) {
             tracing::warn!(session = %session.id, "database closed; session state not saved");
         }
+    }
+
+    /// Queues a charter decision for the audit table.
+    pub fn record_decision(&self, record: AuditRecord) {
+        if !self.send(Op::Audit(Box::new(record))) {
+            tracing::warn!("database closed; charter decision not audited");
+        }
+    }
+
+    /// The newest `limit` audit records (of `session` when given), oldest first. Waits for
+    /// queued writes first, so a decision just made is listed.
+    pub fn audit(&self, session: Option<&str>, limit: u32) -> Result<Vec<AuditRecord>, StoreError> {
+        self.flush();
+        audit::list(&self.path, session, limit)
     }
 
     /// Waits until everything queued so far is on disk.
@@ -254,6 +277,7 @@ fn write_batch(
                         .map_or(0, |d| d.as_millis() as i64);
                     upsert.execute(params![session.id, session.status.as_str(), data, now])?;
                 }
+                Op::Audit(record) => audit::insert(&tx, &record)?,
                 Op::Flush(done) => waiting.push(done),
             }
         }

@@ -1,6 +1,8 @@
 //! Sessions with the real Claude Code CLI 2.1.330. Offline and not logged in, every turn ends
 //! in "Not logged in · Please run /login": the session must fail with exactly that, with zero
-//! tokens, and leave no process behind.
+//! tokens, and leave no process behind. With a charter, the real CLI runs the daemon's hooks
+//! through the real `wundr` binary: a prompt hitting `alwaysReject` is `blocked_by_hook` before
+//! any API call, and the session ends with the charter's reason.
 
 mod common;
 
@@ -72,6 +74,108 @@ async fn a_not_logged_in_claude_fails_the_session_with_its_message() {
         no_process_of(&spawned.id),
         "no process of the session is left"
     );
+
+    daemon.signal(Signal::SIGTERM);
+    let gone = common::wait_until(Duration::from_secs(15), || {
+        (!alive(daemon.pid)).then_some(())
+    });
+    assert!(gone.is_some());
+}
+
+/// The `wundr` binary built beside the daemon (built here if a daemon-only test run left it
+/// out: hooks need the real one).
+fn wundr_binary() -> std::path::PathBuf {
+    let daemon = std::path::Path::new(common::daemon_binary::DAEMON);
+    let wundr = daemon.with_file_name("wundr");
+    if !wundr.is_file() {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-p", "wundr"])
+            .status()
+            .expect("run cargo build -p wundr");
+        assert!(status.success(), "cargo build -p wundr failed");
+    }
+    assert!(wundr.is_file(), "{} is missing", wundr.display());
+    wundr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_prompt_hitting_always_reject_is_blocked_by_the_charter_hook() {
+    let Some(claude) = real_claude() else { return };
+    let wundr = wundr_binary();
+    let home = TestHome::new();
+    // The README's default charter path under HOME, and the hook program in the config file.
+    let charter = home
+        .path()
+        .join("orchestrator-daemon/orchestrator-charter.yaml");
+    std::fs::create_dir_all(charter.parent().unwrap()).unwrap();
+    std::fs::write(
+        &charter,
+        "name: e2e\nhardConstraints: [Never touch production]\nsafetyHeuristics:\n  alwaysReject:\n    - \"rm -rf /\"\n",
+    )
+    .unwrap();
+    let config = home.paths().config_file;
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, format!("hookCommand: {}\n", wundr.display())).unwrap();
+    let daemon = common::daemon_binary::start(&home, &[("CLAUDE_BIN", claude.to_str().unwrap())]);
+    let channel = orchestrator_api::connect(&home.paths().socket)
+        .await
+        .unwrap();
+    let mut sessions = SessionsClient::new(channel.clone());
+    let spawned = sessions
+        .spawn(v1::SpawnSessionRequest {
+            task: Some(v1::TaskSpec {
+                description: "please rm -rf /".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let ended = common::wait_until_async(Duration::from_secs(120), || {
+        let mut sessions = sessions.clone();
+        let id = spawned.id.clone();
+        async move {
+            let s = sessions
+                .get(v1::SessionRef { session_id: id })
+                .await
+                .ok()?
+                .into_inner();
+            (s.pid == 0 && s.ended_at_unix_ms > 0).then_some(s)
+        }
+    })
+    .await
+    .expect("the session ends");
+    assert_eq!(
+        ended.error, "charter: alwaysReject matched \"rm -rf /\"",
+        "{ended:#?}"
+    );
+    assert_eq!(
+        ended.metrics.unwrap().tokens_used,
+        0,
+        "no API call was made"
+    );
+
+    let mut charter_client = v1::charter_client::CharterClient::new(channel);
+    let audit = charter_client
+        .list_audit(v1::ListAuditRequest {
+            session_id: spawned.id.clone(),
+            limit: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .entries;
+    let events: Vec<(&str, &str)> = audit
+        .iter()
+        .map(|e| (e.event.as_str(), e.decision.as_str()))
+        .collect();
+    assert!(events.contains(&("SessionStart", "context")), "{audit:#?}");
+    assert!(events.contains(&("UserPromptSubmit", "deny")), "{audit:#?}");
+    let blocked = audit.iter().find(|e| e.decision == "deny").unwrap();
+    assert_eq!(blocked.input_summary, "please rm -rf /");
+    assert!(no_process_of(&spawned.id));
 
     daemon.signal(Signal::SIGTERM);
     let gone = common::wait_until(Duration::from_secs(15), || {

@@ -47,6 +47,7 @@ pub struct AgentPrograms {
     flow: String,
     flow_args: Vec<String>,
     flow_env: BTreeMap<String, String>,
+    hook: String,
 }
 
 impl AgentPrograms {
@@ -67,7 +68,16 @@ impl AgentPrograms {
                 .args
                 .unwrap_or_else(|| CLAUDE_FLOW_DEFAULT_ARGS.map(str::to_owned).to_vec()),
             flow_env: flow.env.unwrap_or_default(),
+            hook: config
+                .hook_command
+                .clone()
+                .unwrap_or_else(default_hook_program),
         }
+    }
+
+    /// The `wundr` program that Claude Code hooks run (`<it> orchestrator hook <event>`).
+    pub fn hook_program(&self) -> &str {
+        &self.hook
     }
 
     /// The program a session type runs.
@@ -177,10 +187,83 @@ pub fn user_turn(text: &str) -> String {
     serde_json::json!({"type": "user", "message": {"role": "user", "content": text}}).to_string()
 }
 
+/// The variable that tells the hook where the charter file is, so it can still refuse
+/// deny-listed actions when the daemon cannot be reached.
+pub const CHARTER_FILE_ENV: &str = "WUNDR_CHARTER_FILE";
+
+/// The `wundr` next to the daemon's own executable (how both are installed), else `wundr`
+/// from `PATH`.
+fn default_hook_program() -> String {
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join("wundr")))
+        .filter(|path| path.is_file())
+        .map_or_else(|| "wundr".to_owned(), |path| path.display().to_string())
+}
+
+/// What the hooks of a session run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookSettings {
+    /// The `wundr` program.
+    pub program: String,
+    /// How long an escalation may wait for an answer; the hook's own timeout is set above it,
+    /// since Claude Code kills a hook after 60 s by default.
+    pub approval_timeout_secs: u64,
+}
+
+/// The `--settings` of a session under `charter`, whose hooks run `program`; adds the charter
+/// file to `env` for the hook's own evaluation when the daemon cannot be reached.
+pub fn charter_hooks(
+    charter: &crate::charter::active::ActiveCharter,
+    program: &str,
+    env: &mut BTreeMap<String, String>,
+) -> serde_json::Value {
+    if let Some(file) = &charter.source {
+        env.insert(CHARTER_FILE_ENV.to_owned(), file.display().to_string());
+    }
+    session_settings(Some(&HookSettings {
+        program: program.to_owned(),
+        approval_timeout_secs: u64::try_from(charter.charter.approval_timeout_seconds)
+            .unwrap_or(300),
+    }))
+}
+
+/// The events the charter is enforced on.
+pub const HOOK_EVENTS: [&str; 3] = ["PreToolUse", "UserPromptSubmit", "SessionStart"];
+
 /// The `--settings` JSON a session's Claude Code gets. Nothing is written into the user's
-/// repository; hooks for the charter are added here when it is enforced.
-pub fn session_settings() -> serde_json::Value {
-    serde_json::json!({})
+/// repository: the charter's hooks (`wundr orchestrator hook <event>`) travel here.
+pub fn session_settings(hooks: Option<&HookSettings>) -> serde_json::Value {
+    let Some(hooks) = hooks else {
+        return serde_json::json!({});
+    };
+    let program = shell_quote(&hooks.program);
+    let mut table = serde_json::Map::new();
+    for event in HOOK_EVENTS {
+        let mut entry = serde_json::json!({"hooks": [{
+            "type": "command",
+            "command": format!("{program} orchestrator hook {event}"),
+            "timeout": hooks.approval_timeout_secs.saturating_add(30),
+        }]});
+        if event == "PreToolUse" {
+            entry["matcher"] = "*".into();
+        }
+        table.insert(event.to_owned(), serde_json::Value::Array(vec![entry]));
+    }
+    serde_json::json!({ "hooks": table })
+}
+
+/// `word` quoted for `sh` when it needs it (the hook command is run by a shell).
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:,@%=".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
 }
 
 #[cfg(test)]
@@ -200,7 +283,7 @@ mod tests {
         let programs = AgentPrograms::new(&DaemonConfig::default(), vars(&[]));
         let spec = programs.claude_code(
             &Conversation::New("u-1".into()),
-            &session_settings(),
+            &session_settings(None),
             BTreeMap::new(),
             Path::new("/w"),
         );
@@ -222,11 +305,31 @@ mod tests {
         );
         let spec = programs.claude_code(
             &Conversation::Resume("u-1".into()),
-            &session_settings(),
+            &session_settings(None),
             BTreeMap::new(),
             Path::new("/w"),
         );
         assert!(spec.args.windows(2).any(|w| w == ["--resume", "u-1"]));
+    }
+
+    #[test]
+    fn settings_hook_every_enforced_event_through_wundr() {
+        let settings = session_settings(Some(&HookSettings {
+            program: "/opt/my tools/wundr".into(),
+            approval_timeout_secs: 300,
+        }));
+        for event in HOOK_EVENTS {
+            let hook = &settings["hooks"][event][0]["hooks"][0];
+            assert_eq!(hook["type"], "command");
+            assert_eq!(
+                hook["command"],
+                format!("'/opt/my tools/wundr' orchestrator hook {event}")
+            );
+            assert_eq!(hook["timeout"], 330);
+        }
+        assert_eq!(settings["hooks"]["PreToolUse"][0]["matcher"], "*");
+        assert_eq!(shell_quote("/usr/bin/wundr"), "/usr/bin/wundr");
+        assert_eq!(shell_quote("it's"), "'it'\\''s'");
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! | `flood:<n>`     | n assistant text chunks, then a success result                        |
 //! | `ignore-term`   | ignores SIGTERM, then hangs                                           |
 //! | `hang`          | hangs after init (stops reading stdin)                                |
+//! | `alloc:<n>`     | allocates and touches n MiB after init, then hangs                    |
 //! | `crash`         | a text chunk, then exit code 1 before any result                      |
 //! | `tool`          | assistant `tool_use` (Bash), user `tool_result`, text, success result |
 //! | `fail`          | a result with `is_error: true` ("fixture failure")                    |
@@ -144,6 +145,13 @@ impl Agent {
             }
             drop(out);
             return self.success(&format!("flooded {n}"), usage(10, 5, 2, 100));
+        }
+        if let Some(n) = words.iter().find_map(|w| w.strip_prefix("alloc:")) {
+            let mib: usize = n.parse().map_err(io::Error::other)?;
+            // Non-zero bytes, so every page is written and counts in the resident set.
+            let held = vec![0x5a_u8; mib << 20];
+            std::hint::black_box(&held);
+            hang();
         }
         if words.contains(&"hang") {
             hang();

@@ -4,6 +4,7 @@
 
 use super::session::Session;
 use super::status::DaemonStatus;
+use crate::charter::approvals::ApprovalRequest;
 
 /// One daemon event.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +27,19 @@ pub enum DaemonEvent {
     SessionCompleted(Box<Session>),
     /// `session:updated`: any other lifecycle change of a session.
     SessionUpdated(Box<Session>),
+    /// `approval:required`: an escalated agent action waits for an answer.
+    ApprovalRequired(Box<ApprovalRequest>),
+    /// `approval:resolved`: an approval request was approved, denied or expired.
+    ApprovalResolved(Box<ApprovalRequest>),
+    /// `budget:warning`: a token pool passed 80% of its share, or is spent.
+    BudgetWarning {
+        /// `subscription` or `api`.
+        pool: &'static str,
+        /// Tokens counted so far.
+        used: u64,
+        /// The pool's size.
+        limit: u64,
+    },
 }
 
 impl DaemonEvent {
@@ -38,6 +52,9 @@ impl DaemonEvent {
             Self::SessionSpawned(_) => "session:spawned",
             Self::SessionCompleted(_) => "session:completed",
             Self::SessionUpdated(_) => "session:updated",
+            Self::ApprovalRequired(_) => "approval:required",
+            Self::ApprovalResolved(_) => "approval:resolved",
+            Self::BudgetWarning { .. } => "budget:warning",
         }
     }
 }

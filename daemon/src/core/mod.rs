@@ -1,10 +1,12 @@
 //! The core: the one owner of daemon state. [`Core`] holds the lifecycle state, the
 //! subsystem health table, the session [`Registry`], the counters and the two buses
 //! (lifecycle [`DaemonEvent`]s, per-session [`SessionOutput`]); every change goes through its
-//! methods, which persist sessions to the [`Store`] and announce what changed. The gRPC and
+//! methods, which persist sessions to the [`Store`] and announce what changed; the charter in
+//! force, approvals and token pools are in `charter` (also `impl Core`). The gRPC and
 //! WebSocket adapters only read snapshots and subscribe.
 
 pub mod backlog;
+mod charter;
 pub mod events;
 pub mod output;
 pub mod registry;
@@ -17,6 +19,9 @@ use std::time::{Instant, SystemTime};
 use tokio::sync::broadcast;
 use tokio_util::sync::CancellationToken;
 
+use crate::charter::active::CharterHolder;
+use crate::charter::approvals::Approvals;
+use crate::charter::budget::TokenPools;
 use crate::config::DaemonConfig;
 use crate::store::Store;
 pub use backlog::{FollowStart, OutputBacklog};
@@ -44,6 +49,9 @@ pub struct Core {
     events: broadcast::Sender<DaemonEvent>,
     outputs: OutputBacklog,
     store: std::sync::OnceLock<Store>,
+    charter: std::sync::OnceLock<CharterHolder>,
+    approvals: Approvals,
+    budget: Mutex<TokenPools>,
     shutdown_requested: CancellationToken,
     closing: CancellationToken,
 }
@@ -100,6 +108,9 @@ impl Core {
             events: broadcast::channel(EVENT_BUFFER).0,
             outputs: OutputBacklog::new(OUTPUT_BUFFER),
             store: std::sync::OnceLock::new(),
+            charter: std::sync::OnceLock::new(),
+            approvals: Approvals::default(),
+            budget: Mutex::new(TokenPools::default()),
             shutdown_requested: CancellationToken::new(),
             closing: CancellationToken::new(),
         })
@@ -168,17 +179,13 @@ impl Core {
         }
     }
 
-    /// The cap on sessions holding a slot.
-    pub fn max_sessions(&self) -> u32 {
-        self.config.max_sessions
-    }
-
     /// Gives the core its database and the sessions it held. Sessions that were active when the
     /// previous daemon died are marked failed (their processes died with it, and the
     /// conversation can be continued with `session send`); queued ones stay queued. Returns
     /// the interrupted sessions' ids with the pid their agent had, so leftovers can be
     /// reconciled.
     pub fn attach_store(&self, store: Store, stored: Vec<Session>) -> Vec<(String, u32)> {
+        self.seed_token_pools(&stored);
         let mut interrupted = Vec::new();
         let mut orphans = Vec::new();
         {

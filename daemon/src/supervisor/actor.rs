@@ -278,11 +278,16 @@ impl SessionActor {
     }
 
     async fn run_process(&mut self, session: &Session) -> ProcessEnd {
-        let env = command::agent_environment(std::env::vars(), &self.id, &self.ctx.socket);
+        let mut env = command::agent_environment(std::env::vars(), &self.id, &self.ctx.socket);
+        let settings = command::charter_hooks(
+            &self.ctx.core.charter(),
+            self.ctx.programs.hook_program(),
+            &mut env,
+        );
         let spec = match self.session_type {
             SessionType::ClaudeCode => self.ctx.programs.claude_code(
                 &self.conversation(),
-                &command::session_settings(),
+                &settings,
                 env,
                 &session.work_dir,
             ),
@@ -359,8 +364,8 @@ impl SessionActor {
         });
     }
 
-    fn update(&self, change: impl FnOnce(&mut Session)) {
-        self.ctx.core.update_session(&self.id, change);
+    fn update(&self, change: impl FnOnce(&mut Session)) -> Option<Session> {
+        self.ctx.core.update_session(&self.id, change)
     }
 
     /// Records how the session ended.

@@ -65,6 +65,19 @@ pub enum SessionError {
         /// The session type.
         session_type: SessionType,
     },
+    /// The charter's token pool this session would draw from is spent.
+    #[error(
+        "the {pool} token pool is spent ({used} of {limit} tokens used); the charter's \
+         resourceLimits.tokenBudget refuses new sessions"
+    )]
+    BudgetExhausted {
+        /// `subscription` or `api`.
+        pool: &'static str,
+        /// Tokens used.
+        used: u64,
+        /// The pool's size.
+        limit: u64,
+    },
     /// The daemon has not been started yet.
     #[error("the daemon is not started")]
     NotStarted,

@@ -1,8 +1,13 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]) and the [`session`] command group,
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`audit`], [`hook`]) and the
+//! [`session`], [`charter`] and [`approval`] command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
+pub mod approval;
+pub mod audit;
+pub mod charter;
+pub mod hook;
 pub mod logs;
 pub mod restart;
 pub mod session;
@@ -34,6 +39,16 @@ pub enum OrchestratorCommand {
     /// Spawn, list, inspect, steer and stop agent sessions
     #[command(subcommand)]
     Session(session::SessionCommand),
+    /// Validate, show and reload the charter (what agents may do)
+    #[command(subcommand)]
+    Charter(charter::CharterCommand),
+    /// List, approve and deny escalated agent actions
+    #[command(subcommand)]
+    Approval(approval::ApprovalCommand),
+    /// List the charter decisions the daemon recorded
+    Audit(audit::AuditArgs),
+    /// Answer a Claude Code hook (run by agents' settings; reads the hook input on stdin)
+    Hook(hook::HookArgs),
 }
 
 /// Runs one `wundr orchestrator` subcommand against the daemon on `socket` (or the default).
@@ -49,6 +64,10 @@ pub async fn run(
         OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
         OrchestratorCommand::Session(command) => session::run(command, &paths).await,
+        OrchestratorCommand::Charter(command) => charter::run(command, &paths.socket).await,
+        OrchestratorCommand::Approval(command) => approval::run(command, &paths.socket).await,
+        OrchestratorCommand::Audit(args) => audit::run(&args, &paths.socket).await,
+        OrchestratorCommand::Hook(args) => hook::run(&args, &paths.socket).await,
     }
 }
 

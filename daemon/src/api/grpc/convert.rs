@@ -86,6 +86,20 @@ pub fn event_to_proto(event: &DaemonEvent) -> v1::Event {
         DaemonEvent::SessionSpawned(session) => Kind::SessionSpawned(session_to_proto(session)),
         DaemonEvent::SessionCompleted(session) => Kind::SessionCompleted(session_to_proto(session)),
         DaemonEvent::SessionUpdated(session) => Kind::SessionUpdated(session_to_proto(session)),
+        DaemonEvent::ApprovalRequired(request) => {
+            Kind::ApprovalRequired(super::charter::approval_to_proto(request))
+        }
+        DaemonEvent::ApprovalResolved(request) => {
+            Kind::ApprovalResolved(super::charter::approval_to_proto(request))
+        }
+        DaemonEvent::BudgetWarning { pool, used, limit } => {
+            Kind::BudgetWarning(v1::BudgetWarning {
+                pool: (*pool).to_owned(),
+                used: *used,
+                limit: *limit,
+                message: format!("the {pool} token pool is at {used} of {limit} tokens"),
+            })
+        }
     };
     v1::Event {
         unix_ms: unix_ms(SystemTime::now()),

@@ -3,7 +3,28 @@
 
 use tonic::{Code, Status};
 
+use crate::charter::active::ActiveError;
+use crate::charter::enforce::HookError;
 use crate::supervisor::SessionError;
+
+/// The gRPC status of a refused charter (reload): the file is wrong, not the request.
+pub fn charter_status(err: &ActiveError) -> Status {
+    Status::new(Code::FailedPrecondition, crate::error_chain(err))
+}
+
+/// The gRPC status of a refused approval answer.
+pub fn approval_status(err: &crate::charter::approvals::ApprovalError) -> Status {
+    match err {
+        crate::charter::approvals::ApprovalError::NotFound { .. } => {
+            Status::new(Code::NotFound, err.to_string())
+        }
+    }
+}
+
+/// The gRPC status of a hook call that could not be decided.
+pub fn hook_status(err: &HookError) -> Status {
+    Status::new(Code::InvalidArgument, crate::error_chain(err))
+}
 
 /// The gRPC status of a session error.
 pub fn status_for(err: &SessionError) -> Status {
@@ -17,6 +38,7 @@ pub fn status_for(err: &SessionError) -> Status {
         | SessionError::NoFollowUps { .. }
         | SessionError::Worktree { .. } => Code::FailedPrecondition,
         SessionError::ShuttingDown | SessionError::NotStarted => Code::Unavailable,
+        SessionError::BudgetExhausted { .. } => Code::ResourceExhausted,
         SessionError::Io { .. } => Code::Internal,
     };
     Status::new(code, crate::error_chain(err))
@@ -26,6 +48,34 @@ pub fn status_for(err: &SessionError) -> Status {
 mod tests {
     use super::*;
     use crate::core::{SessionStatus, SessionType};
+
+    #[test]
+    fn charter_and_hook_errors_have_their_codes() {
+        let err = ActiveError::Invalid {
+            file: "c.yaml".into(),
+            findings: vec![
+                crate::charter::Finding::error(
+                    "CHARTER_INVALID_TIER",
+                    "tier must be 1, 2, or 3 (got 9).".into(),
+                    Some("tier".into()),
+                )
+                .at_line(Some(2)),
+            ],
+        };
+        let status = charter_status(&err);
+        assert_eq!(status.code(), Code::FailedPrecondition);
+        assert_eq!(
+            status.message(),
+            "invalid charter c.yaml: c.yaml:2: CHARTER_INVALID_TIER: tier must be 1, 2, or 3 (got 9). (field tier)"
+        );
+        let status = approval_status(&crate::charter::approvals::ApprovalError::NotFound {
+            id: "approval_x".into(),
+        });
+        assert_eq!(status.code(), Code::NotFound);
+        let status = hook_status(&HookError::UnknownEvent("Stop".into()));
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert!(status.message().contains("\"Stop\""));
+    }
 
     #[test]
     fn every_error_has_its_code_and_text() {
@@ -72,6 +122,16 @@ mod tests {
                 },
                 Code::FailedPrecondition,
                 "claude-flow sessions take a single task; start a new session for another",
+            ),
+            (
+                SessionError::BudgetExhausted {
+                    pool: "api",
+                    used: 10,
+                    limit: 10,
+                },
+                Code::ResourceExhausted,
+                "the api token pool is spent (10 of 10 tokens used); the charter's \
+                 resourceLimits.tokenBudget refuses new sessions",
             ),
             (
                 SessionError::ShuttingDown,

@@ -1,9 +1,11 @@
 //! The gRPC adapter on the control socket: [`serve`] runs the `orchestrator.v1` services —
-//! [`DaemonService`] (status, logs, events, shutdown) and [`SessionsService`] — plus server
+//! [`DaemonService`] (status, logs, events, shutdown), [`SessionsService`] and
+//! [`CharterService`] (charter, hooks, audit, approvals) — plus server
 //! reflection for `grpcurl`, accepting only connections from the daemon's own user.
 //! [`convert`] is the one place library types become wire types, [`errors`] the one place
 //! domain errors become status codes.
 
+pub mod charter;
 pub mod convert;
 pub mod daemon;
 pub mod errors;
@@ -12,11 +14,13 @@ pub mod sessions;
 use std::sync::Arc;
 
 use orchestrator_api::v1;
+use orchestrator_api::v1::charter_server::CharterServer;
 use orchestrator_api::v1::daemon_server::DaemonServer;
 use orchestrator_api::v1::sessions_server::SessionsServer;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::UnixListenerStream;
 
+pub use charter::CharterService;
 pub use daemon::DaemonService;
 pub use sessions::SessionsService;
 
@@ -74,6 +78,7 @@ pub async fn serve(
     let closing = core.closing().clone();
     tonic::transport::Server::builder()
         .add_service(DaemonServer::new(DaemonService::new(core.clone(), logs)))
+        .add_service(CharterServer::new(CharterService::new(core.clone())))
         .add_service(SessionsServer::new(SessionsService::new(core, supervisor)))
         .add_service(reflection)
         .serve_with_incoming_shutdown(incoming, closing.cancelled_owned())

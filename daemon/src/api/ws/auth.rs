@@ -36,12 +36,13 @@ pub fn permitted(role: Role, message_type: &str) -> bool {
         "subscribe_session",
         "unsubscribe_session",
     ];
-    const WRITE: [&str; 5] = [
+    const WRITE: [&str; 6] = [
         "spawn_session",
         "execute_task",
         "stop_session",
         "pause_session",
         "unpause_session",
+        "approval_response",
     ];
     match role {
         Role::Admin => true,

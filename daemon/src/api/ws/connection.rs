@@ -198,11 +198,23 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
 impl Conn {
     /// Forwards a lifecycle event: every client hears every session's status changes.
     pub(super) fn forward_event(&mut self, event: &DaemonEvent) {
-        if let DaemonEvent::SessionSpawned(session)
-        | DaemonEvent::SessionUpdated(session)
-        | DaemonEvent::SessionCompleted(session) = event
-        {
-            self.send_session_update(session, None);
+        use super::approvals::{approval_frame, budget_frame};
+        match event {
+            DaemonEvent::SessionSpawned(session)
+            | DaemonEvent::SessionUpdated(session)
+            | DaemonEvent::SessionCompleted(session) => self.send_session_update(session, None),
+            DaemonEvent::ApprovalRequired(request) => self.out.text(wire::encode_value(
+                &approval_frame("approval_required", request),
+                None,
+            )),
+            DaemonEvent::ApprovalResolved(request) => self.out.text(wire::encode_value(
+                &approval_frame("approval_resolved", request),
+                None,
+            )),
+            DaemonEvent::BudgetWarning { pool, used, limit } => self
+                .out
+                .text(wire::encode_value(&budget_frame(pool, *used, *limit), None)),
+            _ => {}
         }
     }
 

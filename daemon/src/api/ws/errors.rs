@@ -3,7 +3,13 @@
 //! upstream has one (`Session not found: <id>`, `Session <id> is not running (status: <s>)`);
 //! the rest is the error's own message with its causes, so a client can show it as is.
 
+use crate::charter::approvals::ApprovalError;
 use crate::supervisor::SessionError;
+
+/// The WebSocket text of a refused `approval_response`.
+pub fn approval_error_text(err: &ApprovalError) -> String {
+    err.to_string()
+}
 
 /// The WebSocket text of a session error.
 pub fn error_text(err: &SessionError) -> String {
@@ -18,6 +24,16 @@ pub fn error_text(err: &SessionError) -> String {
 mod tests {
     use super::*;
     use crate::core::{SessionStatus, SessionType};
+
+    #[test]
+    fn approval_errors_name_the_request() {
+        assert_eq!(
+            approval_error_text(&ApprovalError::NotFound {
+                id: "approval_x".into()
+            }),
+            "no pending approval request approval_x (it may have been answered or expired)"
+        );
+    }
 
     #[test]
     fn every_error_has_its_text() {

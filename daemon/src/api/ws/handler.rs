@@ -178,6 +178,30 @@ impl Conn {
                 self.subscriptions.remove(&id);
                 self.reply(&json!({"type": "unsubscribed", "sessionId": id}), rid);
             }
+            Request::ApprovalResponse {
+                id,
+                approve,
+                reason,
+            } => {
+                let by = match &self.client.identity {
+                    Some(who) => format!("ws:{}", who.client_id),
+                    None => "ws".to_owned(),
+                };
+                let answer = crate::charter::approvals::ApprovalAnswer {
+                    approve,
+                    by,
+                    reason,
+                };
+                match crate::charter::enforce::answer_approval(&hub.core, &id, answer) {
+                    // Every client (this one too) hears `approval_resolved` from the event bus;
+                    // the reply confirms with the same shape.
+                    Ok(resolved) => self.reply(
+                        &super::approvals::approval_frame("approval_response", &resolved),
+                        rid,
+                    ),
+                    Err(err) => self.error(&super::errors::approval_error_text(&err), rid),
+                }
+            }
         }
     }
 

@@ -14,7 +14,7 @@ pub const INVALID_FORMAT: &str = "Invalid message format";
 pub const UNKNOWN_TYPE: &str = "Unknown message type";
 
 /// The message types this door understands.
-const TYPES: [&str; 12] = [
+const TYPES: [&str; 13] = [
     "ping",
     "health_check",
     "daemon_status",
@@ -27,6 +27,7 @@ const TYPES: [&str; 12] = [
     "unsubscribe_session",
     "pause_session",
     "unpause_session",
+    "approval_response",
 ];
 
 /// Why a frame was not understood.
@@ -80,6 +81,15 @@ pub enum Request {
     Unsubscribe(String),
     /// `pause_session` (`true`) / `unpause_session` (`false`)
     Pause(String, bool),
+    /// `approval_response`: answers an `approval_required`.
+    ApprovalResponse {
+        /// `payload.approvalId`
+        id: String,
+        /// `payload.approved`
+        approve: bool,
+        /// `payload.reason`, optional
+        reason: Option<String>,
+    },
 }
 
 impl Envelope {
@@ -126,6 +136,27 @@ impl Envelope {
             "unsubscribe_session" => Request::Unsubscribe(self.session_id()?),
             "pause_session" => Request::Pause(self.session_id()?, true),
             "unpause_session" => Request::Pause(self.session_id()?, false),
+            "approval_response" => {
+                let payload = self.payload()?;
+                let id = payload
+                    .get("approvalId")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| invalid("payload.approvalId", "must be a string"))?;
+                let approve = payload
+                    .get("approved")
+                    .and_then(Value::as_bool)
+                    .ok_or_else(|| invalid("payload.approved", "must be true or false"))?;
+                let reason = match payload.get("reason") {
+                    None | Some(Value::Null) => None,
+                    Some(Value::String(r)) => Some(r.clone()),
+                    Some(_) => return Err(invalid("payload.reason", "must be a string")),
+                };
+                Request::ApprovalResponse {
+                    id: id.to_owned(),
+                    approve,
+                    reason,
+                }
+            }
             "execute_task" => {
                 let session_id = self.session_id()?;
                 let task = self

@@ -4,6 +4,7 @@
 //! every connection shares. Connections are tracked so that a stop closes them with 1000
 //! `Server shutting down` and drains them within the shutdown timeout.
 
+pub mod approvals;
 pub mod auth;
 pub mod connection;
 pub mod errors;

@@ -260,8 +260,13 @@ pub(crate) fn apply(actor: &mut SessionActor, event: AgentEvent) {
             finish_reason,
         } => {
             let tokens = usage.total();
-            if tokens > 0 {
-                actor.update(|s| s.metrics.tokens_used += tokens);
+            if tokens > 0
+                && let Some(session) = actor.update(|s| s.metrics.tokens_used += tokens)
+            {
+                actor
+                    .ctx
+                    .core
+                    .record_tokens(session.api_key_source.as_deref(), tokens);
             }
             actor.emit(OutputKind::StreamEnd {
                 tokens,

@@ -1,0 +1,123 @@
+//! `wundr orchestrator approval list [--json] | approve ID [--reason R] | deny ID [--reason R]`:
+//! [`ApprovalCommand`]; answers the charter's escalations, which the agent's hook waits on.
+
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use clap::{Args, Subcommand};
+use orchestrator_api::v1::{AnswerApprovalRequest, Approval, ListApprovalsRequest};
+
+use super::charter::{charter_call, charter_client};
+use super::session::json_text;
+use crate::daemon_client::CALL_TIMEOUT;
+use crate::error::{CliError, Outcome};
+use crate::output;
+
+/// The subcommands of `wundr orchestrator approval`.
+#[derive(Debug, Subcommand)]
+pub enum ApprovalCommand {
+    /// List the escalated agent actions waiting for an answer
+    List(ListArgs),
+    /// Let a waiting action proceed
+    Approve(AnswerArgs),
+    /// Refuse a waiting action (the agent is told the reason)
+    Deny(AnswerArgs),
+}
+
+/// Arguments of `approval list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `approval approve|deny`.
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// The approval id (see: wundr orchestrator approval list)
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// Why; shown to the agent
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// Runs one `approval` subcommand.
+pub async fn run(command: ApprovalCommand, socket: &Path) -> Result<Outcome, CliError> {
+    let mut client = charter_client(socket).await?;
+    let (args, approve) = match command {
+        ApprovalCommand::List(args) => {
+            let reply = charter_call(
+                socket,
+                "ListApprovals",
+                CALL_TIMEOUT,
+                None,
+                client.list_approvals(ListApprovalsRequest {}),
+            )
+            .await?;
+            return print_list(&reply.approvals, args.json);
+        }
+        ApprovalCommand::Approve(args) => (args, true),
+        ApprovalCommand::Deny(args) => (args, false),
+    };
+    let request = AnswerApprovalRequest {
+        id: args.id.clone(),
+        approve,
+        reason: args.reason.clone().unwrap_or_default(),
+        answered_by: "cli".to_owned(),
+    };
+    let resolved = charter_call(
+        socket,
+        "Answer",
+        CALL_TIMEOUT,
+        Some("list the waiting ones with: wundr orchestrator approval list"),
+        client.answer(request),
+    )
+    .await?;
+    output::stdout(&format!(
+        "{} {} ({} in session {})\n",
+        resolved.id, resolved.state, resolved.tool, resolved.session_id
+    ))?;
+    Ok(Outcome::Success)
+}
+
+fn print_list(approvals: &[Approval], json: bool) -> Result<Outcome, CliError> {
+    if json {
+        let items: Vec<_> = approvals
+            .iter()
+            .map(|a| {
+                let input: serde_json::Value =
+                    serde_json::from_str(&a.input_json).unwrap_or(serde_json::Value::Null);
+                serde_json::json!({"id": a.id, "sessionId": a.session_id, "tool": a.tool,
+                    "input": input, "rule": a.rule, "reason": a.reason,
+                    "createdAtMs": a.created_unix_ms, "expiresAtMs": a.expires_unix_ms,
+                    "state": a.state})
+            })
+            .collect();
+        output::stdout(&json_text(&serde_json::Value::Array(items)))?;
+        return Ok(Outcome::Success);
+    }
+    if approvals.is_empty() {
+        output::stdout("no approvals waiting\n")?;
+        return Ok(Outcome::Success);
+    }
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let mut text = String::new();
+    for a in approvals {
+        let left = Duration::from_millis(u64::try_from(a.expires_unix_ms - now).unwrap_or(0));
+        text.push_str(&format!(
+            "{}  session {}  {}  {}\n    input: {}\n    expires in {}s\n",
+            a.id,
+            a.session_id,
+            a.tool,
+            a.rule,
+            a.input_json,
+            left.as_secs()
+        ));
+    }
+    output::stdout(&text)?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,96 @@
+//! `wundr orchestrator audit [--session ID] [--limit N] [--json]`: [`AuditArgs`]; lists the
+//! charter decisions the daemon recorded (time, session, event, tool, input, decision, rule,
+//! who approved), oldest first.
+
+use std::path::Path;
+use std::time::{Duration, UNIX_EPOCH};
+
+use clap::Args;
+use orchestrator_api::v1::{AuditEntry, ListAuditRequest};
+
+use super::charter::{charter_call, charter_client};
+use super::session::json_text;
+use crate::daemon_client::CALL_TIMEOUT;
+use crate::error::{CliError, Outcome};
+use crate::output;
+
+/// Arguments of `wundr orchestrator audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only this session's decisions
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
+    /// At most this many (the newest)
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub limit: u32,
+    /// Print JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Lists the audit.
+pub async fn run(args: &AuditArgs, socket: &Path) -> Result<Outcome, CliError> {
+    let mut client = charter_client(socket).await?;
+    let request = ListAuditRequest {
+        session_id: args.session.clone().unwrap_or_default(),
+        limit: args.limit.max(1),
+    };
+    let reply = charter_call(
+        socket,
+        "ListAudit",
+        CALL_TIMEOUT,
+        None,
+        client.list_audit(request),
+    )
+    .await?;
+    if args.json {
+        let entries: Vec<_> = reply.entries.iter().map(entry_json).collect();
+        output::stdout(&json_text(&serde_json::Value::Array(entries)))?;
+        return Ok(Outcome::Success);
+    }
+    let mut text = String::new();
+    for e in &reply.entries {
+        let approved = if e.approved_by.is_empty() {
+            String::new()
+        } else {
+            format!(" [by {}]", e.approved_by)
+        };
+        text.push_str(&format!(
+            "{}  {}  {:<16} {:<8} {:<7} {}{}\n    {}\n",
+            time_text(e.unix_ms),
+            if e.session_id.is_empty() {
+                "-"
+            } else {
+                &e.session_id
+            },
+            e.event,
+            if e.tool.is_empty() { "-" } else { &e.tool },
+            e.decision,
+            if e.rule.is_empty() {
+                "(no rule)"
+            } else {
+                &e.rule
+            },
+            approved,
+            e.input_summary,
+        ));
+    }
+    if reply.entries.is_empty() {
+        text.push_str("no decisions recorded\n");
+    }
+    output::stdout(&text)?;
+    Ok(Outcome::Success)
+}
+
+fn time_text(ms: i64) -> String {
+    let at = UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
+    humantime::format_rfc3339_millis(at).to_string()
+}
+
+fn entry_json(e: &AuditEntry) -> serde_json::Value {
+    serde_json::json!({
+        "time": time_text(e.unix_ms), "sessionId": e.session_id, "event": e.event,
+        "tool": e.tool, "inputSummary": e.input_summary, "decision": e.decision,
+        "rule": e.rule, "reason": e.reason, "approvedBy": e.approved_by,
+    })
+}

@@ -1,0 +1,241 @@
+//! `wundr orchestrator charter validate [FILE] | show [--json] | reload`: [`CharterCommand`].
+//! `validate FILE` checks a file locally (no daemon needed; exit 0 valid, 1 invalid, findings
+//! as `file:line:column: severity CODE: message (field x)`); without FILE it asks the running
+//! daemon to check its own charter file, or checks the default path when none runs. `show`
+//! prints the effective charter; `reload` re-reads it (as SIGHUP does). [`charter_client`] and
+//! [`charter_call`] are shared with `hook`, `audit` and `approval`.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use orchestrator_api::v1::charter_client::CharterClient;
+use orchestrator_api::v1::{
+    CharterInfo, ReloadCharterRequest, ShowCharterRequest, ValidateCharterRequest,
+};
+use orchestrator_daemon::charter::report::{FileReport, ReportFinding, check_file, render};
+use tonic::transport::Channel;
+
+use super::session::error::SessionCommandError;
+use super::session::{error::refine, json_text};
+use crate::daemon_client::{self, CALL_TIMEOUT};
+use crate::error::{CliError, Outcome};
+use crate::output;
+
+/// The subcommands of `wundr orchestrator charter`.
+#[derive(Debug, Subcommand)]
+pub enum CharterCommand {
+    /// Check a charter file (exit 0 valid, 1 invalid); no daemon needed with FILE
+    Validate(ValidateArgs),
+    /// Show the charter the daemon enforces
+    Show(ShowArgs),
+    /// Re-read the charter file (as SIGHUP does); a bad file keeps the previous charter
+    Reload,
+}
+
+/// Arguments of `charter validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The charter file [default: the daemon's, else ORCHESTRATOR_CHARTER or
+    /// ~/orchestrator-daemon/orchestrator-charter.yaml]
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Print the findings as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `charter show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Print the effective charter as JSON
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A `Charter` client, or "not running" (exit 3).
+pub async fn charter_client(socket: &Path) -> Result<CharterClient<Channel>, CliError> {
+    match daemon_client::open(socket).await? {
+        Some(channel) => Ok(CharterClient::new(channel)),
+        None => Err(SessionCommandError::NotRunning {
+            socket: socket.to_path_buf(),
+        }
+        .into()),
+    }
+}
+
+/// One unary `Charter` call; the daemon's refusals read as its own message with `remedy`.
+pub async fn charter_call<T>(
+    socket: &Path,
+    name: &'static str,
+    timeout: Duration,
+    remedy: Option<&str>,
+    request: impl Future<Output = Result<tonic::Response<T>, tonic::Status>>,
+) -> Result<T, CliError> {
+    daemon_client::unary_within(socket, name, timeout, request)
+        .await
+        .map_err(|err| match refine(err, "") {
+            CliError::Session(SessionCommandError::Refused { code, message, .. }) => {
+                SessionCommandError::Refused {
+                    code,
+                    message,
+                    remedy: remedy.map(str::to_owned),
+                }
+                .into()
+            }
+            other => other,
+        })
+}
+
+/// Runs one `charter` subcommand.
+pub async fn run(command: CharterCommand, socket: &Path) -> Result<Outcome, CliError> {
+    match command {
+        CharterCommand::Validate(args) => validate(&args, socket).await,
+        CharterCommand::Show(args) => {
+            let mut client = charter_client(socket).await?;
+            let info = charter_call(
+                socket,
+                "Show",
+                CALL_TIMEOUT,
+                None,
+                client.show(ShowCharterRequest {}),
+            )
+            .await?;
+            print_info(&info, args.json)
+        }
+        CharterCommand::Reload => {
+            let mut client = charter_client(socket).await?;
+            let info = charter_call(
+                socket,
+                "Reload",
+                CALL_TIMEOUT,
+                Some("the previous charter stays in force; fix the file (check it with: wundr orchestrator charter validate FILE) and reload again"),
+                client.reload(ReloadCharterRequest {}),
+            )
+            .await?;
+            output::stdout(&format!("charter reloaded from {}\n", source_text(&info)))?;
+            print_findings(
+                &info.source,
+                &info.findings.iter().map(from_proto).collect::<Vec<_>>(),
+            )?;
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+async fn validate(args: &ValidateArgs, socket: &Path) -> Result<Outcome, CliError> {
+    let report = match &args.file {
+        Some(file) => check_file(file),
+        None => match daemon_client::open(socket).await? {
+            Some(channel) => {
+                let mut client = CharterClient::new(channel);
+                let reply = charter_call(
+                    socket,
+                    "Validate",
+                    CALL_TIMEOUT,
+                    None,
+                    client.validate(ValidateCharterRequest::default()),
+                )
+                .await?;
+                FileReport {
+                    findings: reply.findings.iter().map(from_proto).collect(),
+                    source: reply.source,
+                    valid: reply.valid,
+                }
+            }
+            None => check_file(&default_path()),
+        },
+    };
+    if args.json {
+        let findings: Vec<_> = report.findings.iter().map(finding_json).collect();
+        let value = serde_json::json!({"source": report.source, "valid": report.valid, "findings": findings});
+        output::stdout(&json_text(&value))?;
+    } else {
+        print_findings(&report.source, &report.findings)?;
+        if report.valid {
+            output::stdout(&format!("{}: valid\n", report.source))?;
+        }
+    }
+    if report.valid {
+        return Ok(Outcome::Success);
+    }
+    Err(CliError::CharterInvalid {
+        errors: report
+            .findings
+            .iter()
+            .filter(|f| f.severity == "error")
+            .count(),
+        file: report.source,
+    })
+}
+
+/// The charter path a daemon started here would use.
+fn default_path() -> PathBuf {
+    match std::env::var_os("ORCHESTRATOR_CHARTER").filter(|v| !v.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => orchestrator_daemon::config::default_charter_path(
+            &std::env::var_os("HOME").map_or_else(PathBuf::new, PathBuf::from),
+        ),
+    }
+}
+
+fn from_proto(f: &orchestrator_api::v1::CharterFinding) -> ReportFinding {
+    ReportFinding {
+        severity: if f.severity == "error" {
+            "error"
+        } else {
+            "warning"
+        },
+        code: f.code.clone(),
+        message: f.message.clone(),
+        field: f.field.clone(),
+        line: f.line,
+        column: f.column,
+    }
+}
+
+fn finding_json(f: &ReportFinding) -> serde_json::Value {
+    serde_json::json!({"severity": f.severity, "code": f.code, "message": f.message,
+                       "field": f.field, "line": f.line, "column": f.column})
+}
+
+fn print_findings(source: &str, findings: &[ReportFinding]) -> Result<(), CliError> {
+    let mut text = String::new();
+    for f in findings {
+        text.push_str(&render(source, f));
+        text.push('\n');
+    }
+    output::stdout(&text)
+}
+
+fn source_text(info: &CharterInfo) -> String {
+    if info.source.is_empty() {
+        format!("built-in defaults ({})", info.defaults_reason)
+    } else {
+        info.source.clone()
+    }
+}
+
+fn print_info(info: &CharterInfo, json: bool) -> Result<Outcome, CliError> {
+    let charter: serde_json::Value =
+        serde_json::from_str(&info.charter_json).unwrap_or(serde_json::Value::Null);
+    if json {
+        let value = serde_json::json!({
+            "source": info.source,
+            "defaultsReason": info.defaults_reason,
+            "loadedAtMs": info.loaded_unix_ms,
+            "charter": charter,
+            "findings": info.findings.iter().map(from_proto).map(|f| finding_json(&f)).collect::<Vec<_>>(),
+        });
+        output::stdout(&json_text(&value))?;
+        return Ok(Outcome::Success);
+    }
+    let yaml = serde_yaml::to_string(&charter).unwrap_or_default();
+    output::stdout(&format!("# source: {}\n{yaml}", source_text(info)))?;
+    print_findings(
+        &info.source,
+        &info.findings.iter().map(from_proto).collect::<Vec<_>>(),
+    )?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,149 @@
+//! `wundr orchestrator hook <EVENT>`: the command Claude Code runs for the charter's hooks
+//! (`PreToolUse`, `UserPromptSubmit`, `SessionStart`; see the daemon's `--settings`). It reads
+//! the hook input from stdin, asks the daemon on the socket (session from `WUNDR_SESSION_ID`)
+//! and prints the daemon's answer in Claude Code's hook protocol, exit 0.
+//!
+//! When the daemon cannot be reached it fails closed for what the charter forbids: it decides
+//! with the charter file itself (`WUNDR_CHARTER_FILE`, set by the daemon for its agents, else
+//! the default path) and denies `alwaysReject`/`hardConstraints` hits and escalations (nobody
+//! could approve them); anything else gets no opinion, leaving it to Claude Code's own
+//! permission rules. Why is always said on stderr, which Claude Code shows in its transcript.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::Args;
+use orchestrator_api::v1::HookRequest;
+use orchestrator_daemon::charter::hook::{HookEvent, hook_response};
+use orchestrator_daemon::charter::policy::{Action, Decision, Verdict};
+use orchestrator_daemon::charter::{Policy, load_charter};
+
+use super::charter::{charter_call, charter_client};
+use crate::error::{CliError, Outcome};
+use crate::output;
+
+/// The daemon's answer may wait for a person (up to the charter's approval timeout); Claude
+/// Code's own hook timeout (set by the daemon above the approval timeout) bounds the rest.
+const HOOK_CALL_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+
+/// Arguments of `wundr orchestrator hook`.
+#[derive(Debug, Args)]
+pub struct HookArgs {
+    /// The hook event: PreToolUse, UserPromptSubmit or SessionStart
+    #[arg(value_name = "EVENT")]
+    pub event: String,
+}
+
+/// Answers one hook call.
+pub async fn run(args: &HookArgs, socket: &Path) -> Result<Outcome, CliError> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(CliError::Stdin)?;
+    let session_id = std::env::var("WUNDR_SESSION_ID").unwrap_or_default();
+    let asked = async {
+        let mut client = charter_client(socket).await?;
+        let request = HookRequest {
+            session_id,
+            event: args.event.clone(),
+            input_json: input.clone(),
+        };
+        charter_call(
+            socket,
+            "Hook",
+            HOOK_CALL_TIMEOUT,
+            None,
+            client.hook(request),
+        )
+        .await
+    }
+    .await;
+    match asked {
+        Ok(reply) => {
+            output::stdout(&format!("{}\n", reply.output_json))?;
+            Ok(Outcome::Success)
+        }
+        Err(err) => {
+            let why = orchestrator_daemon::error_chain(&err);
+            let answer = fail_closed(&args.event, &input, &why);
+            output::stdout(&format!("{answer}\n"))?;
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+/// The answer when the daemon could not decide (`why`): the charter file's own verdict for
+/// forbidden actions, else no opinion.
+fn fail_closed(event: &str, input: &str, why: &str) -> serde_json::Value {
+    let empty = serde_json::json!({});
+    let Some(hook_event) = HookEvent::parse(event) else {
+        output::warn(&format!(
+            "wundr hook: unknown event {event:?}; no opinion given"
+        ));
+        return empty;
+    };
+    let action = serde_json::from_str(input)
+        .ok()
+        .and_then(|v| Action::from_hook_input(&v));
+    let Some(action) = action else {
+        output::warn(&format!(
+            "wundr hook: the orchestrator daemon could not decide ({why}); nothing to check \
+             locally for {event}"
+        ));
+        return empty;
+    };
+    let path = charter_file();
+    let policy = match load_charter(&path) {
+        Ok(loaded) => Policy::compile(&loaded.charter),
+        Err(err) => {
+            output::warn(&format!(
+                "wundr hook: the orchestrator daemon could not decide ({why}) and the charter \
+                 {} cannot be read ({err}); no opinion given",
+                path.display()
+            ));
+            return empty;
+        }
+    };
+    let decision = policy.decide(&action);
+    match decision.verdict {
+        Verdict::Deny | Verdict::Escalate => {
+            let reason = format!(
+                "{} (decided from {} because the orchestrator daemon is unreachable: {why})",
+                decision.reason,
+                path.display()
+            );
+            output::warn(&format!("wundr hook: {reason}"));
+            hook_response(
+                hook_event,
+                &Decision {
+                    verdict: Verdict::Deny,
+                    rule: decision.rule,
+                    reason,
+                },
+            )
+        }
+        Verdict::Allow | Verdict::Ask => {
+            output::warn(&format!(
+                "wundr hook: the orchestrator daemon is unreachable ({why}); the charter file \
+                 does not forbid this, so Claude Code's own permission rules decide"
+            ));
+            empty
+        }
+    }
+}
+
+/// `WUNDR_CHARTER_FILE`, else `ORCHESTRATOR_CHARTER`, else the default path.
+fn charter_file() -> PathBuf {
+    ["WUNDR_CHARTER_FILE", "ORCHESTRATOR_CHARTER"]
+        .iter()
+        .find_map(|name| std::env::var_os(name).filter(|v| !v.is_empty()))
+        .map_or_else(
+            || {
+                orchestrator_daemon::config::default_charter_path(
+                    &std::env::var_os("HOME").map_or_else(PathBuf::new, PathBuf::from),
+                )
+            },
+            PathBuf::from,
+        )
+}

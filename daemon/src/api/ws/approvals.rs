@@ -1,0 +1,32 @@
+//! Approvals on the WebSocket door: [`approval_frame`] (`approval_required` /
+//! `approval_resolved`, sent to every client) and [`budget_frame`] (`budget_warning`); the
+//! inbound `approval_response` (`payload: {approvalId, approved, reason?}`) is parsed in
+//! `inbound` and answered in `handler`.
+
+use serde_json::{Value, json};
+
+use super::wire::iso;
+use crate::charter::approvals::ApprovalRequest;
+
+/// `{"type": kind, "approval": {...}}` with ISO dates, as every WS frame has them.
+pub fn approval_frame(kind: &str, r: &ApprovalRequest) -> Value {
+    json!({
+        "type": kind,
+        "approval": {
+            "id": r.id,
+            "sessionId": r.session_id,
+            "tool": r.tool,
+            "input": r.input,
+            "rule": r.rule,
+            "reason": r.reason,
+            "createdAt": iso(r.created),
+            "expiresAt": iso(r.expires),
+            "state": r.state.as_str(),
+        }
+    })
+}
+
+/// `budget_warning`: a token pool passed 80% or is spent.
+pub fn budget_frame(pool: &str, used: u64, limit: u64) -> Value {
+    json!({"type": "budget_warning", "pool": pool, "used": used, "limit": limit})
+}

@@ -1,0 +1,235 @@
+//! The charter the daemon enforces: [`ActiveCharter`] (a loaded, validated and compiled
+//! charter, or the built-in defaults) and [`CharterHolder`], which swaps it on reload.
+//!
+//! Loading rules: a missing file at the default path means built-in defaults (logged at
+//! start); a missing file that was named explicitly (`--charter`, `ORCHESTRATOR_CHARTER`) is an
+//! error, since a typo must not silently drop every rule. A file that does not parse, or whose
+//! validation has errors, is refused with file:line:column and field ([`ActiveError`]); at
+//! start the daemon then refuses to start, on reload the previous charter stays.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use super::load::{CharterError, load_charter};
+use super::policy::Policy;
+use super::schema::Charter;
+use super::validate::{Finding, Severity};
+
+/// A charter in force.
+#[derive(Debug)]
+pub struct ActiveCharter {
+    /// The effective charter (after `${VAR}` expansion and schema-B mapping).
+    pub charter: Charter,
+    /// Its compiled matchers.
+    pub policy: Policy,
+    /// The file it came from; `None` = built-in defaults.
+    pub source: Option<PathBuf>,
+    /// Why the defaults are in effect, when they are.
+    pub defaults_reason: Option<String>,
+    /// Loader warnings and validation findings (warnings only: errors refuse the file).
+    pub findings: Vec<Finding>,
+    /// When it was loaded.
+    pub loaded_at: SystemTime,
+}
+
+impl ActiveCharter {
+    /// Logs which charter is in force and its warnings (at start).
+    pub fn log_in_effect(&self) {
+        match (&self.source, &self.defaults_reason) {
+            (Some(file), _) => tracing::info!(
+                charter = %file.display(),
+                name = %self.charter.name,
+                warnings = self.findings.len(),
+                "charter loaded"
+            ),
+            (None, reason) => tracing::info!(
+                reason = reason.as_deref().unwrap_or_default(),
+                "charter: built-in defaults"
+            ),
+        }
+        for finding in &self.findings {
+            tracing::warn!(code = finding.code, line = ?finding.line, field = ?finding.field, "charter: {}", finding.message);
+        }
+    }
+
+    /// The built-in defaults (see `schema`), with the reason they are used.
+    pub fn defaults(reason: impl Into<String>) -> Self {
+        let charter = Charter::default();
+        Self {
+            policy: Policy::compile(&charter),
+            charter,
+            source: None,
+            defaults_reason: Some(reason.into()),
+            findings: Vec::new(),
+            loaded_at: SystemTime::now(),
+        }
+    }
+
+    /// Loads, validates and compiles `path`. `explicit`: the path was named by the user, so a
+    /// missing file is an error rather than a reason for defaults.
+    pub fn load(path: &Path, explicit: bool) -> Result<Self, ActiveError> {
+        let loaded = match load_charter(path) {
+            Ok(loaded) => loaded,
+            Err(CharterError::NotFound { .. }) if !explicit => {
+                return Ok(Self::defaults(format!(
+                    "no charter file at {}; built-in defaults in effect",
+                    path.display()
+                )));
+            }
+            Err(source) => return Err(ActiveError::Load { source }),
+        };
+        let mut findings = loaded.warnings.clone();
+        findings.extend(loaded.validate());
+        if findings.iter().any(|f| f.severity == Severity::Error) {
+            return Err(ActiveError::Invalid {
+                file: path.display().to_string(),
+                findings,
+            });
+        }
+        Ok(Self {
+            policy: Policy::compile(&loaded.charter),
+            charter: loaded.charter,
+            source: Some(path.to_path_buf()),
+            defaults_reason: None,
+            findings,
+            loaded_at: SystemTime::now(),
+        })
+    }
+}
+
+/// Why a charter file was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ActiveError {
+    /// Not found (when named explicitly), unreadable, or not a valid YAML charter.
+    #[error("cannot load the charter")]
+    Load {
+        /// file:line:column and field, when known.
+        #[source]
+        source: CharterError,
+    },
+    /// It parses but breaks validation rules.
+    #[error("invalid charter {file}: {}", render_errors(file, findings))]
+    Invalid {
+        /// The file.
+        file: String,
+        /// Every finding (errors and warnings).
+        findings: Vec<Finding>,
+    },
+}
+
+impl ActiveError {
+    /// What to do about it.
+    pub fn remedy(&self) -> &'static str {
+        "fix the charter file (check it with: wundr orchestrator charter validate FILE), or \
+         point --charter / ORCHESTRATOR_CHARTER at another file"
+    }
+}
+
+/// `file:line: CODE message (field x)` for each error finding, joined with `; `.
+pub fn render_errors(file: &str, findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| render_finding(file, f))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One finding as `file:line: CODE: message (field x)`.
+pub fn render_finding(file: &str, f: &Finding) -> String {
+    let line = f.line.map(|l| format!(":{l}")).unwrap_or_default();
+    let field = f
+        .field
+        .as_deref()
+        .map(|p| format!(" (field {p})"))
+        .unwrap_or_default();
+    format!("{file}{line}: {}: {}{field}", f.code, f.message)
+}
+
+/// The charter in force, swapped whole on reload so a decision never sees half of two.
+#[derive(Debug)]
+pub struct CharterHolder {
+    path: PathBuf,
+    explicit: bool,
+    current: RwLock<Arc<ActiveCharter>>,
+}
+
+impl CharterHolder {
+    /// Loads `path` (see [`ActiveCharter::load`]).
+    pub fn load(path: PathBuf, explicit: bool) -> Result<Self, ActiveError> {
+        let active = ActiveCharter::load(&path, explicit)?;
+        Ok(Self::with(path, explicit, active))
+    }
+
+    /// A holder with an already built charter (embedding and tests).
+    pub fn with(path: PathBuf, explicit: bool, active: ActiveCharter) -> Self {
+        Self {
+            path,
+            explicit,
+            current: RwLock::new(Arc::new(active)),
+        }
+    }
+
+    /// The charter file path (whether or not it exists).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The charter in force.
+    pub fn current(&self) -> Arc<ActiveCharter> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Re-reads the file; on error the previous charter stays in force.
+    pub fn reload(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
+        let active = Arc::new(ActiveCharter::load(&self.path, self.explicit)?);
+        *self.current.write().unwrap_or_else(|p| p.into_inner()) = active.clone();
+        Ok(active)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_default_is_defaults_missing_explicit_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nope.yaml");
+        let active = ActiveCharter::load(&path, false).unwrap();
+        assert!(active.source.is_none());
+        assert!(active.defaults_reason.unwrap().contains("nope.yaml"));
+        assert!(matches!(
+            ActiveCharter::load(&path, true),
+            Err(ActiveError::Load { .. })
+        ));
+    }
+
+    #[test]
+    fn reload_keeps_the_previous_charter_on_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.yaml");
+        std::fs::write(
+            &path,
+            "name: first\nsafetyHeuristics:\n  alwaysReject: [\"rm -rf /\"]\n",
+        )
+        .unwrap();
+        let holder = CharterHolder::load(path.clone(), true).unwrap();
+        std::fs::write(&path, "name: second\ntier: 9\n").unwrap();
+        let err = holder.reload().unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("c.yaml:2: CHARTER_INVALID_TIER"), "{text}");
+        assert_eq!(holder.current().charter.name, "first");
+        std::fs::write(&path, "name: third\ntier: [\n").unwrap();
+        let err = holder.reload().unwrap_err();
+        let chain = crate::error_chain(&err);
+        assert!(chain.contains("c.yaml:3:1: invalid charter"), "{chain}");
+        assert_eq!(holder.current().charter.name, "first");
+        std::fs::write(&path, "name: fourth\n").unwrap();
+        assert_eq!(holder.reload().unwrap().charter.name, "fourth");
+    }
+}

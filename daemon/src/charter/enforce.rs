@@ -1,0 +1,323 @@
+//! Deciding a hook call in the daemon: [`handle_hook`] reads what Claude Code sent, decides it
+//! against the charter in force, turns an escalation into an approval request (announced as
+//! [`DaemonEvent::ApprovalRequired`], answered through [`answer_approval`]) and waits for the
+//! answer (no answer before `approvalTimeoutSeconds` = deny), records the decision in the audit
+//! table, and returns what the hook prints ([`HookOutcome`]). [`session_start_context`] is what
+//! a session's first turn is given: the charter's identity, responsibilities and hard
+//! constraints, then the session's memory context.
+
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Value, json};
+
+use super::approvals::{ApprovalAnswer, ApprovalError, ApprovalRequest};
+use super::hook::{HookEvent, hook_response, session_start_response};
+use super::policy::{Action, Decision, Verdict};
+use super::schema::Charter;
+use crate::core::{Core, DaemonEvent, Session};
+use crate::store::AuditRecord;
+
+/// The longest input summary kept in the audit (characters).
+const SUMMARY_CHARS: usize = 300;
+
+/// What the hook prints, and what was decided.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HookOutcome {
+    /// Claude Code's hook protocol answer.
+    pub output: Value,
+    /// `allow`, `deny`, `ask`, `context`.
+    pub decision: &'static str,
+    /// The reason given.
+    pub reason: String,
+    /// `list: entry` of the matched rule, or empty.
+    pub rule: String,
+}
+
+/// Why a hook call could not be decided.
+#[derive(Debug, thiserror::Error)]
+pub enum HookError {
+    /// Not one of the hooked events.
+    #[error("unknown hook event {0:?}; expected PreToolUse, UserPromptSubmit or SessionStart")]
+    UnknownEvent(String),
+    /// The input is not the JSON Claude Code sends for this event.
+    #[error("the hook input is not valid {event} JSON")]
+    BadInput {
+        /// The event.
+        event: String,
+        /// What was wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// Valid JSON without the fields this event needs.
+    #[error("the {event} hook input lacks {missing}")]
+    MissingField {
+        /// The event.
+        event: String,
+        /// What is missing.
+        missing: &'static str,
+    },
+}
+
+/// Decides one hook call (see the module docs).
+pub async fn handle_hook(
+    core: &Core,
+    session_id: &str,
+    event: &str,
+    input_json: &str,
+) -> Result<HookOutcome, HookError> {
+    let hook_event =
+        HookEvent::parse(event).ok_or_else(|| HookError::UnknownEvent(event.to_owned()))?;
+    let input: Value = serde_json::from_str(input_json).map_err(|source| HookError::BadInput {
+        event: event.to_owned(),
+        source,
+    })?;
+    let active = core.charter();
+    if hook_event == HookEvent::SessionStart {
+        let session = core.session(session_id);
+        let context = session_start_context(&active.charter, session.as_ref());
+        let outcome = HookOutcome {
+            output: session_start_response(&context),
+            decision: "context",
+            reason: format!("{} characters of context", context.chars().count()),
+            rule: String::new(),
+        };
+        audit(core, session_id, event, "", &input, &outcome, "");
+        return Ok(outcome);
+    }
+    let action = Action::from_hook_input(&input).ok_or(HookError::MissingField {
+        event: event.to_owned(),
+        missing: match hook_event {
+            HookEvent::UserPromptSubmit => "prompt",
+            _ => "tool_name",
+        },
+    })?;
+    let (tool, subject) = match &action {
+        Action::ToolUse { tool_name, input } => (tool_name.clone(), input.clone()),
+        Action::Prompt { text } => ("prompt".to_owned(), json!({ "prompt": text })),
+    };
+    let mut decision = active.policy.decide(&action);
+    let rule = decision
+        .rule
+        .as_ref()
+        .map(|r| format!("{}: {}", r.list.as_str(), r.entry))
+        .unwrap_or_default();
+    let mut approved_by = String::new();
+    if decision.verdict == Verdict::Escalate {
+        let timeout = Duration::from_secs(
+            u64::try_from(active.charter.approval_timeout_seconds)
+                .unwrap_or(300)
+                .max(1),
+        );
+        let request = ApprovalRequest {
+            id: format!("approval_{}", uuid::Uuid::new_v4().simple()),
+            session_id: session_id.to_owned(),
+            tool: tool.clone(),
+            input: subject.clone(),
+            rule: rule.clone(),
+            reason: decision.reason.clone(),
+            created: SystemTime::now(),
+            expires: SystemTime::now() + timeout,
+            state: super::approvals::ApprovalState::Pending,
+        };
+        let (verdict, by, reason) = wait_for_approval(core, request, timeout).await;
+        decision = Decision {
+            verdict,
+            reason,
+            rule: decision.rule,
+        };
+        approved_by = by;
+    }
+    let output = hook_response(hook_event, &decision);
+    let outcome = HookOutcome {
+        output,
+        decision: match (hook_event, decision.verdict) {
+            (_, Verdict::Deny) => "deny",
+            (_, Verdict::Allow) => "allow",
+            (HookEvent::UserPromptSubmit, Verdict::Ask) => "allow",
+            _ => "ask",
+        },
+        reason: decision.reason,
+        rule,
+    };
+    audit(
+        core,
+        session_id,
+        event,
+        &tool,
+        &subject,
+        &outcome,
+        &approved_by,
+    );
+    Ok(outcome)
+}
+
+/// Opens the approval, announces it, waits; returns the verdict, who decided and the reason.
+async fn wait_for_approval(
+    core: &Core,
+    request: ApprovalRequest,
+    timeout: Duration,
+) -> (Verdict, String, String) {
+    let id = request.id.clone();
+    let rule = request.rule.clone();
+    let rx = core.approvals().open(request.clone());
+    core.emit(DaemonEvent::ApprovalRequired(Box::new(request)));
+    tracing::info!(approval = %id, %rule, "waiting for an approval");
+    // If the hook's caller goes away this future is dropped; the guard removes the request.
+    let guard = ExpireOnDrop { core, id: &id };
+    let answer = tokio::time::timeout(timeout, rx).await;
+    // Answered: already removed, nothing happens. Timed out: expired and announced.
+    drop(guard);
+    match answer {
+        Ok(Ok(ApprovalAnswer {
+            approve,
+            by,
+            reason,
+        })) => {
+            let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
+            if approve {
+                (
+                    Verdict::Allow,
+                    by.clone(),
+                    format!("charter: {rule} approved by {by}{why}"),
+                )
+            } else {
+                (
+                    Verdict::Deny,
+                    by.clone(),
+                    format!("charter: {rule} denied by {by}{why}"),
+                )
+            }
+        }
+        _ => (
+            Verdict::Deny,
+            "timeout".to_owned(),
+            format!(
+                "charter: {rule} needs an approval and none came within {}s (approval {id})",
+                timeout.as_secs()
+            ),
+        ),
+    }
+}
+
+struct ExpireOnDrop<'a> {
+    core: &'a Core,
+    id: &'a str,
+}
+
+impl Drop for ExpireOnDrop<'_> {
+    fn drop(&mut self) {
+        if let Some(expired) = self.core.approvals().expire(self.id) {
+            self.core
+                .emit(DaemonEvent::ApprovalResolved(Box::new(expired)));
+        }
+    }
+}
+
+/// Answers a pending approval and announces it.
+pub fn answer_approval(
+    core: &Core,
+    id: &str,
+    answer: ApprovalAnswer,
+) -> Result<ApprovalRequest, ApprovalError> {
+    let resolved = core.approvals().answer(id, answer)?;
+    core.emit(DaemonEvent::ApprovalResolved(Box::new(resolved.clone())));
+    Ok(resolved)
+}
+
+fn audit(
+    core: &Core,
+    session_id: &str,
+    event: &str,
+    tool: &str,
+    subject: &Value,
+    outcome: &HookOutcome,
+    approved_by: &str,
+) {
+    tracing::debug!(session = session_id, event, tool, decision = outcome.decision, reason = %outcome.reason, "charter decision");
+    if let Some(store) = core.store() {
+        store.record_decision(AuditRecord {
+            at: SystemTime::now(),
+            session_id: session_id.to_owned(),
+            event: event.to_owned(),
+            tool: tool.to_owned(),
+            input_summary: summarize(subject),
+            decision: outcome.decision.to_owned(),
+            rule: outcome.rule.clone(),
+            reason: outcome.reason.clone(),
+            approved_by: approved_by.to_owned(),
+        });
+    }
+}
+
+/// The part of a tool input worth keeping: the command, path, URL or prompt, else the JSON;
+/// cut to [`SUMMARY_CHARS`].
+pub fn summarize(input: &Value) -> String {
+    let text = ["command", "file_path", "path", "url", "pattern", "prompt"]
+        .iter()
+        .find_map(|k| input.get(*k).and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| input.to_string());
+    let mut cut: String = text.chars().take(SUMMARY_CHARS).collect();
+    if cut.len() < text.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+/// The context a session's agent gets at its start: the charter's identity, responsibilities
+/// and hard constraints, then the session's memory context ([`memory_context_text`]).
+pub fn session_start_context(charter: &Charter, session: Option<&Session>) -> String {
+    let mut text = String::new();
+    let id = &charter.identity;
+    text.push_str(&format!(
+        "You work under the charter \"{}\" (role {}, tier {}).\n",
+        charter.name, charter.role, charter.tier
+    ));
+    if !id.name.is_empty() {
+        text.push_str(&format!("Identity: {}", id.name));
+        if !id.email.is_empty() {
+            text.push_str(&format!(" <{}>", id.email));
+        }
+        text.push('\n');
+    }
+    if let Some(description) = id.description.as_deref().filter(|d| !d.is_empty()) {
+        text.push_str(&format!("{description}\n"));
+    }
+    for (title, items) in [
+        ("Responsibilities", &charter.responsibilities),
+        (
+            "Hard constraints (never break these)",
+            &charter.hard_constraints,
+        ),
+    ] {
+        if !items.is_empty() {
+            text.push_str(&format!("{title}:\n"));
+            for item in items {
+                text.push_str(&format!("- {item}\n"));
+            }
+        }
+    }
+    if let Some(memory) = session.and_then(memory_context_text) {
+        text.push_str("\nRelevant memory:\n");
+        text.push_str(&memory);
+        text.push('\n');
+    }
+    text
+}
+
+/// The seam for session memory: the rendered memory text stored on the session
+/// (`Session::memory_context`), when there is any. A string is used as is; any other non-empty
+/// JSON value is included as JSON.
+pub fn memory_context_text(session: &Session) -> Option<String> {
+    match &session.memory_context {
+        Value::Null => None,
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Object(m) if m.is_empty() => None,
+        Value::Array(a) if a.is_empty() => None,
+        other => Some(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+#[path = "enforce_tests.rs"]
+mod tests;

@@ -1,0 +1,289 @@
+//! Loading: [`load_charter`] / [`from_str`] → [`LoadedCharter`] or [`CharterError`].
+//!
+//! Steps: split the text into YAML documents and take the single non-empty one (the shipped
+//! computer-setup charter ends with `---`, an empty second document, which upstream choked on);
+//! parse it into the typed [`Charter`] straight from the text so errors carry file, line,
+//! column and field; warn about unknown keys (serde would drop them silently); expand
+//! `${VAR}` in string values from an injected lookup; fold schema B's `requireConfirmation`
+//! into `escalate`. Expansion happens on parsed string values, never on the raw text, so a
+//! variable's value cannot inject YAML structure.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_yaml::Value;
+
+use super::lines::LineMap;
+use super::schema::{Charter, KNOWN_KEYS};
+use super::validate::{self, Finding};
+
+/// Looks up an environment variable; injected so tests need not touch the process env.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CharterError {
+    /// The file does not exist: the daemon falls back to `Charter::default()`.
+    #[error("charter file {} not found", path.display())]
+    NotFound {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot read charter file {}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Bad YAML or a value of the wrong type. `line`/`column` are 1-based, 0 when unknown;
+    /// `field` is the dotted path serde_yaml reports, when it reports one.
+    #[error("{file}:{line}:{column}: invalid charter{}: {message}", field.as_deref().map(|f| format!(" field `{f}`")).unwrap_or_default())]
+    Invalid {
+        file: String,
+        line: usize,
+        column: usize,
+        field: Option<String>,
+        message: String,
+        #[source]
+        source: serde_yaml::Error,
+    },
+    #[error("{file}:{line}: a second non-empty YAML document; a charter file holds exactly one")]
+    MultipleDocuments { file: String, line: usize },
+    #[error("{file}: the file holds no charter (only empty YAML documents)")]
+    Empty { file: String },
+}
+
+/// A charter plus what the loader noticed about it.
+#[derive(Debug, Clone)]
+pub struct LoadedCharter {
+    pub charter: Charter,
+    /// Loader warnings (unknown keys, unset variables, schema-B mapping); never errors.
+    pub warnings: Vec<Finding>,
+    /// The file path, or the name given to [`from_str`].
+    pub source: String,
+    pub(crate) lines: LineMap,
+}
+
+impl LoadedCharter {
+    /// Semantic validation with line numbers filled in from the source text.
+    pub fn validate(&self) -> Vec<Finding> {
+        let mut findings = validate::validate(&self.charter);
+        for f in &mut findings {
+            if f.line.is_none() {
+                f.line = f.field.as_deref().and_then(|p| self.lines.line_of(p));
+            }
+        }
+        findings
+    }
+}
+
+/// Loads `path`, expanding `${VAR}` from the process environment.
+pub fn load_charter(path: &Path) -> Result<LoadedCharter, CharterError> {
+    load_charter_with_env(path, &|name| std::env::var(name).ok())
+}
+
+pub fn load_charter_with_env(path: &Path, env: EnvLookup) -> Result<LoadedCharter, CharterError> {
+    let text = std::fs::read_to_string(path).map_err(|source| {
+        if source.kind() == std::io::ErrorKind::NotFound {
+            CharterError::NotFound {
+                path: path.to_path_buf(),
+                source,
+            }
+        } else {
+            CharterError::Read {
+                path: path.to_path_buf(),
+                source,
+            }
+        }
+    })?;
+    from_str(&text, &path.display().to_string(), env)
+}
+
+/// Parses charter text; `source` names it in errors and in [`LoadedCharter::source`].
+pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharter, CharterError> {
+    let invalid = |e: serde_yaml::Error| invalid_error(source, e);
+    // First pass: find the one non-empty document.
+    let mut chosen: Option<(usize, Value)> = None;
+    for (idx, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
+        let value = Value::deserialize(doc).map_err(invalid)?;
+        if value.is_null() {
+            continue;
+        }
+        if chosen.is_some() {
+            return Err(CharterError::MultipleDocuments {
+                file: source.to_string(),
+                line: document_start_line(text, idx),
+            });
+        }
+        chosen = Some((idx, value));
+    }
+    let Some((doc_idx, mut value)) = chosen else {
+        return Err(CharterError::Empty {
+            file: source.to_string(),
+        });
+    };
+    // Second pass, typed and straight from the text, so type errors carry locations.
+    if let Some(doc) = serde_yaml::Deserializer::from_str(text).nth(doc_idx) {
+        Charter::deserialize(doc).map_err(invalid)?;
+    }
+
+    let lines = LineMap::scan(text);
+    let mut warnings = Vec::new();
+    warn_unknown_keys(&value, "", &lines, &mut warnings);
+    let mut unset = Vec::new();
+    expand_env(&mut value, env, &mut unset);
+    for var in unset {
+        let line = text
+            .lines()
+            .position(|l| l.contains(&format!("${{{var}}}")))
+            .map(|i| i + 1);
+        warnings.push(
+            Finding::warning(
+                "CHARTER_ENV_UNSET",
+                format!(
+                    "environment variable {var} is not set; `${{{var}}}` expands to an empty string"
+                ),
+                None,
+            )
+            .at_line(line),
+        );
+    }
+    let mut charter: Charter = serde_yaml::from_value(value).map_err(invalid)?;
+    map_schema_b(&mut charter, &lines, &mut warnings);
+    Ok(LoadedCharter {
+        charter,
+        warnings,
+        source: source.to_string(),
+        lines,
+    })
+}
+
+fn invalid_error(file: &str, source: serde_yaml::Error) -> CharterError {
+    let (line, column) = source.location().map_or((0, 0), |l| (l.line(), l.column()));
+    let mut message = source.to_string();
+    if let Some(cut) = message.rfind(" at line ") {
+        message.truncate(cut);
+    }
+    // serde_yaml prefixes type errors with the dotted path of the offending field.
+    let field = message.split_once(": ").and_then(|(head, _)| {
+        head.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._[]".contains(c))
+            .then(|| head.to_string())
+    });
+    if let Some(f) = &field {
+        message = message[f.len() + 2..].to_string();
+    }
+    CharterError::Invalid {
+        file: file.to_string(),
+        line,
+        column,
+        field,
+        message,
+        source,
+    }
+}
+
+/// The 1-based line where document `idx` (0-based, counting `---` separators) starts.
+fn document_start_line(text: &str, idx: usize) -> usize {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("---"))
+        .nth(idx.saturating_sub(1))
+        .map_or(1, |(i, _)| i + 1)
+}
+
+fn warn_unknown_keys(value: &Value, path: &str, lines: &LineMap, out: &mut Vec<Finding>) {
+    let Value::Mapping(map) = value else { return };
+    let Some((_, known)) = KNOWN_KEYS.iter().find(|(p, _)| *p == path) else {
+        return;
+    };
+    let Some(known) = known else { return };
+    for (k, v) in map {
+        let key = k.as_str().map_or_else(|| format!("{k:?}"), str::to_string);
+        let child = if path.is_empty() {
+            key.clone()
+        } else {
+            format!("{path}.{key}")
+        };
+        if known.contains(&key.as_str()) {
+            warn_unknown_keys(v, &child, lines, out);
+        } else {
+            let line = lines.line_of(&child);
+            out.push(
+                Finding::warning(
+                    "CHARTER_UNKNOWN_KEY",
+                    format!("unknown key `{child}` is ignored"),
+                    Some(child),
+                )
+                .at_line(line),
+            );
+        }
+    }
+}
+
+fn expand_env(value: &mut Value, env: EnvLookup, unset: &mut Vec<String>) {
+    match value {
+        Value::String(s) if s.contains("${") => *s = expand_str(s, env, unset),
+        Value::Sequence(items) => items.iter_mut().for_each(|v| expand_env(v, env, unset)),
+        Value::Mapping(map) => map.iter_mut().for_each(|(_, v)| expand_env(v, env, unset)),
+        _ => {}
+    }
+}
+
+/// Replaces each `${NAME}`; an unterminated `${` is kept literally.
+fn expand_str(s: &str, env: EnvLookup, unset: &mut Vec<String>) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let name = &after[..end];
+        match env(name) {
+            Some(v) => out.push_str(&v),
+            None if !unset.iter().any(|u| u == name) => unset.push(name.to_string()),
+            None => {}
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Schema B (the upstream template) onto ours.
+fn map_schema_b(charter: &mut Charter, lines: &LineMap, out: &mut Vec<Finding>) {
+    let confirm = std::mem::take(&mut charter.safety_heuristics.require_confirmation);
+    if !confirm.is_empty() {
+        let field = "safetyHeuristics.requireConfirmation".to_string();
+        out.push(
+            Finding::warning(
+                "CHARTER_REQUIRE_CONFIRMATION_MAPPED",
+                format!(
+                    "requireConfirmation ({} entries) is treated as escalate",
+                    confirm.len()
+                ),
+                Some(field.clone()),
+            )
+            .at_line(lines.line_of(&field)),
+        );
+        charter.safety_heuristics.escalate.extend(confirm);
+    }
+    if charter.operational_settings.is_some() {
+        let field = "operationalSettings".to_string();
+        out.push(
+            Finding::warning(
+                "CHARTER_OPERATIONAL_SETTINGS_UNUSED",
+                "operationalSettings (schema B) is kept but not used by the daemon".into(),
+                Some(field.clone()),
+            )
+            .at_line(lines.line_of(&field)),
+        );
+    }
+}
+
+#[cfg(test)]
+#[path = "load_tests.rs"]
+mod tests;

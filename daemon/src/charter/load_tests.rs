@@ -1,0 +1,109 @@
+use super::*;
+use crate::charter::validate::Severity;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/charters")
+        .join(name)
+}
+fn codes(ws: &[Finding]) -> Vec<&str> {
+    ws.iter().map(|w| w.code).collect()
+}
+
+#[test]
+fn computer_setup_charter_loads_with_trailing_document_and_env() {
+    let env = |n: &str| (n == "ORCHESTRATOR_NAME").then(|| "Ada".to_string());
+    let l = load_charter_with_env(&fixture("computer-setup-charter.yaml"), &env).expect("loads");
+    assert_eq!(l.charter.identity.name, "Ada");
+    assert_eq!(l.charter.identity.slack_handle.as_deref(), Some("@"));
+    assert_eq!(l.charter.resource_limits.token_budget.subscription, "80%");
+    assert_eq!(l.charter.safety_heuristics.always_reject.len(), 4);
+    let unset: Vec<_> = l
+        .warnings
+        .iter()
+        .filter(|w| w.code == "CHARTER_ENV_UNSET")
+        .collect();
+    assert_eq!(unset.len(), 3);
+    assert!(unset[0].message.contains("ORCHESTRATOR_EMAIL"));
+    assert_eq!(unset[0].line, Some(8));
+}
+
+#[test]
+fn readme_example_loads_with_defaults() {
+    let l =
+        load_charter_with_env(&fixture("readme-example-charter.yaml"), &|_| None).expect("loads");
+    assert!(l.warnings.is_empty(), "{:?}", l.warnings);
+    assert!(l.charter.hard_constraints.is_empty());
+    assert_eq!(l.charter.approval_timeout_seconds, 300);
+    assert!(l.validate().iter().all(|f| f.severity == Severity::Warning));
+}
+
+#[test]
+fn template_charter_maps_schema_b() {
+    let l = load_charter_with_env(&fixture("template-charter.yaml"), &|_| None).expect("loads");
+    assert_eq!(
+        codes(&l.warnings),
+        [
+            "CHARTER_REQUIRE_CONFIRMATION_MAPPED",
+            "CHARTER_OPERATIONAL_SETTINGS_UNUSED"
+        ]
+    );
+    assert_eq!(l.warnings[0].line, Some(40));
+    assert_eq!(l.charter.safety_heuristics.escalate.len(), 4);
+    assert_eq!(
+        l.charter.resource_limits.token_budget.daily,
+        Some(5_000_000)
+    );
+}
+
+#[test]
+fn missing_file_is_a_distinct_error() {
+    let err = load_charter(&fixture("nope.yaml")).expect_err("missing");
+    assert!(matches!(err, CharterError::NotFound { .. }));
+}
+
+#[test]
+fn invalid_value_names_file_line_column_and_field() {
+    let err = from_str(
+        "name: x\nresourceLimits:\n  maxSessions: ten\n",
+        "c.yaml",
+        &|_| None,
+    )
+    .expect_err("bad");
+    assert_eq!(
+        err.to_string(),
+        "c.yaml:3:16: invalid charter field `resourceLimits.maxSessions`: invalid type: string \"ten\", expected i64"
+    );
+    let err = from_str("name: [unclosed\n", "c.yaml", &|_| None).expect_err("bad yaml");
+    assert!(
+        matches!(err, CharterError::Invalid { line: 2, .. }),
+        "{err}"
+    );
+}
+
+#[test]
+fn unknown_keys_warn_with_path_and_line_and_documents_are_counted() {
+    let l = from_str(
+        "name: x\nidentity:\n  nickname: y\nextra: 1\n",
+        "c",
+        &|_| None,
+    )
+    .expect("loads");
+    assert_eq!(
+        codes(&l.warnings),
+        ["CHARTER_UNKNOWN_KEY", "CHARTER_UNKNOWN_KEY"]
+    );
+    assert_eq!(
+        (l.warnings[0].field.as_deref(), l.warnings[0].line),
+        (Some("identity.nickname"), Some(3))
+    );
+    let err = from_str("name: a\n---\nname: b\n", "c", &|_| None).expect_err("two docs");
+    assert!(
+        matches!(err, CharterError::MultipleDocuments { line: 2, .. }),
+        "{err}"
+    );
+    assert!(matches!(
+        from_str("---\n---\n", "c", &|_| None),
+        Err(CharterError::Empty { .. })
+    ));
+}

@@ -1,0 +1,29 @@
+//! The charter, enforced: load a charter file ([`load_charter`] → [`LoadedCharter`]),
+//! validate it ([`validate()`] → [`Finding`]s), compile it into a [`Policy`] that decides agent
+//! [`Action`]s ([`Decision`]), answer Claude Code hooks ([`hook_response`]) and count tokens
+//! against its budget split ([`TokenPools`]). Everything here is pure apart from reading the
+//! file. The daemon side: [`active`] (the charter in force, reload), [`approvals`] (escalations
+//! waiting for a person), [`enforce`] (a hook call decided, waited on, audited).
+
+pub mod active;
+pub mod approvals;
+pub mod budget;
+pub mod categories;
+pub mod enforce;
+pub mod hook;
+mod lines;
+pub mod load;
+pub mod memory;
+pub mod pattern;
+pub mod policy;
+pub mod report;
+pub mod schema;
+pub mod shell;
+pub mod validate;
+
+pub use budget::{BudgetStatus, Pool, TokenPools};
+pub use hook::{HookEvent, hook_response, session_start_response};
+pub use load::{CharterError, LoadedCharter, from_str, load_charter, load_charter_with_env};
+pub use policy::{Action, Decision, MatchedRule, Policy, RuleList, Verdict};
+pub use schema::{Charter, DefaultDecision};
+pub use validate::{Finding, Severity, validate};

@@ -1,0 +1,166 @@
+//! The core's charter side (`impl Core`): the charter in force and its reload, the slot cap it
+//! sets, the pending approvals, and the token pools with their warning and spawn check.
+
+use std::sync::Arc;
+
+use super::{Core, DaemonEvent};
+use crate::charter::active::{ActiveCharter, ActiveError, CharterHolder};
+use crate::charter::approvals::Approvals;
+use crate::charter::budget::{BudgetStatus, Pool, TokenPools};
+use crate::supervisor::SessionError;
+
+impl Core {
+    /// The cap on sessions holding a slot: the configured one, or a charter file's
+    /// `resourceLimits.maxSessions` when that is smaller. The built-in defaults (no charter
+    /// file) set no cap of their own, so the configured `maxSessions` alone applies.
+    pub fn max_sessions(&self) -> u32 {
+        let active = self.charter();
+        let charter = u32::try_from(active.charter.resource_limits.max_sessions)
+            .ok()
+            .filter(|m| *m >= 1 && active.source.is_some())
+            .unwrap_or(u32::MAX);
+        self.config.max_sessions.min(charter)
+    }
+
+    /// Gives the core the charter to enforce (once; later changes go through its reload).
+    pub fn install_charter(&self, holder: CharterHolder) {
+        let mut pools = TokenPools::from_charter(&holder.current().charter);
+        // Windows follow the clock (a day from UTC midnight, an hour from its start), so usage
+        // recorded before a restart still falls in the right one.
+        let now = unix_now();
+        pools.window_start = pools.period_secs.map_or(now, |p| now - now % p);
+        *self.budget.lock().unwrap_or_else(|p| p.into_inner()) = pools;
+        let _ = self.charter.set(holder);
+    }
+
+    /// The charter file holder, once installed.
+    pub fn charter_holder(&self) -> Option<&CharterHolder> {
+        self.charter.get()
+    }
+
+    /// The charter in force: the installed one, else the built-in defaults.
+    pub fn charter(&self) -> Arc<ActiveCharter> {
+        static DEFAULTS: std::sync::OnceLock<Arc<ActiveCharter>> = std::sync::OnceLock::new();
+        match self.charter.get() {
+            Some(holder) => holder.current(),
+            None => DEFAULTS
+                .get_or_init(|| Arc::new(ActiveCharter::defaults("no charter installed")))
+                .clone(),
+        }
+    }
+
+    /// Re-reads the charter file; on error the previous charter stays. The token pools are
+    /// resized from the new charter and keep what was used.
+    pub fn reload_charter(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
+        let holder = self.charter.get_or_init(|| {
+            CharterHolder::with(
+                std::path::PathBuf::new(),
+                false,
+                ActiveCharter::defaults("no charter installed"),
+            )
+        });
+        let active = holder.reload()?;
+        let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        let fresh = TokenPools::from_charter(&active.charter);
+        pools.subscription_limit = fresh.subscription_limit;
+        pools.api_limit = fresh.api_limit;
+        pools.period_secs = fresh.period_secs;
+        Ok(active)
+    }
+
+    /// The pending approval requests.
+    pub fn approvals(&self) -> &Approvals {
+        &self.approvals
+    }
+
+    /// The token pools: limits from the charter, usage in the current window (see
+    /// `TokenPools::roll`).
+    pub fn token_pools(&self) -> TokenPools {
+        let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        pools.roll(unix_now());
+        pools.clone()
+    }
+
+    /// Counts `tokens` used by an agent whose credential source is `api_key_source`, and
+    /// announces `budget:warning` when its pool crosses 80% or is spent.
+    pub fn record_tokens(&self, api_key_source: Option<&str>, tokens: u64) {
+        let pool = Pool::from_api_key_source(api_key_source.unwrap_or("none"));
+        let (before, after, pools) = {
+            let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+            pools.roll(unix_now());
+            let before = pools.check(pool);
+            pools.record(pool, tokens);
+            (before, pools.check(pool), pools.clone())
+        };
+        if after != before && after != BudgetStatus::Ok {
+            let (name, used, limit) = match pool {
+                Pool::Subscription => (
+                    "subscription",
+                    pools.subscription_used,
+                    pools.subscription_limit,
+                ),
+                Pool::Api => ("api", pools.api_used, pools.api_limit),
+            };
+            let limit = limit.unwrap_or_default();
+            tracing::warn!(pool = name, used, limit, "token budget warning");
+            self.emit(DaemonEvent::BudgetWarning {
+                pool: name,
+                used,
+                limit,
+            });
+        }
+    }
+
+    /// Counts the tokens of stored sessions (from before a restart) that started in the
+    /// current window; with a lifetime `total`, all of them.
+    pub(super) fn seed_token_pools(&self, sessions: &[super::Session]) {
+        let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
+        pools.roll(unix_now());
+        let since = pools.period_secs.map_or(0, |_| pools.window_start);
+        for session in sessions {
+            let started = session
+                .started_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs());
+            if started >= since && session.metrics.tokens_used > 0 {
+                let pool =
+                    Pool::from_api_key_source(session.api_key_source.as_deref().unwrap_or("none"));
+                pools.record(pool, session.metrics.tokens_used);
+            }
+        }
+    }
+
+    /// Refuses a spawn when the token pool the agent would draw from is spent. The pool is
+    /// predicted the way Claude Code picks its credential: an `ANTHROPIC_API_KEY` in the
+    /// daemon's environment means the API pool, else the subscription.
+    pub fn check_spawn_budget(&self) -> Result<(), SessionError> {
+        let pool = if std::env::var_os("ANTHROPIC_API_KEY").is_some_and(|v| !v.is_empty()) {
+            Pool::Api
+        } else {
+            Pool::Subscription
+        };
+        let pools = self.token_pools();
+        if pools.check(pool) != BudgetStatus::Exhausted {
+            return Ok(());
+        }
+        let (name, used, limit) = match pool {
+            Pool::Subscription => (
+                "subscription",
+                pools.subscription_used,
+                pools.subscription_limit,
+            ),
+            Pool::Api => ("api", pools.api_used, pools.api_limit),
+        };
+        Err(SessionError::BudgetExhausted {
+            pool: name,
+            used,
+            limit: limit.unwrap_or_default(),
+        })
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
