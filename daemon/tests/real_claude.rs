@@ -183,3 +183,56 @@ async fn a_prompt_hitting_always_reject_is_blocked_by_the_charter_hook() {
     });
     assert!(gone.is_some());
 }
+
+/// A hook program that cannot run must block, not wave everything through: Claude Code
+/// treats a failing hook (exit ≠ 2) as a warning and carries on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hook_program_that_cannot_run_blocks_the_prompt() {
+    let Some(claude) = real_claude() else { return };
+    let home = TestHome::new();
+    let config = home.paths().config_file;
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let missing = home.path().join("no-such-dir/wundr");
+    std::fs::write(&config, format!("hookCommand: {}\n", missing.display())).unwrap();
+    let daemon = common::daemon_binary::start(&home, &[("CLAUDE_BIN", claude.to_str().unwrap())]);
+    let channel = orchestrator_api::connect(&home.paths().socket)
+        .await
+        .unwrap();
+    let mut sessions = SessionsClient::new(channel);
+    let spawned = sessions
+        .spawn(v1::SpawnSessionRequest {
+            task: Some(v1::TaskSpec {
+                description: "say hi".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let ended = common::wait_until_async(Duration::from_secs(120), || {
+        let mut sessions = sessions.clone();
+        let id = spawned.id.clone();
+        async move {
+            let s = sessions
+                .get(v1::SessionRef { session_id: id })
+                .await
+                .ok()?
+                .into_inner();
+            (s.pid == 0 && s.ended_at_unix_ms > 0).then_some(s)
+        }
+    })
+    .await
+    .expect("the session ends");
+    assert_eq!(ended.status(), v1::SessionStatus::Failed, "{ended:#?}");
+    assert!(
+        !ended.error.contains("Not logged in") && ended.error.contains("no-such-dir/wundr"),
+        "the prompt was blocked by the failing hook before the CLI tried the API: {ended:#?}"
+    );
+    assert!(no_process_of(&spawned.id));
+    daemon.signal(Signal::SIGTERM);
+    let gone = common::wait_until(Duration::from_secs(15), || {
+        (!alive(daemon.pid)).then_some(())
+    });
+    assert!(gone.is_some());
+}

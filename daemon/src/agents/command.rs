@@ -242,7 +242,9 @@ pub fn session_settings(hooks: Option<&HookSettings>) -> serde_json::Value {
     for event in HOOK_EVENTS {
         let mut entry = serde_json::json!({"hooks": [{
             "type": "command",
-            "command": format!("{program} orchestrator hook {event}"),
+            // Claude Code runs a hook that fails (exit ≠ 2) as a mere warning and goes on: a
+            // missing or crashing `wundr` would turn enforcement off. Exit 2 blocks instead.
+            "command": format!("{program} orchestrator hook {event} || exit 2"),
             "timeout": hooks.approval_timeout_secs.saturating_add(30),
         }]});
         if event == "PreToolUse" {
@@ -323,7 +325,7 @@ mod tests {
             assert_eq!(hook["type"], "command");
             assert_eq!(
                 hook["command"],
-                format!("'/opt/my tools/wundr' orchestrator hook {event}")
+                format!("'/opt/my tools/wundr' orchestrator hook {event} || exit 2")
             );
             assert_eq!(hook["timeout"], 330);
         }
