@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub use crate::api::ws::settings::{AuthConfigError, AuthSettings, WebSocketSettings};
+pub use crate::memory::settings::{MemoryLayer, MemorySettings};
 
 /// The resolved configuration of one daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,8 @@ pub struct DaemonConfig {
     pub agents: AgentsConfig,
     /// The WebSocket door: limits, allowed origins, authentication.
     pub websocket: WebSocketSettings,
+    /// Memory retention and how much of it a new session is given.
+    pub memory: MemorySettings,
 }
 
 /// The `websocket:` table of the config file. Authentication is not here: it comes from
@@ -109,6 +112,7 @@ impl Default for DaemonConfig {
             result_grace: Duration::from_secs(10),
             agents: AgentsConfig::default(),
             websocket: WebSocketSettings::default(),
+            memory: MemorySettings::default(),
         }
     }
 }
@@ -187,7 +191,7 @@ impl ConfigError {
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
                  shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, maxRestarts, \
-                 idleTimeout, resultGrace, agents, websocket"
+                 idleTimeout, resultGrace, agents, websocket, memory"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
@@ -234,6 +238,8 @@ pub struct ConfigLayer {
     pub agents: Option<AgentsConfig>,
     /// `websocket`
     pub websocket: Option<WebSocketLayer>,
+    /// `memory`
+    pub memory: Option<MemoryLayer>,
     /// WebSocket authentication, from the `DAEMON_AUTH_*` environment variables only.
     #[serde(skip)]
     pub auth: Option<AuthSettings>,
@@ -448,6 +454,14 @@ impl DaemonConfig {
         if let Some(ws) = &layer.websocket {
             self.apply_websocket(ws, origin)?;
         }
+        if let Some(memory) = &layer.memory {
+            // Applied to a copy so a refused layer leaves the settings as they were.
+            let mut settings = self.memory.clone();
+            memory
+                .apply_to(&mut settings)
+                .map_err(|(field, value, reason)| invalid(field, &value, reason))?;
+            self.memory = settings;
+        }
         if let Some(auth) = &layer.auth {
             // Settings built in code get the rules the environment parser applies.
             let weak = |variable: &'static str| ConfigError::Auth {
@@ -544,6 +558,7 @@ impl DaemonConfig {
                 max_connections: u64::try_from(self.websocket.max_connections).ok(),
                 allowed_origins: Some(self.websocket.allowed_origins.clone()),
             }),
+            memory: Some(MemoryLayer::from_settings(&self.memory)),
             auth: self.websocket.auth.clone(),
             origin: Some("DaemonConfig".to_owned()),
         };

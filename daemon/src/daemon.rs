@@ -18,6 +18,8 @@ use crate::core::{Core, DaemonEvent, DaemonState, DaemonStatus, Endpoints, Sessi
 use crate::heartbeat::{self, Probes};
 use crate::instance::{Instance, InstanceError};
 use crate::logging::LogHub;
+use crate::memory::DaemonMemory;
+use crate::memory::service::JANITOR_INTERVAL;
 use crate::store::{Store, StoreError};
 use crate::supervisor::{
     LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor, TaskInput,
@@ -250,6 +252,15 @@ impl OrchestratorDaemon {
                 crate::supervisor::kill_orphaned_agent(pid, &session);
             }
         }
+        if self.core.daemon_memory().is_none() {
+            // Same file as the sessions; a failure here degrades memory, never the daemon.
+            let path = self.paths.data_dir.join("orchestrator.db");
+            let settings = config.memory.clone();
+            let memory = tokio::task::spawn_blocking(move || DaemonMemory::open(&path, &settings))
+                .await
+                .expect("opening memory does not panic");
+            self.core.attach_memory(memory);
+        }
         let supervisor = self
             .supervisor
             .get_or_init(|| {
@@ -310,6 +321,10 @@ impl OrchestratorDaemon {
                 alive.store(false, Ordering::Release);
             }),
         ));
+        tasks.push((
+            "memoryJanitor",
+            tokio::spawn(run_janitor(self.core.clone())),
+        ));
         heartbeat::check_subsystems(&self.core, &probes);
         tasks.push((
             "heartbeat",
@@ -339,6 +354,9 @@ impl OrchestratorDaemon {
         }
         if let Some(store) = self.core.store() {
             store.flush();
+        }
+        if let Some(memory) = self.core.daemon_memory() {
+            memory.flush();
         }
         self.core.emit(DaemonEvent::Stopped { reason });
         self.core.closing().cancel();
@@ -399,6 +417,27 @@ impl OrchestratorDaemon {
     /// [`stop`](Self::stop).
     pub async fn shutdown_requested(&self) -> String {
         self.core.shutdown_requested().await
+    }
+}
+
+/// Expires and compacts memory at start and every [`JANITOR_INTERVAL`] until the daemon
+/// closes; the work runs on a blocking thread (it waits on the memory writer).
+async fn run_janitor(core: Arc<crate::core::Core>) {
+    let mut ticker = tokio::time::interval(JANITOR_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let closing = core.closing().clone();
+    loop {
+        tokio::select! {
+            () = closing.cancelled() => return,
+            _ = ticker.tick() => {}
+        }
+        let core = core.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Some(memory) = core.daemon_memory() {
+                memory.run_janitor();
+            }
+        })
+        .await;
     }
 }
 
