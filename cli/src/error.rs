@@ -225,6 +225,17 @@ pub enum CliError {
     /// Writing to stdout failed (a closed pipe is handled quietly by `main`).
     #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
+    /// A memory export or import file could not be written or read.
+    #[error("cannot {action} {}", path.display())]
+    MemoryFile {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
@@ -282,6 +293,10 @@ impl CliError {
             } => "the daemon runs as another user: stop it as that user".into(),
             Self::WontDie { .. } => "check the process with `ps` and retry".into(),
             Self::Session(err) => return err.remedy(),
+            Self::MemoryFile {
+                action: "write", ..
+            } => "pick a path in a directory you can write".into(),
+            Self::MemoryFile { .. } => "check the path and its permissions".into(),
             Self::BadPid { .. }
             | Self::Signal { .. }
             | Self::ReadLog { .. }

@@ -107,6 +107,12 @@ pub enum MemoryError {
         /// What to do about it, from the open error.
         remedy: String,
     },
+    /// No entry has this id.
+    #[error("no memory entry with id {id}")]
+    NotFound {
+        /// The id asked for.
+        id: String,
+    },
     /// A request field is out of range (limits, query length, metadata shape).
     #[error("invalid {field}: {reason}")]
     Invalid {
@@ -152,6 +158,9 @@ impl MemoryError {
                 "use --type interaction, observation, decision or knowledge".to_owned()
             }
             Self::Invalid { .. } => "correct the value and try again".to_owned(),
+            Self::NotFound { .. } => {
+                "list ids with `wundr orchestrator memory list` or `memory search`".to_owned()
+            }
             Self::InvalidImport(_) => {
                 "import a file written by `wundr orchestrator memory export`".to_owned()
             }

@@ -188,3 +188,15 @@ pub fn session_end_entry(session: &Session, result: Option<&str>) -> NewEntry {
         .with_metadata(metadata)
         .with_session(session.id.clone())
 }
+
+/// Runs `work` on the memory store on a blocking thread (memory calls wait on SQLite and its
+/// writer, which must not stall the async runtime). Used by both doors.
+pub async fn with_store<T: Send + 'static>(
+    core: &Arc<crate::core::Core>,
+    work: impl FnOnce(&MemoryStore) -> Result<T, MemoryError> + Send + 'static,
+) -> Result<T, MemoryError> {
+    let core = core.clone();
+    tokio::task::spawn_blocking(move || work(core.memory()?))
+        .await
+        .unwrap_or(Err(MemoryError::Closed))
+}

@@ -1,9 +1,11 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]) and the [`session`] command group,
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]), the [`session`] and [`memory`]
+//! command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
 pub mod logs;
+pub mod memory;
 pub mod restart;
 pub mod session;
 pub mod start;
@@ -34,6 +36,9 @@ pub enum OrchestratorCommand {
     /// Spawn, list, inspect, steer and stop agent sessions
     #[command(subcommand)]
     Session(session::SessionCommand),
+    /// Add, search, list, forget, export and import the daemon's memories
+    #[command(subcommand)]
+    Memory(memory::MemoryCommand),
 }
 
 /// Runs one `wundr orchestrator` subcommand against the daemon on `socket` (or the default).
@@ -49,6 +54,7 @@ pub async fn run(
         OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
         OrchestratorCommand::Session(command) => session::run(command, &paths).await,
+        OrchestratorCommand::Memory(command) => memory::run(command, &paths).await,
     }
 }
 
