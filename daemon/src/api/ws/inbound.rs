@@ -14,7 +14,7 @@ pub const INVALID_FORMAT: &str = "Invalid message format";
 pub const UNKNOWN_TYPE: &str = "Unknown message type";
 
 /// The message types this door understands.
-const TYPES: [&str; 12] = [
+const TYPES: [&str; 15] = [
     "ping",
     "health_check",
     "daemon_status",
@@ -27,6 +27,9 @@ const TYPES: [&str; 12] = [
     "unsubscribe_session",
     "pause_session",
     "unpause_session",
+    "memory_store",
+    "memory_query",
+    "memory_forget",
 ];
 
 /// Why a frame was not understood.
@@ -80,6 +83,8 @@ pub enum Request {
     Unsubscribe(String),
     /// `pause_session` (`true`) / `unpause_session` (`false`)
     Pause(String, bool),
+    /// `memory_store`, `memory_query`, `memory_forget` (see `super::memory`)
+    Memory(super::memory::MemoryRequest),
 }
 
 impl Envelope {
@@ -126,6 +131,10 @@ impl Envelope {
             "unsubscribe_session" => Request::Unsubscribe(self.session_id()?),
             "pause_session" => Request::Pause(self.session_id()?, true),
             "unpause_session" => Request::Pause(self.session_id()?, false),
+            "memory_store" | "memory_query" | "memory_forget" => Request::Memory(
+                super::memory::parse(self.kind, self.payload()?)
+                    .map_err(|err| super::errors::memory_error_text(&err))?,
+            ),
             "execute_task" => {
                 let session_id = self.session_id()?;
                 let task = self
