@@ -336,3 +336,55 @@ fn json_map(value: Value) -> Map<String, Value> {
         _ => Map::new(),
     }
 }
+
+/// Rows are indexed once per write job (not by a per-row trigger): after batches with
+/// in-batch duplicates, merges, forgets and an import, the index matches the table exactly
+/// (FTS5's own integrity check compares them) and every new row is searchable.
+#[test]
+fn batched_indexing_keeps_the_index_exact() {
+    let f = fixture();
+    let batch: Vec<NewEntry> = (0..50)
+        .map(|i| interaction(&format!("batch word{} shared", i % 40)))
+        .collect();
+    // 40 distinct texts, 10 in-batch duplicates merged.
+    assert_eq!(f.store.add_batch(Tier::Episodic, batch).unwrap().len(), 50);
+    assert_eq!(f.store.stats().unwrap().episodic, 40);
+    assert_eq!(f.store.retrieve("word7", None, 10).unwrap().len(), 1);
+    assert_eq!(f.store.retrieve("shared", None, 100).unwrap().len(), 40);
+    let gone = f
+        .store
+        .retrieve("word3", None, 1)
+        .unwrap()
+        .remove(0)
+        .entry
+        .id;
+    assert!(f.store.forget(&gone).unwrap());
+    f.store
+        .add_episodic(interaction("batch word3 shared"))
+        .unwrap();
+    f.store
+        .add_detached(Tier::Semantic, interaction("detached note"))
+        .unwrap();
+    f.store.flush().unwrap();
+    assert_eq!(f.store.retrieve("detached", None, 5).unwrap().len(), 1);
+    let exported = f.store.export().unwrap();
+    let other = fixture();
+    other.store.import(&exported).unwrap();
+    for store_path in [f.path(), other.path()] {
+        let conn = rusqlite::Connection::open(&store_path).unwrap();
+        conn.execute(
+            "INSERT INTO memory_fts(memory_fts, rank) VALUES ('integrity-check', 1)",
+            [],
+        )
+        .expect("the FTS index matches memory_entries");
+        let (rows, indexed): (i64, i64) = conn
+            .query_row(
+                "SELECT (SELECT count(*) FROM memory_entries),
+                        (SELECT count(*) FROM memory_fts WHERE memory_fts MATCH 'shared OR detached')",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((rows, indexed), (41, 41), "{}", store_path.display());
+    }
+}

@@ -288,7 +288,7 @@ fn shares_the_file_with_the_sessions_tables_user_version() {
     let version: i64 = conn
         .query_row("SELECT version FROM memory_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, memory::memory::SCHEMA_VERSION);
+    assert_eq!(version, orchestrator_daemon::memory::SCHEMA_VERSION);
     // A newer memory schema is refused, not clobbered.
     conn.execute("UPDATE memory_schema SET version = 99", [])
         .unwrap();

@@ -16,7 +16,7 @@ use serde_json::{Map, Value, json};
 use super::error::MemoryError;
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
 use super::types::{Entry, EntryType, JanitorReport, Tier};
-use super::writer::{WriterState, insert_or_merge};
+use super::writer::{WriterState, insert_all};
 
 /// Bytes of each original's text kept in a summary.
 const PREVIEW_BYTES: usize = 160;
@@ -76,7 +76,7 @@ pub(crate) fn compact_in(
     let limit = state.config.max_content_bytes.min(SUMMARY_BYTES);
     for (session_id, group) in by_session {
         let summary = summarise(session_id, &group, limit);
-        insert_or_merge(conn, state, summary)?;
+        insert_all(conn, state, [summary])?;
         let mut delete = conn
             .prepare_cached("DELETE FROM memory_entries WHERE id = ?1")
             .map_err(&sql)?;

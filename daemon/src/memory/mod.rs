@@ -193,10 +193,8 @@ impl MemoryStore {
             .map(|e| self.prepare(tier, e, now))
             .collect::<Result<Vec<_>, _>>()?;
         self.writer.run(move |conn, state| {
-            prepared
-                .into_iter()
-                .map(|entry| writer::insert_or_merge(conn, state, entry).map(|(e, _)| e))
-                .collect()
+            let stored = writer::insert_all(conn, state, prepared)?;
+            Ok(stored.into_iter().map(|(entry, _)| entry).collect())
         })
     }
 
@@ -206,7 +204,7 @@ impl MemoryStore {
     pub fn add_detached(&self, tier: Tier, entry: NewEntry) -> Result<(), MemoryError> {
         let prepared = self.prepare(tier, entry, self.clock.now_ms())?;
         self.writer
-            .submit(move |conn, state| writer::insert_or_merge(conn, state, prepared).map(drop))
+            .submit(move |conn, state| writer::insert_all(conn, state, [prepared]).map(drop))
     }
 
     /// Waits until every write queued so far is committed.

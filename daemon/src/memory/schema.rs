@@ -6,7 +6,9 @@
 //! `memory_schema`, and every memory table is prefixed `memory_`.
 //!
 //! `memory_entries.seq` is the FTS5 rowid: `memory_fts` is an external-content index over
-//! `content`, kept in step by triggers, so the text is stored once.
+//! `content`, so the text is stored once. Deletes and content updates reach the index by
+//! triggers; inserts do not: the writer indexes each job's new rows with one statement
+//! (`writer::insert_all` says why).
 
 use std::path::Path;
 use std::time::Duration;
@@ -33,14 +35,10 @@ const MIGRATIONS: &[&str] = &["
         UNIQUE (tier, hash)
     );
     CREATE INDEX memory_entries_by_time ON memory_entries(tier, timestamp);
-    CREATE INDEX memory_entries_by_session ON memory_entries(session_id, timestamp);
     CREATE VIRTUAL TABLE memory_fts USING fts5(
         content, content = 'memory_entries', content_rowid = 'seq',
         tokenize = 'porter unicode61 remove_diacritics 2'
     );
-    CREATE TRIGGER memory_entries_ai AFTER INSERT ON memory_entries BEGIN
-        INSERT INTO memory_fts(rowid, content) VALUES (new.seq, new.content);
-    END;
     CREATE TRIGGER memory_entries_ad AFTER DELETE ON memory_entries BEGIN
         INSERT INTO memory_fts(memory_fts, rowid, content) VALUES ('delete', old.seq, old.content);
     END;
@@ -58,7 +56,7 @@ const MIGRATIONS: &[&str] = &["
 "];
 
 /// Page cache of the writer, in KiB (negative = KiB for SQLite). SQLite's 2 MiB default makes
-/// the random-order index inserts (content hash, session) read pages back from the OS at
+/// the random-order index inserts (content hash) read pages back from the OS at
 /// 100k entries and halves insert throughput; the cache is only allocated as it fills.
 const WRITER_CACHE_KIB: i64 = -64 * 1024;
 /// Page cache of each reader, in KiB (negative = KiB for SQLite).
@@ -89,6 +87,10 @@ pub(crate) fn connect(path: &Path, read_only: bool) -> Result<Connection, Memory
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(fail)?;
         conn.pragma_update(None, "cache_size", WRITER_CACHE_KIB)
+            .map_err(fail)?;
+        // Statement journals (every INSERT with unique keys inside a transaction has one) in
+        // memory instead of a temp file: they were a pwrite per page per statement.
+        conn.pragma_update(None, "temp_store", "MEMORY")
             .map_err(fail)?;
     }
     // WAL + NORMAL: a crash may lose the last commits, never corrupts; no fsync per commit.

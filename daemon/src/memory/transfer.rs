@@ -14,7 +14,7 @@ use serde_json::{Map, Value, json};
 use super::error::MemoryError;
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
 use super::types::{Entry, EntryType, MemoryStats, Tier};
-use super::writer::{WriterState, insert_or_merge};
+use super::writer::{WriterState, insert_all};
 
 /// The export format version.
 const FORMAT_VERSION: u64 = 1;
@@ -219,21 +219,29 @@ pub(crate) fn apply(
 ) -> Result<usize, MemoryError> {
     let sql = MemoryError::sql("import");
     let count = import.entries.len() + import.scratchpad.len();
+    // An id already used by different content (in the store, or earlier in this import)
+    // gets a fresh one rather than failing the import.
+    let mut ids = std::collections::HashMap::new();
+    let mut entries = Vec::with_capacity(import.entries.len());
     for mut entry in import.entries {
-        // An id already used by different content gets a fresh one rather than failing.
-        let taken: Option<String> = conn
-            .query_row(
-                "SELECT hash FROM memory_entries WHERE id = ?1",
-                [&entry.id],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(&sql)?;
+        let taken: Option<String> = match ids.get(&entry.id) {
+            Some(hash) => Some(String::clone(hash)),
+            None => conn
+                .query_row(
+                    "SELECT hash FROM memory_entries WHERE id = ?1",
+                    [&entry.id],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(&sql)?,
+        };
         if taken.is_some_and(|hash| hash != entry.content_hash) {
             entry.id = super::new_id(import.now);
         }
-        insert_or_merge(conn, state, entry)?;
+        ids.insert(entry.id.clone(), entry.content_hash.clone());
+        entries.push(entry);
     }
+    insert_all(conn, state, entries)?;
     let mut upsert = conn
         .prepare_cached(
             "INSERT INTO memory_scratchpad (session_id, key, value, updated_at) VALUES (?1, ?2, ?3, ?4)
