@@ -41,7 +41,9 @@ fn text<'a>(
     payload: &'a Map<String, Value>,
     field: &'static str,
 ) -> Result<Option<&'a str>, MemoryError> {
-    match payload.get(field) {
+    // `field` is how errors name it; the payload key is its last part.
+    let key = field.trim_start_matches("payload.");
+    match payload.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
         Some(_) => Err(MemoryError::Invalid {
