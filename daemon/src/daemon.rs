@@ -19,7 +19,6 @@ use crate::heartbeat::{self, Probes};
 use crate::instance::{Instance, InstanceError};
 use crate::logging::LogHub;
 use crate::memory::DaemonMemory;
-use crate::memory::service::JANITOR_INTERVAL;
 use crate::store::{Store, StoreError};
 use crate::supervisor::{
     LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor, TaskInput,
@@ -323,7 +322,7 @@ impl OrchestratorDaemon {
         ));
         tasks.push((
             "memoryJanitor",
-            tokio::spawn(run_janitor(self.core.clone())),
+            tokio::spawn(crate::memory::service::run_janitor(self.core.clone())),
         ));
         heartbeat::check_subsystems(&self.core, &probes);
         tasks.push((
@@ -417,27 +416,6 @@ impl OrchestratorDaemon {
     /// [`stop`](Self::stop).
     pub async fn shutdown_requested(&self) -> String {
         self.core.shutdown_requested().await
-    }
-}
-
-/// Expires and compacts memory at start and every [`JANITOR_INTERVAL`] until the daemon
-/// closes; the work runs on a blocking thread (it waits on the memory writer).
-async fn run_janitor(core: Arc<crate::core::Core>) {
-    let mut ticker = tokio::time::interval(JANITOR_INTERVAL);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let closing = core.closing().clone();
-    loop {
-        tokio::select! {
-            () = closing.cancelled() => return,
-            _ = ticker.tick() => {}
-        }
-        let core = core.clone();
-        let _ = tokio::task::spawn_blocking(move || {
-            if let Some(memory) = core.daemon_memory() {
-                memory.run_janitor();
-            }
-        })
-        .await;
     }
 }
 

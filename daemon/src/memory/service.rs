@@ -200,3 +200,24 @@ pub async fn with_store<T: Send + 'static>(
         .await
         .unwrap_or(Err(MemoryError::Closed))
 }
+
+/// Expires and compacts memory at start and every [`JANITOR_INTERVAL`] until the daemon
+/// closes; the work runs on a blocking thread (it waits on the memory writer).
+pub async fn run_janitor(core: Arc<crate::core::Core>) {
+    let mut ticker = tokio::time::interval(JANITOR_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let closing = core.closing().clone();
+    loop {
+        tokio::select! {
+            () = closing.cancelled() => return,
+            _ = ticker.tick() => {}
+        }
+        let core = core.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Some(memory) = core.daemon_memory() {
+                memory.run_janitor();
+            }
+        })
+        .await;
+    }
+}
