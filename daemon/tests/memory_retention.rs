@@ -66,6 +66,38 @@ fn irrelevant_recent_does_not_beat_relevant_old() {
     assert!(hits.iter().all(|h| h.entry.content.contains("postgres")));
 }
 
+/// Past a few thousand entries, words in more than 5% of them are left out of the match
+/// (they would make every query score most of the store): a rare word still finds its old
+/// entry first, and a query of only common words returns the newest matches.
+#[test]
+fn common_words_do_not_drown_a_rare_match_in_a_large_store() {
+    let f = fixture();
+    let rare = f
+        .store
+        .add_semantic(observation("the common zebra crossing").at(T0 - 90 * DAY_MS))
+        .unwrap();
+    let filler: Vec<NewEntry> = (0..3_000)
+        .map(|i| observation(&format!("the common filler {i}")).at(T0 - 3_000 + i))
+        .collect();
+    f.store.add_batch(Tier::Episodic, filler).unwrap();
+    let hits = f.store.retrieve("the common zebra", None, 5).unwrap();
+    assert_eq!(hits.len(), 1, "only the rare word matches: {hits:#?}");
+    assert_eq!(hits[0].entry.id, rare.id);
+    let hits = f
+        .store
+        .retrieve("THE common", Some(Tier::Episodic), 3)
+        .unwrap();
+    let contents: Vec<&str> = hits.iter().map(|h| h.entry.content.as_str()).collect();
+    assert_eq!(
+        contents,
+        [
+            "the common filler 0",
+            "the common filler 1",
+            "the common filler 2"
+        ]
+    );
+}
+
 #[test]
 fn nasty_queries_never_error() {
     let f = fixture();

@@ -28,6 +28,10 @@
 //! match still beats a merely recent one), and an entry that does not match the query is
 //! never returned at all. An empty (or word-less) query returns the newest entries, scored
 //! by recency alone.
+//!
+//! In a store of more than a few thousand entries, words found in over 5% of them are left
+//! out of the match (`search::selective_terms` says why); when every word is that common,
+//! the latest-added matches are the candidates and recency ranks them.
 
 mod error;
 mod janitor;

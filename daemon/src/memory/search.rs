@@ -11,6 +11,11 @@ use super::types::{Entry, MemoryConfig, Scored, Tier};
 
 /// Words of a query used at most; more only slows the query without changing the top hits.
 const MAX_TERMS: usize = 32;
+/// A word in more than this share of the entries is too common to rank by (see
+/// [`selective_terms`]).
+const COMMON_SHARE: f64 = 0.05;
+/// ... unless it is in fewer entries than this: small stores are scored in full.
+const MIN_COMMON: i64 = 2_000;
 /// Lowest recency weight: a very old entry keeps a quarter of its relevance, so age reorders
 /// comparable hits but cannot bury a much better match.
 pub const RECENCY_FLOOR: f64 = 0.25;
@@ -24,6 +29,12 @@ pub const RECENCY_FLOOR: f64 = 0.25;
 /// already ranks entries matching more of the words higher, and a partial match is still
 /// worth returning.
 pub fn match_expression(query: &str) -> Option<String> {
+    let terms = query_terms(query);
+    (!terms.is_empty()).then(|| expression(&terms))
+}
+
+/// The distinct lowercased words of `query`, at most [`MAX_TERMS`].
+fn query_terms(query: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for word in query.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
@@ -37,14 +48,61 @@ pub fn match_expression(query: &str) -> Option<String> {
             break;
         }
     }
-    if terms.is_empty() {
-        return None;
-    }
-    let quoted: Vec<String> = terms
+    terms
+}
+
+fn quote(term: &str) -> String {
+    format!("\"{}\"", term.replace('"', "\"\""))
+}
+
+fn expression(terms: &[String]) -> String {
+    terms
         .iter()
-        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
-        .collect();
-    Some(quoted.join(" OR "))
+        .map(|t| quote(t))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+/// The terms that occur in at most [`COMMON_SHARE`] of the entries (and at least in
+/// [`MIN_COMMON`]), found by counting each term's matches up to that bound.
+///
+/// Why: FTS5 ranks by BM25 by scoring EVERY entry that matches, so one very common word
+/// ("the", or any word in half the entries) made a query cost as much as a scan of the
+/// whole store. Such a word barely moves BM25 (its IDF is near zero; FTS5 floors it at
+/// 1e-6 past half the entries), so leaving it out of the MATCH changes the ranking little
+/// and the cost a lot. Counting stops at the bound, so a common word costs a bounded walk
+/// of its document list, with no scoring.
+fn selective_terms(conn: &Connection, terms: &[String]) -> Result<Vec<String>, MemoryError> {
+    let sql_err = MemoryError::sql("retrieve");
+    // max(seq) is O(log n) where count(*) walks the table; deletions make it an upper
+    // bound, which only makes the cut a little more lenient.
+    let total: i64 = conn
+        .query_row(
+            "SELECT coalesce(max(seq), 0) FROM memory_entries",
+            [],
+            |r| r.get(0),
+        )
+        .map_err(&sql_err)?;
+    let bound = MIN_COMMON.max((total as f64 * COMMON_SHARE) as i64);
+    if total <= bound {
+        return Ok(terms.to_vec());
+    }
+    let mut count = conn
+        .prepare_cached(
+            "SELECT count(*) FROM
+             (SELECT 1 FROM memory_fts WHERE memory_fts MATCH ?1 LIMIT ?2)",
+        )
+        .map_err(&sql_err)?;
+    let mut kept = Vec::new();
+    for term in terms {
+        let matches: i64 = count
+            .query_row(params![quote(term), bound + 1], |r| r.get(0))
+            .map_err(&sql_err)?;
+        if matches <= bound {
+            kept.push(term.clone());
+        }
+    }
+    Ok(kept)
 }
 
 /// `0.5^(age / half_life)` lifted onto `[RECENCY_FLOOR, 1]`.
@@ -73,8 +131,18 @@ pub(crate) fn search(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let Some(expression) = match_expression(query) else {
+    let terms = query_terms(query);
+    if terms.is_empty() {
         return recent(conn, tier, limit, now, config);
+    }
+    let selective = selective_terms(conn, &terms)?;
+    // Every word common: BM25 cannot tell the matches apart, so take the latest-added
+    // matches (FTS5 walks its lists in rowid order, i.e. insertion order, which is
+    // newest-first for all but imported or back-dated entries) and let recency rank them.
+    let (expression, order) = if selective.is_empty() {
+        (expression(&terms), "memory_fts.rowid DESC")
+    } else {
+        (expression(&selective), "bm25(memory_fts)")
     };
     // Rank within the best candidates by BM25 only; recency then reorders them. Ten times the
     // limit leaves room for recent entries that BM25 alone would have placed lower.
@@ -93,7 +161,7 @@ pub(crate) fn search(
             SELECT memory_fts.rowid AS seq, -bm25(memory_fts) AS relevance
             FROM memory_fts {join}
             WHERE memory_fts MATCH ?1 {filter}
-            ORDER BY bm25(memory_fts) LIMIT ?2
+            ORDER BY {order} LIMIT ?2
          ) f JOIN memory_entries e ON e.seq = f.seq"
     );
     let sql_err = MemoryError::sql("retrieve");
