@@ -91,9 +91,9 @@ fn common_words_do_not_drown_a_rare_match_in_a_large_store() {
     assert_eq!(
         contents,
         [
-            "the common filler 0",
-            "the common filler 1",
-            "the common filler 2"
+            "the common filler 2999",
+            "the common filler 2998",
+            "the common filler 2997"
         ]
     );
 }
