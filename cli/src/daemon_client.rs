@@ -26,7 +26,7 @@ pub type Client = DaemonClient<Channel>;
 pub type SessionsClient = GeneratedSessionsClient<Channel>;
 
 /// Opens a channel to the daemon on `socket`; `Ok(None)` when no daemon is running there.
-async fn open_channel(socket: &Path) -> Result<Option<Channel>, CliError> {
+pub async fn open_channel(socket: &Path) -> Result<Option<Channel>, CliError> {
     let connecting = orchestrator_api::connect(socket);
     match tokio::time::timeout(CALL_TIMEOUT, connecting).await {
         Err(_elapsed) => Err(CliError::Timeout {

@@ -236,6 +236,17 @@ pub enum CliError {
     /// The hook's input could not be read.
     #[error("cannot read the hook input from standard input")]
     Stdin(#[source] io::Error),
+    /// A memory export or import file could not be written or read.
+    #[error("cannot {action} {}", path.display())]
+    MemoryFile {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
@@ -299,6 +310,10 @@ impl CliError {
             Self::Stdin(_) => {
                 "Claude Code pipes the hook input; run the hook from its settings".into()
             }
+            Self::MemoryFile {
+                action: "write", ..
+            } => "pick a path in a directory you can write".into(),
+            Self::MemoryFile { .. } => "check the path and its permissions".into(),
             Self::BadPid { .. }
             | Self::Signal { .. }
             | Self::ReadLog { .. }

@@ -10,6 +10,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 pub use crate::api::ws::settings::{AuthConfigError, AuthSettings, WebSocketSettings};
+pub use crate::memory::settings::{MemoryLayer, MemorySettings};
 
 /// The resolved configuration of one daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,6 +52,8 @@ pub struct DaemonConfig {
     /// The `wundr` program Claude Code hooks run; `None` = the `wundr` next to the daemon's
     /// executable, else `wundr` on `PATH`.
     pub hook_command: Option<String>,
+    /// Memory retention and how much of it a new session is given.
+    pub memory: MemorySettings,
 }
 
 /// The charter file's default path, under `home`.
@@ -135,6 +138,7 @@ impl Default for DaemonConfig {
             websocket: WebSocketSettings::default(),
             charter: None,
             hook_command: None,
+            memory: MemorySettings::default(),
         }
     }
 }
@@ -213,7 +217,7 @@ impl ConfigError {
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
                  shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, maxRestarts, \
-                 idleTimeout, resultGrace, agents, websocket, charter, hookCommand"
+                 idleTimeout, resultGrace, agents, websocket, charter, hookCommand, memory"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
@@ -264,6 +268,8 @@ pub struct ConfigLayer {
     pub charter: Option<PathBuf>,
     /// `hookCommand`: the `wundr` program hooks run
     pub hook_command: Option<String>,
+    /// `memory`
+    pub memory: Option<MemoryLayer>,
     /// WebSocket authentication, from the `DAEMON_AUTH_*` environment variables only.
     #[serde(skip)]
     pub auth: Option<AuthSettings>,
@@ -493,6 +499,14 @@ impl DaemonConfig {
             }
             self.hook_command = Some(hook.clone());
         }
+        if let Some(memory) = &layer.memory {
+            // Applied to a copy so a refused layer leaves the settings as they were.
+            let mut settings = self.memory.clone();
+            memory
+                .apply_to(&mut settings)
+                .map_err(|(field, value, reason)| invalid(field, &value, reason))?;
+            self.memory = settings;
+        }
         if let Some(auth) = &layer.auth {
             // Settings built in code get the rules the environment parser applies.
             let weak = |variable: &'static str| ConfigError::Auth {
@@ -589,6 +603,7 @@ impl DaemonConfig {
                 max_connections: u64::try_from(self.websocket.max_connections).ok(),
                 allowed_origins: Some(self.websocket.allowed_origins.clone()),
             }),
+            memory: Some(MemoryLayer::from_settings(&self.memory)),
             auth: self.websocket.auth.clone(),
             charter: self.charter.clone(),
             hook_command: self.hook_command.clone(),

@@ -186,3 +186,34 @@ fn non_loopback_hosts_are_refused() {
         assert!(is_loopback_host(host), "{host}");
     }
 }
+
+#[test]
+fn memory_table_applies_and_bad_values_name_field_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ConfigLayer::from_file(&write(
+        &dir,
+        "memory:\n  episodicTtl: 3600000\n  episodicBudget: 500\n  maxContextTokens: 100\n",
+    ))
+    .unwrap();
+    let config = DaemonConfig::resolve([&file]).unwrap();
+    assert_eq!(config.memory.episodic_ttl, Duration::from_secs(3600));
+    assert_eq!(
+        (
+            config.memory.episodic_budget,
+            config.memory.max_context_tokens
+        ),
+        (500, 100)
+    );
+    config.validate().unwrap();
+    assert_eq!(
+        DaemonConfig::default().memory.episodic_ttl,
+        Duration::from_secs(7 * 24 * 3600)
+    );
+    let bad = ConfigLayer::from_file(&write(&dir, "memory:\n  maxContextTokens: -1\n")).unwrap();
+    let err = DaemonConfig::resolve([&bad]).unwrap_err().to_string();
+    assert!(
+        err.starts_with("memory.maxContextTokens = \"-1\" (from config file"),
+        "{err}"
+    );
+    assert!(ConfigLayer::from_file(&write(&dir, "memory:\n  ttl: 5\n")).is_err());
+}

@@ -18,6 +18,7 @@ use crate::core::{Core, DaemonEvent, DaemonState, DaemonStatus, Endpoints, Sessi
 use crate::heartbeat::{self, Probes};
 use crate::instance::{Instance, InstanceError};
 use crate::logging::LogHub;
+use crate::memory::DaemonMemory;
 use crate::store::{Store, StoreError};
 use crate::supervisor::{
     LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor, TaskInput,
@@ -270,6 +271,15 @@ impl OrchestratorDaemon {
                 crate::supervisor::kill_orphaned_agent(pid, &session);
             }
         }
+        if self.core.daemon_memory().is_none() {
+            // Same file as the sessions; a failure here degrades memory, never the daemon.
+            let path = self.paths.data_dir.join("orchestrator.db");
+            let settings = config.memory.clone();
+            let memory = tokio::task::spawn_blocking(move || DaemonMemory::open(&path, &settings))
+                .await
+                .expect("opening memory does not panic");
+            self.core.attach_memory(memory);
+        }
         let supervisor = self
             .supervisor
             .get_or_init(|| {
@@ -337,6 +347,10 @@ impl OrchestratorDaemon {
                 supervisor.clone(),
             )),
         ));
+        tasks.push((
+            "memoryJanitor",
+            tokio::spawn(crate::memory::service::run_janitor(self.core.clone())),
+        ));
         heartbeat::check_subsystems(&self.core, &probes);
         tasks.push((
             "heartbeat",
@@ -366,6 +380,9 @@ impl OrchestratorDaemon {
         }
         if let Some(store) = self.core.store() {
             store.flush();
+        }
+        if let Some(memory) = self.core.daemon_memory() {
+            memory.flush();
         }
         self.core.emit(DaemonEvent::Stopped { reason });
         self.core.closing().cancel();

@@ -62,6 +62,10 @@ pub fn check_subsystems(core: &Core, probes: &Probes) {
         None => (SubsystemStatus::Running, None),
     };
     core.record_subsystem("logging", logging.0, logging.1);
+    if let Some(memory) = core.daemon_memory() {
+        let (status, detail) = memory.health();
+        core.record_subsystem("memory", status, detail);
+    }
 }
 
 /// Runs the heartbeat until the core starts closing.

@@ -30,6 +30,7 @@ mod error_chain;
 pub mod heartbeat;
 pub mod instance;
 pub mod logging;
+pub mod memory;
 pub mod store;
 pub mod supervisor;
 

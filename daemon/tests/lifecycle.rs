@@ -58,7 +58,10 @@ async fn start_reports_status_over_grpc_and_stop_cleans_up() {
         (0, 0, 100)
     );
     let names: Vec<_> = status.subsystems.iter().map(|s| s.name.as_str()).collect();
-    assert_eq!(names, ["grpc", "websocket", "sessionManager", "logging"]);
+    assert_eq!(
+        names,
+        ["grpc", "websocket", "sessionManager", "logging", "memory"]
+    );
     assert!(
         status
             .subsystems

@@ -66,7 +66,8 @@ async fn connect_ack_simple_messages_and_errors() {
         assert!(s["metrics"][key].is_number(), "{key}");
     }
     let names: Vec<&String> = s["subsystems"].as_object().unwrap().keys().collect();
-    assert_eq!(names.len(), 4);
+    assert_eq!(names.len(), 5);
+    assert_eq!(s["subsystems"]["memory"]["status"], "running");
     assert!(is_iso_ms(&s["subsystems"]["websocket"]["lastCheck"]));
 
     // Appendix A rows 7-9, with upstream's exact texts.

@@ -304,18 +304,10 @@ pub fn session_start_context(charter: &Charter, session: Option<&Session>) -> St
     text
 }
 
-/// The seam for session memory: the rendered memory text stored on the session
-/// (`Session::memory_context`), when there is any. A string is used as is; any other non-empty
-/// JSON value is included as JSON.
+/// The memories the session was given at spawn, as rendered text, when there are any.
 pub fn memory_context_text(session: &Session) -> Option<String> {
-    match &session.memory_context {
-        Value::Null => None,
-        Value::String(s) if s.trim().is_empty() => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Object(m) if m.is_empty() => None,
-        Value::Array(a) if a.is_empty() => None,
-        other => Some(other.to_string()),
-    }
+    let text = crate::memory::memory_context_text(session);
+    (!text.trim().is_empty()).then_some(text)
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ use crate::charter::active::CharterHolder;
 use crate::charter::approvals::Approvals;
 use crate::charter::budget::TokenPools;
 use crate::config::DaemonConfig;
+use crate::memory::{DaemonMemory, MemoryError, MemoryStore};
 use crate::store::Store;
 pub use backlog::{FollowStart, OutputBacklog};
 pub use events::DaemonEvent;
@@ -39,7 +40,7 @@ const EVENT_BUFFER: usize = 1024;
 const OUTPUT_BUFFER: usize = 8192;
 
 /// The subsystems the daemon reports, in the order it reports them.
-pub const SUBSYSTEMS: [&str; 4] = ["grpc", "websocket", "sessionManager", "logging"];
+pub const SUBSYSTEMS: [&str; 5] = ["grpc", "websocket", "sessionManager", "logging", "memory"];
 
 /// The daemon's state and event bus. Cheap to share: clone the `Arc`.
 #[derive(Debug)]
@@ -52,6 +53,7 @@ pub struct Core {
     charter: std::sync::OnceLock<CharterHolder>,
     approvals: Approvals,
     budget: Mutex<TokenPools>,
+    memory: std::sync::OnceLock<DaemonMemory>,
     shutdown_requested: CancellationToken,
     closing: CancellationToken,
 }
@@ -111,6 +113,7 @@ impl Core {
             charter: std::sync::OnceLock::new(),
             approvals: Approvals::default(),
             budget: Mutex::new(TokenPools::default()),
+            memory: std::sync::OnceLock::new(),
             shutdown_requested: CancellationToken::new(),
             closing: CancellationToken::new(),
         })
@@ -220,6 +223,29 @@ impl Core {
     /// The database, once attached.
     pub fn store(&self) -> Option<&Store> {
         self.store.get()
+    }
+
+    /// Gives the core its memory (working or degraded); the first one given stays.
+    pub fn attach_memory(&self, memory: DaemonMemory) {
+        let (status, detail) = memory.health();
+        let _ = self.memory.set(memory);
+        self.record_subsystem("memory", status, detail);
+    }
+
+    /// The daemon's memory, once attached.
+    pub fn daemon_memory(&self) -> Option<&DaemonMemory> {
+        self.memory.get()
+    }
+
+    /// The memory store, or why there is none (degraded, or the daemon has not started).
+    pub fn memory(&self) -> Result<&std::sync::Arc<MemoryStore>, MemoryError> {
+        match self.memory.get() {
+            Some(memory) => memory.store(),
+            None => Err(MemoryError::Unavailable {
+                reason: "the daemon has not opened its database yet".to_owned(),
+                remedy: "start the daemon".to_owned(),
+            }),
+        }
     }
 
     /// Adds a new session, saves it and announces `session:spawned`.

@@ -375,11 +375,19 @@ impl SessionActor {
             _ => TaskStatus::Failed,
         };
         tracing::info!(session = %self.id, status = status.as_str(), error = error.as_deref().unwrap_or(""), "session ended");
-        self.update(|s| {
+        let ended = self.ctx.core.update_session(&self.id, |s| {
             s.end(status, error);
             s.exit_code = exit.and_then(|e| e.code);
             s.task.status = task_status;
         });
+        if let (Some(session), Some(memory)) = (ended, self.ctx.core.daemon_memory()) {
+            let result = match &self.last_outcome {
+                Some(Ok(text)) => Some(text.as_str()),
+                Some(Err(_)) => None,
+                None => self.last_text.as_deref(),
+            };
+            memory.record_session_end(&session, result);
+        }
     }
 }
 

@@ -145,6 +145,14 @@ impl Supervisor {
             Some(id) => id,
             None => "default".to_owned(),
         };
+        // Chosen before the session exists so its first snapshot already shows what it was
+        // given (a bounded FTS read, a few ms at most).
+        let memory_context = match self.core.daemon_memory() {
+            Some(memory) => memory.context_for(&task.description),
+            None => {
+                serde_json::json!({"scratchpad": {}, "episodic": [], "semantic": [], "text": ""})
+            }
+        };
         let id = new_session_id();
         let dir = workdir::prepare(
             &id,
@@ -172,7 +180,7 @@ impl Supervisor {
             restarts: 0,
             worktree_branch: dir.branch,
             worktree_repo: dir.repo,
-            memory_context: serde_json::json!({"scratchpad": {}, "episodic": [], "semantic": []}),
+            memory_context,
         };
         self.core.insert_session(session);
         tracing::info!(session = %id, kind = request.session_type.as_str(), "session created");

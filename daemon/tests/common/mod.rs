@@ -5,6 +5,7 @@
 
 pub mod claude;
 pub mod daemon_binary;
+pub mod memory;
 pub mod sessions;
 
 use std::io::{Read, Write};

@@ -1,6 +1,6 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`audit`], [`hook`]) and the
-//! [`session`], [`charter`] and [`approval`] command groups,
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`audit`], [`hook`]), the
+//! [`session`], [`charter`], [`approval`] and [`memory`] command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
@@ -9,6 +9,7 @@ pub mod audit;
 pub mod charter;
 pub mod hook;
 pub mod logs;
+pub mod memory;
 pub mod restart;
 pub mod session;
 pub mod start;
@@ -49,6 +50,9 @@ pub enum OrchestratorCommand {
     Audit(audit::AuditArgs),
     /// Answer a Claude Code hook (run by agents' settings; reads the hook input on stdin)
     Hook(hook::HookArgs),
+    /// Add, search, list, forget, export and import the daemon's memories
+    #[command(subcommand)]
+    Memory(memory::MemoryCommand),
 }
 
 /// Runs one `wundr orchestrator` subcommand against the daemon on `socket` (or the default).
@@ -68,6 +72,7 @@ pub async fn run(
         OrchestratorCommand::Approval(command) => approval::run(command, &paths.socket).await,
         OrchestratorCommand::Audit(args) => audit::run(&args, &paths.socket).await,
         OrchestratorCommand::Hook(args) => hook::run(&args, &paths.socket).await,
+        OrchestratorCommand::Memory(command) => memory::run(command, &paths).await,
     }
 }
 

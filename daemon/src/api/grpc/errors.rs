@@ -1,10 +1,12 @@
-//! [`status_for`]: the one mapping from a [`SessionError`] to a gRPC status code. The
-//! message is the error's own text, so the CLI can show it as is.
+//! [`status_for`] and [`memory_status_for`]: the one mapping from a [`SessionError`] or a
+//! [`MemoryError`] to a gRPC status code. The message is the error's own text (with its
+//! causes), so the CLI can show it as is.
 
 use tonic::{Code, Status};
 
 use crate::charter::active::ActiveError;
 use crate::charter::enforce::HookError;
+use crate::memory::MemoryError;
 use crate::supervisor::SessionError;
 
 /// The gRPC status of a refused charter (reload): the file is wrong, not the request.
@@ -24,6 +26,30 @@ pub fn approval_status(err: &crate::charter::approvals::ApprovalError) -> Status
 /// The gRPC status of a hook call that could not be decided.
 pub fn hook_status(err: &HookError) -> Status {
     Status::new(Code::InvalidArgument, crate::error_chain(err))
+}
+
+/// The gRPC status of a memory error.
+pub fn memory_status_for(err: &MemoryError) -> Status {
+    let code = match err {
+        MemoryError::EmptyContent
+        | MemoryError::ContentTooLarge { .. }
+        | MemoryError::UnknownTier(_)
+        | MemoryError::UnknownType(_)
+        | MemoryError::Invalid { .. }
+        | MemoryError::InvalidImport(_)
+        | MemoryError::Json { .. } => Code::InvalidArgument,
+        MemoryError::NotFound { .. } => Code::NotFound,
+        MemoryError::Unavailable { .. } | MemoryError::Closed | MemoryError::Locked { .. } => {
+            Code::Unavailable
+        }
+        MemoryError::Corrupt { .. } => Code::DataLoss,
+        MemoryError::TooNew { .. } => Code::FailedPrecondition,
+        MemoryError::Open { .. }
+        | MemoryError::Sqlite { .. }
+        | MemoryError::Commit { .. }
+        | MemoryError::Spawn(_) => Code::Internal,
+    };
+    Status::new(code, crate::error_chain(err))
 }
 
 /// The gRPC status of a session error.
@@ -149,6 +175,41 @@ mod tests {
         ];
         for (err, code, text) in cases {
             let status = status_for(&err);
+            assert_eq!((status.code(), status.message()), (code, text));
+        }
+    }
+
+    #[test]
+    fn memory_errors_have_their_codes() {
+        let cases = [
+            (
+                MemoryError::EmptyContent,
+                Code::InvalidArgument,
+                "memory content is empty",
+            ),
+            (
+                MemoryError::UnknownTier("x".into()),
+                Code::InvalidArgument,
+                "unknown memory tier \"x\" (expected \"episodic\" or \"semantic\"; the scratchpad is separate)",
+            ),
+            (
+                MemoryError::NotFound {
+                    id: "mem_1_a".into(),
+                },
+                Code::NotFound,
+                "no memory entry with id mem_1_a",
+            ),
+            (
+                MemoryError::Unavailable {
+                    reason: "the memory database /d is corrupt".into(),
+                    remedy: String::new(),
+                },
+                Code::Unavailable,
+                "memory is unavailable (degraded): the memory database /d is corrupt",
+            ),
+        ];
+        for (err, code, text) in cases {
+            let status = memory_status_for(&err);
             assert_eq!((status.code(), status.message()), (code, text));
         }
     }

@@ -1,6 +1,6 @@
 //! The gRPC adapter on the control socket: [`serve`] runs the `orchestrator.v1` services —
 //! [`DaemonService`] (status, logs, events, shutdown), [`SessionsService`] and
-//! [`CharterService`] (charter, hooks, audit, approvals) — plus server
+//! [`CharterService`] (charter, hooks, audit, approvals) and [`MemoryService`] — plus server
 //! reflection for `grpcurl`, accepting only connections from the daemon's own user.
 //! [`convert`] is the one place library types become wire types, [`errors`] the one place
 //! domain errors become status codes.
@@ -9,6 +9,7 @@ pub mod charter;
 pub mod convert;
 pub mod daemon;
 pub mod errors;
+pub mod memory;
 pub mod sessions;
 
 use std::sync::Arc;
@@ -16,12 +17,14 @@ use std::sync::Arc;
 use orchestrator_api::v1;
 use orchestrator_api::v1::charter_server::CharterServer;
 use orchestrator_api::v1::daemon_server::DaemonServer;
+use orchestrator_api::v1::memory_server::MemoryServer;
 use orchestrator_api::v1::sessions_server::SessionsServer;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::UnixListenerStream;
 
 pub use charter::CharterService;
 pub use daemon::DaemonService;
+pub use memory::MemoryService;
 pub use sessions::SessionsService;
 
 use crate::core::Core;
@@ -79,12 +82,24 @@ pub async fn serve(
     tonic::transport::Server::builder()
         .add_service(DaemonServer::new(DaemonService::new(core.clone(), logs)))
         .add_service(CharterServer::new(CharterService::new(core.clone())))
-        .add_service(SessionsServer::new(SessionsService::new(core, supervisor)))
+        .add_service(SessionsServer::new(SessionsService::new(
+            core.clone(),
+            supervisor,
+        )))
+        .add_service(
+            // Export and import carry the whole store as one JSON message.
+            MemoryServer::new(MemoryService::new(core))
+                .max_decoding_message_size(MAX_MEMORY_MESSAGE)
+                .max_encoding_message_size(MAX_MEMORY_MESSAGE),
+        )
         .add_service(reflection)
         .serve_with_incoming_shutdown(incoming, closing.cancelled_owned())
         .await
         .map_err(ServeError::Transport)
 }
+
+/// The largest memory request or reply (an export or import document), in bytes.
+pub const MAX_MEMORY_MESSAGE: usize = 64 * 1024 * 1024;
 
 /// Why the control plane stopped serving before it was asked to.
 #[derive(Debug, thiserror::Error)]

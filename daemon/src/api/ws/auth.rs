@@ -27,7 +27,7 @@ pub struct Identity {
 
 /// Message types each role may send. Admin may send everything.
 pub fn permitted(role: Role, message_type: &str) -> bool {
-    const READ: [&str; 7] = [
+    const READ: [&str; 8] = [
         "ping",
         "health_check",
         "daemon_status",
@@ -35,14 +35,17 @@ pub fn permitted(role: Role, message_type: &str) -> bool {
         "session_status",
         "subscribe_session",
         "unsubscribe_session",
+        "memory_query",
     ];
-    const WRITE: [&str; 6] = [
+    const WRITE: [&str; 8] = [
         "spawn_session",
         "execute_task",
         "stop_session",
         "pause_session",
         "unpause_session",
         "approval_response",
+        "memory_store",
+        "memory_forget",
     ];
     match role {
         Role::Admin => true,

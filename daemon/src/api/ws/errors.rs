@@ -1,14 +1,22 @@
-//! [`error_text`]: the one mapping from a [`SessionError`] to the text a WebSocket client sees
+//! [`error_text`] and [`memory_error_text`]: the one mapping from a [`SessionError`] or a
+//! [`MemoryError`] to the text a WebSocket client sees
 //! (in an `error` frame or a `task_failed.error`). Upstream's exact strings are kept where
 //! upstream has one (`Session not found: <id>`, `Session <id> is not running (status: <s>)`);
 //! the rest is the error's own message with its causes, so a client can show it as is.
 
 use crate::charter::approvals::ApprovalError;
+use crate::memory::MemoryError;
 use crate::supervisor::SessionError;
 
 /// The WebSocket text of a refused `approval_response`.
 pub fn approval_error_text(err: &ApprovalError) -> String {
     err.to_string()
+}
+
+/// The WebSocket text of a memory error: its message with its causes (memory messages are
+/// additions, so there is no upstream text to keep).
+pub fn memory_error_text(err: &MemoryError) -> String {
+    crate::error_chain(err)
 }
 
 /// The WebSocket text of a session error.

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::auth::{self, permitted};
 use super::connection::{Conn, MAX_SUBSCRIPTIONS};
-use super::errors::error_text;
+use super::errors::{error_text, memory_error_text};
 use super::inbound::{Envelope, INVALID_FORMAT, ParseError, Request};
 use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, WireDaemonStatus};
 use crate::core::{DaemonEvent, Session};
@@ -202,6 +202,10 @@ impl Conn {
                     Err(err) => self.error(&super::errors::approval_error_text(&err), rid),
                 }
             }
+            Request::Memory(request) => match super::memory::answer(&hub.core, request).await {
+                Ok(frame) => self.reply(&frame, rid),
+                Err(err) => self.error(&memory_error_text(&err), rid),
+            },
         }
     }
 

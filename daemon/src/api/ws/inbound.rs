@@ -14,7 +14,7 @@ pub const INVALID_FORMAT: &str = "Invalid message format";
 pub const UNKNOWN_TYPE: &str = "Unknown message type";
 
 /// The message types this door understands.
-const TYPES: [&str; 13] = [
+const TYPES: [&str; 16] = [
     "ping",
     "health_check",
     "daemon_status",
@@ -28,6 +28,9 @@ const TYPES: [&str; 13] = [
     "pause_session",
     "unpause_session",
     "approval_response",
+    "memory_store",
+    "memory_query",
+    "memory_forget",
 ];
 
 /// Why a frame was not understood.
@@ -90,6 +93,8 @@ pub enum Request {
         /// `payload.reason`, optional
         reason: Option<String>,
     },
+    /// `memory_store`, `memory_query`, `memory_forget` (see `super::memory`)
+    Memory(super::memory::MemoryRequest),
 }
 
 impl Envelope {
@@ -157,6 +162,10 @@ impl Envelope {
                     reason,
                 }
             }
+            "memory_store" | "memory_query" | "memory_forget" => Request::Memory(
+                super::memory::parse(self.kind, self.payload()?)
+                    .map_err(|err| super::errors::memory_error_text(&err))?,
+            ),
             "execute_task" => {
                 let session_id = self.session_id()?;
                 let task = self

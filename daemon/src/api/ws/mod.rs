@@ -13,6 +13,7 @@ pub mod handshake;
 pub mod health;
 pub mod inbound;
 pub mod jwt;
+pub mod memory;
 pub mod metrics;
 pub mod origin;
 pub mod settings;

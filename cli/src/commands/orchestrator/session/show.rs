@@ -84,6 +84,7 @@ pub fn render_human(session: &Session) -> String {
         ("model", or_dash(&session.model)),
         ("api key source", or_dash(&session.api_key_source)),
         ("restarts", session.restarts.to_string()),
+        ("memories", memories_given(&session.memory_context_json)),
         ("tokens", metrics.tokens_used.to_string()),
         ("duration", format!("{} ms", metrics.duration_ms)),
         ("tasks completed", metrics.tasks_completed.to_string()),
@@ -105,6 +106,17 @@ pub fn render_human(session: &Session) -> String {
         text.push_str(&format!("{key:width$}  {value}\n"));
     }
     text
+}
+
+/// How many memories the session was given at spawn, by tier (`-` for none).
+fn memories_given(memory_context_json: &str) -> String {
+    let context: serde_json::Value =
+        serde_json::from_str(memory_context_json).unwrap_or(serde_json::Value::Null);
+    let count = |tier: &str| context[tier].as_array().map_or(0, Vec::len);
+    match (count("episodic"), count("semantic")) {
+        (0, 0) => "-".to_owned(),
+        (e, s) => format!("{} given ({e} episodic, {s} semantic)", e + s),
+    }
 }
 
 #[cfg(test)]
@@ -141,5 +153,10 @@ mod tests {
             );
         }
         assert!(!text.contains("queue position"));
+        assert_eq!(
+            memories_given(r#"{"episodic":[{}],"semantic":[{},{}],"text":"x"}"#),
+            "3 given (1 episodic, 2 semantic)"
+        );
+        assert_eq!(memories_given("{}"), "-");
     }
 }

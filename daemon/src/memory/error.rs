@@ -1,0 +1,170 @@
+//! [`MemoryError`]: everything the memory module can refuse or fail at, one variant per cause,
+//! each message about this layer only with the cause in `#[source]`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Why a memory operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum MemoryError {
+    /// The file exists but is not a SQLite database, or SQLite found it damaged.
+    #[error("the memory database {} is corrupt or not a SQLite database", path.display())]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// Another process holds a lock on the database longer than the busy timeout.
+    #[error("the memory database {} is locked by another process", path.display())]
+    Locked {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// Opening or migrating the database failed for another reason.
+    #[error("cannot open the memory database {}", path.display())]
+    Open {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The memory tables were written by a newer daemon.
+    #[error("the memory tables have schema version {found}; this daemon knows up to {known}")]
+    TooNew {
+        /// Version found in `memory_schema`.
+        found: i64,
+        /// The newest version this build knows.
+        known: i64,
+    },
+    /// A query or write failed.
+    #[error("memory {operation} failed")]
+    Sqlite {
+        /// What we were doing.
+        operation: &'static str,
+        /// What SQLite said.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// The transaction holding this write could not be committed (shared by a whole batch,
+    /// hence the `Arc`).
+    #[error("memory write could not be committed")]
+    Commit {
+        /// What SQLite said.
+        #[source]
+        source: Arc<rusqlite::Error>,
+    },
+    /// Content was empty or only whitespace.
+    #[error("memory content is empty")]
+    EmptyContent,
+    /// Content is over `MemoryConfig::max_content_bytes`.
+    #[error("memory content is {size} bytes; the limit is {limit} bytes")]
+    ContentTooLarge {
+        /// Bytes given.
+        size: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// A tier name that is not `episodic` or `semantic`.
+    #[error(
+        "unknown memory tier {0:?} (expected \"episodic\" or \"semantic\"; the scratchpad is separate)"
+    )]
+    UnknownTier(String),
+    /// An entry type that is not one of the four known ones.
+    #[error(
+        "unknown memory entry type {0:?} (expected interaction, observation, decision or knowledge)"
+    )]
+    UnknownType(String),
+    /// A stored or imported value could not be (de)serialised.
+    #[error("memory data is not valid JSON for {what}")]
+    Json {
+        /// Which value.
+        what: &'static str,
+        /// What serde said.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An import document did not have the expected shape.
+    #[error("cannot import memory: {0}")]
+    InvalidImport(String),
+    /// The writer thread could not be started.
+    #[error("cannot start the memory writer thread")]
+    Spawn(#[source] std::io::Error),
+    /// The store was closed (or its writer died); nothing more can be written.
+    #[error("the memory store is closed")]
+    Closed,
+    /// The daemon could not open its memory database at start; memory is `degraded` while
+    /// sessions keep running. `reason` is the open error's chain.
+    #[error("memory is unavailable (degraded): {reason}")]
+    Unavailable {
+        /// Why the database could not be opened, with its causes.
+        reason: String,
+        /// What to do about it, from the open error.
+        remedy: String,
+    },
+    /// No entry has this id.
+    #[error("no memory entry with id {id}")]
+    NotFound {
+        /// The id asked for.
+        id: String,
+    },
+    /// A request field is out of range (limits, query length, metadata shape).
+    #[error("invalid {field}: {reason}")]
+    Invalid {
+        /// The field, as the doors name it.
+        field: &'static str,
+        /// The rule it breaks.
+        reason: String,
+    },
+}
+
+impl MemoryError {
+    /// Classifies an error met while opening `path`: a damaged file and a held lock get their
+    /// own variants because the daemon reports them differently (memory `degraded`).
+    pub(crate) fn opening(path: &std::path::Path, source: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode::{DatabaseBusy, DatabaseCorrupt, DatabaseLocked, NotADatabase};
+        let path = path.to_path_buf();
+        match source.sqlite_error_code() {
+            Some(NotADatabase | DatabaseCorrupt) => Self::Corrupt { path, source },
+            Some(DatabaseBusy | DatabaseLocked) => Self::Locked { path, source },
+            _ => Self::Open { path, source },
+        }
+    }
+
+    /// A closure for `map_err` that labels a SQLite error with the operation.
+    pub(crate) fn sql(operation: &'static str) -> impl Fn(rusqlite::Error) -> Self {
+        move |source| Self::Sqlite { operation, source }
+    }
+
+    /// What the user can do about it.
+    pub fn remedy(&self) -> String {
+        match self {
+            Self::Corrupt { path, .. } => format!(
+                "move {} aside; sessions keep running with memory degraded",
+                path.display()
+            ),
+            Self::Locked { .. } => "stop the other process using the database".to_owned(),
+            Self::TooNew { .. } => "run the newer daemon, or move the database away".to_owned(),
+            Self::ContentTooLarge { .. } => "store a shorter text".to_owned(),
+            Self::Unavailable { remedy, .. } => format!("{remedy}, then restart the daemon"),
+            Self::EmptyContent => "give some text to remember".to_owned(),
+            Self::UnknownTier(_) => "use --tier episodic or --tier semantic".to_owned(),
+            Self::UnknownType(_) => {
+                "use --type interaction, observation, decision or knowledge".to_owned()
+            }
+            Self::Invalid { .. } => "correct the value and try again".to_owned(),
+            Self::NotFound { .. } => {
+                "list ids with `wundr orchestrator memory list` or `memory search`".to_owned()
+            }
+            Self::InvalidImport(_) => {
+                "import a file written by `wundr orchestrator memory export`".to_owned()
+            }
+            _ => "see the cause above".to_owned(),
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Memory inside the real daemon (in-process, port 0, temp dirs, the fixture agent behind
+//! sessions): the WebSocket memory messages, the gRPC errors, sessions ending at the same
+//! time all recorded without "database is locked", and an unusable memory database leaving
+//! memory `degraded` while sessions keep working.
+
+mod common;
+#[path = "common/ws.rs"]
+mod ws;
+
+use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
+use common::{TestHome, wait_until_async};
+use orchestrator_api::v1;
+use orchestrator_api::v1::memory_client::MemoryClient;
+use orchestrator_daemon::core::{SessionStatus, SubsystemStatus};
+use orchestrator_daemon::memory::{Tier, memory_context_text};
+use serde_json::json;
+use ws::{connect, port_of};
+
+async fn memory_client(home: &TestHome) -> MemoryClient<tonic::transport::Channel> {
+    MemoryClient::new(
+        orchestrator_api::connect(&home.paths().socket)
+            .await
+            .unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn websocket_memory_messages_store_query_and_forget() {
+    let home = TestHome::new();
+    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let mut client = connect(port_of(&daemon)).await;
+
+    let stored = client
+        .ask(
+            json!({"type": "memory_store", "payload": {"tier": "semantic",
+            "content": "builds use sccache", "metadata": {"source": "ws"}}}),
+        )
+        .await;
+    assert_eq!(stored["type"], "memory_stored", "{stored:#}");
+    let entry = &stored["entry"];
+    let id = entry["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("mem_"));
+    assert_eq!(
+        (&entry["tier"], &entry["type"]),
+        (&json!("semantic"), &json!("knowledge"))
+    );
+    assert_eq!(entry["metadata"]["source"], "ws");
+    assert!(
+        entry["timestamp"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
+
+    let found = client
+        .ask(json!({"type": "memory_query", "payload": {"query": "\"sccache OR *", "limit": 5}}))
+        .await;
+    assert_eq!(found["type"], "memory_results", "{found:#}");
+    assert_eq!(found["results"][0]["entry"]["id"], id.as_str());
+    assert!(
+        found["results"][0]["score"]
+            .as_f64()
+            .is_some_and(|s| s > 0.0)
+    );
+
+    // Refusals are error frames carrying the requestId; nothing is written.
+    for (payload, text) in [
+        (
+            json!({"tier": "episodic", "content": ""}),
+            "memory content is empty",
+        ),
+        (
+            json!({"tier": "scratchpad", "content": "x"}),
+            "unknown memory tier",
+        ),
+        (json!({"content": "x"}), "invalid tier"),
+    ] {
+        let reply = client
+            .ask(json!({"type": "memory_store", "payload": payload}))
+            .await;
+        assert_eq!(reply["type"], "error");
+        assert!(
+            reply["error"].as_str().is_some_and(|e| e.contains(text)),
+            "{reply:#}"
+        );
+    }
+    let reply = client
+        .ask(json!({"type": "memory_forget", "payload": {"id": "mem_0_x"}}))
+        .await;
+    assert_eq!(reply["error"], "no memory entry with id mem_0_x");
+    assert_eq!(daemon.core().memory().unwrap().stats().unwrap().semantic, 1);
+
+    let gone = client
+        .ask(json!({"type": "memory_forget", "payload": {"id": id}}))
+        .await;
+    assert_eq!(
+        (&gone["type"], &gone["id"]),
+        (&json!("memory_forgotten"), &json!(id))
+    );
+    let found = client
+        .ask(json!({"type": "memory_query", "payload": {"query": "sccache"}}))
+        .await;
+    assert_eq!(found["results"], json!([]));
+    daemon.stop().await;
+}
+
+#[tokio::test]
+async fn sessions_ending_together_all_leave_a_memory() {
+    let home = TestHome::new();
+    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let memory = daemon.core().memory().unwrap().clone();
+    let ids: Vec<String> = (0..6)
+        .map(|i| {
+            daemon
+                .spawn(request(&format!("parallel job {i} quokka")))
+                .unwrap()
+                .id
+        })
+        .collect();
+    // Meanwhile a client writes too, through the same writer.
+    let mut grpc = memory_client(&home).await;
+    for i in 0..20 {
+        grpc.add(v1::AddMemoryRequest {
+            tier: "episodic".into(),
+            content: format!("client note {i} quokka"),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    }
+    for id in &ids {
+        assert_eq!(
+            wait_ended(&daemon, id).await.status,
+            SessionStatus::Completed
+        );
+    }
+    let recorded = wait_until_async(std::time::Duration::from_secs(10), || {
+        let memory = memory.clone();
+        let ids = ids.clone();
+        async move {
+            let hits = memory.retrieve("quokka", Some(Tier::Episodic), 100).ok()?;
+            let sessions: Vec<_> = hits
+                .iter()
+                .filter_map(|h| h.entry.session_id.clone())
+                .collect();
+            (hits.len() == 26 && ids.iter().all(|id| sessions.contains(id))).then_some(hits)
+        }
+    })
+    .await;
+    // A write lost to "database is locked" (or any error) would leave fewer than 26.
+    assert!(recorded.is_some(), "every session and note is remembered");
+    daemon.stop().await;
+}
+
+#[tokio::test]
+async fn an_unusable_memory_database_degrades_memory_but_not_sessions() {
+    let home = TestHome::new();
+    let paths = home.paths();
+    std::fs::create_dir_all(&paths.data_dir).unwrap();
+    {
+        // Memory tables from a newer daemon: memory must refuse them, sessions must not care.
+        let conn = rusqlite::Connection::open(paths.data_dir.join("orchestrator.db")).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE memory_schema (version INTEGER NOT NULL);
+             INSERT INTO memory_schema VALUES (999);",
+        )
+        .unwrap();
+    }
+    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let status = daemon.status();
+    let memory = status
+        .subsystems
+        .iter()
+        .find(|s| s.name == "memory")
+        .unwrap();
+    assert_eq!(memory.status, SubsystemStatus::Degraded);
+    assert!(
+        memory
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("schema version 999")),
+        "{memory:?}"
+    );
+
+    let err = memory_client(&home)
+        .await
+        .search(v1::SearchMemoryRequest {
+            query: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), tonic::Code::Unavailable);
+    assert!(
+        err.message()
+            .starts_with("memory is unavailable (degraded)"),
+        "{err:?}"
+    );
+
+    let session = daemon.spawn(request("still works")).unwrap();
+    assert_eq!(memory_context_text(&session), "");
+    assert_eq!(
+        wait_ended(&daemon, &session.id).await.status,
+        SessionStatus::Completed
+    );
+    daemon.stop().await;
+}
