@@ -236,3 +236,81 @@ async fn a_hook_program_that_cannot_run_blocks_the_prompt() {
     });
     assert!(gone.is_some());
 }
+
+/// What the daemon remembers reaches a new session: the real CLI's SessionStart hook (which
+/// runs offline) is served with the charter context plus the memories chosen for the task.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn session_start_serves_the_memories_chosen_for_the_task() {
+    let Some(claude) = real_claude() else { return };
+    let wundr = wundr_binary();
+    let home = TestHome::new();
+    let config = home.paths().config_file;
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    std::fs::write(&config, format!("hookCommand: {}\n", wundr.display())).unwrap();
+    let daemon = common::daemon_binary::start(&home, &[("CLAUDE_BIN", claude.to_str().unwrap())]);
+    let channel = orchestrator_api::connect(&home.paths().socket)
+        .await
+        .unwrap();
+    let mut memory = v1::memory_client::MemoryClient::new(channel.clone());
+    let remembered = memory
+        .add(v1::AddMemoryRequest {
+            tier: "semantic".into(),
+            content: "The deploy script of this project is scripts/ship.sh".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    let mut sessions = SessionsClient::new(channel.clone());
+    let spawned = sessions
+        .spawn(v1::SpawnSessionRequest {
+            task: Some(v1::TaskSpec {
+                description: "run the deploy script".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(
+        spawned.memory_context_json.contains(&remembered.id),
+        "the session was given the memory: {}",
+        spawned.memory_context_json
+    );
+    let ended = common::wait_until_async(Duration::from_secs(120), || {
+        let mut sessions = sessions.clone();
+        let id = spawned.id.clone();
+        async move {
+            let s = sessions
+                .get(v1::SessionRef { session_id: id })
+                .await
+                .ok()?
+                .into_inner();
+            (s.pid == 0 && s.ended_at_unix_ms > 0).then_some(s)
+        }
+    })
+    .await
+    .expect("the session ends");
+    assert!(ended.error.contains("Not logged in"), "{ended:#?}");
+    let audit = v1::charter_client::CharterClient::new(channel)
+        .list_audit(v1::ListAuditRequest {
+            session_id: spawned.id.clone(),
+            limit: 0,
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .entries;
+    let served = audit
+        .iter()
+        .find(|e| e.event == "SessionStart")
+        .unwrap_or_else(|| panic!("the real CLI ran the SessionStart hook: {audit:#?}"));
+    assert_eq!(served.decision, "context");
+    assert!(served.reason.ends_with(", 1 memory"), "{served:#?}");
+    daemon.signal(Signal::SIGTERM);
+    let gone = common::wait_until(Duration::from_secs(15), || {
+        (!alive(daemon.pid)).then_some(())
+    });
+    assert!(gone.is_some());
+}

@@ -78,7 +78,14 @@ pub async fn handle_hook(
         let outcome = HookOutcome {
             output: session_start_response(&context),
             decision: "context",
-            reason: format!("{} characters of context", context.chars().count()),
+            reason: {
+                let memories = session.as_ref().map_or(0, memories_given);
+                let noun = if memories == 1 { "memory" } else { "memories" };
+                format!(
+                    "{} characters of context, {memories} {noun}",
+                    context.chars().count()
+                )
+            },
             rule: String::new(),
         };
         audit(core, session_id, event, "", &input, &outcome, "");
@@ -302,6 +309,15 @@ pub fn session_start_context(charter: &Charter, session: Option<&Session>) -> St
         text.push('\n');
     }
     text
+}
+
+/// How many memory entries `session` was given at spawn.
+fn memories_given(session: &Session) -> usize {
+    ["episodic", "semantic"]
+        .iter()
+        .filter_map(|tier| session.memory_context.get(*tier)?.as_array())
+        .map(Vec::len)
+        .sum()
 }
 
 /// The memories the session was given at spawn, as rendered text, when there are any.
