@@ -205,7 +205,9 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
         });
     }
     for (index, migration) in MIGRATIONS.iter().enumerate().skip(start) {
-        let tx = conn.transaction().map_err(sqlite)?;
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sqlite)?;
         tx.execute_batch(migration).map_err(sqlite)?;
         tx.pragma_update(None, "user_version", index as i64 + 1)
             .map_err(sqlite)?;
@@ -259,7 +261,10 @@ fn write_batch(
     batch: Vec<Op>,
     waiting: &mut Vec<Sender<()>>,
 ) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
+    // IMMEDIATE: the sessions writer and the memory writer share this file; a deferred
+    // transaction that read first cannot upgrade past the other's commit (SQLITE_BUSY_SNAPSHOT,
+    // which busy_timeout does not retry), so take the write lock up front and wait for it.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     {
         let mut upsert = tx.prepare_cached(
             "INSERT INTO sessions (id, seq, status, data, updated_at)

@@ -104,7 +104,9 @@ pub(crate) fn connect(path: &Path, read_only: bool) -> Result<Connection, Memory
 /// Creates or upgrades the memory tables; idempotent.
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), MemoryError> {
     let fail = |source| MemoryError::opening(path, source);
-    let tx = conn.transaction().map_err(fail)?;
+    let tx = conn
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(fail)?;
     tx.execute_batch("CREATE TABLE IF NOT EXISTS memory_schema (version INTEGER NOT NULL)")
         .map_err(fail)?;
     let found: i64 = tx

@@ -179,7 +179,10 @@ fn run_batch(
     path: &std::path::Path,
 ) {
     let commit = (|| {
-        let tx = conn.transaction()?;
+        // IMMEDIATE: the sessions writer and the memory writer share this file; a deferred
+        // transaction that read first cannot upgrade past the other's commit (SQLITE_BUSY_SNAPSHOT,
+        // which busy_timeout does not retry), so take the write lock up front and wait for it.
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for job in &mut batch {
             job.execute(&tx, state);
         }
