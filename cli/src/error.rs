@@ -24,6 +24,7 @@ use nix::sys::signal::Signal;
 use orchestrator_api::ConnectError;
 use orchestrator_api::paths::PathError;
 
+use crate::commands::orchestrator::service::ServiceError;
 use crate::commands::orchestrator::session::error::SessionCommandError;
 
 /// Exit code of a successful command.
@@ -228,6 +229,9 @@ pub enum CliError {
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
+    /// A `service` command failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }
 
 impl CliError {
@@ -282,6 +286,7 @@ impl CliError {
             } => "the daemon runs as another user: stop it as that user".into(),
             Self::WontDie { .. } => "check the process with `ps` and retry".into(),
             Self::Session(err) => return err.remedy(),
+            Self::Service(err) => return err.remedy(),
             Self::BadPid { .. }
             | Self::Signal { .. }
             | Self::ReadLog { .. }

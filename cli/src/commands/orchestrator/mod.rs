@@ -1,10 +1,12 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]) and the [`session`] command group,
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`]), the [`session`] and [`service`]
+//! command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
 pub mod logs;
 pub mod restart;
+pub mod service;
 pub mod session;
 pub mod start;
 pub mod status;
@@ -34,6 +36,9 @@ pub enum OrchestratorCommand {
     /// Spawn, list, inspect, steer and stop agent sessions
     #[command(subcommand)]
     Session(session::SessionCommand),
+    /// Run the daemon as a user service (systemd or launchd): install, uninstall, status
+    #[command(subcommand)]
+    Service(service::ServiceCommand),
 }
 
 /// Runs one `wundr orchestrator` subcommand against the daemon on `socket` (or the default).
@@ -49,6 +54,11 @@ pub async fn run(
         OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
         OrchestratorCommand::Session(command) => session::run(command, &paths).await,
+        OrchestratorCommand::Service(command) => {
+            // Only an explicit --socket is written into the service; else both use the default.
+            let explicit = socket.is_some().then(|| paths.socket.clone());
+            service::run(command, &paths, explicit.as_deref())
+        }
     }
 }
 
