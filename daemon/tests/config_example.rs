@@ -23,18 +23,36 @@ fn the_example_config_is_the_defaults() {
     // (socket's default depends on the environment, so it is shown commented out).
     let text = std::fs::read_to_string(example()).unwrap();
     for key in [
-        "name", "port", "host", "maxSessions", "heartbeatInterval", "shutdownTimeout",
-        "verbose", "logMaxBytes", "logKeepFiles", "maxRestarts", "idleTimeout", "resultGrace",
-        "agents", "websocket",
+        "name",
+        "port",
+        "host",
+        "maxSessions",
+        "heartbeatInterval",
+        "shutdownTimeout",
+        "verbose",
+        "logMaxBytes",
+        "logKeepFiles",
+        "maxRestarts",
+        "idleTimeout",
+        "resultGrace",
+        "agents",
+        "websocket",
     ] {
-        assert!(text.contains(&format!("\n{key}: ")), "{key} is missing");
+        assert!(text.contains(&format!("\n{key}:")), "{key} is missing");
     }
     assert!(text.contains("\n# socket: "));
     for key in [
-        "maxFrameBytes", "sendQueue", "pingInterval", "pongTimeout", "maxConnections",
+        "maxFrameBytes",
+        "sendQueue",
+        "pingInterval",
+        "pongTimeout",
+        "maxConnections",
         "allowedOrigins",
     ] {
-        assert!(text.contains(&format!("\n  {key}: ")), "websocket.{key} is missing");
+        assert!(
+            text.contains(&format!("\n  {key}: ")),
+            "websocket.{key} is missing"
+        );
     }
 }
 

@@ -36,8 +36,7 @@ async fn both_doors_see_and_steer_the_same_sessions() {
     let daemon = start(&home, config).await;
     let port = port_of(&daemon);
     let socket = home.paths().socket;
-    let mut sessions =
-        SessionsClient::new(orchestrator_api::connect(&socket).await.unwrap());
+    let mut sessions = SessionsClient::new(orchestrator_api::connect(&socket).await.unwrap());
     let mut watch = client(&socket)
         .await
         .watch_events(v1::WatchEventsRequest {})
@@ -81,7 +80,11 @@ async fn both_doors_see_and_steer_the_same_sessions() {
     assert_eq!(queued.status(), v1::SessionStatus::Queued);
     let announced = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
-            let event = watch.message().await.unwrap().expect("the watch stream goes on");
+            let event = watch
+                .message()
+                .await
+                .unwrap()
+                .expect("the watch stream goes on");
             if let Some(v1::event::Kind::SessionSpawned(s)) = event.kind
                 && s.id == ws_id
             {

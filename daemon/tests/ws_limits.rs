@@ -26,7 +26,11 @@ async fn the_connection_cap_refuses_at_the_upgrade_and_frees_slots() {
     config.websocket.max_connections = 3;
     let daemon = start(&home, config).await;
     let port = port_of(&daemon);
-    let mut open = vec![connect(port).await, connect(port).await, connect(port).await];
+    let mut open = vec![
+        connect(port).await,
+        connect(port).await,
+        connect(port).await,
+    ];
     assert_eq!(
         refusal(request(port, "/", &[])).await,
         (503, r#"{"error":"too_many_connections"}"#.to_owned())
@@ -90,7 +94,10 @@ async fn the_auth_mode_rate_limit_is_per_client_id() {
     }
     // Another client id has its own budget, and the limited client stays connected.
     for _ in 0..5 {
-        assert_eq!(b.ask(json!({"type": "daemon_status"})).await["type"], "daemon_status_update");
+        assert_eq!(
+            b.ask(json!({"type": "daemon_status"})).await["type"],
+            "daemon_status_update"
+        );
     }
     a1.send(json!({"type": "ping"})).await;
     assert_eq!(a1.next().await["error"], "rate_limit_exceeded");

@@ -83,7 +83,13 @@ fn completions_generate_for_every_shell() {
         Shell::PowerShell,
     ] {
         let script = String::from_utf8(completion(shell)).unwrap();
-        for word in ["orchestrator", "session", "service", "install", "completions"] {
+        for word in [
+            "orchestrator",
+            "session",
+            "service",
+            "install",
+            "completions",
+        ] {
             assert!(script.contains(word), "{shell}: `{word}` missing");
         }
     }
@@ -117,7 +123,11 @@ fn checked_in_man_pages_and_completions_are_current() {
         }
     }
     for (shell, file) in COMPLETION_FILES {
-        check(&dir.join("completions").join(file), &completion(shell), &mut stale);
+        check(
+            &dir.join("completions").join(file),
+            &completion(shell),
+            &mut stale,
+        );
     }
     assert!(
         stale.is_empty(),

@@ -108,10 +108,7 @@ async fn fan_ours(port: u16) -> load::Fan {
     use futures_util::SinkExt;
     let mut control = connect(port).await;
     let spawn = json!({"type": "spawn_session", "payload": {"task": "hello"}});
-    control
-        .send(spawn.to_string().into())
-        .await
-        .expect("send");
+    control.send(spawn.to_string().into()).await.expect("send");
     let mut id = String::new();
     loop {
         let frame: Value = serde_json::from_str(&next_text(&mut control).await).unwrap();

@@ -49,7 +49,10 @@ pub fn install() -> Result<PathBuf, String> {
         return Ok(dir);
     }
     std::fs::write(dir.join("package.json"), MANIFEST).map_err(|e| e.to_string())?;
-    eprintln!("installing {PACKAGE}@{VERSION} into {} (once)...", dir.display());
+    eprintln!(
+        "installing {PACKAGE}@{VERSION} into {} (once)...",
+        dir.display()
+    );
     let npm = Command::new("npm")
         .args(["install", "--no-audit", "--no-fund", "--prefix"])
         .arg(&dir)

@@ -61,7 +61,10 @@ pub fn render_plist(daemon: &Path, socket: Option<&Path>, home: &Path) -> String
         ));
     }
     PLIST_TEMPLATE
-        .replace("<string>@DAEMON@</string>", &format!("<string>{program}</string>"))
+        .replace(
+            "<string>@DAEMON@</string>",
+            &format!("<string>{program}</string>"),
+        )
         .replace("@HOME@", &xml_text(&home.to_string_lossy()))
 }
 

@@ -65,7 +65,9 @@ pub fn run(
                 file.display()
             ),
         };
-        output::stdout(&format!("# dry run: nothing written. Then it would run:\n{then}"))?;
+        output::stdout(&format!(
+            "# dry run: nothing written. Then it would run:\n{then}"
+        ))?;
         return Ok(Outcome::Success);
     }
     write_file(file, &text)?;
@@ -95,7 +97,10 @@ pub fn run(
             // Reinstalling: unload the old definition first; "not loaded" is fine.
             let _ = Manager::query("launchctl", &["bootout", &format!("{domain}/{LABEL}")]);
             if start_now {
-                Manager::run("launchctl", &["bootstrap", &domain, &file.to_string_lossy()])?;
+                Manager::run(
+                    "launchctl",
+                    &["bootstrap", &domain, &file.to_string_lossy()],
+                )?;
             }
         }
     }

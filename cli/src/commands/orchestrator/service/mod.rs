@@ -73,9 +73,7 @@ impl Manager {
             .ok_or(ServiceError::NoHome)?;
         if cfg!(target_os = "macos") {
             Ok(Self::Launchd {
-                plist: home
-                    .join("Library/LaunchAgents")
-                    .join(files::PLIST_FILE),
+                plist: home.join("Library/LaunchAgents").join(files::PLIST_FILE),
                 home,
             })
         } else if cfg!(target_os = "linux") {

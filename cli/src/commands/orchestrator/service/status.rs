@@ -20,7 +20,11 @@ pub fn run(_args: &StatusArgs, manager: &Manager) -> Result<Outcome, CliError> {
     let mut text = format!(
         "service file  {} ({})\n",
         file.display(),
-        if installed { "installed" } else { "not installed" }
+        if installed {
+            "installed"
+        } else {
+            "not installed"
+        }
     );
     // `is-enabled`/`is-active` print the state and exit non-zero for "disabled"/"inactive".
     let answer = |result: Result<String, super::ServiceError>| match result {
@@ -38,7 +42,9 @@ pub fn run(_args: &StatusArgs, manager: &Manager) -> Result<Outcome, CliError> {
                 "systemctl",
                 &["--user", "is-active", UNIT_FILE],
             ));
-            text.push_str(&format!("enabled       {enabled}\nactive        {active}\n"));
+            text.push_str(&format!(
+                "enabled       {enabled}\nactive        {active}\n"
+            ));
             active == "active"
         }
         Manager::Launchd { .. } => {

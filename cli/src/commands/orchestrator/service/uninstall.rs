@@ -64,7 +64,9 @@ pub fn run(args: &UninstallArgs, manager: &Manager) -> Result<Outcome, CliError>
     if let Manager::Systemd { .. } = manager
         && let Err(err) = Manager::run("systemctl", &["--user", "daemon-reload"])
     {
-        output::warn(&format!("{err} (the file is gone; it takes effect at next login)"));
+        output::warn(&format!(
+            "{err} (the file is gone; it takes effect at next login)"
+        ));
     }
     output::stdout("uninstalled\n")?;
     Ok(Outcome::Success)
