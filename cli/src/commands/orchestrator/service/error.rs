@@ -70,8 +70,9 @@ impl ServiceError {
                 "check the permissions of the directory named above".into()
             }
             Self::Spawn { .. } | Self::Failed { .. } => {
-                "is a user service manager running for you (`systemctl --user status`, or a \
-                 macOS login session)? The file named above can also be loaded by hand"
+                "is a user service manager running for you (`systemctl --user status`; on \
+                 macOS, a GUI login session)? The service file stays in place: rerun this \
+                 command once it is"
                     .into()
             }
             Self::Stdout => return None,
