@@ -13,7 +13,7 @@ use super::auth::{self, permitted};
 use super::connection::{Conn, MAX_SUBSCRIPTIONS};
 use super::errors::error_text;
 use super::inbound::{Envelope, INVALID_FORMAT, ParseError, Request};
-use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, WireDaemonStatus};
+use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, StatusFrame};
 use crate::core::{DaemonEvent, Session};
 use crate::supervisor::SessionError;
 
@@ -110,14 +110,14 @@ impl Conn {
     async fn dispatch(&mut self, request: Request, rid: Option<&Value>) {
         let hub = self.hub.clone();
         match request {
-            Request::Ping => self.reply(&json!({"type": "pong"}), rid),
+            // The two hottest requests skip the `Value` tree: a constant, and typed parts.
+            Request::Ping => self
+                .out
+                .text(wire::with_request_id(r#"{"type":"pong"}"#.to_owned(), rid)),
             Request::HealthCheck => self.send_health(rid),
             Request::DaemonStatus => {
-                let status = WireDaemonStatus::new(&hub.core.status());
-                self.reply(
-                    &json!({"type": "daemon_status_update", "status": status}),
-                    rid,
-                );
+                let frame = StatusFrame::new(&hub.core.status());
+                self.out.text(wire::encode(&frame, rid));
             }
             Request::ListSessions => {
                 let sessions = hub.core.sessions();

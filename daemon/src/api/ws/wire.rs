@@ -223,7 +223,34 @@ pub struct WireDaemonStatus {
     active_sessions: u32,
     queued_tasks: u32,
     metrics: StatusMetrics,
-    subsystems: serde_json::Map<String, Value>,
+    #[serde(serialize_with = "in_order")]
+    subsystems: Vec<(&'static str, Subsystem)>,
+}
+
+/// A list of pairs as a JSON object, keeping their order (no `Value` tree on the way).
+fn in_order<S: serde::Serializer>(
+    pairs: &[(&'static str, Subsystem)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(name, entry)| (name, entry)))
+}
+
+/// `daemon_status_update`, serialised straight from typed parts.
+#[derive(Debug, Serialize)]
+pub struct StatusFrame {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    status: WireDaemonStatus,
+}
+
+impl StatusFrame {
+    /// The reply to `daemon_status`.
+    pub fn new(s: &DaemonStatus) -> Self {
+        Self {
+            kind: "daemon_status_update",
+            status: WireDaemonStatus::new(s),
+        }
+    }
 }
 
 impl WireDaemonStatus {
@@ -237,10 +264,7 @@ impl WireDaemonStatus {
                     status: h.status.as_str(),
                     last_check: iso(h.last_check),
                 };
-                (
-                    h.name.to_owned(),
-                    serde_json::to_value(entry).unwrap_or(Value::Null),
-                )
+                (h.name, entry)
             })
             .collect();
         Self {
@@ -307,7 +331,12 @@ pub fn health_data(s: &DaemonStatus, connected_clients: usize) -> Value {
 
 /// Serialises `frame`, adding `"requestId"` last when the request carried one.
 pub fn encode(frame: &impl Serialize, request_id: Option<&Value>) -> String {
-    let mut text = serde_json::to_string(frame).unwrap_or_else(|_| "{}".to_owned());
+    let text = serde_json::to_string(frame).unwrap_or_else(|_| "{}".to_owned());
+    with_request_id(text, request_id)
+}
+
+/// `text` (a serialised JSON object) with `"requestId"` added last when given.
+pub fn with_request_id(mut text: String, request_id: Option<&Value>) -> String {
     if let Some(id) = request_id
         && text.ends_with('}')
     {
