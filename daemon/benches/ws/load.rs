@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
 use tokio::net::TcpStream;
@@ -58,6 +59,65 @@ pub async fn next_text(ws: &mut Socket) -> String {
     }
 }
 
+/// Waits for the next text frame without keeping it (the load loop only counts replies).
+async fn next_reply(stream: &mut SplitStream<Socket>) {
+    loop {
+        match stream.next().await {
+            Some(Ok(Message::Text(_))) => return,
+            Some(Ok(Message::Close(frame))) => panic!("the server closed: {frame:?}"),
+            Some(Ok(_)) => continue,
+            other => panic!("the connection ended: {other:?}"),
+        }
+    }
+}
+
+/// One connection's load: a sender keeps `window` requests in flight, writing every request
+/// it may send before one flush (as any pipelining client does), while a receiver pairs each
+/// reply with its send time.
+async fn drive(ws: Socket, window: usize, frame: &'static str, deadline: Instant) -> Vec<Duration> {
+    let (mut sink, mut stream) = ws.split();
+    let sent = Arc::new(std::sync::Mutex::new(VecDeque::with_capacity(window)));
+    let credits = Arc::new(tokio::sync::Semaphore::new(window));
+    let sender = {
+        let (sent, credits) = (sent.clone(), credits.clone());
+        async move {
+            let mut total = 0u64;
+            while Instant::now() < deadline {
+                let permit = credits.acquire().await.expect("open");
+                permit.forget();
+                let mut n = 1 + credits.available_permits();
+                if let Ok(more) = credits.try_acquire_many(n as u32 - 1) {
+                    more.forget();
+                } else {
+                    n = 1;
+                }
+                for _ in 0..n {
+                    sent.lock().unwrap().push_back(Instant::now());
+                    sink.feed(Message::text(frame)).await.expect("send");
+                }
+                sink.flush().await.expect("flush");
+                total += n as u64;
+            }
+            (sink, total)
+        }
+    };
+    let receiver = async {
+        let mut latencies = Vec::new();
+        loop {
+            next_reply(&mut stream).await;
+            let at = sent.lock().unwrap().pop_front().expect("a reply to a request");
+            latencies.push(at.elapsed());
+            credits.add_permits(1);
+            if Instant::now() >= deadline && sent.lock().unwrap().is_empty() {
+                return latencies;
+            }
+        }
+    };
+    let ((mut sink, _), latencies) = tokio::join!(sender, receiver);
+    let _ = sink.close().await;
+    latencies
+}
+
 /// `conns` connections × `window` requests of `frame` in flight, for `duration`.
 pub async fn load(
     port: u16,
@@ -72,27 +132,11 @@ pub async fn load(
     }
     let start = Arc::new(tokio::sync::Barrier::new(conns + 1));
     let mut tasks = Vec::with_capacity(conns);
-    for mut ws in sockets {
+    for ws in sockets {
         let start = start.clone();
         tasks.push(tokio::spawn(async move {
             start.wait().await;
-            let deadline = Instant::now() + duration;
-            let mut sent = VecDeque::with_capacity(window);
-            let mut latencies = Vec::new();
-            for _ in 0..window {
-                sent.push_back(Instant::now());
-                ws.send(Message::text(frame)).await.expect("send");
-            }
-            while let Some(at) = sent.pop_front() {
-                next_text(&mut ws).await;
-                latencies.push(at.elapsed());
-                if Instant::now() < deadline {
-                    sent.push_back(Instant::now());
-                    ws.send(Message::text(frame)).await.expect("send");
-                }
-            }
-            let _ = ws.close(None).await;
-            latencies
+            drive(ws, window, frame, Instant::now() + duration).await
         }));
     }
     start.wait().await;
