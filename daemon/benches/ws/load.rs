@@ -105,7 +105,11 @@ async fn drive(ws: Socket, window: usize, frame: &'static str, deadline: Instant
         let mut latencies = Vec::new();
         loop {
             next_reply(&mut stream).await;
-            let at = sent.lock().unwrap().pop_front().expect("a reply to a request");
+            let at = sent
+                .lock()
+                .unwrap()
+                .pop_front()
+                .expect("a reply to a request");
             latencies.push(at.elapsed());
             credits.add_permits(1);
             if Instant::now() >= deadline && sent.lock().unwrap().is_empty() {

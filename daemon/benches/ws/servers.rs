@@ -2,14 +2,14 @@
 //! memory are attributed fairly: [`Ours`] (the real `orchestrator-daemon` binary in the
 //! foreground, its claude-code agent the fixture agent) and [`serve_bare`], a bare
 //! tokio-tungstenite server (this bench binary re-executed) that answers every frame with
-//! `{"type":"pong"}` and on `fanout:N` broadcasts N stream-sized frames to every connection —
-//! the limit of this stack.
+//! `{"type":"pong"}` (flushing once per batch of frames already received) and on `fanout:N`
+//! broadcasts N stream-sized frames to every connection — the limit of this stack.
 
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -120,20 +120,43 @@ pub fn serve_bare(port: u16) {
                 }
                 loop {
                     tokio::select! {
-                        frame = stream.next() => match frame {
-                            Some(Ok(Message::Text(text))) => {
-                                if let Some(n) = text.as_str().strip_prefix("fanout:") {
-                                    broadcast_stream(&fan, n.parse().unwrap_or(0));
-                                } else if sink.send(Message::text(r#"{"type":"pong"}"#)).await.is_err() {
-                                    return;
+                        frame = stream.next() => {
+                            // Answer this frame and every one already received, then flush
+                            // once: the batching any serious server does, so this stays the
+                            // limit of the stack.
+                            let mut next = frame;
+                            loop {
+                                match next {
+                                    Some(Ok(Message::Text(text))) => {
+                                        if let Some(n) = text.as_str().strip_prefix("fanout:") {
+                                            broadcast_stream(&fan, n.parse().unwrap_or(0));
+                                        } else if sink.feed(Message::text(r#"{"type":"pong"}"#)).await.is_err() {
+                                            return;
+                                        }
+                                    }
+                                    Some(Ok(_)) => {}
+                                    _ => return,
+                                }
+                                match stream.next().now_or_never() {
+                                    Some(more) => next = more,
+                                    None => break,
                                 }
                             }
-                            Some(Ok(_)) => {}
-                            _ => return,
-                        },
+                            if sink.flush().await.is_err() {
+                                return;
+                            }
+                        }
                         out = fanned.recv() => match out {
                             Ok(message) => {
-                                if sink.send(message).await.is_err() {
+                                if sink.feed(message).await.is_err() {
+                                    return;
+                                }
+                                while let Ok(more) = fanned.try_recv() {
+                                    if sink.feed(more).await.is_err() {
+                                        return;
+                                    }
+                                }
+                                if sink.flush().await.is_err() {
                                     return;
                                 }
                             }
