@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{FutureExt, SinkExt, StreamExt};
+use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tokio::sync::{broadcast, mpsc};
@@ -84,9 +84,6 @@ pub const MAX_SUBSCRIPTIONS: usize = 1024;
 /// Frames written before one flush: under load a reply batch goes out in one write, while a
 /// lone reply is flushed at once.
 const WRITE_BATCH: usize = 64;
-
-/// Frames handled per wake-up of the read loop when more have already arrived.
-const READ_BATCH: usize = 32;
 
 /// How the read side of a connection ended.
 enum Exit {
@@ -190,18 +187,25 @@ async fn read_loop(
             }
             frame = stream.next() => {
                 last_heard = Instant::now();
-                let mut flow = on_frame(&mut conn, frame).await;
-                // Frames that already arrived are handled in this same wake-up: a pipelining
-                // client sends many at once, and each trip through the select costs more than
-                // a ping does. Bounded, so events and pings still get their turn.
-                let mut handled = 1;
-                while flow.is_continue() && handled < READ_BATCH && !overflowed.is_cancelled() {
-                    let Some(frame) = stream.next().now_or_never() else {
+                let flow = match frame {
+                    None => break,
+                    Some(Err(WsError::Capacity(err))) => {
+                        tracing::info!(peer = %conn.client.peer, %err, "WebSocket frame too big; closing");
+                        conn.out.close(CloseCode::Size, "Message too big");
                         break;
-                    };
-                    flow = on_frame(&mut conn, frame).await;
-                    handled += 1;
-                }
+                    }
+                    Some(Err(err)) => {
+                        tracing::debug!(peer = %conn.client.peer, %err, "WebSocket read failed");
+                        break;
+                    }
+                    Some(Ok(Message::Text(text))) => conn.handle_text(text.as_str()).await,
+                    Some(Ok(Message::Binary(bytes))) => {
+                        // Upstream decodes binary frames as UTF-8 text too.
+                        conn.handle_text(&String::from_utf8_lossy(&bytes)).await
+                    }
+                    Some(Ok(Message::Close(_))) => break,
+                    Some(Ok(_)) => ControlFlow::Continue(()),
+                };
                 if flow.is_break() {
                     break;
                 }
@@ -240,29 +244,6 @@ async fn read_loop(
         }
     }
     Exit::Closed
-}
-
-/// Handles what the client sent; `Break` ends the connection.
-async fn on_frame(conn: &mut Conn, frame: Option<Result<Message, WsError>>) -> ControlFlow<()> {
-    match frame {
-        None => ControlFlow::Break(()),
-        Some(Err(WsError::Capacity(err))) => {
-            tracing::info!(peer = %conn.client.peer, %err, "WebSocket frame too big; closing");
-            conn.out.close(CloseCode::Size, "Message too big");
-            ControlFlow::Break(())
-        }
-        Some(Err(err)) => {
-            tracing::debug!(peer = %conn.client.peer, %err, "WebSocket read failed");
-            ControlFlow::Break(())
-        }
-        Some(Ok(Message::Text(text))) => conn.handle_text(text.as_str()).await,
-        Some(Ok(Message::Binary(bytes))) => {
-            // Upstream decodes binary frames as UTF-8 text too.
-            conn.handle_text(&String::from_utf8_lossy(&bytes)).await
-        }
-        Some(Ok(Message::Close(_))) => ControlFlow::Break(()),
-        Some(Ok(_)) => ControlFlow::Continue(()),
-    }
 }
 
 impl Conn {
