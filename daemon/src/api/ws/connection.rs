@@ -173,15 +173,20 @@ async fn read_loop(
     pings.tick().await;
     let mut last_heard = Instant::now();
     let mut ping_sent: Option<Instant> = None;
+    // Made once, not per trip through the select: each new one would register its waiter again.
+    let overflow = overflowed.cancelled();
+    let mut overflow = std::pin::pin!(overflow);
+    let shutdown = closing.cancelled();
+    let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
             biased;
-            () = overflowed.cancelled() => {
+            () = &mut overflow => {
                 tracing::warn!(peer = %conn.client.peer, "WebSocket client is not reading; disconnected");
                 hub.metrics.slow_clients.inc();
                 return Exit::Overflowed;
             }
-            () = closing.cancelled() => {
+            () = &mut shutdown => {
                 conn.out.close(CloseCode::Normal, "Server shutting down");
                 break;
             }
