@@ -13,8 +13,10 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -75,7 +77,11 @@ pub struct Conn {
     /// `task_executing` frames already sent by `execute_task`, per (session, task), so the
     /// agent's own announcement of the same turn is not sent twice.
     pub(super) announced: HashMap<(String, String), u32>,
-    pub(super) events: broadcast::Receiver<DaemonEvent>,
+    /// Lifecycle events. A stream rather than a bare receiver: its pending receive (and the
+    /// waiter it registered on the channel every connection shares) survives each trip
+    /// through the read loop's select, instead of being re-registered under the channel's
+    /// lock for every frame handled.
+    pub(super) events: BroadcastStream<DaemonEvent>,
 }
 
 /// The most sessions one client may follow (bounds the memory a client can make us hold).
@@ -128,7 +134,7 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
             overflowed: overflowed.clone(),
             hub: hub.clone(),
         },
-        events: hub.core.subscribe(),
+        events: BroadcastStream::new(hub.core.subscribe()),
         hub: hub.clone(),
         client,
         subscriptions: HashSet::new(),
@@ -163,7 +169,7 @@ async fn read_loop(
     overflowed: CancellationToken,
 ) -> Exit {
     let hub = conn.hub.clone();
-    let mut outputs = hub.outputs.subscribe();
+    let mut outputs = BroadcastStream::new(hub.outputs.subscribe());
     tracing::debug!(peer = %conn.client.peer, compat = conn.client.compat, "WebSocket client connected");
     conn.send_health(None);
 
@@ -215,19 +221,19 @@ async fn read_loop(
                     break;
                 }
             }
-            event = conn.events.recv() => match event {
-                Ok(event) => conn.forward_event(&event),
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
+            event = conn.events.next() => match event {
+                Some(Ok(event)) => conn.forward_event(&event),
+                Some(Err(BroadcastStreamRecvError::Lagged(missed))) => {
                     tracing::warn!(peer = %conn.client.peer, missed, "WebSocket client missed daemon events");
                 }
-                Err(broadcast::error::RecvError::Closed) => break,
+                None => break,
             },
-            output = outputs.recv() => match output {
-                Ok(output) => conn.forward_output(&output),
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
+            output = outputs.next() => match output {
+                Some(Ok(output)) => conn.forward_output(&output),
+                Some(Err(BroadcastStreamRecvError::Lagged(missed))) => {
                     tracing::warn!(peer = %conn.client.peer, missed, "WebSocket client missed session output");
                 }
-                Err(broadcast::error::RecvError::Closed) => break,
+                None => break,
             },
             _ = pings.tick() => {
                 // Only a client that hears a ping and says nothing at all is dead; a quiet

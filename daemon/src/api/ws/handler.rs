@@ -5,8 +5,8 @@
 
 use std::ops::ControlFlow;
 
+use futures_util::{FutureExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::sync::broadcast::error::TryRecvError;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::auth::{self, permitted};
@@ -213,16 +213,16 @@ impl Conn {
             },
             Err(err) => return self.error(&error_text(&err), rid),
         };
-        loop {
-            match self.events.try_recv() {
+        // What is already queued, without waiting (`now_or_never`: nothing ready = done).
+        while let Some(Some(event)) = self.events.next().now_or_never() {
+            match event {
                 Ok(
                     DaemonEvent::SessionSpawned(s)
                     | DaemonEvent::SessionUpdated(s)
                     | DaemonEvent::SessionCompleted(s),
                 ) if s.id == id => {}
                 Ok(other) => self.forward_event(&other),
-                Err(TryRecvError::Lagged(_)) => {}
-                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                Err(_lagged) => {}
             }
         }
         let latest = self.hub.core.session(id).unwrap_or(session);
