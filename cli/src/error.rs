@@ -24,6 +24,7 @@ use nix::sys::signal::Signal;
 use orchestrator_api::ConnectError;
 use orchestrator_api::paths::PathError;
 
+use crate::commands::orchestrator::service::ServiceError;
 use crate::commands::orchestrator::session::error::SessionCommandError;
 
 /// Exit code of a successful command.
@@ -250,6 +251,9 @@ pub enum CliError {
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
+    /// A `service` command failed.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
 }
 
 impl CliError {
@@ -314,6 +318,7 @@ impl CliError {
                 action: "write", ..
             } => "pick a path in a directory you can write".into(),
             Self::MemoryFile { .. } => "check the path and its permissions".into(),
+            Self::Service(err) => return err.remedy(),
             Self::BadPid { .. }
             | Self::Signal { .. }
             | Self::ReadLog { .. }

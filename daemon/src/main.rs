@@ -7,7 +7,10 @@
 //! (exit 0, pid on stdout) or has failed to start (its reason on stderr), so scripts and
 //! `wundr orchestrator start` learn the outcome without polling.
 
+#[cfg(test)]
+mod man_page;
 mod readiness;
+mod service_manager;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -158,6 +161,11 @@ async fn serve(daemon: OrchestratorDaemon, readiness: Readiness) -> ExitCode {
         return ExitCode::from(1);
     }
     readiness.ready();
+    let ws = daemon
+        .status()
+        .endpoints
+        .map_or_else(String::new, |e| format!(", WebSocket on port {}", e.port));
+    service_manager::ready(&format!("running{ws}"));
     loop {
         let reason = tokio::select! {
             reason = daemon.shutdown_requested() => reason,
@@ -182,6 +190,7 @@ async fn serve(daemon: OrchestratorDaemon, readiness: Readiness) -> ExitCode {
         daemon.core().request_shutdown(&reason);
         break;
     }
+    service_manager::stopping();
     daemon.stop().await;
     ExitCode::SUCCESS
 }

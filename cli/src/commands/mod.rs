@@ -5,6 +5,8 @@
 
 pub mod completions;
 pub mod orchestrator;
+#[cfg(test)]
+mod packaging;
 
 use std::path::PathBuf;
 

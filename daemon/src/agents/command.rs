@@ -155,12 +155,16 @@ impl AgentPrograms {
 }
 
 /// Variables an agent must not inherit: Claude Code's markers of running inside Claude Code
-/// (they change its behaviour), and the daemon's own credentials.
+/// (they change its behaviour), the daemon's own credentials, and systemd's channel to the
+/// daemon (an agent that wrote READY=1 or STOPPING=1 there would speak for the daemon).
 fn withheld(name: &str) -> bool {
     name == "CLAUDECODE"
         || name.starts_with("CLAUDE_CODE_")
         || name.starts_with("DAEMON_AUTH_")
         || name == "CLAUDE_BIN"
+        || name == "NOTIFY_SOCKET"
+        || name == "WATCHDOG_USEC"
+        || name == "WATCHDOG_PID"
 }
 
 /// The environment of a session's agent: the daemon's own minus what must not leak, plus
@@ -373,6 +377,7 @@ mod tests {
                 ("CLAUDECODE", "1"),
                 ("CLAUDE_CODE_ENTRYPOINT", "cli"),
                 ("DAEMON_AUTH_JWT_SECRET", "s"),
+                ("NOTIFY_SOCKET", "/run/user/1000/systemd/notify"),
                 ("ANTHROPIC_API_KEY", "k"),
             ]
             .map(|(k, v)| (k.to_owned(), v.to_owned())),
@@ -386,6 +391,7 @@ mod tests {
         );
         assert!(!env.contains_key("CLAUDECODE") && !env.contains_key("CLAUDE_CODE_ENTRYPOINT"));
         assert!(!env.contains_key("DAEMON_AUTH_JWT_SECRET"));
+        assert!(!env.contains_key("NOTIFY_SOCKET"));
         assert_eq!(env["WUNDR_SESSION_ID"], "session_1");
         assert_eq!(env["WUNDR_ORCHESTRATOR_SOCKET"], "/run/o.sock");
     }

@@ -1,6 +1,6 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
 //! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`audit`], [`hook`]), the
-//! [`session`], [`charter`], [`approval`] and [`memory`] command groups,
+//! [`session`], [`charter`], [`approval`], [`memory`] and [`service`] command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
@@ -11,6 +11,7 @@ pub mod hook;
 pub mod logs;
 pub mod memory;
 pub mod restart;
+pub mod service;
 pub mod session;
 pub mod start;
 pub mod status;
@@ -53,6 +54,9 @@ pub enum OrchestratorCommand {
     /// Add, search, list, forget, export and import the daemon's memories
     #[command(subcommand)]
     Memory(memory::MemoryCommand),
+    /// Run the daemon as a user service (systemd or launchd): install, uninstall, status
+    #[command(subcommand)]
+    Service(service::ServiceCommand),
 }
 
 /// Runs one `wundr orchestrator` subcommand against the daemon on `socket` (or the default).
@@ -73,6 +77,11 @@ pub async fn run(
         OrchestratorCommand::Audit(args) => audit::run(&args, &paths.socket).await,
         OrchestratorCommand::Hook(args) => hook::run(&args, &paths.socket).await,
         OrchestratorCommand::Memory(command) => memory::run(command, &paths).await,
+        OrchestratorCommand::Service(command) => {
+            // Only an explicit --socket is written into the service; else both use the default.
+            let explicit = socket.is_some().then(|| paths.socket.clone());
+            service::run(command, &paths, explicit.as_deref())
+        }
     }
 }
 

@@ -1,19 +1,22 @@
 //! One WebSocket client: [`run`] sends the connect ack, then serves frames, forwards the
 //! event buses and keeps the connection alive, until either side closes. [`Conn`] is the
 //! connection's state (subscriptions, pending replies); [`Outbox`] is its bounded send queue,
-//! drained by a writer task: a client that stops reading fills it and is disconnected, and
-//! nobody else ever waits for it.
+//! drained by a writer future in the same task: a client that stops reading fills it and is
+//! disconnected, and nobody else ever waits for it.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -22,8 +25,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::Hub;
 use super::handshake::Client;
-use super::{stream, wire};
-use crate::core::{DaemonEvent, SessionOutput};
+use super::stream::EncodedOutput;
+use super::wire;
+use crate::core::DaemonEvent;
 
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
 
@@ -74,38 +78,99 @@ pub struct Conn {
     /// `task_executing` frames already sent by `execute_task`, per (session, task), so the
     /// agent's own announcement of the same turn is not sent twice.
     pub(super) announced: HashMap<(String, String), u32>,
-    pub(super) events: broadcast::Receiver<DaemonEvent>,
+    /// Lifecycle events. A stream rather than a bare receiver: its pending receive (and the
+    /// waiter it registered on the channel every connection shares) survives each trip
+    /// through the read loop's select, instead of being re-registered under the channel's
+    /// lock for every frame handled.
+    pub(super) events: BroadcastStream<DaemonEvent>,
 }
 
 /// The most sessions one client may follow (bounds the memory a client can make us hold).
 pub const MAX_SUBSCRIPTIONS: usize = 1024;
 
+/// Frames written before one flush: under load a reply batch goes out in one write, while a
+/// lone reply is flushed at once.
+const WRITE_BATCH: usize = 64;
+
+/// How the read side of a connection ended.
+enum Exit {
+    /// Orderly: a close from either side, an error, or the daemon stopping.
+    Closed,
+    /// The client stopped reading and its queue overflowed: drop it now.
+    Overflowed,
+}
+
+/// Writes queued frames to the client until the queue closes or a close frame went out. Runs
+/// in the connection's own task (next to the read loop, not as a task of its own), so a reply
+/// costs no cross-thread wake-up; a client that does not read only ever blocks this future.
+async fn write_queued(mut sink: SplitSink<Socket, Message>, mut rx: mpsc::Receiver<Message>) {
+    while let Some(first) = rx.recv().await {
+        let mut closing = matches!(first, Message::Close(_));
+        if sink.feed(first).await.is_err() {
+            return;
+        }
+        let mut batched = 1;
+        while !closing && batched < WRITE_BATCH {
+            let Ok(next) = rx.try_recv() else { break };
+            closing = matches!(next, Message::Close(_));
+            if sink.feed(next).await.is_err() {
+                return;
+            }
+            batched += 1;
+        }
+        if sink.flush().await.is_err() || closing {
+            return;
+        }
+    }
+}
+
 /// Serves one upgraded client until it or the daemon closes.
 pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
-    let (mut sink, mut stream) = socket.split();
-    let (tx, mut rx) = mpsc::channel::<Message>(hub.settings.send_queue.max(1));
+    let (sink, mut stream) = socket.split();
+    let (tx, rx) = mpsc::channel::<Message>(hub.settings.send_queue.max(1));
     let overflowed = CancellationToken::new();
-    let writer = tokio::spawn(async move {
-        while let Some(message) = rx.recv().await {
-            let is_close = matches!(message, Message::Close(_));
-            if sink.send(message).await.is_err() || is_close {
-                break;
-            }
-        }
-    });
-    let mut conn = Conn {
+    let conn = Conn {
         out: Outbox {
             tx,
             overflowed: overflowed.clone(),
             hub: hub.clone(),
         },
-        events: hub.core.subscribe(),
+        events: BroadcastStream::new(hub.core.subscribe()),
         hub: hub.clone(),
         client,
         subscriptions: HashSet::new(),
         announced: HashMap::new(),
     };
-    let mut outputs = hub.core.subscribe_output();
+    let writer = write_queued(sink, rx);
+    let mut writer = std::pin::pin!(writer);
+    let mut reader = Box::pin(read_loop(conn, &mut stream, overflowed));
+    let exit = tokio::select! {
+        exit = &mut reader => exit,
+        // The writer ended first (the socket failed, or it sent a close): the reader notices
+        // the same socket ending on its side.
+        () = &mut writer => (&mut reader).await,
+    };
+    drop(reader);
+    if matches!(exit, Exit::Overflowed) {
+        return;
+    }
+    // The reader dropped the connection state, closing the queue: let the close frame (if
+    // any) go out and the peer answer it, briefly.
+    let finish = async {
+        writer.await;
+        while let Some(Ok(_)) = stream.next().await {}
+    };
+    let _ = tokio::time::timeout(CLOSE_WAIT, finish).await;
+}
+
+/// The read side: frames in, events forwarded, pings, until either side closes.
+async fn read_loop(
+    mut conn: Conn,
+    stream: &mut SplitStream<Socket>,
+    overflowed: CancellationToken,
+) -> Exit {
+    let hub = conn.hub.clone();
+    let mut outputs = BroadcastStream::new(hub.outputs.subscribe());
     tracing::debug!(peer = %conn.client.peer, compat = conn.client.compat, "WebSocket client connected");
     conn.send_health(None);
 
@@ -115,16 +180,20 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
     pings.tick().await;
     let mut last_heard = Instant::now();
     let mut ping_sent: Option<Instant> = None;
+    // Made once, not per trip through the select: each new one would register its waiter again.
+    let overflow = overflowed.cancelled();
+    let mut overflow = std::pin::pin!(overflow);
+    let shutdown = closing.cancelled();
+    let mut shutdown = std::pin::pin!(shutdown);
     loop {
         tokio::select! {
             biased;
-            () = overflowed.cancelled() => {
+            () = &mut overflow => {
                 tracing::warn!(peer = %conn.client.peer, "WebSocket client is not reading; disconnected");
                 hub.metrics.slow_clients.inc();
-                writer.abort();
-                return;
+                return Exit::Overflowed;
             }
-            () = closing.cancelled() => {
+            () = &mut shutdown => {
                 conn.out.close(CloseCode::Normal, "Server shutting down");
                 break;
             }
@@ -153,19 +222,19 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
                     break;
                 }
             }
-            event = conn.events.recv() => match event {
-                Ok(event) => conn.forward_event(&event),
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
+            event = conn.events.next() => match event {
+                Some(Ok(event)) => conn.forward_event(&event),
+                Some(Err(BroadcastStreamRecvError::Lagged(missed))) => {
                     tracing::warn!(peer = %conn.client.peer, missed, "WebSocket client missed daemon events");
                 }
-                Err(broadcast::error::RecvError::Closed) => break,
+                None => break,
             },
-            output = outputs.recv() => match output {
-                Ok(output) => conn.forward_output(&output),
-                Err(broadcast::error::RecvError::Lagged(missed)) => {
+            output = outputs.next() => match output {
+                Some(Ok(output)) => conn.forward_output(&output),
+                Some(Err(BroadcastStreamRecvError::Lagged(missed))) => {
                     tracing::warn!(peer = %conn.client.peer, missed, "WebSocket client missed session output");
                 }
-                Err(broadcast::error::RecvError::Closed) => break,
+                None => break,
             },
             _ = pings.tick() => {
                 // Only a client that hears a ping and says nothing at all is dead; a quiet
@@ -186,13 +255,7 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
             }
         }
     }
-    // Let the close frame (if any) go out and the peer answer it, briefly.
-    drop(conn);
-    let finish = async {
-        let _ = writer.await;
-        while let Some(Ok(_)) = stream.next().await {}
-    };
-    let _ = tokio::time::timeout(CLOSE_WAIT, finish).await;
+    Exit::Closed
 }
 
 impl Conn {
@@ -219,11 +282,11 @@ impl Conn {
     }
 
     /// Forwards a session's output to this client if it follows the session.
-    pub(super) fn forward_output(&mut self, output: &SessionOutput) {
+    pub(super) fn forward_output(&mut self, output: &EncodedOutput) {
         if !self.subscriptions.contains(&output.session_id) {
             return;
         }
-        if let crate::core::OutputKind::TaskExecuting { task } = &output.kind {
+        if let Some(task) = &output.executing {
             let key = (output.session_id.clone(), task.clone());
             if let Some(count) = self.announced.get_mut(&key) {
                 *count -= 1;
@@ -233,8 +296,8 @@ impl Conn {
                 return;
             }
         }
-        if let Some(frame) = stream::output_frame(output) {
-            self.out.text(wire::encode_value(&frame, None));
+        if let Some(frame) = &output.frame {
+            self.out.push(Message::Text(frame.clone()));
         }
     }
 }

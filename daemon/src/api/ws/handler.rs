@@ -5,15 +5,15 @@
 
 use std::ops::ControlFlow;
 
+use futures_util::{FutureExt, StreamExt};
 use serde_json::{Value, json};
-use tokio::sync::broadcast::error::TryRecvError;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::auth::{self, permitted};
 use super::connection::{Conn, MAX_SUBSCRIPTIONS};
 use super::errors::{error_text, memory_error_text};
 use super::inbound::{Envelope, INVALID_FORMAT, ParseError, Request};
-use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, WireDaemonStatus};
+use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, StatusFrame};
 use crate::core::{DaemonEvent, Session};
 use crate::supervisor::SessionError;
 
@@ -110,14 +110,14 @@ impl Conn {
     async fn dispatch(&mut self, request: Request, rid: Option<&Value>) {
         let hub = self.hub.clone();
         match request {
-            Request::Ping => self.reply(&json!({"type": "pong"}), rid),
+            // The two hottest requests skip the `Value` tree: a constant, and typed parts.
+            Request::Ping => self
+                .out
+                .text(wire::with_request_id(r#"{"type":"pong"}"#.to_owned(), rid)),
             Request::HealthCheck => self.send_health(rid),
             Request::DaemonStatus => {
-                let status = WireDaemonStatus::new(&hub.core.status());
-                self.reply(
-                    &json!({"type": "daemon_status_update", "status": status}),
-                    rid,
-                );
+                let frame = StatusFrame::new(&hub.core.status());
+                self.out.text(wire::encode(&frame, rid));
             }
             Request::ListSessions => {
                 let sessions = hub.core.sessions();
@@ -241,16 +241,16 @@ impl Conn {
             },
             Err(err) => return self.error(&error_text(&err), rid),
         };
-        loop {
-            match self.events.try_recv() {
+        // What is already queued, without waiting (`now_or_never`: nothing ready = done).
+        while let Some(Some(event)) = self.events.next().now_or_never() {
+            match event {
                 Ok(
                     DaemonEvent::SessionSpawned(s)
                     | DaemonEvent::SessionUpdated(s)
                     | DaemonEvent::SessionCompleted(s),
                 ) if s.id == id => {}
                 Ok(other) => self.forward_event(&other),
-                Err(TryRecvError::Lagged(_)) => {}
-                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+                Err(_lagged) => {}
             }
         }
         let latest = self.hub.core.session(id).unwrap_or(session);

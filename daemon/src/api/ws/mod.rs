@@ -50,6 +50,8 @@ pub struct Hub {
     metrics: metrics::WsMetrics,
     open: AtomicUsize,
     clients: TaskTracker,
+    /// Session output, encoded once for every connection ([`stream::encode_outputs`]).
+    outputs: tokio::sync::broadcast::Sender<Arc<stream::EncodedOutput>>,
 }
 
 impl Hub {
@@ -63,9 +65,14 @@ impl Hub {
             metrics: metrics::WsMetrics::default(),
             open: AtomicUsize::new(0),
             clients: TaskTracker::new(),
+            outputs: tokio::sync::broadcast::channel(OUTPUT_BUFFER).0,
         })
     }
 }
+
+/// Encoded session outputs a slow connection may fall behind by before it misses some (as the
+/// core's own output buffer).
+const OUTPUT_BUFFER: usize = 8192;
 
 /// Serves the public port until the core starts closing, then gives open connections up to
 /// `drain` to finish.
@@ -78,6 +85,11 @@ pub async fn serve(
     let hub = Hub::new(core, supervisor);
     let connections = TaskTracker::new();
     let closing = hub.core.closing().clone();
+    tokio::spawn(stream::encode_outputs(
+        hub.core.subscribe_output(),
+        hub.outputs.clone(),
+        closing.clone(),
+    ));
     loop {
         let (stream, peer) = tokio::select! {
             () = closing.cancelled() => break,

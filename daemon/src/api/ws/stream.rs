@@ -3,9 +3,14 @@
 //! fields (top-level `content`/`chunkType`/`index` on `stream_chunk`, `requestId` and
 //! `durationMs` inside `tool_call_*` data). Only the session's subscribers receive them.
 
-use serde_json::{Value, json};
+use std::sync::Arc;
 
-use super::wire::iso;
+use serde_json::{Value, json};
+use tokio::sync::broadcast;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
+use tokio_util::sync::CancellationToken;
+
+use super::wire::{encode_value, iso};
 use crate::core::{OutputKind, SessionOutput};
 
 /// The frame for one session output event; `None` for raw lines (not part of the API).
@@ -69,6 +74,56 @@ pub fn output_frame(out: &SessionOutput) -> Option<Value> {
         }
         OutputKind::Line { .. } => return None,
     })
+}
+
+/// One session output as every subscriber receives it: encoded once, shared by reference
+/// (a fan-out to 100 subscribers serialises each event once, not 100 times).
+#[derive(Debug)]
+pub struct EncodedOutput {
+    /// The session it belongs to.
+    pub session_id: String,
+    /// For `task_executing`, the task, so `execute_task`'s own announcement is not repeated.
+    pub executing: Option<String>,
+    /// The frame, or `None` for output that has no frame on this door.
+    pub frame: Option<Utf8Bytes>,
+}
+
+impl EncodedOutput {
+    /// Encodes `out`.
+    pub fn new(out: &SessionOutput) -> Self {
+        let executing = match &out.kind {
+            OutputKind::TaskExecuting { task } => Some(task.clone()),
+            _ => None,
+        };
+        Self {
+            session_id: out.session_id.clone(),
+            executing,
+            frame: output_frame(out).map(|frame| encode_value(&frame, None).into()),
+        }
+    }
+}
+
+/// Encodes the core's session outputs for the door's connections until the daemon closes or
+/// the core goes away. Holds no reference to the hub, so it keeps nothing alive.
+pub async fn encode_outputs(
+    mut outputs: broadcast::Receiver<SessionOutput>,
+    encoded: broadcast::Sender<Arc<EncodedOutput>>,
+    closing: CancellationToken,
+) {
+    loop {
+        let output = tokio::select! {
+            () = closing.cancelled() => return,
+            output = outputs.recv() => output,
+        };
+        match output {
+            // No connection listening is fine: the frame is simply not needed.
+            Ok(output) => drop(encoded.send(Arc::new(EncodedOutput::new(&output)))),
+            Err(broadcast::error::RecvError::Lagged(missed)) => {
+                tracing::warn!(missed, "the WebSocket door missed session output");
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -223,7 +223,34 @@ pub struct WireDaemonStatus {
     active_sessions: u32,
     queued_tasks: u32,
     metrics: StatusMetrics,
-    subsystems: serde_json::Map<String, Value>,
+    #[serde(serialize_with = "in_order")]
+    subsystems: Vec<(&'static str, Subsystem)>,
+}
+
+/// A list of pairs as a JSON object, keeping their order (no `Value` tree on the way).
+fn in_order<S: serde::Serializer>(
+    pairs: &[(&'static str, Subsystem)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(pairs.iter().map(|(name, entry)| (name, entry)))
+}
+
+/// `daemon_status_update`, serialised straight from typed parts.
+#[derive(Debug, Serialize)]
+pub struct StatusFrame {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    status: WireDaemonStatus,
+}
+
+impl StatusFrame {
+    /// The reply to `daemon_status`.
+    pub fn new(s: &DaemonStatus) -> Self {
+        Self {
+            kind: "daemon_status_update",
+            status: WireDaemonStatus::new(s),
+        }
+    }
 }
 
 impl WireDaemonStatus {
@@ -237,10 +264,7 @@ impl WireDaemonStatus {
                     status: h.status.as_str(),
                     last_check: iso(h.last_check),
                 };
-                (
-                    h.name.to_owned(),
-                    serde_json::to_value(entry).unwrap_or(Value::Null),
-                )
+                (h.name, entry)
             })
             .collect();
         Self {
@@ -307,7 +331,12 @@ pub fn health_data(s: &DaemonStatus, connected_clients: usize) -> Value {
 
 /// Serialises `frame`, adding `"requestId"` last when the request carried one.
 pub fn encode(frame: &impl Serialize, request_id: Option<&Value>) -> String {
-    let mut text = serde_json::to_string(frame).unwrap_or_else(|_| "{}".to_owned());
+    let text = serde_json::to_string(frame).unwrap_or_else(|_| "{}".to_owned());
+    with_request_id(text, request_id)
+}
+
+/// `text` (a serialised JSON object) with `"requestId"` added last when given.
+pub fn with_request_id(mut text: String, request_id: Option<&Value>) -> String {
     if let Some(id) = request_id
         && text.ends_with('}')
     {
@@ -349,103 +378,4 @@ pub fn error(message: &str) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn frames_put_type_first_and_request_id_last() {
-        let frame = error("Unknown message type");
-        assert_eq!(
-            encode_value(&frame, None),
-            r#"{"type":"error","error":"Unknown message type"}"#
-        );
-        assert_eq!(
-            encode_value(&json!({"type": "pong"}), Some(&json!("r1"))),
-            r#"{"type":"pong","requestId":"r1"}"#
-        );
-        assert_eq!(
-            encode_value(&json!({"type": "pong"}), None),
-            r#"{"type":"pong"}"#
-        );
-        #[derive(Serialize)]
-        struct F {
-            a: u8,
-        }
-        assert_eq!(
-            encode(&F { a: 1 }, Some(&json!(7))),
-            r#"{"a":1,"requestId":7}"#
-        );
-    }
-
-    #[test]
-    fn sessions_keep_upstreams_order_and_end_with_ended_at() {
-        use crate::core::session::SessionMetrics;
-        use crate::core::{SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
-        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_507_006_082);
-        let mut session = Session {
-            id: "session_1".into(),
-            orchestrator_id: "default".into(),
-            task: Task {
-                id: "task_1".into(),
-                description: "d".into(),
-                task_type: "general".into(),
-                priority: TaskPriority::Medium,
-                status: TaskStatus::Pending,
-                metadata: None,
-                created_at: at,
-                updated_at: at,
-            },
-            session_type: SessionType::ClaudeFlow,
-            status: SessionStatus::Running,
-            started_at: at,
-            ended_at: None,
-            metrics: SessionMetrics::default(),
-            pid: Some(42),
-            work_dir: "/w".into(),
-            agent_session_id: "a".into(),
-            exit_code: None,
-            error: None,
-            queue_position: None,
-            model: None,
-            api_key_source: None,
-            restarts: 0,
-            worktree_branch: None,
-            worktree_repo: None,
-            memory_context: json!({"scratchpad": {}, "episodic": [], "semantic": []}),
-        };
-        session.end(SessionStatus::Completed, None);
-        session.ended_at = Some(at);
-        session.metrics.duration = 0;
-        let text = encode(&SessionFrame::new("session_status_update", &session), None);
-        let keys = [
-            "\"type\":\"session_status_update\"",
-            "\"id\"",
-            "\"orchestratorId\"",
-            "\"task\"",
-            "\"type\":\"claude-flow\"",
-            "\"status\":\"completed\"",
-            "\"startedAt\"",
-            "\"memoryContext\"",
-            "\"metrics\"",
-            "\"workDir\"",
-            "\"agentSessionId\"",
-            "\"sessionType\"",
-            "\"metadata\":{},\"createdAt\"",
-            "\"endedAt\"",
-        ];
-        let positions: Vec<usize> = keys.iter().map(|k| text.find(k).unwrap()).collect();
-        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
-        assert!(
-            text.ends_with(r#""endedAt":"2026-11-24T07:56:46.082Z"}}"#),
-            "{text}"
-        );
-        assert!(text.contains(r#""averageResponseTime":0}"#), "{text}");
-        assert!(!text.contains("\"pid\""), "ended sessions have no pid");
-    }
-
-    #[test]
-    fn dates_are_iso_with_milliseconds() {
-        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_507_006_082);
-        assert_eq!(iso(at), "2026-11-24T07:56:46.082Z");
-    }
-}
+mod tests;

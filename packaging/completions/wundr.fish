@@ -1,0 +1,113 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_wundr_global_optspecs
+    string join \n socket= h/help V/version
+end
+
+function __fish_wundr_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_wundr_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_wundr_using_subcommand
+    set -l cmd (__fish_wundr_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c wundr -n "__fish_wundr_needs_command" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_needs_command" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_needs_command" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_needs_command" -f -a "orchestrator" -d 'Start, stop and inspect the orchestrator daemon and its agent sessions'
+complete -c wundr -n "__fish_wundr_needs_command" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wundr -n "__fish_wundr_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "start" -d 'Start the daemon in the background (or in this terminal with --foreground)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "status" -d 'Show whether the daemon runs, where to reach it, its sessions and subsystems'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "logs" -d 'Show the daemon log or one session\'s events (--session), or follow them'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "stop" -d 'Stop the daemon gracefully, forcing it after a timeout'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "restart" -d 'Stop the daemon if it runs, then start it'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "session" -d 'Spawn, list, inspect, steer and stop agent sessions'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "service" -d 'Run the daemon as a user service (systemd or launchd): install, uninstall, status'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and not __fish_seen_subcommand_from start status logs stop restart session service help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -s p -l port -d 'Port of the WebSocket and health endpoints [daemon default: 8787]' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -l host -d 'Address the WebSocket endpoint binds to [daemon default: 127.0.0.1]' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -s c -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/wundr/orchestrator.yaml]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -l foreground -d 'Run the daemon in this terminal instead of in the background'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object (snake_case keys) instead of text'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s n -l lines -d 'How many of the most recent lines to show first' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l session -d 'Show one session\'s events instead of the daemon log: its status, then with -f everything it does until it ends' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session, until the session ends'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l transcript -d 'With --session: first replay what the session\'s agent printed so far'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from stop" -s t -l timeout -d 'Seconds to wait for a graceful stop before forcing it' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from stop" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from stop" -s f -l force -d 'Kill the daemon at once (SIGKILL) instead of asking it to stop'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from stop" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from stop" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -s p -l port -d 'Port of the WebSocket and health endpoints [daemon default: 8787]' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -l host -d 'Address the WebSocket endpoint binds to [daemon default: 127.0.0.1]' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -s c -l config -d 'Configuration file [default: $XDG_CONFIG_HOME/wundr/orchestrator.yaml]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -s t -l timeout -d 'Seconds to wait for the running daemon to stop before forcing it' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -l foreground -d 'Run the daemon in this terminal instead of in the background'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from restart" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "spawn" -d 'Start an agent session on a task; prints its id'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "list" -d 'List every session the daemon knows, oldest first'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "show" -d 'Show everything about one session'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "send" -d 'Give a session another turn (a finished claude-code session resumes its conversation)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "stop" -d 'Stop a session\'s agent (SIGTERM, then SIGKILL); it ends `terminated`'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "pause" -d 'Suspend a session\'s agent (SIGSTOP)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "unpause" -d 'Resume a paused session\'s agent (SIGCONT)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from service" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from service" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from service" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from service" -f -a "install" -d 'Install the daemon as a user service (systemd or launchd), enable and start it'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from service" -f -a "uninstall" -d 'Stop, disable and remove the user service'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from service" -f -a "status" -d 'Show whether the user service is installed, enabled and running (exit 3 if not running)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from service" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "start" -d 'Start the daemon in the background (or in this terminal with --foreground)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show whether the daemon runs, where to reach it, its sessions and subsystems'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "logs" -d 'Show the daemon log or one session\'s events (--session), or follow them'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "stop" -d 'Stop the daemon gracefully, forcing it after a timeout'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "restart" -d 'Stop the daemon if it runs, then start it'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "session" -d 'Spawn, list, inspect, steer and stop agent sessions'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "service" -d 'Run the daemon as a user service (systemd or launchd): install, uninstall, status'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wundr -n "__fish_wundr_using_subcommand completions" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
+complete -c wundr -n "__fish_wundr_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c wundr -n "__fish_wundr_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and not __fish_seen_subcommand_from orchestrator completions help" -f -a "orchestrator" -d 'Start, stop and inspect the orchestrator daemon and its agent sessions'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and not __fish_seen_subcommand_from orchestrator completions help" -f -a "completions" -d 'Print a shell completion script to stdout'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and not __fish_seen_subcommand_from orchestrator completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and __fish_seen_subcommand_from orchestrator" -f -a "start" -d 'Start the daemon in the background (or in this terminal with --foreground)'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and __fish_seen_subcommand_from orchestrator" -f -a "status" -d 'Show whether the daemon runs, where to reach it, its sessions and subsystems'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and __fish_seen_subcommand_from orchestrator" -f -a "logs" -d 'Show the daemon log or one session\'s events (--session), or follow them'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and __fish_seen_subcommand_from orchestrator" -f -a "stop" -d 'Stop the daemon gracefully, forcing it after a timeout'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and __fish_seen_subcommand_from orchestrator" -f -a "restart" -d 'Stop the daemon if it runs, then start it'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and __fish_seen_subcommand_from orchestrator" -f -a "session" -d 'Spawn, list, inspect, steer and stop agent sessions'
+complete -c wundr -n "__fish_wundr_using_subcommand help; and __fish_seen_subcommand_from orchestrator" -f -a "service" -d 'Run the daemon as a user service (systemd or launchd): install, uninstall, status'
