@@ -19,41 +19,47 @@ fn the_example_config_is_the_defaults() {
         DaemonConfig::resolve([&layer]).unwrap(),
         DaemonConfig::default()
     );
-    // Every top-level setting is spelled out, so none can be forgotten when defaults change
-    // (socket's default depends on the environment, so it is shown commented out).
+    // Every setting is spelled out, so none can be forgotten when defaults change. The keys
+    // come from the parser itself (its "unknown field, expected one of" error), so a new
+    // setting fails here until the example shows it. Settings whose default depends on the
+    // environment are shown commented out.
     let text = std::fs::read_to_string(example()).unwrap();
-    for key in [
-        "name",
-        "port",
-        "host",
-        "maxSessions",
-        "heartbeatInterval",
-        "shutdownTimeout",
-        "verbose",
-        "logMaxBytes",
-        "logKeepFiles",
-        "maxRestarts",
-        "idleTimeout",
-        "resultGrace",
-        "agents",
-        "websocket",
-    ] {
-        assert!(text.contains(&format!("\n{key}:")), "{key} is missing");
+    for (table, indent) in [("", ""), ("websocket", "  "), ("memory", "  ")] {
+        for key in known_keys(table) {
+            let shown = format!("\n{indent}{key}:");
+            let commented = format!("\n# {key}: ");
+            assert!(
+                text.contains(&shown) || (indent.is_empty() && text.contains(&commented)),
+                "{table}.{key} is missing from the example"
+            );
+        }
     }
-    assert!(text.contains("\n# socket: "));
-    for key in [
-        "maxFrameBytes",
-        "sendQueue",
-        "pingInterval",
-        "pongTimeout",
-        "maxConnections",
-        "allowedOrigins",
-    ] {
-        assert!(
-            text.contains(&format!("\n  {key}: ")),
-            "websocket.{key} is missing"
-        );
-    }
+}
+
+/// The keys the config parser accepts at the top level (`table` empty) or in `table`.
+fn known_keys(table: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("probe.yaml");
+    let yaml = if table.is_empty() {
+        "zzUnknown: 1\n".to_owned()
+    } else {
+        format!("{table}:\n  zzUnknown: 1\n")
+    };
+    std::fs::write(&file, yaml).unwrap();
+    let err = ConfigLayer::from_file(&file).unwrap_err();
+    let message = orchestrator_daemon::error_chain(&err);
+    let list = message
+        .split_once("expected one of ")
+        .unwrap_or_else(|| panic!("no key list in {message:?}"))
+        .1;
+    let keys: Vec<String> = list
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect();
+    assert!(keys.len() >= 3, "{message}");
+    keys
 }
 
 #[test]

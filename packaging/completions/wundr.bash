@@ -34,8 +34,23 @@ _wundr() {
             wundr__subcmd__help,orchestrator)
                 cmd="wundr__subcmd__help__subcmd__orchestrator"
                 ;;
+            wundr__subcmd__help__subcmd__orchestrator,approval)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__approval"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator,audit)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__audit"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator,charter)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__charter"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator,hook)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__hook"
+                ;;
             wundr__subcmd__help__subcmd__orchestrator,logs)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__logs"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator,memory)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory"
                 ;;
             wundr__subcmd__help__subcmd__orchestrator,restart)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__restart"
@@ -54,6 +69,45 @@ _wundr() {
                 ;;
             wundr__subcmd__help__subcmd__orchestrator,stop)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__stop"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__approval,approve)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__approve"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__approval,deny)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__deny"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__approval,list)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__list"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__charter,reload)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__reload"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__charter,show)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__show"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__charter,validate)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__validate"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,add)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__add"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,export)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__export"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,forget)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__forget"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,import)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__import"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,list)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__list"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,search)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__search"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,stats)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__stats"
                 ;;
             wundr__subcmd__help__subcmd__orchestrator__subcmd__service,install)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__service__subcmd__install"
@@ -85,11 +139,26 @@ _wundr() {
             wundr__subcmd__help__subcmd__orchestrator__subcmd__session,unpause)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__unpause"
                 ;;
+            wundr__subcmd__orchestrator,approval)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval"
+                ;;
+            wundr__subcmd__orchestrator,audit)
+                cmd="wundr__subcmd__orchestrator__subcmd__audit"
+                ;;
+            wundr__subcmd__orchestrator,charter)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter"
+                ;;
             wundr__subcmd__orchestrator,help)
                 cmd="wundr__subcmd__orchestrator__subcmd__help"
                 ;;
+            wundr__subcmd__orchestrator,hook)
+                cmd="wundr__subcmd__orchestrator__subcmd__hook"
+                ;;
             wundr__subcmd__orchestrator,logs)
                 cmd="wundr__subcmd__orchestrator__subcmd__logs"
+                ;;
+            wundr__subcmd__orchestrator,memory)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory"
                 ;;
             wundr__subcmd__orchestrator,restart)
                 cmd="wundr__subcmd__orchestrator__subcmd__restart"
@@ -109,11 +178,74 @@ _wundr() {
             wundr__subcmd__orchestrator,stop)
                 cmd="wundr__subcmd__orchestrator__subcmd__stop"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__approval,approve)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__approve"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval,deny)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__deny"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval,list)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__list"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval__subcmd__help,approve)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__approve"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval__subcmd__help,deny)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__deny"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval__subcmd__help,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval__subcmd__help,list)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__list"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter,reload)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__reload"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter,show)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__show"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter,validate)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__validate"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter__subcmd__help,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter__subcmd__help,reload)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__reload"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter__subcmd__help,show)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__show"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__charter__subcmd__help,validate)
+                cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__validate"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help,approval)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__approval"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help,audit)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__audit"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help,charter)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__charter"
+                ;;
             wundr__subcmd__orchestrator__subcmd__help,help)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__help"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__help,hook)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__hook"
+                ;;
             wundr__subcmd__orchestrator__subcmd__help,logs)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__logs"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help,memory)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory"
                 ;;
             wundr__subcmd__orchestrator__subcmd__help,restart)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__restart"
@@ -132,6 +264,45 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__help,stop)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__stop"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__approval,approve)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__approve"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__approval,deny)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__deny"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__approval,list)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__list"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__charter,reload)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__reload"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__charter,show)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__show"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__charter,validate)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__validate"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,add)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__add"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,export)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__export"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,forget)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__forget"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,import)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__import"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,list)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__list"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,search)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__search"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,stats)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__stats"
                 ;;
             wundr__subcmd__orchestrator__subcmd__help__subcmd__service,install)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__service__subcmd__install"
@@ -162,6 +333,54 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__help__subcmd__session,unpause)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__unpause"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,add)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__add"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,export)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__export"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,forget)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__forget"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,import)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__import"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,list)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__list"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,search)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__search"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory,stats)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__stats"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,add)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__add"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,export)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__export"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,forget)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__forget"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,import)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__import"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,list)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__list"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,search)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__search"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__memory__subcmd__help,stats)
+                cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__stats"
                 ;;
             wundr__subcmd__orchestrator__subcmd__service,help)
                 cmd="wundr__subcmd__orchestrator__subcmd__service__subcmd__help"
@@ -320,8 +539,148 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__help__subcmd__orchestrator)
-            opts="start status logs stop restart session service"
+            opts="start status logs stop restart session charter approval audit hook memory service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__approval)
+            opts="list approve deny"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__charter)
+            opts="validate show reload"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__reload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__hook)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -336,6 +695,118 @@ _wundr() {
         wundr__subcmd__help__subcmd__orchestrator__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory)
+            opts="add search list forget stats export import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -572,7 +1043,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator)
-            opts="-h -V --socket --help --version start status logs stop restart session service help"
+            opts="-h -V --socket --help --version start status logs stop restart session charter approval audit hook memory service help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -589,9 +1060,453 @@ _wundr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        wundr__subcmd__orchestrator__subcmd__help)
-            opts="start status logs stop restart session service help"
+        wundr__subcmd__orchestrator__subcmd__approval)
+            opts="-h -V --socket --help --version list approve deny help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__approve)
+            opts="-h -V --reason --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__deny)
+            opts="-h -V --reason --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --reason)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__help)
+            opts="list approve deny help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__list)
+            opts="-h -V --json --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__audit)
+            opts="-h -V --session --limit --json --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter)
+            opts="-h -V --socket --help --version validate show reload help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__help)
+            opts="validate show reload help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__reload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__reload)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__show)
+            opts="-h -V --json --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__charter__subcmd__validate)
+            opts="-h -V --json --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help)
+            opts="start status logs stop restart session charter approval audit hook memory service help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__approval)
+            opts="list approve deny"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__approve)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__deny)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__charter)
+            opts="validate show reload"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__reload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -617,9 +1532,135 @@ _wundr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__hook)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wundr__subcmd__orchestrator__subcmd__help__subcmd__logs)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory)
+            opts="add search list forget stats export import"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -855,6 +1896,24 @@ _wundr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wundr__subcmd__orchestrator__subcmd__hook)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wundr__subcmd__orchestrator__subcmd__logs)
             opts="-n -f -h -V --lines --follow --session --transcript --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -874,6 +1933,304 @@ _wundr() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory)
+            opts="-h -V --socket --help --version add search list forget stats export import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__add)
+            opts="-h -V --tier --type --metadata --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metadata)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__export)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__forget)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help)
+            opts="add search list forget stats export import help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__add)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__export)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__forget)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__search)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__import)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__list)
+            opts="-h -V --tier --limit --json --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__search)
+            opts="-h -V --tier --limit --json --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --tier)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__memory__subcmd__stats)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
