@@ -7,6 +7,8 @@ pub mod completions;
 pub mod orchestrator;
 #[cfg(test)]
 mod packaging;
+#[cfg(test)]
+mod readme;
 
 use std::path::PathBuf;
 
