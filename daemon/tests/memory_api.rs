@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::memory::{T0, fixture, fixture_with};
+use common::memory::{DAY_MS, T0, fixture, fixture_with};
 use orchestrator_daemon::memory::{EntryType, MemoryConfig, MemoryError, NewEntry, Tier};
 use serde_json::{Map, Value, json};
 
@@ -153,6 +153,22 @@ fn results_are_capped_and_newest_first_at_equal_relevance() {
     let recent = f.store.retrieve("", Some(Tier::Episodic), 3).unwrap();
     assert_eq!(recent[0].entry.content, "deploy step 14");
     assert_eq!(recent.len(), 3);
+}
+
+#[test]
+fn a_recent_entry_is_found_behind_hundreds_of_old_better_matches() {
+    let f = fixture();
+    // 300 short old entries: each beats the new one on BM25 (shorter text, same word), so
+    // ranking candidates by BM25 alone never reached the new one.
+    let old: Vec<NewEntry> = (0..300)
+        .map(|i| interaction(&format!("deploy api v{i}")).at(T0 - 60 * DAY_MS))
+        .collect();
+    f.store.add_batch(Tier::Episodic, old).unwrap();
+    let recent = "deploy notes for the new release train with the mobile team";
+    f.store.add_episodic(interaction(recent).at(T0)).unwrap();
+    let hits = f.store.retrieve("deploy", None, 5).unwrap();
+    assert_eq!(hits[0].entry.content, recent, "{hits:#?}");
+    assert_eq!(hits.len(), 5);
 }
 
 #[test]

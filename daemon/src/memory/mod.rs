@@ -15,7 +15,7 @@
 //! # Ranking
 //!
 //! `retrieve` matches the query's words with FTS5 (see [`search::match_expression`]), takes
-//! the best candidates by BM25, then scores each
+//! as candidates the best matches by BM25 and the newest matches, then scores each
 //!
 //! ```text
 //! score     = relevance × recency
