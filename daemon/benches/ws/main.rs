@@ -12,7 +12,10 @@
 //! 100 subscribers (the Node daemon never streams, spec 1.5.6, so only the bare server
 //! compares); idle RSS. Every figure is printed with its ratio to the baselines.
 //!
-//! Run: `cargo bench -p orchestrator-daemon --bench ws`.
+//! Run: `cargo bench -p orchestrator-daemon --bench ws`. While iterating,
+//! `WUNDR_BENCH_WS_SKIP_NODE=1` leaves the Node daemon out and `WUNDR_BENCH_WS_ONLY=<text>`
+//! runs only the load scenarios whose label contains the text (reported figures must come
+//! from one full run).
 
 mod load;
 mod servers;
@@ -23,6 +26,11 @@ use std::time::Duration;
 use load::{Run, connect, fan_out, load, next_text};
 use serde_json::{Value, json};
 use servers::{BARE_SERVER_ENV, Process, bare, free_port, ours};
+
+/// Set, the bench leaves the Node daemon out (for quick iterations only).
+const SKIP_NODE_ENV: &str = "WUNDR_BENCH_WS_SKIP_NODE";
+/// Set, only the load scenarios whose label contains its value run (no fan-out either).
+const ONLY_ENV: &str = "WUNDR_BENCH_WS_ONLY";
 
 const ROUNDS: usize = 3;
 const RUN: Duration = Duration::from_millis(1500);
@@ -190,7 +198,11 @@ fn main() {
             pid: bare_server.0.id(),
         },
     ];
-    let node = match upstream::install() {
+    let installed = match std::env::var_os(SKIP_NODE_ENV) {
+        Some(_) => Err(format!("{SKIP_NODE_ENV} is set")),
+        None => upstream::install(),
+    };
+    let node = match installed {
         Ok(dir) => {
             let port = free_port();
             let node_home = home.path().join("node");
@@ -234,6 +246,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let only = std::env::var(ONLY_ENV).ok();
     runtime.block_on(async {
         for (label, conns, window, frame) in [
             ("ping, 1 connection, 1 in flight", 1, 1, r#"{"type":"ping"}"#),
@@ -251,8 +264,14 @@ fn main() {
                 r#"{"type":"daemon_status"}"#,
             ),
         ] {
+            if only.as_deref().is_some_and(|only| !label.contains(only)) {
+                continue;
+            }
             let results = scenario(&targets, conns, window, frame).await;
             report(label, &targets, &results);
+        }
+        if only.is_some() {
+            return;
         }
 
         println!("\nfan-out: one stream of {CHUNKS} chunks to {SUBSCRIBERS} subscribers (node: never streams)");
