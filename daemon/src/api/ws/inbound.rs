@@ -1,8 +1,10 @@
 //! Inbound frames: [`Envelope::parse`] reads the JSON and the `type` (upstream's
 //! `Invalid message format` / `Unknown message type` rules), [`Envelope::request`] turns the
 //! payload into a typed [`Request`] or a validation message naming the field (where upstream
-//! leaked a JS `TypeError` text).
+//! leaked a JS `TypeError` text). Frames of only a `type` and a `requestId` (`ping`,
+//! `daemon_status`, ...) are read through [`Head`], without building a `Value` tree.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::core::{SessionType, TaskPriority};
@@ -97,9 +99,36 @@ pub enum Request {
     Memory(super::memory::MemoryRequest),
 }
 
+/// A frame of only `type` (a string without escapes) and an optional `requestId`, borrowed
+/// from the frame's text. Anything else (a payload, `auth`, a repeated key, escapes) fails
+/// to read this way and takes the general path, which alone decides the errors.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Head<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    #[serde(rename = "requestId", default)]
+    request_id: Option<Value>,
+}
+
 impl Envelope {
     /// Parses one frame's text.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
+        if let Ok(head) = serde_json::from_str::<Head>(text)
+            && let Some(kind) = known(head.kind)
+        {
+            return Ok(Self {
+                kind,
+                request_id: head.request_id.filter(|id| id.is_string() || id.is_number()),
+                auth: None,
+                payload: None,
+            });
+        }
+        Self::parse_value(text)
+    }
+
+    /// Parses one frame's text as a `Value` tree: every frame [`Head`] does not cover.
+    fn parse_value(text: &str) -> Result<Self, ParseError> {
         let value: Value = serde_json::from_str(text).map_err(|_| ParseError::Json)?;
         let Value::Object(mut map) = value else {
             // Upstream threw on `null` (format) and found no type on anything else.
@@ -113,10 +142,7 @@ impl Envelope {
         let request_id = map
             .remove("requestId")
             .filter(|id| id.is_string() || id.is_number());
-        let kind = map
-            .get("type")
-            .and_then(Value::as_str)
-            .and_then(|t| TYPES.iter().find(|known| **known == t).copied());
+        let kind = map.get("type").and_then(Value::as_str).and_then(known);
         let Some(kind) = kind else {
             return Err(ParseError::Message(UNKNOWN_TYPE, request_id));
         };
@@ -239,6 +265,11 @@ impl Envelope {
     }
 }
 
+/// The door's own name for a known message type.
+fn known(kind: &str) -> Option<&'static str> {
+    TYPES.iter().find(|known| **known == kind).copied()
+}
+
 fn task_input(task: &serde_json::Map<String, Value>) -> Result<TaskInput, String> {
     let description = match task.get("description") {
         Some(Value::String(text)) => text.clone(),
@@ -285,6 +316,31 @@ mod tests {
             Ok(envelope) => envelope.request(),
             Err(ParseError::Json) => Err(INVALID_FORMAT.to_owned()),
             Err(ParseError::Message(m, _)) => Err(m.to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_fast_path_reads_what_the_general_one_does() {
+        for text in [
+            r#"{"type":"ping"}"#,
+            r#" { "type" : "daemon_status" , "requestId" : "r-1" } "#,
+            r#"{"requestId":7,"type":"health_check"}"#,
+            r#"{"type":"ping","requestId":null}"#,
+            r#"{"type":"ping","requestId":{"a":1}}"#,
+            r#"{"type":"ping","requestId":[1]}"#,
+            r#"{"type":"ping","requestId":1.5e3}"#,
+            r#"{"type":"ping","type":"daemon_status"}"#,
+            r#"{"type":"p\u0069ng"}"#,
+            r#"{"type":"ping","payload":null}"#,
+            r#"{"type":"ping","auth":{"token":"t"}}"#,
+            r#"{"type":"session_status","requestId":"r"}"#,
+            r#"{"type":"pong","requestId":"r"}"#,
+            r#"{"type":1}"#,
+            r#"{"type":"ping"} x"#,
+            "{nope",
+            "null",
+        ] {
+            assert_eq!(Envelope::parse(text), Envelope::parse_value(text), "{text}");
         }
     }
 
