@@ -2,15 +2,17 @@
 //! event buses and keeps the connection alive, until either side closes. [`Conn`] is the
 //! connection's state (subscriptions, pending replies); [`Outbox`] is its bounded send queue,
 //! drained by a writer future in the same task: a client that stops reading fills it and is
-//! disconnected, and nobody else ever waits for it.
+//! disconnected, and nobody else ever waits for it. Nothing on the path of one request takes
+//! a lock another connection also takes.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::ControlFlow;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use tokio::sync::mpsc;
@@ -21,7 +23,6 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_util::sync::CancellationToken;
 
 use super::Hub;
 use super::handshake::Client;
@@ -34,11 +35,17 @@ type Socket = WebSocketStream<TokioIo<Upgraded>>;
 /// How long a closing handshake may take before the socket is just dropped.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
-/// The bounded queue of frames to one client.
-#[derive(Debug, Clone)]
+/// The bounded queue of frames to one client: an unbounded channel with its own count, as a
+/// bounded channel's receiver takes its semaphore's lock for every frame it hands out.
+#[derive(Debug)]
 pub struct Outbox {
-    tx: mpsc::Sender<Message>,
-    overflowed: CancellationToken,
+    tx: mpsc::UnboundedSender<Message>,
+    /// Frames queued and not yet taken by the writer.
+    queued: Arc<AtomicUsize>,
+    limit: usize,
+    /// Set when the queue was full; only ever set by the read side itself (every push
+    /// happens there), which checks it after each frame or event it handled.
+    overflowed: AtomicBool,
     hub: Arc<Hub>,
 }
 
@@ -49,13 +56,20 @@ impl Outbox {
     }
 
     fn push(&self, message: Message) {
-        match self.tx.try_send(message) {
-            Ok(()) => {
-                self.hub.metrics.messages_out.inc();
-            }
-            Err(mpsc::error::TrySendError::Full(_)) => self.overflowed.cancel(),
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        // Only this side adds, so the count cannot pass the limit between the check and the add.
+        if self.queued.load(Ordering::Acquire) >= self.limit {
+            self.overflowed.store(true, Ordering::Relaxed);
+            return;
         }
+        if self.tx.send(message).is_ok() {
+            self.queued.fetch_add(1, Ordering::AcqRel);
+            self.hub.metrics.messages_out.inc();
+        }
+    }
+
+    /// Whether a frame was refused because the client stopped reading.
+    fn overflowed(&self) -> bool {
+        self.overflowed.load(Ordering::Relaxed)
     }
 
     /// Queues a close frame.
@@ -92,6 +106,12 @@ pub const MAX_SUBSCRIPTIONS: usize = 1024;
 /// lone reply is flushed at once.
 const WRITE_BATCH: usize = 64;
 
+/// Frames handled per wake-up of the read loop when more have already arrived: a pipelining
+/// client sends many at once, and each trip through the loop's select (which polls the
+/// shutdown signal every connection shares) costs more than a `ping` does. Bounded, so
+/// events, output and pings still get their turn.
+const READ_BATCH: usize = 32;
+
 /// How the read side of a connection ended.
 enum Exit {
     /// Orderly: a close from either side, an error, or the daemon stopping.
@@ -103,20 +123,23 @@ enum Exit {
 /// Writes queued frames to the client until the queue closes or a close frame went out. Runs
 /// in the connection's own task (next to the read loop, not as a task of its own), so a reply
 /// costs no cross-thread wake-up; a client that does not read only ever blocks this future.
-async fn write_queued(mut sink: SplitSink<Socket, Message>, mut rx: mpsc::Receiver<Message>) {
-    while let Some(first) = rx.recv().await {
-        let mut closing = matches!(first, Message::Close(_));
-        if sink.feed(first).await.is_err() {
-            return;
-        }
-        let mut batched = 1;
-        while !closing && batched < WRITE_BATCH {
-            let Ok(next) = rx.try_recv() else { break };
-            closing = matches!(next, Message::Close(_));
-            if sink.feed(next).await.is_err() {
+async fn write_queued(
+    mut sink: SplitSink<Socket, Message>,
+    mut rx: mpsc::UnboundedReceiver<Message>,
+    queued: Arc<AtomicUsize>,
+) {
+    let mut batch = Vec::with_capacity(WRITE_BATCH);
+    while rx.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+        queued.fetch_sub(batch.len(), Ordering::AcqRel);
+        let mut closing = false;
+        for message in batch.drain(..) {
+            closing = matches!(message, Message::Close(_));
+            if sink.feed(message).await.is_err() {
                 return;
             }
-            batched += 1;
+            if closing {
+                break;
+            }
         }
         if sink.flush().await.is_err() || closing {
             return;
@@ -127,12 +150,14 @@ async fn write_queued(mut sink: SplitSink<Socket, Message>, mut rx: mpsc::Receiv
 /// Serves one upgraded client until it or the daemon closes.
 pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::channel::<Message>(hub.settings.send_queue.max(1));
-    let overflowed = CancellationToken::new();
+    let (tx, rx) = mpsc::unbounded_channel::<Message>();
+    let queued = Arc::new(AtomicUsize::new(0));
     let conn = Conn {
         out: Outbox {
             tx,
-            overflowed: overflowed.clone(),
+            queued: queued.clone(),
+            limit: hub.settings.send_queue.max(1),
+            overflowed: AtomicBool::new(false),
             hub: hub.clone(),
         },
         events: BroadcastStream::new(hub.core.subscribe()),
@@ -141,10 +166,13 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
         subscriptions: HashSet::new(),
         announced: HashMap::new(),
     };
-    let writer = write_queued(sink, rx);
+    let writer = write_queued(sink, rx, queued);
     let mut writer = std::pin::pin!(writer);
-    let mut reader = Box::pin(read_loop(conn, &mut stream, overflowed));
+    let mut reader = Box::pin(read_loop(conn, &mut stream));
     let exit = tokio::select! {
+        // The reader first: the replies it queued in this wake-up are written in the same one,
+        // not after the task was scheduled again.
+        biased;
         exit = &mut reader => exit,
         // The writer ended first (the socket failed, or it sent a close): the reader notices
         // the same socket ending on its side.
@@ -164,11 +192,7 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
 }
 
 /// The read side: frames in, events forwarded, pings, until either side closes.
-async fn read_loop(
-    mut conn: Conn,
-    stream: &mut SplitStream<Socket>,
-    overflowed: CancellationToken,
-) -> Exit {
+async fn read_loop(mut conn: Conn, stream: &mut SplitStream<Socket>) -> Exit {
     let hub = conn.hub.clone();
     let mut outputs = BroadcastStream::new(hub.outputs.subscribe());
     tracing::debug!(peer = %conn.client.peer, compat = conn.client.compat, "WebSocket client connected");
@@ -180,44 +204,33 @@ async fn read_loop(
     pings.tick().await;
     let mut last_heard = Instant::now();
     let mut ping_sent: Option<Instant> = None;
-    // Made once, not per trip through the select: each new one would register its waiter again.
-    let overflow = overflowed.cancelled();
-    let mut overflow = std::pin::pin!(overflow);
+    // Made once, not per trip through the select: a new one would register its waiter again.
     let shutdown = closing.cancelled();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        if conn.out.overflowed() {
+            tracing::warn!(peer = %conn.client.peer, "WebSocket client is not reading; disconnected");
+            hub.metrics.slow_clients.inc();
+            return Exit::Overflowed;
+        }
         tokio::select! {
             biased;
-            () = &mut overflow => {
-                tracing::warn!(peer = %conn.client.peer, "WebSocket client is not reading; disconnected");
-                hub.metrics.slow_clients.inc();
-                return Exit::Overflowed;
-            }
             () = &mut shutdown => {
                 conn.out.close(CloseCode::Normal, "Server shutting down");
                 break;
             }
             frame = stream.next() => {
                 last_heard = Instant::now();
-                let flow = match frame {
-                    None => break,
-                    Some(Err(WsError::Capacity(err))) => {
-                        tracing::info!(peer = %conn.client.peer, %err, "WebSocket frame too big; closing");
-                        conn.out.close(CloseCode::Size, "Message too big");
+                let mut flow = on_frame(&mut conn, frame).await;
+                // Frames that already arrived are handled in this same wake-up (see READ_BATCH).
+                let mut handled = 1;
+                while flow.is_continue() && handled < READ_BATCH && !conn.out.overflowed() {
+                    let Some(frame) = stream.next().now_or_never() else {
                         break;
-                    }
-                    Some(Err(err)) => {
-                        tracing::debug!(peer = %conn.client.peer, %err, "WebSocket read failed");
-                        break;
-                    }
-                    Some(Ok(Message::Text(text))) => conn.handle_text(text.as_str()).await,
-                    Some(Ok(Message::Binary(bytes))) => {
-                        // Upstream decodes binary frames as UTF-8 text too.
-                        conn.handle_text(&String::from_utf8_lossy(&bytes)).await
-                    }
-                    Some(Ok(Message::Close(_))) => break,
-                    Some(Ok(_)) => ControlFlow::Continue(()),
-                };
+                    };
+                    flow = on_frame(&mut conn, frame).await;
+                    handled += 1;
+                }
                 if flow.is_break() {
                     break;
                 }
@@ -256,6 +269,29 @@ async fn read_loop(
         }
     }
     Exit::Closed
+}
+
+/// Handles what the client sent; `Break` ends the connection.
+async fn on_frame(conn: &mut Conn, frame: Option<Result<Message, WsError>>) -> ControlFlow<()> {
+    match frame {
+        None => ControlFlow::Break(()),
+        Some(Err(WsError::Capacity(err))) => {
+            tracing::info!(peer = %conn.client.peer, %err, "WebSocket frame too big; closing");
+            conn.out.close(CloseCode::Size, "Message too big");
+            ControlFlow::Break(())
+        }
+        Some(Err(err)) => {
+            tracing::debug!(peer = %conn.client.peer, %err, "WebSocket read failed");
+            ControlFlow::Break(())
+        }
+        Some(Ok(Message::Text(text))) => conn.handle_text(text.as_str()).await,
+        Some(Ok(Message::Binary(bytes))) => {
+            // Upstream decodes binary frames as UTF-8 text too.
+            conn.handle_text(&String::from_utf8_lossy(&bytes)).await
+        }
+        Some(Ok(Message::Close(_))) => ControlFlow::Break(()),
+        Some(Ok(_)) => ControlFlow::Continue(()),
+    }
 }
 
 impl Conn {
