@@ -5,17 +5,17 @@
 //! disconnected, and nobody else ever waits for it. Nothing on the path of one request takes
 //! a lock another connection also takes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::ControlFlow;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{FutureExt, SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -35,13 +35,23 @@ type Socket = WebSocketStream<TokioIo<Upgraded>>;
 /// How long a closing handshake may take before the socket is just dropped.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
-/// The bounded queue of frames to one client: an unbounded channel with its own count, as a
-/// bounded channel's receiver takes its semaphore's lock for every frame it hands out.
+/// The frames queued for one client, and whether more may come.
+#[derive(Debug, Default)]
+struct Queue {
+    frames: VecDeque<Message>,
+    /// The read side is done.
+    closed: bool,
+    /// The writer is done (the socket failed, or a close went out): frames are dropped.
+    ended: bool,
+}
+
+/// The bounded queue of frames to one client. Not a channel: only the read side queues, and
+/// the writer is polled right after it in every wake-up of the connection's task (`run`), so
+/// the writer needs no waker — a channel would wake the task that is already running for every
+/// reply, scheduling it (and often the other worker thread) once more for nothing.
 #[derive(Debug)]
 pub struct Outbox {
-    tx: mpsc::UnboundedSender<Message>,
-    /// Frames queued and not yet taken by the writer.
-    queued: Arc<AtomicUsize>,
+    queue: Arc<Mutex<Queue>>,
     limit: usize,
     /// Set when the queue was full; only ever set by the read side itself (every push
     /// happens there), which checks it after each frame or event it handled.
@@ -56,15 +66,17 @@ impl Outbox {
     }
 
     fn push(&self, message: Message) {
-        // Only this side adds, so the count cannot pass the limit between the check and the add.
-        if self.queued.load(Ordering::Acquire) >= self.limit {
+        let mut queue = lock(&self.queue);
+        if queue.ended {
+            return;
+        }
+        if queue.frames.len() >= self.limit {
             self.overflowed.store(true, Ordering::Relaxed);
             return;
         }
-        if self.tx.send(message).is_ok() {
-            self.queued.fetch_add(1, Ordering::AcqRel);
-            self.hub.metrics.messages_out.inc();
-        }
+        queue.frames.push_back(message);
+        drop(queue);
+        self.hub.metrics.messages_out.inc();
     }
 
     /// Whether a frame was refused because the client stopped reading.
@@ -79,6 +91,21 @@ impl Outbox {
             reason: reason.into(),
         })));
     }
+}
+
+impl Drop for Outbox {
+    /// The read side is done: the writer sends what is queued, then ends.
+    fn drop(&mut self) {
+        lock(&self.queue).closed = true;
+    }
+}
+
+/// The queue's lock. Never contended (both sides run in one task, one at a time) and never
+/// held across an await, so a panic cannot have left it mid-change: a poisoned lock is used.
+fn lock(queue: &Mutex<Queue>) -> std::sync::MutexGuard<'_, Queue> {
+    queue
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The state of one connection.
@@ -102,10 +129,6 @@ pub struct Conn {
 /// The most sessions one client may follow (bounds the memory a client can make us hold).
 pub const MAX_SUBSCRIPTIONS: usize = 1024;
 
-/// Frames written before one flush: under load a reply batch goes out in one write, while a
-/// lone reply is flushed at once.
-const WRITE_BATCH: usize = 64;
-
 /// Frames handled per wake-up of the read loop when more have already arrived: a pipelining
 /// client sends many at once, and each trip through the loop's select (which polls the
 /// shutdown signal every connection shares) costs more than a `ping` does. Bounded, so
@@ -123,14 +146,33 @@ enum Exit {
 /// Writes queued frames to the client until the queue closes or a close frame went out. Runs
 /// in the connection's own task (next to the read loop, not as a task of its own), so a reply
 /// costs no cross-thread wake-up; a client that does not read only ever blocks this future.
-async fn write_queued(
-    mut sink: SplitSink<Socket, Message>,
-    mut rx: mpsc::UnboundedReceiver<Message>,
-    queued: Arc<AtomicUsize>,
-) {
-    let mut batch = Vec::with_capacity(WRITE_BATCH);
-    while rx.recv_many(&mut batch, WRITE_BATCH).await > 0 {
-        queued.fetch_sub(batch.len(), Ordering::AcqRel);
+/// Everything queued in one wake-up goes out with one flush, while a lone reply is flushed at
+/// once.
+async fn write_queued(sink: SplitSink<Socket, Message>, queue: Arc<Mutex<Queue>>) {
+    write_until_done(sink, &queue).await;
+    let mut queue = lock(&queue);
+    queue.ended = true;
+    queue.frames.clear();
+}
+
+async fn write_until_done(mut sink: SplitSink<Socket, Message>, queue: &Mutex<Queue>) {
+    let mut batch = VecDeque::new();
+    loop {
+        // No waker is registered when nothing is queued: see `Outbox`.
+        let more = std::future::poll_fn(|_| {
+            let mut queue = lock(queue);
+            if !queue.frames.is_empty() {
+                std::mem::swap(&mut queue.frames, &mut batch);
+                Poll::Ready(true)
+            } else if queue.closed {
+                Poll::Ready(false)
+            } else {
+                Poll::Pending
+            }
+        });
+        if !more.await {
+            return;
+        }
         let mut closing = false;
         for message in batch.drain(..) {
             closing = matches!(message, Message::Close(_));
@@ -150,12 +192,10 @@ async fn write_queued(
 /// Serves one upgraded client until it or the daemon closes.
 pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::unbounded_channel::<Message>();
-    let queued = Arc::new(AtomicUsize::new(0));
+    let queue = Arc::new(Mutex::new(Queue::default()));
     let conn = Conn {
         out: Outbox {
-            tx,
-            queued: queued.clone(),
+            queue: queue.clone(),
             limit: hub.settings.send_queue.max(1),
             overflowed: AtomicBool::new(false),
             hub: hub.clone(),
@@ -166,12 +206,12 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
         subscriptions: HashSet::new(),
         announced: HashMap::new(),
     };
-    let writer = write_queued(sink, rx, queued);
+    let writer = write_queued(sink, queue);
     let mut writer = std::pin::pin!(writer);
     let mut reader = Box::pin(read_loop(conn, &mut stream));
     let exit = tokio::select! {
-        // The reader first: the replies it queued in this wake-up are written in the same one,
-        // not after the task was scheduled again.
+        // The reader first, so that what it queued in this wake-up is written in the same one
+        // (the writer relies on it: see `Outbox`).
         biased;
         exit = &mut reader => exit,
         // The writer ended first (the socket failed, or it sent a close): the reader notices
