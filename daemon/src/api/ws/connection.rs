@@ -2,8 +2,9 @@
 //! event buses and keeps the connection alive, until either side closes. [`Conn`] is the
 //! connection's state (subscriptions, pending replies); [`Outbox`] is its bounded send queue,
 //! drained by a writer future in the same task: a client that stops reading fills it and is
-//! disconnected, and nobody else ever waits for it. Nothing on the path of one request takes
-//! a lock another connection also takes.
+//! disconnected, and nobody else ever waits for it. Handling one frame takes no lock another
+//! connection also takes; what every connection shares (the shutdown signal, the event and
+//! output buses) is polled once per wake-up, which handles every frame already received.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::ControlFlow;
