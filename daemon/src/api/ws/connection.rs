@@ -2,18 +2,21 @@
 //! event buses and keeps the connection alive, until either side closes. [`Conn`] is the
 //! connection's state (subscriptions, pending replies); [`Outbox`] is its bounded send queue,
 //! drained by a writer future in the same task: a client that stops reading fills it and is
-//! disconnected, and nobody else ever waits for it.
+//! disconnected, and nobody else ever waits for it. Handling one frame takes no lock another
+//! connection also takes; what every connection shares (the shutdown signal, the event and
+//! output buses) is polled once per wake-up, which handles every frame already received.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::ControlFlow;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::Poll;
 use std::time::Duration;
 
 use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
@@ -21,7 +24,6 @@ use tokio_tungstenite::WebSocketStream;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
-use tokio_util::sync::CancellationToken;
 
 use super::Hub;
 use super::handshake::Client;
@@ -34,11 +36,27 @@ type Socket = WebSocketStream<TokioIo<Upgraded>>;
 /// How long a closing handshake may take before the socket is just dropped.
 const CLOSE_WAIT: Duration = Duration::from_secs(2);
 
-/// The bounded queue of frames to one client.
-#[derive(Debug, Clone)]
+/// The frames queued for one client, and whether more may come.
+#[derive(Debug, Default)]
+struct Queue {
+    frames: VecDeque<Message>,
+    /// The read side is done.
+    closed: bool,
+    /// The writer is done (the socket failed, or a close went out): frames are dropped.
+    ended: bool,
+}
+
+/// The bounded queue of frames to one client. Not a channel: only the read side queues, and
+/// the writer is polled right after it in every wake-up of the connection's task (`run`), so
+/// the writer needs no waker — a channel would wake the task that is already running for every
+/// reply, scheduling it (and often the other worker thread) once more for nothing.
+#[derive(Debug)]
 pub struct Outbox {
-    tx: mpsc::Sender<Message>,
-    overflowed: CancellationToken,
+    queue: Arc<Mutex<Queue>>,
+    limit: usize,
+    /// Set when the queue was full; only ever set by the read side itself (every push
+    /// happens there), which checks it after each frame or event it handled.
+    overflowed: AtomicBool,
     hub: Arc<Hub>,
 }
 
@@ -49,13 +67,22 @@ impl Outbox {
     }
 
     fn push(&self, message: Message) {
-        match self.tx.try_send(message) {
-            Ok(()) => {
-                self.hub.metrics.messages_out.inc();
-            }
-            Err(mpsc::error::TrySendError::Full(_)) => self.overflowed.cancel(),
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
+        let mut queue = lock(&self.queue);
+        if queue.ended {
+            return;
         }
+        if queue.frames.len() >= self.limit {
+            self.overflowed.store(true, Ordering::Relaxed);
+            return;
+        }
+        queue.frames.push_back(message);
+        drop(queue);
+        self.hub.metrics.messages_out.inc();
+    }
+
+    /// Whether a frame was refused because the client stopped reading.
+    fn overflowed(&self) -> bool {
+        self.overflowed.load(Ordering::Relaxed)
     }
 
     /// Queues a close frame.
@@ -65,6 +92,21 @@ impl Outbox {
             reason: reason.into(),
         })));
     }
+}
+
+impl Drop for Outbox {
+    /// The read side is done: the writer sends what is queued, then ends.
+    fn drop(&mut self) {
+        lock(&self.queue).closed = true;
+    }
+}
+
+/// The queue's lock. Never contended (both sides run in one task, one at a time) and never
+/// held across an await, so a panic cannot have left it mid-change: a poisoned lock is used.
+fn lock(queue: &Mutex<Queue>) -> std::sync::MutexGuard<'_, Queue> {
+    queue
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The state of one connection.
@@ -88,9 +130,11 @@ pub struct Conn {
 /// The most sessions one client may follow (bounds the memory a client can make us hold).
 pub const MAX_SUBSCRIPTIONS: usize = 1024;
 
-/// Frames written before one flush: under load a reply batch goes out in one write, while a
-/// lone reply is flushed at once.
-const WRITE_BATCH: usize = 64;
+/// Frames handled per wake-up of the read loop when more have already arrived: a pipelining
+/// client sends many at once, and each trip through the loop's select (which polls the
+/// shutdown signal every connection shares) costs more than a `ping` does. Bounded, so
+/// events, output and pings still get their turn.
+const READ_BATCH: usize = 32;
 
 /// How the read side of a connection ended.
 enum Exit {
@@ -103,20 +147,42 @@ enum Exit {
 /// Writes queued frames to the client until the queue closes or a close frame went out. Runs
 /// in the connection's own task (next to the read loop, not as a task of its own), so a reply
 /// costs no cross-thread wake-up; a client that does not read only ever blocks this future.
-async fn write_queued(mut sink: SplitSink<Socket, Message>, mut rx: mpsc::Receiver<Message>) {
-    while let Some(first) = rx.recv().await {
-        let mut closing = matches!(first, Message::Close(_));
-        if sink.feed(first).await.is_err() {
+/// Everything queued in one wake-up goes out with one flush, while a lone reply is flushed at
+/// once.
+async fn write_queued(sink: SplitSink<Socket, Message>, queue: Arc<Mutex<Queue>>) {
+    write_until_done(sink, &queue).await;
+    let mut queue = lock(&queue);
+    queue.ended = true;
+    queue.frames.clear();
+}
+
+async fn write_until_done(mut sink: SplitSink<Socket, Message>, queue: &Mutex<Queue>) {
+    let mut batch = VecDeque::new();
+    loop {
+        // No waker is registered when nothing is queued: see `Outbox`.
+        let more = std::future::poll_fn(|_| {
+            let mut queue = lock(queue);
+            if !queue.frames.is_empty() {
+                std::mem::swap(&mut queue.frames, &mut batch);
+                Poll::Ready(true)
+            } else if queue.closed {
+                Poll::Ready(false)
+            } else {
+                Poll::Pending
+            }
+        });
+        if !more.await {
             return;
         }
-        let mut batched = 1;
-        while !closing && batched < WRITE_BATCH {
-            let Ok(next) = rx.try_recv() else { break };
-            closing = matches!(next, Message::Close(_));
-            if sink.feed(next).await.is_err() {
+        let mut closing = false;
+        for message in batch.drain(..) {
+            closing = matches!(message, Message::Close(_));
+            if sink.feed(message).await.is_err() {
                 return;
             }
-            batched += 1;
+            if closing {
+                break;
+            }
         }
         if sink.flush().await.is_err() || closing {
             return;
@@ -127,12 +193,12 @@ async fn write_queued(mut sink: SplitSink<Socket, Message>, mut rx: mpsc::Receiv
 /// Serves one upgraded client until it or the daemon closes.
 pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
     let (sink, mut stream) = socket.split();
-    let (tx, rx) = mpsc::channel::<Message>(hub.settings.send_queue.max(1));
-    let overflowed = CancellationToken::new();
+    let queue = Arc::new(Mutex::new(Queue::default()));
     let conn = Conn {
         out: Outbox {
-            tx,
-            overflowed: overflowed.clone(),
+            queue: queue.clone(),
+            limit: hub.settings.send_queue.max(1),
+            overflowed: AtomicBool::new(false),
             hub: hub.clone(),
         },
         events: BroadcastStream::new(hub.core.subscribe()),
@@ -141,10 +207,13 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
         subscriptions: HashSet::new(),
         announced: HashMap::new(),
     };
-    let writer = write_queued(sink, rx);
+    let writer = write_queued(sink, queue);
     let mut writer = std::pin::pin!(writer);
-    let mut reader = Box::pin(read_loop(conn, &mut stream, overflowed));
+    let mut reader = Box::pin(read_loop(conn, &mut stream));
     let exit = tokio::select! {
+        // The reader first, so that what it queued in this wake-up is written in the same one
+        // (the writer relies on it: see `Outbox`).
+        biased;
         exit = &mut reader => exit,
         // The writer ended first (the socket failed, or it sent a close): the reader notices
         // the same socket ending on its side.
@@ -164,11 +233,7 @@ pub async fn run(hub: Arc<Hub>, socket: Socket, client: Client) {
 }
 
 /// The read side: frames in, events forwarded, pings, until either side closes.
-async fn read_loop(
-    mut conn: Conn,
-    stream: &mut SplitStream<Socket>,
-    overflowed: CancellationToken,
-) -> Exit {
+async fn read_loop(mut conn: Conn, stream: &mut SplitStream<Socket>) -> Exit {
     let hub = conn.hub.clone();
     let mut outputs = BroadcastStream::new(hub.outputs.subscribe());
     tracing::debug!(peer = %conn.client.peer, compat = conn.client.compat, "WebSocket client connected");
@@ -180,44 +245,33 @@ async fn read_loop(
     pings.tick().await;
     let mut last_heard = Instant::now();
     let mut ping_sent: Option<Instant> = None;
-    // Made once, not per trip through the select: each new one would register its waiter again.
-    let overflow = overflowed.cancelled();
-    let mut overflow = std::pin::pin!(overflow);
+    // Made once, not per trip through the select: a new one would register its waiter again.
     let shutdown = closing.cancelled();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        if conn.out.overflowed() {
+            tracing::warn!(peer = %conn.client.peer, "WebSocket client is not reading; disconnected");
+            hub.metrics.slow_clients.inc();
+            return Exit::Overflowed;
+        }
         tokio::select! {
             biased;
-            () = &mut overflow => {
-                tracing::warn!(peer = %conn.client.peer, "WebSocket client is not reading; disconnected");
-                hub.metrics.slow_clients.inc();
-                return Exit::Overflowed;
-            }
             () = &mut shutdown => {
                 conn.out.close(CloseCode::Normal, "Server shutting down");
                 break;
             }
             frame = stream.next() => {
                 last_heard = Instant::now();
-                let flow = match frame {
-                    None => break,
-                    Some(Err(WsError::Capacity(err))) => {
-                        tracing::info!(peer = %conn.client.peer, %err, "WebSocket frame too big; closing");
-                        conn.out.close(CloseCode::Size, "Message too big");
+                let mut flow = on_frame(&mut conn, frame).await;
+                // Frames that already arrived are handled in this same wake-up (see READ_BATCH).
+                let mut handled = 1;
+                while flow.is_continue() && handled < READ_BATCH && !conn.out.overflowed() {
+                    let Some(frame) = stream.next().now_or_never() else {
                         break;
-                    }
-                    Some(Err(err)) => {
-                        tracing::debug!(peer = %conn.client.peer, %err, "WebSocket read failed");
-                        break;
-                    }
-                    Some(Ok(Message::Text(text))) => conn.handle_text(text.as_str()).await,
-                    Some(Ok(Message::Binary(bytes))) => {
-                        // Upstream decodes binary frames as UTF-8 text too.
-                        conn.handle_text(&String::from_utf8_lossy(&bytes)).await
-                    }
-                    Some(Ok(Message::Close(_))) => break,
-                    Some(Ok(_)) => ControlFlow::Continue(()),
-                };
+                    };
+                    flow = on_frame(&mut conn, frame).await;
+                    handled += 1;
+                }
                 if flow.is_break() {
                     break;
                 }
@@ -256,6 +310,29 @@ async fn read_loop(
         }
     }
     Exit::Closed
+}
+
+/// Handles what the client sent; `Break` ends the connection.
+async fn on_frame(conn: &mut Conn, frame: Option<Result<Message, WsError>>) -> ControlFlow<()> {
+    match frame {
+        None => ControlFlow::Break(()),
+        Some(Err(WsError::Capacity(err))) => {
+            tracing::info!(peer = %conn.client.peer, %err, "WebSocket frame too big; closing");
+            conn.out.close(CloseCode::Size, "Message too big");
+            ControlFlow::Break(())
+        }
+        Some(Err(err)) => {
+            tracing::debug!(peer = %conn.client.peer, %err, "WebSocket read failed");
+            ControlFlow::Break(())
+        }
+        Some(Ok(Message::Text(text))) => conn.handle_text(text.as_str()).await,
+        Some(Ok(Message::Binary(bytes))) => {
+            // Upstream decodes binary frames as UTF-8 text too.
+            conn.handle_text(&String::from_utf8_lossy(&bytes)).await
+        }
+        Some(Ok(Message::Close(_))) => ControlFlow::Break(()),
+        Some(Ok(_)) => ControlFlow::Continue(()),
+    }
 }
 
 impl Conn {
