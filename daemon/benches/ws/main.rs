@@ -35,7 +35,9 @@
 //! cores are kept busy by other work, ≈105–125 µs on an idle machine (probably each round
 //! trip then waits for a halted vCPU to wake). Two other full runs the same hour: under load,
 //! ping 1×1 p50 14.3 µs (node 18.0, bare 17.1: 0.79x node); idle, ours alone in the slow
-//! mode, 112.1 µs (node 23.9, bare 19.8). Before the door's read buffer, read batching and
+//! mode, 112.1 µs (node 23.9, bare 19.8). A fourth, idle, after the merge: ping 1×1 p50
+//! 120.3 µs (node 129.2, bare 118.6: 0.93x node, 1.01x bare), ping 50×16 0.99x bare and
+//! 5.35x node, daemon_status 50×16 18.70x node, idle RSS 0.082 of node. Before the door's read buffer, read batching and
 //! send queue changes, a loaded run gave ping 50×16 0.75x bare, ping 1×1 p50 1.00x node and
 //! fan-out 0.22x bare.
 
