@@ -7,19 +7,21 @@
 //! Quality: "recall@10" is the share of the true top 10 (every match of every word scored by
 //! the same formula, [`full_scoring`]) that `retrieve` returned.
 //!
-//! One `--full` run (2026-11-28, Xeon, 2 shared cores, a WS bench building beside it;
-//! "batched" is the mean over all inserts up to that size, scan/FTS the same-run ratio of the
-//! medians; entries in time order, 1M spanning 30 days):
+//! One `--full` run (2026-11-28, Xeon, 2 shared cores, otherwise idle; "batched" is the mean
+//! over all inserts up to that size, scan/FTS the same-run ratio of the medians; entries in
+//! time order, 1M spanning 30 days):
 //!
 //! ```text
 //! size   insert batched   FTS p50 / p99        scan p50 / p99          scan/FTS p50   recall@10
-//! 10k    52k/s            1.2 / 7.2 ms         4.3 / 12.8 ms           3.6x           0.82
-//! 100k   30k/s            5.0 / 18.2 ms        58 / 135 ms             11.6x          0.69
-//! 1M     12k/s            24.2 / 75 ms         538 / 1226 ms           22.2x          0.75
+//! 10k    49k/s            1.1 / 4.7 ms         4.3 / 8.6 ms            3.9x           0.82
+//! 100k   41k/s            4.3 / 11.7 ms        46 / 100 ms             10.7x          0.69
+//! 1M     16k/s            18.2 / 57 ms         445 / 1050 ms           24.5x          0.75
 //! ```
-//! The next run, candidates by BM25 alone (before the newest matches joined them): recall@10
-//! 0.82 / 0.69 / 0.54, p50 1.3 / 3.5 / 20.1 ms. The recall lost below 1M is the common words
-//! `retrieve` leaves out of the match (`memory::search`).
+//! Earlier runs the same hour, with a WS bench building beside them: counting common words
+//! over the whole store instead of the newest 20,000 entries, 1M p50 24.2 ms, p99 75 ms
+//! (22.2x the scan); with BM25 alone picking the candidates too (before the newest matches
+//! joined them), recall@10 0.82 / 0.69 / 0.54 and 1M p50 20.1 ms (25.7x). The recall lost
+//! below 1M is the common words `retrieve` leaves out of the match (`memory::search`).
 //! Before the indexing change (per-row FTS trigger) the same insert loop ran at 13–15k/s
 //! where the new code ran at 22–35k/s, alternating runs on the same loaded machine.
 

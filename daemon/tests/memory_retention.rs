@@ -98,6 +98,44 @@ fn common_words_do_not_drown_a_rare_match_in_a_large_store() {
     );
 }
 
+/// In a store past 20,000 entries, how common a word is is judged among the newest 20,000:
+/// a word in every recent entry is left out, while one that filled only old entries (and is
+/// rare now) still ranks.
+#[test]
+fn how_common_a_word_is_is_judged_among_recent_entries() {
+    // A budget past the store's size: no compaction folds the old entries away meanwhile.
+    let f = fixture_with(MemoryConfig {
+        episodic_budget: 100_000,
+        ..MemoryConfig::default()
+    });
+    let old: Vec<NewEntry> = (0..5_000)
+        .map(|i| observation(&format!("legacy everywhere old {i}")).at(T0 - 50_000 + i))
+        .collect();
+    f.store.add_batch(Tier::Episodic, old).unwrap();
+    for chunk in 0..4 {
+        let recent: Vec<NewEntry> = (0..5_000)
+            .map(|i| {
+                let n = chunk * 5_000 + i;
+                observation(&format!("everywhere recent {n}")).at(T0 - 20_000 + n)
+            })
+            .collect();
+        f.store.add_batch(Tier::Episodic, recent).unwrap();
+    }
+    let zebra = f
+        .store
+        .add_episodic(observation("everywhere zebra").at(T0 - 40_000))
+        .unwrap();
+    // "everywhere" is in every entry: left out, so only the zebra matches.
+    let hits = f.store.retrieve("everywhere zebra", None, 5).unwrap();
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    assert_eq!(hits[0].entry.id, zebra.id);
+    // "legacy" is in 5,000 entries (over the 2,000 bound) but in none of the newest 20,000:
+    // it still ranks, so its entries come back beside the zebra.
+    let hits = f.store.retrieve("legacy zebra", None, 5).unwrap();
+    assert_eq!(hits.len(), 5, "{hits:#?}");
+    assert!(hits.iter().any(|h| h.entry.content.starts_with("legacy")));
+}
+
 #[test]
 fn nasty_queries_never_error() {
     let f = fixture();
