@@ -29,8 +29,8 @@
 //! never returned at all. An empty (or word-less) query returns the newest entries, scored
 //! by recency alone.
 //!
-//! In a store of more than a few thousand entries, words found in over 5% of them are left
-//! out of the match (`search::selective_terms` says why); when every word is that common,
+//! In a store of more than a few thousand entries, words found in over 5% of them (judged
+//! among the newest 20,000) are left out of the match (`search::selective_terms` says why); when every word is that common,
 //! the latest-added matches are the candidates and recency ranks them.
 
 mod error;
