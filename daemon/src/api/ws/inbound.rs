@@ -119,9 +119,7 @@ impl Envelope {
         {
             return Ok(Self {
                 kind,
-                request_id: head
-                    .request_id
-                    .filter(|id| id.is_string() || id.is_number()),
+                request_id: echoable(head.request_id),
                 auth: None,
                 payload: None,
             });
@@ -141,9 +139,7 @@ impl Envelope {
             };
             return Err(ParseError::Message(text, None));
         };
-        let request_id = map
-            .remove("requestId")
-            .filter(|id| id.is_string() || id.is_number());
+        let request_id = echoable(map.remove("requestId"));
         let kind = map.get("type").and_then(Value::as_str).and_then(known);
         let Some(kind) = kind else {
             return Err(ParseError::Message(UNKNOWN_TYPE, request_id));
@@ -265,6 +261,11 @@ impl Envelope {
             worktree: false,
         })
     }
+}
+
+/// The `requestId` a reply echoes: only a string or a number is one.
+fn echoable(request_id: Option<Value>) -> Option<Value> {
+    request_id.filter(|id| id.is_string() || id.is_number())
 }
 
 /// The door's own name for a known message type.
