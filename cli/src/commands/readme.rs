@@ -83,6 +83,8 @@ fn usage_variants(span: &str) -> Vec<Vec<String>> {
         }
         variants.extend(argvs);
     }
+    // The two passes give the same vectors for a span without `[optional]` parts.
+    variants.sort();
     variants.dedup();
     variants
 }
@@ -94,10 +96,11 @@ fn check_slash_alternatives(argv: &[String]) -> Option<Result<(), String>> {
         .iter()
         .position(|t| t.starts_with('-') || t.contains('/'))
         .filter(|&i| argv[i].chars().all(|c| c.is_ascii_lowercase() || c == '/'))?;
-    let mut command = Cli::command();
+    let root = Cli::command();
+    let mut command = &root;
     for name in &argv[1..index] {
         match command.find_subcommand(name) {
-            Some(sub) => command = sub.clone(),
+            Some(sub) => command = sub,
             None => return Some(Err(format!("no subcommand {name:?}"))),
         }
     }
