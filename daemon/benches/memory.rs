@@ -9,19 +9,20 @@
 //!
 //! One `--full` run (2026-11-28, Xeon, 2 shared cores, otherwise idle; "batched" is the mean
 //! over all inserts up to that size, scan/FTS the same-run ratio of the medians; entries in
-//! time order, 1M spanning 30 days):
+//! time order, 1M spanning 30 days), with every match scored by `wundr_collect` (`memory::rank`):
 //!
 //! ```text
 //! size   insert batched   FTS p50 / p99        scan p50 / p99          scan/FTS p50   recall@10
-//! 10k    49k/s            1.1 / 4.7 ms         4.3 / 8.6 ms            3.9x           0.82
-//! 100k   41k/s            4.3 / 11.7 ms        46 / 100 ms             10.7x          0.69
-//! 1M     16k/s            18.2 / 57 ms         445 / 1050 ms           24.5x          0.75
+//! 10k    46k/s            0.60 / 1.8 ms        4.5 / 9.4 ms            7.6x           0.82
+//! 100k   30k/s            1.15 / 4.5 ms        47 / 105 ms             40.7x          0.69
+//! 1M     16k/s            7.7 / 40 ms          482 / 1079 ms           62.7x          0.75
 //! ```
-//! Earlier runs the same hour, with a WS bench building beside them: counting common words
-//! over the whole store instead of the newest 20,000 entries, 1M p50 24.2 ms, p99 75 ms
-//! (22.2x the scan); with BM25 alone picking the candidates too (before the newest matches
-//! joined them), recall@10 0.82 / 0.69 / 0.54 and 1M p50 20.1 ms (25.7x). The recall lost
-//! below 1M is the common words `retrieve` leaves out of the match (`memory::search`).
+//! Before, with FTS5's `bm25()` over a few hundred candidates (BM25 best plus newest), the
+//! same bench gave 1.1 / 4.3 / 18.2 ms p50 (scan/FTS 3.9x / 10.7x / 24.5x) and the same
+//! recall: what recall loses is the common words `retrieve` leaves out of the match
+//! (`memory::search`), not the candidates. Each retrieve here runs right after a scan of
+//! every entry, so it finds the CPU caches cold; the same 1M queries repeated in a loop take
+//! 3.1–4.2 ms p50.
 //! Before the indexing change (per-row FTS trigger) the same insert loop ran at 13–15k/s
 //! where the new code ran at 22–35k/s, alternating runs on the same loaded machine.
 

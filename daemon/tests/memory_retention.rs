@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::memory::{DAY_MS, T0, fixture, fixture_with};
 use orchestrator_daemon::memory::{
-    EntryType, MemoryConfig, MemoryError, MemoryStore, NewEntry, SystemClock, Tier,
+    EntryType, ManualClock, MemoryConfig, MemoryError, MemoryStore, NewEntry, SystemClock, Tier,
 };
 use serde_json::Value;
 
@@ -43,6 +43,40 @@ fn recent_relevant_beats_old_equally_relevant() {
     assert_eq!(hits[0].entry.id, new.id);
     assert_eq!(hits[1].entry.id, old.id);
     assert!(hits[0].score > hits[1].score);
+}
+
+/// The age of an entry is known to ranking when it is added, after the daemon restarts, and
+/// when it is seen again (a merge moves it to the new time).
+#[test]
+fn age_ranks_after_add_after_reopen_and_after_a_merge() {
+    let f = fixture();
+    // The old one is the closer match (shorter), so only its age can put it second.
+    let old = f
+        .store
+        .add_episodic(observation("flaky websocket test").at(T0 - 10 * DAY_MS))
+        .unwrap();
+    let new = f
+        .store
+        .add_episodic(observation("flaky websocket test seen again on ci today").at(T0))
+        .unwrap();
+    let order = |store: &MemoryStore| -> Vec<String> {
+        let hits = store.retrieve("flaky websocket test", None, 10).unwrap();
+        hits.into_iter().map(|hit| hit.entry.id).collect()
+    };
+    assert_eq!(order(&f.store), [new.id.clone(), old.id.clone()]);
+
+    let path = f.store.path().to_path_buf();
+    f.store.close();
+    let clock = Arc::new(ManualClock::new(T0));
+    let reopened = MemoryStore::open(&path, MemoryConfig::default(), clock.clone()).unwrap();
+    assert_eq!(order(&reopened), [new.id.clone(), old.id.clone()]);
+
+    clock.set(T0 + 10 * DAY_MS);
+    let seen_again = reopened
+        .add_episodic(observation("flaky websocket test").at(T0 + 10 * DAY_MS))
+        .unwrap();
+    assert_eq!(seen_again.id, old.id);
+    assert_eq!(order(&reopened), [old.id, new.id]);
 }
 
 #[test]

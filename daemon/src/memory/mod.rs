@@ -14,12 +14,12 @@
 //!
 //! # Ranking
 //!
-//! `retrieve` matches the query's words with FTS5 (see [`search::match_expression`]), takes
-//! as candidates the best matches by BM25 and the newest matches, then scores each
+//! `retrieve` matches the query's words with FTS5 (see [`search::match_expression`]) and
+//! scores EVERY match (`rank`, an FTS5 auxiliary function, so the top hits are exact):
 //!
 //! ```text
 //! score     = relevance × recency
-//! relevance = bm25 / max(bm25 over the hits)        with bm25 = -bm25(memory_fts) > 0
+//! relevance = bm25 / max(bm25 over the matches)     bm25 as FTS5 computes it (k1 1.2, b 0.75)
 //! recency   = F + (1 - F) × 0.5^(age / half_life)    F = RECENCY_FLOOR = 0.25
 //! half_life = 3 days (episodic), 30 days (semantic)  (MemoryConfig)
 //! ```
@@ -34,7 +34,9 @@
 //! the latest-added matches are the candidates and recency ranks them.
 
 mod error;
+mod facts;
 mod janitor;
+mod rank;
 pub mod requests;
 mod schema;
 pub mod search;
@@ -45,13 +47,15 @@ mod types;
 mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use error::MemoryError;
+use facts::EntryFacts;
+use rank::Ranker;
 pub use schema::SCHEMA_VERSION;
 pub use service::{DaemonMemory, memory_context_text};
 pub use settings::{MemoryLayer, MemorySettings};
@@ -71,7 +75,16 @@ pub struct MemoryStore {
     config: MemoryConfig,
     clock: Arc<dyn Clock>,
     writer: Writer,
-    readers: Mutex<Vec<Connection>>,
+    /// What `rank` scores with besides the words; the writer keeps it current.
+    facts: Arc<RwLock<EntryFacts>>,
+    readers: Mutex<Vec<Reader>>,
+}
+
+/// A read connection and its registration of `wundr_rank`.
+#[derive(Debug)]
+struct Reader {
+    conn: Connection,
+    ranker: Arc<Ranker>,
 }
 
 impl MemoryStore {
@@ -87,21 +100,25 @@ impl MemoryStore {
         let path = path.as_ref().to_path_buf();
         let mut conn = schema::connect(&path, false)?;
         schema::migrate(&mut conn, &path)?;
-        let episodic_count =
-            writer::count_episodic(&conn).map_err(|e| MemoryError::opening(&path, e))?;
-        let state = WriterState {
-            config: config.clone(),
-            episodic_count,
-        };
-        let reader = schema::connect(&path, true)?;
+        let opening = |e| MemoryError::opening(&path, e);
+        let facts = Arc::new(RwLock::new(EntryFacts::load(&conn).map_err(opening)?));
+        let state = WriterState::new(&conn, config.clone(), Arc::clone(&facts)).map_err(opening)?;
         let writer = Writer::start(conn, state, path.clone())?;
-        Ok(Self {
+        let store = Self {
             path,
             config,
             clock,
             writer,
-            readers: Mutex::new(vec![reader]),
-        })
+            facts,
+            readers: Mutex::new(Vec::new()),
+        };
+        let reader = store.open_reader()?;
+        store
+            .readers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(reader);
+        Ok(store)
     }
 
     /// The database file.
@@ -147,7 +164,7 @@ impl MemoryStore {
 
     /// The session's scratchpad (empty if it has none).
     pub fn scratchpad(&self, session_id: &str) -> Result<Map<String, Value>, MemoryError> {
-        self.read(|conn| transfer::scratchpad_of(conn, session_id))
+        self.read(|conn, _| transfer::scratchpad_of(conn, session_id))
     }
 
     /// One scratchpad value, `None` if the key is absent.
@@ -232,7 +249,7 @@ impl MemoryStore {
 
     /// The entry with this id.
     pub fn get(&self, id: &str) -> Result<Option<Entry>, MemoryError> {
-        self.read(|conn| {
+        self.read(|conn, _| {
             conn.prepare_cached(&format!(
                 "SELECT {} FROM memory_entries e WHERE e.id = ?1",
                 schema::ENTRY_COLUMNS
@@ -251,7 +268,9 @@ impl MemoryStore {
         limit: usize,
     ) -> Result<Vec<Scored>, MemoryError> {
         let now = self.clock.now_ms();
-        self.read(|conn| search::search(conn, query, tier, limit, now, &self.config))
+        self.read(|conn, ranker| {
+            search::search(conn, ranker, query, tier, limit, now, &self.config)
+        })
     }
 
     /// Deletes an entry; `false` if there was none with this id.
@@ -275,14 +294,14 @@ impl MemoryStore {
 
     /// Counts and sizes.
     pub fn stats(&self) -> Result<MemoryStats, MemoryError> {
-        self.read(transfer::stats)
+        self.read(|conn, _| transfer::stats(conn))
     }
 
     /// Everything as one JSON document (`version`, `exportedAt`, `scratchpad` by session,
     /// `episodic`, `semantic`); [`Self::import`] reads it back.
     pub fn export(&self) -> Result<Value, MemoryError> {
         let now = self.clock.now_ms();
-        self.read(|conn| transfer::export(conn, now))
+        self.read(|conn, _| transfer::export(conn, now))
     }
 
     /// Loads a document made by [`Self::export`], merging by content like `add`; all or
@@ -326,19 +345,31 @@ impl MemoryStore {
 
     fn read<T>(
         &self,
-        f: impl FnOnce(&Connection) -> Result<T, MemoryError>,
+        f: impl FnOnce(&Connection, &Ranker) -> Result<T, MemoryError>,
     ) -> Result<T, MemoryError> {
         let idle = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let conn = match idle {
-            Some(conn) => conn,
-            None => schema::connect(&self.path, true)?,
+        let reader = match idle {
+            Some(reader) => reader,
+            None => self.open_reader()?,
         };
-        let result = f(&conn);
+        let result = f(&reader.conn, &reader.ranker);
         let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
         if pool.len() < MAX_IDLE_READERS {
-            pool.push(conn);
+            pool.push(reader);
         }
         result
+    }
+
+    fn open_reader(&self) -> Result<Reader, MemoryError> {
+        let conn = schema::connect(&self.path, true)?;
+        let ranker = Ranker::register(
+            &conn,
+            Arc::clone(&self.facts),
+            self.config.episodic_half_life,
+            self.config.semantic_half_life,
+        )
+        .map_err(|e| MemoryError::opening(&self.path, e))?;
+        Ok(Reader { conn, ranker })
     }
 }
 

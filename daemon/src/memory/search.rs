@@ -1,12 +1,12 @@
 //! Retrieval: turning user text into a safe FTS5 query ([`match_expression`]) and ranking
 //! hits by BM25 weighted by recency (`search`); the formula is in the `memory` module doc.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::error::MemoryError;
+use super::rank::Ranker;
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
 use super::types::{Entry, MemoryConfig, Scored, Tier};
 
@@ -135,6 +135,7 @@ fn half_life(config: &MemoryConfig, tier: Tier) -> Duration {
 /// The best `limit` entries for `query` in `tier` (both when `None`), best first.
 pub(crate) fn search(
     conn: &Connection,
+    ranker: &Ranker,
     query: &str,
     tier: Option<Tier>,
     limit: usize,
@@ -149,107 +150,123 @@ pub(crate) fn search(
         return recent(conn, tier, limit, now, config);
     }
     let selective = selective_terms(conn, &terms)?;
-    // Every word common: BM25 cannot tell the matches apart, so take the latest-added
-    // matches (FTS5 walks its lists in rowid order, i.e. insertion order, which is
-    // newest-first for all but imported or back-dated entries) and let recency rank them.
-    let (expression, order) = if selective.is_empty() {
-        (expression(&terms), "memory_fts.rowid DESC")
+    let limit_sql = i64::try_from(limit).unwrap_or(i64::MAX);
+    ranker.reset();
+    let hits = if selective.is_empty() {
+        // Every word common: BM25 cannot tell the matches apart, so score the latest-added
+        // matches (FTS5 walks its lists in rowid order, i.e. insertion order, which is
+        // newest-first for all but imported or back-dated entries) and let recency rank them.
+        let candidates = limit_sql.saturating_mul(10).max(200);
+        newest_matches(conn, &expression(&terms), tier, candidates, now)?
     } else {
-        (expression(&selective), "bm25(memory_fts)")
+        // Every match is scored (`rank`), so these are exactly the best `limit`.
+        best_matches(conn, ranker, &expression(&selective), tier, limit, now)?
     };
-    // Candidates: the best by BM25 alone, plus the newest matches (scored the same way), so
-    // that a recent entry a little less relevant than two hundred old ones still reaches the
-    // recency reordering below. With BM25 alone, the top 10 at 1M entries (30 days of them,
-    // `benches/memory.rs`) held 5.4 of the 10 that scoring every match would give; with the
-    // union 7.5. The rest of the gap is the common words left out above.
-    let candidates = i64::try_from(limit.saturating_mul(10).max(200)).unwrap_or(i64::MAX);
-    let mut hits = candidates_since(conn, &expression, order, tier, candidates, 0)?;
-    if !selective.is_empty() {
-        let newest = newest_rowid_floor(conn, &expression, candidates)?;
-        if newest > 0 {
-            let recent = candidates_since(conn, &expression, order, tier, candidates, newest)?;
-            let seen: HashSet<String> = hits.iter().map(|(entry, _)| entry.id.clone()).collect();
-            hits.extend(
-                recent
-                    .into_iter()
-                    .filter(|(entry, _)| !seen.contains(&entry.id)),
-            );
-        }
-    }
-    let best = hits.iter().map(|(_, r)| *r).fold(0.0_f64, f64::max);
+    let best = ranker.best_bm25();
     let mut scored: Vec<Scored> = hits
         .into_iter()
-        .map(|(entry, raw)| {
+        .map(|(entry, score)| Scored {
             // BM25 is unbounded and corpus-dependent; dividing by the best hit makes 1.0 mean
             // "as relevant as anything found" and keeps scores comparable across tiers.
-            let relevance = if best > 0.0 {
-                (raw / best).max(0.0)
+            score: if best > 0.0 {
+                (score / best).max(0.0)
             } else {
-                1.0
-            };
-            let weight = recency(now - entry.timestamp, half_life(config, entry.tier));
-            Scored {
-                score: relevance * weight,
-                entry,
-            }
+                recency(now - entry.timestamp, half_life(config, entry.tier))
+            },
+            entry,
         })
         .collect();
     sort_and_cut(&mut scored, limit);
     Ok(scored)
 }
 
-/// The rowid of the `count`-th newest match of `expression`, or 0 when there are fewer (then
-/// the first candidate query already saw every match).
-fn newest_rowid_floor(conn: &Connection, expression: &str, count: i64) -> Result<i64, MemoryError> {
-    // FTS5 walks a doclist newest-first for `ORDER BY rowid DESC` without scoring anything.
-    let mut statement = conn
-        .prepare_cached(
-            "SELECT rowid FROM memory_fts WHERE memory_fts MATCH ?1
-             ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-        )
-        .map_err(MemoryError::sql("retrieve"))?;
-    statement
-        .query_row(params![expression, count - 1], |row| row.get(0))
-        .optional()
-        .map(Option::unwrap_or_default)
-        .map_err(MemoryError::sql("retrieve"))
+/// `wundr_rank`'s tier argument.
+fn tier_code(tier: Option<Tier>) -> i64 {
+    match tier {
+        None => 0,
+        Some(Tier::Episodic) => 1,
+        Some(Tier::Semantic) => 2,
+    }
 }
 
-/// The best `candidates` matches of `expression` by `order` among entries with `seq >= since`
-/// (in `tier` when given), with their raw relevance (the negated BM25 score).
-fn candidates_since(
+/// The `limit` matches of `expression` with the highest `bm25 × recency`, in `tier`.
+fn best_matches(
+    conn: &Connection,
+    ranker: &Ranker,
+    expression: &str,
+    tier: Option<Tier>,
+    limit: usize,
+    now: i64,
+) -> Result<Vec<(Entry, f64)>, MemoryError> {
+    let sql_err = MemoryError::sql("retrieve");
+    conn.prepare_cached(
+        // An auxiliary function cannot be an aggregate's argument, so it runs in a subquery
+        // (LIMIT -1 keeps SQLite from flattening that into the aggregate).
+        "SELECT count(c) FROM (SELECT wundr_collect(memory_fts, ?2, ?3) AS c
+         FROM memory_fts WHERE memory_fts MATCH ?1 LIMIT -1)",
+    )
+    .and_then(|mut s| s.query_row(params![expression, now, tier_code(tier)], |_| Ok(())))
+    .map_err(&sql_err)?;
+    let mut entry = conn
+        .prepare_cached(&format!(
+            "SELECT {ENTRY_COLUMNS} FROM memory_entries e WHERE e.seq = ?1"
+        ))
+        .map_err(&sql_err)?;
+    let mut hits = Vec::with_capacity(limit);
+    for ranked in ranker.top(limit) {
+        let found = entry
+            .query_row([ranked.seq], entry_from_row)
+            .optional()
+            .map_err(&sql_err)?;
+        // The tier check matters only for an entry added since the ranker's facts were
+        // refreshed (its tier was not known), and a row may have been deleted meanwhile.
+        if let Some(found) = found.filter(|e| tier.is_none_or(|t| e.tier == t)) {
+            hits.push((found, ranked.score));
+        }
+    }
+    Ok(hits)
+}
+
+/// The newest `candidates` matches of `expression` in `tier`, with `bm25 × recency`.
+fn newest_matches(
     conn: &Connection,
     expression: &str,
-    order: &str,
     tier: Option<Tier>,
     candidates: i64,
-    since: i64,
+    now: i64,
 ) -> Result<Vec<(Entry, f64)>, MemoryError> {
-    // `?3` appears in both shapes so the parameter list is the same.
-    let (join, filter) = if tier.is_some() {
-        (
-            "JOIN memory_entries t ON t.seq = memory_fts.rowid AND t.tier = ?3",
-            "",
-        )
-    } else {
-        ("", "AND ?3 IS NULL")
-    };
-    // A rowid range is an FTS5 index constraint: rows below `since` are skipped, not scored.
+    // Here a join on the tier is cheap (the LIMIT stops the walk after `candidates` rows of
+    // the tier) and keeps other tiers from using up the candidates.
     let sql = format!(
-        "SELECT {ENTRY_COLUMNS}, f.relevance FROM (
-            SELECT memory_fts.rowid AS seq, -bm25(memory_fts) AS relevance
-            FROM memory_fts {join}
-            WHERE memory_fts MATCH ?1 AND memory_fts.rowid >= ?4 {filter}
-            ORDER BY {order} LIMIT ?2
-         ) f JOIN memory_entries e ON e.seq = f.seq"
+        "SELECT {ENTRY_COLUMNS}, f.score FROM (
+            SELECT memory_fts.rowid AS seq, wundr_rank(memory_fts, ?3, ?4) AS score
+            FROM memory_fts JOIN memory_entries t ON t.seq = memory_fts.rowid
+            WHERE memory_fts MATCH ?1 AND (?5 IS NULL OR t.tier = ?5)
+            ORDER BY memory_fts.rowid DESC LIMIT ?2
+         ) f JOIN memory_entries e ON e.seq = f.seq
+         WHERE f.score >= 0"
     );
+    let params = params![
+        expression,
+        candidates,
+        now,
+        tier_code(tier),
+        tier.map(Tier::as_str)
+    ];
+    ranked(conn, &sql, params)
+}
+
+fn ranked(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<(Entry, f64)>, MemoryError> {
     let sql_err = MemoryError::sql("retrieve");
-    let mut statement = conn.prepare_cached(&sql).map_err(&sql_err)?;
+    let mut statement = conn.prepare_cached(sql).map_err(&sql_err)?;
     let rows = statement
-        .query_map(
-            params![expression, candidates, tier.map(Tier::as_str), since],
-            |row| Ok((entry_from_row(row)?, row.get::<_, f64>(8)?)),
-        )
+        .query_map(params, |row| {
+            Ok((entry_from_row(row)?, row.get::<_, f64>(8)?))
+        })
         .map_err(&sql_err)?;
     rows.collect::<Result<_, _>>().map_err(&sql_err)
 }

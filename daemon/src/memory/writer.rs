@@ -10,13 +10,14 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
 use serde_json::{Map, Value};
 
 use super::error::MemoryError;
+use super::facts::{self, EntryFacts};
 use super::janitor;
 use super::types::{Entry, MemoryConfig};
 
@@ -30,6 +31,57 @@ pub(crate) struct WriterState {
     pub config: MemoryConfig,
     /// Episodic rows, kept here so the budget check after every batch costs nothing.
     pub episodic_count: i64,
+    /// The ranking facts readers score with; refreshed after each commit.
+    pub facts: Arc<RwLock<EntryFacts>>,
+    /// The smallest `seq` inserted in the current batch, if any.
+    pub inserted_from: Option<i64>,
+    /// Rows merged in the current batch (their time changed).
+    pub merged: Vec<i64>,
+}
+
+impl WriterState {
+    /// The state for a writer starting on `conn`.
+    pub fn new(
+        conn: &Connection,
+        config: MemoryConfig,
+        facts: Arc<RwLock<EntryFacts>>,
+    ) -> rusqlite::Result<Self> {
+        Ok(Self {
+            config,
+            episodic_count: count_episodic(conn)?,
+            facts,
+            inserted_from: None,
+            merged: Vec::new(),
+        })
+    }
+
+    /// After a commit: re-reads the committed facts of the batch's new and merged rows (a
+    /// row a failed job left out is simply not found) and hands them to the readers.
+    fn refresh_facts(&mut self, conn: &Connection, committed: bool) {
+        let from = self.inserted_from.take();
+        let merged = std::mem::take(&mut self.merged);
+        if !committed {
+            return;
+        }
+        // Read before locking: readers look facts up for every row they score.
+        let read = || -> rusqlite::Result<_> {
+            let mut facts = match from {
+                Some(from) => facts::read_since(conn, from)?,
+                None => Vec::new(),
+            };
+            facts.extend(facts::read_seqs(conn, &merged)?);
+            Ok(facts)
+        };
+        match read() {
+            Ok(facts) => self
+                .facts
+                .write()
+                .unwrap_or_else(|p| p.into_inner())
+                .apply(facts),
+            // Ranking still works: unknown rows are scored as new, with FTS5's length.
+            Err(err) => tracing::warn!(%err, "cannot re-read ranking facts of new memories"),
+        }
+    }
 }
 
 /// A unit of work run on the writer thread; erased so one channel carries every result type.
@@ -205,6 +257,7 @@ fn run_batch(
         tx.commit()
     })();
     let commit = commit.map_err(Arc::new);
+    state.refresh_facts(conn, commit.is_ok());
     if commit.is_err() {
         // The per-job counts are void; re-read the truth.
         if let Ok(count) = count_episodic(conn) {
@@ -254,6 +307,7 @@ pub(crate) fn insert_all(
         .map(|entry| insert_or_merge(conn, state, entry))
         .collect::<Result<Vec<_>, _>>()?;
     if stored.iter().any(|(_, new)| *new) {
+        state.inserted_from = Some(state.inserted_from.map_or(first, |from| from.min(first)));
         conn.prepare_cached(
             "INSERT INTO memory_fts (rowid, content)
              SELECT seq, content FROM memory_entries WHERE seq >= ?1",
@@ -341,6 +395,7 @@ fn insert_or_merge(
         seq
     ])
     .map_err(&sql)?;
+    state.merged.push(seq);
     Ok((merged, false))
 }
 

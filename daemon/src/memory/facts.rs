@@ -1,0 +1,228 @@
+//! [`EntryFacts`]: what ranking needs to know of every memory entry besides its words (its
+//! time, tier and length in tokens), held in memory by `seq` so that scoring a match
+//! (`rank`) never looks a row up.
+//!
+//! Why a copy: FTS5's `bm25()` looks each matching row's length up in `memory_fts_docsize`
+//! (a b-tree seek through a prepared statement, about 1 µs), and recency needs the row's
+//! timestamp from `memory_entries` (another seek). A query at 1M entries matches 5–40k rows,
+//! so those seeks were most of its time. Eight bytes an entry (8 MB at 1M) buy them back,
+//! packed in one word so that scoring a row costs at most one cache miss.
+//!
+//! SQLite stays the truth. The store loads every entry at open; the writer re-reads the rows
+//! it inserted or merged once their transaction has committed (`writer::run_batch`). A row not
+//! known here (only between a commit and that re-read) is scored with FTS5's own length for
+//! it and counted as brand new. Deleted rows need nothing: FTS5 no longer returns them.
+
+use rusqlite::{Connection, params};
+
+use super::types::Tier;
+
+/// Longest length recorded; longer entries are scored as this long (BM25 barely changes).
+const MAX_TOKENS: u32 = u16::MAX as u32;
+/// Timestamps are kept in 46 bits: milliseconds from 1970 to the year 4199. One outside is
+/// clamped, which only changes its recency.
+const MAX_TIMESTAMP: i64 = (1 << 46) - 1;
+/// A `seq` further than this past the known ones is not recorded: growing the table to
+/// reach it would cost memory for rows that do not exist (seqs are dense in practice).
+const MAX_GAP: usize = 1 << 20;
+
+/// Ranking facts of one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EntryFact {
+    pub timestamp: i64,
+    pub tokens: u32,
+    pub tier: Tier,
+}
+
+/// Every entry's [`EntryFact`], indexed by `seq - 1`.
+#[derive(Debug, Default)]
+pub(crate) struct EntryFacts {
+    /// `timestamp << 18 | tokens << 2 | tier code` (0 = no entry, 1 episodic, 2 semantic).
+    packed: Vec<u64>,
+}
+
+impl EntryFacts {
+    /// The facts of the entry with this `seq`, if known.
+    pub fn get(&self, seq: i64) -> Option<EntryFact> {
+        let index = usize::try_from(seq.checked_sub(1)?).ok()?;
+        let packed = *self.packed.get(index)?;
+        let tier = match packed & 3 {
+            1 => Tier::Episodic,
+            2 => Tier::Semantic,
+            _ => return None,
+        };
+        Some(EntryFact {
+            timestamp: (packed >> 18) as i64,
+            tokens: (packed >> 2 & 0xffff) as u32,
+            tier,
+        })
+    }
+
+    /// One past the highest seq this table has room for: rows from here on are not known.
+    pub fn end_seq(&self) -> i64 {
+        i64::try_from(self.packed.len()).map_or(i64::MAX, |n| n + 1)
+    }
+
+    fn set(&mut self, seq: i64, fact: EntryFact) {
+        let Some(index) = seq.checked_sub(1).and_then(|i| usize::try_from(i).ok()) else {
+            return;
+        };
+        if index >= self.packed.len() {
+            if index - self.packed.len() > MAX_GAP {
+                return;
+            }
+            self.packed.resize(index + 1, 0);
+        }
+        let code = match fact.tier {
+            Tier::Episodic => 1,
+            Tier::Semantic => 2,
+        };
+        let timestamp = fact.timestamp.clamp(0, MAX_TIMESTAMP) as u64;
+        self.packed[index] = timestamp << 18 | u64::from(fact.tokens.min(MAX_TOKENS)) << 2 | code;
+    }
+
+    /// Every entry in the database.
+    pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
+        let mut facts = Self::default();
+        let mut statement = conn.prepare(&format!("{SELECT_FACTS} WHERE e.seq >= 1"))?;
+        let mut rows = statement.query([])?;
+        while let Some(row) = rows.next()? {
+            if let Some((seq, fact)) = fact_of(row)? {
+                facts.set(seq, fact);
+            }
+        }
+        Ok(facts)
+    }
+
+    /// Records `facts` (read with [`read_since`] / [`read_seqs`]).
+    pub fn apply(&mut self, facts: Vec<(i64, EntryFact)>) {
+        for (seq, fact) in facts {
+            self.set(seq, fact);
+        }
+    }
+}
+
+const SELECT_FACTS: &str = "SELECT e.seq, e.timestamp, e.tier, d.sz
+     FROM memory_entries e JOIN memory_fts_docsize d ON d.id = e.seq";
+
+/// The facts of the entries with `seq >= from`, read outside any lock on [`EntryFacts`].
+pub(crate) fn read_since(conn: &Connection, from: i64) -> rusqlite::Result<Vec<(i64, EntryFact)>> {
+    let mut statement = conn.prepare_cached(&format!("{SELECT_FACTS} WHERE e.seq >= ?1"))?;
+    let mut rows = statement.query([from])?;
+    let mut facts = Vec::new();
+    while let Some(row) = rows.next()? {
+        facts.extend(fact_of(row)?);
+    }
+    Ok(facts)
+}
+
+/// The facts of the entries with these `seq`s (merged rows, whose time changed).
+pub(crate) fn read_seqs(
+    conn: &Connection,
+    seqs: &[i64],
+) -> rusqlite::Result<Vec<(i64, EntryFact)>> {
+    let mut statement = conn.prepare_cached(&format!("{SELECT_FACTS} WHERE e.seq = ?1"))?;
+    let mut facts = Vec::new();
+    for seq in seqs {
+        let mut rows = statement.query(params![seq])?;
+        if let Some(row) = rows.next()? {
+            facts.extend(fact_of(row)?);
+        }
+    }
+    Ok(facts)
+}
+
+/// A row of [`SELECT_FACTS`]; `None` for a tier this build does not know.
+fn fact_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<(i64, EntryFact)>> {
+    let tier: String = row.get(2)?;
+    let Ok(tier) = tier.parse::<Tier>() else {
+        return Ok(None);
+    };
+    let size: Vec<u8> = row.get(3)?;
+    let tokens = first_varint(&size).map_or(0, |n| u32::try_from(n).unwrap_or(MAX_TOKENS));
+    Ok(Some((
+        row.get(0)?,
+        EntryFact {
+            timestamp: row.get(1)?,
+            tokens,
+            tier,
+        },
+    )))
+}
+
+/// The first SQLite varint of `bytes`: FTS5 stores a row's token count per column in
+/// `memory_fts_docsize.sz` as consecutive varints, and `memory_fts` has one column.
+/// Big-endian groups of 7 bits with the high bit set on all but the last, except that a
+/// 9th byte contributes all 8 bits.
+fn first_varint(bytes: &[u8]) -> Option<u64> {
+    let mut value: u64 = 0;
+    for (i, byte) in bytes.iter().take(9).enumerate() {
+        if i == 8 {
+            return Some(value << 8 | u64::from(*byte));
+        }
+        value = value << 7 | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            return Some(value);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varints_decode_as_sqlite_writes_them() {
+        assert_eq!(first_varint(&[0x05]), Some(5));
+        assert_eq!(first_varint(&[0x7f, 0x01]), Some(127));
+        assert_eq!(first_varint(&[0x81, 0x00]), Some(128));
+        assert_eq!(
+            first_varint(&[0x82, 0x81, 0x03]),
+            Some((2 << 14) | (1 << 7) | 3)
+        );
+        assert_eq!(first_varint(&[0xff; 9]), Some(u64::MAX));
+        assert_eq!(first_varint(&[]), None);
+        assert_eq!(first_varint(&[0x80]), None);
+    }
+
+    #[test]
+    fn facts_are_kept_by_seq_and_unknown_seqs_are_none() {
+        let mut facts = EntryFacts::default();
+        let fact = EntryFact {
+            timestamp: 42,
+            tokens: 7,
+            tier: Tier::Semantic,
+        };
+        facts.set(3, fact);
+        assert_eq!(facts.get(3), Some(fact));
+        assert_eq!(facts.get(1), None);
+        assert_eq!(facts.get(0), None);
+        assert_eq!(facts.get(-1), None);
+        assert_eq!(facts.get(4), None);
+        // A seq far past the known ones is not worth megabytes of empty slots.
+        facts.set(3 + MAX_GAP as i64 + 10, fact);
+        assert_eq!(facts.get(3 + MAX_GAP as i64 + 10), None);
+        facts.set(
+            5,
+            EntryFact {
+                tokens: u32::MAX,
+                ..fact
+            },
+        );
+        assert_eq!(facts.get(5).map(|f| f.tokens), Some(MAX_TOKENS));
+        let far_future = EntryFact {
+            timestamp: i64::MAX,
+            ..fact
+        };
+        facts.set(6, far_future);
+        assert_eq!(facts.get(6).map(|f| f.timestamp), Some(MAX_TIMESTAMP));
+        let real = EntryFact {
+            timestamp: 1_790_899_200_123,
+            tokens: 65_535,
+            tier: Tier::Episodic,
+        };
+        facts.set(7, real);
+        assert_eq!(facts.get(7), Some(real));
+    }
+}
