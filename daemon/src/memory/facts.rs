@@ -8,10 +8,14 @@
 //! so those seeks were most of its time. Eight bytes an entry (8 MB at 1M) buy them back,
 //! packed in one word so that scoring a row costs at most one cache miss.
 //!
-//! SQLite stays the truth. The store loads every entry at open; the writer re-reads the rows
-//! it inserted or merged once their transaction has committed (`writer::run_batch`). A row not
+//! SQLite stays the truth. The writer thread loads every entry when it starts (searches wait
+//! for that, [`SharedFacts::wait_loaded`]; opening the store does not: 1M entries take about
+//! half a second), then re-reads the rows it inserted or merged once their transaction has
+//! committed (`writer::run_batch`). A row not
 //! known here (only between a commit and that re-read) is scored with FTS5's own length for
 //! it and counted as brand new. Deleted rows need nothing: FTS5 no longer returns them.
+
+use std::sync::{Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rusqlite::{Connection, params};
 
@@ -25,6 +29,54 @@ const MAX_TIMESTAMP: i64 = (1 << 46) - 1;
 /// A `seq` further than this past the known ones is not recorded: growing the table to
 /// reach it would cost memory for rows that do not exist (seqs are dense in practice).
 const MAX_GAP: usize = 1 << 20;
+
+/// Longest a search waits for the first load (1M entries load in about half a second).
+const LOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// [`EntryFacts`] shared by the writer, which loads and refreshes them, and the readers.
+#[derive(Debug, Default)]
+pub(crate) struct SharedFacts {
+    facts: RwLock<EntryFacts>,
+    loaded: Mutex<bool>,
+    loaded_signal: Condvar,
+}
+
+impl SharedFacts {
+    /// Facts that are already complete (tests).
+    #[cfg(test)]
+    pub fn loaded(facts: EntryFacts) -> Self {
+        Self {
+            facts: RwLock::new(facts),
+            loaded: Mutex::new(true),
+            loaded_signal: Condvar::new(),
+        }
+    }
+
+    pub fn read(&self) -> RwLockReadGuard<'_, EntryFacts> {
+        self.facts.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn write(&self) -> RwLockWriteGuard<'_, EntryFacts> {
+        self.facts.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Installs the first load and wakes the searches waiting for it.
+    pub fn finish_loading(&self, facts: EntryFacts) {
+        *self.write() = facts;
+        *self.loaded.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.loaded_signal.notify_all();
+    }
+
+    /// Blocks until the first load is in, or [`LOAD_WAIT`] has passed (should the writer
+    /// thread have died, searches go on with what facts there are rather than hang).
+    pub fn wait_loaded(&self) {
+        let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        let _loaded = self
+            .loaded_signal
+            .wait_timeout_while(loaded, LOAD_WAIT, |loaded| !*loaded)
+            .unwrap_or_else(|p| p.into_inner());
+    }
+}
 
 /// Ranking facts of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,14 +47,14 @@ mod types;
 mod writer;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 pub use error::MemoryError;
-use facts::EntryFacts;
+use facts::SharedFacts;
 use rank::Ranker;
 pub use schema::SCHEMA_VERSION;
 pub use service::{DaemonMemory, memory_context_text};
@@ -76,7 +76,7 @@ pub struct MemoryStore {
     clock: Arc<dyn Clock>,
     writer: Writer,
     /// What `rank` scores with besides the words; the writer keeps it current.
-    facts: Arc<RwLock<EntryFacts>>,
+    facts: Arc<SharedFacts>,
     readers: Mutex<Vec<Reader>>,
 }
 
@@ -101,7 +101,7 @@ impl MemoryStore {
         let mut conn = schema::connect(&path, false)?;
         schema::migrate(&mut conn, &path)?;
         let opening = |e| MemoryError::opening(&path, e);
-        let facts = Arc::new(RwLock::new(EntryFacts::load(&conn).map_err(opening)?));
+        let facts = Arc::new(SharedFacts::default());
         let state = WriterState::new(&conn, config.clone(), Arc::clone(&facts)).map_err(opening)?;
         let writer = Writer::start(conn, state, path.clone())?;
         let store = Self {
@@ -268,6 +268,7 @@ impl MemoryStore {
         limit: usize,
     ) -> Result<Vec<Scored>, MemoryError> {
         let now = self.clock.now_ms();
+        self.facts.wait_loaded();
         self.read(|conn, ranker| {
             search::search(conn, ranker, query, tier, limit, now, &self.config)
         })

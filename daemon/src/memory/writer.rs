@@ -10,14 +10,14 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use rusqlite::{Connection, params};
 use serde_json::{Map, Value};
 
 use super::error::MemoryError;
-use super::facts::{self, EntryFacts};
+use super::facts::{self, EntryFacts, SharedFacts};
 use super::janitor;
 use super::types::{Entry, MemoryConfig};
 
@@ -32,7 +32,7 @@ pub(crate) struct WriterState {
     /// Episodic rows, kept here so the budget check after every batch costs nothing.
     pub episodic_count: i64,
     /// The ranking facts readers score with; refreshed after each commit.
-    pub facts: Arc<RwLock<EntryFacts>>,
+    pub facts: Arc<SharedFacts>,
     /// The smallest `seq` inserted in the current batch, if any.
     pub inserted_from: Option<i64>,
     /// Rows merged in the current batch (their time changed).
@@ -44,7 +44,7 @@ impl WriterState {
     pub fn new(
         conn: &Connection,
         config: MemoryConfig,
-        facts: Arc<RwLock<EntryFacts>>,
+        facts: Arc<SharedFacts>,
     ) -> rusqlite::Result<Self> {
         Ok(Self {
             config,
@@ -73,11 +73,7 @@ impl WriterState {
             Ok(facts)
         };
         match read() {
-            Ok(facts) => self
-                .facts
-                .write()
-                .unwrap_or_else(|p| p.into_inner())
-                .apply(facts),
+            Ok(facts) => self.facts.write().apply(facts),
             // Ranking still works: unknown rows are scored as new, with FTS5's length.
             Err(err) => tracing::warn!(%err, "cannot re-read ranking facts of new memories"),
         }
@@ -217,6 +213,13 @@ fn write_loop(
     rx: Receiver<Box<dyn Job>>,
     path: &std::path::Path,
 ) {
+    // First, before any write: searches wait for it (`SharedFacts::wait_loaded`).
+    let facts = EntryFacts::load(&conn).unwrap_or_else(|err| {
+        // Ranking still works without them, with FTS5's lengths and every entry as new.
+        tracing::error!(db = %path.display(), %err, "cannot load memory ranking facts");
+        EntryFacts::default()
+    });
+    state.facts.finish_loading(facts);
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
         batch.extend(rx.try_iter().take(MAX_BATCH - 1));

@@ -27,12 +27,12 @@ mod callbacks;
 
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::facts::{EntryFact, EntryFacts};
+use super::facts::{EntryFact, EntryFacts, SharedFacts};
 use super::search::recency;
 use super::types::Tier;
 
@@ -54,7 +54,7 @@ fn term_weight(frequency: f64, tokens: f64, average_tokens: f64) -> f64 {
 /// bm25 of the last statement and the rows `wundr_collect` recorded.
 #[derive(Debug)]
 pub(crate) struct Ranker {
-    facts: Arc<RwLock<EntryFacts>>,
+    facts: Arc<SharedFacts>,
     episodic_half_life: Duration,
     semantic_half_life: Duration,
     /// `f64::to_bits` of the best bm25 so far; non-negative floats order like their bits.
@@ -74,7 +74,7 @@ impl Ranker {
     /// Registers `wundr_rank` and `wundr_collect` on `conn`, scoring with `facts`.
     pub fn register(
         conn: &Connection,
-        facts: Arc<RwLock<EntryFacts>>,
+        facts: Arc<SharedFacts>,
         episodic_half_life: Duration,
         semantic_half_life: Duration,
     ) -> rusqlite::Result<Arc<Self>> {
@@ -106,7 +106,7 @@ impl Ranker {
     pub fn top(&self, limit: usize) -> Vec<Ranked> {
         let collected = std::mem::take(&mut *self.collected());
         let (mut ranked, best) = {
-            let facts = self.facts.read().unwrap_or_else(|p| p.into_inner());
+            let facts = self.facts.read();
             collected.scores(&facts, |tier| self.half_life(tier))
         };
         self.saw_bm25(best);
@@ -121,17 +121,11 @@ impl Ranker {
 
     /// Seqs below this may be in the facts; rows past it were added since the last refresh.
     fn known_seqs(&self) -> i64 {
-        self.facts
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .end_seq()
+        self.facts.read().end_seq()
     }
 
     fn fact(&self, seq: i64) -> Option<EntryFact> {
-        self.facts
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(seq)
+        self.facts.read().get(seq)
     }
 
     fn half_life(&self, tier: Tier) -> Duration {
@@ -375,7 +369,8 @@ mod tests {
         assert_eq!(truth.len(), 5);
         let best = truth.values().copied().fold(0.0, f64::max);
         for facts in [EntryFacts::load(&conn).unwrap(), EntryFacts::default()] {
-            let ranker = Ranker::register(&conn, Arc::new(RwLock::new(facts)), DAY, DAY).unwrap();
+            let ranker =
+                Ranker::register(&conn, Arc::new(SharedFacts::loaded(facts)), DAY, DAY).unwrap();
             ranker.reset();
             assert_same(&ranked(&conn, expression, 0), &truth);
             assert!((ranker.best_bm25() - best).abs() < 1e-9);
@@ -385,7 +380,8 @@ mod tests {
         // With facts, another tier's entries score -1 or are not recorded (and are not the
         // best), while the IDF still counts them, as FTS5 does.
         let facts = EntryFacts::load(&conn).unwrap();
-        let ranker = Ranker::register(&conn, Arc::new(RwLock::new(facts)), DAY, DAY).unwrap();
+        let ranker =
+            Ranker::register(&conn, Arc::new(SharedFacts::loaded(facts)), DAY, DAY).unwrap();
         let semantic: HashMap<i64, f64> = ranked(&conn, "\"beta\"", 2);
         assert_eq!(semantic.values().filter(|s| **s == -1.0).count(), 3);
         let truth = fts5_bm25(&conn, "\"beta\"");
@@ -402,7 +398,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = store_at(dir.path(), &[("alpha", Tier::Episodic, NOW - 86_400_000)]);
         let conn = schema::connect(&path, true).unwrap();
-        let facts = Arc::new(RwLock::new(EntryFacts::load(&conn).unwrap()));
+        let facts = Arc::new(SharedFacts::loaded(EntryFacts::load(&conn).unwrap()));
         let ranker = Ranker::register(&conn, facts, DAY, DAY).unwrap();
         let truth = fts5_bm25(&conn, "\"alpha\"");
         let aged: HashMap<i64, f64> = truth
