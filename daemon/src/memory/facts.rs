@@ -158,12 +158,40 @@ const SELECT_FACTS: &str = "SELECT e.seq, e.timestamp, e.tier, d.sz
      FROM memory_entries e JOIN memory_fts_docsize d ON d.id = e.seq";
 
 /// The facts of the entries with `seq >= from`, read outside any lock on [`EntryFacts`].
+///
+/// Two range scans merged by seq rather than [`SELECT_FACTS`]' join, which seeks the docsize
+/// row of every entry: this runs after every batch the writer commits.
 pub(crate) fn read_since(conn: &Connection, from: i64) -> rusqlite::Result<Vec<(i64, EntryFact)>> {
-    let mut statement = conn.prepare_cached(&format!("{SELECT_FACTS} WHERE e.seq >= ?1"))?;
-    let mut rows = statement.query([from])?;
+    let mut sizes =
+        conn.prepare_cached("SELECT id, sz FROM memory_fts_docsize WHERE id >= ?1 ORDER BY id")?;
+    let mut sizes = sizes.query([from])?;
+    let mut entries = conn.prepare_cached(
+        "SELECT seq, timestamp, tier FROM memory_entries WHERE seq >= ?1 ORDER BY seq",
+    )?;
+    let mut entries = entries.query([from])?;
+    let mut size: Option<(i64, Vec<u8>)> = None;
     let mut facts = Vec::new();
-    while let Some(row) = rows.next()? {
-        facts.extend(fact_of(row)?);
+    while let Some(entry) = entries.next()? {
+        let seq: i64 = entry.get(0)?;
+        while size.as_ref().is_none_or(|(id, _)| *id < seq) {
+            match sizes.next()? {
+                Some(row) => size = Some((row.get(0)?, row.get(1)?)),
+                None => return Ok(facts),
+            }
+        }
+        let tier: String = entry.get(2)?;
+        if let (Some((id, sz)), Ok(tier)) = (&size, tier.parse::<Tier>())
+            && *id == seq
+        {
+            facts.push((
+                seq,
+                EntryFact {
+                    timestamp: entry.get(1)?,
+                    tokens: tokens_of(sz),
+                    tier,
+                },
+            ));
+        }
     }
     Ok(facts)
 }
@@ -191,15 +219,19 @@ fn fact_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<(i64, EntryFact)>
         return Ok(None);
     };
     let size: Vec<u8> = row.get(3)?;
-    let tokens = first_varint(&size).map_or(0, |n| u32::try_from(n).unwrap_or(MAX_TOKENS));
     Ok(Some((
         row.get(0)?,
         EntryFact {
             timestamp: row.get(1)?,
-            tokens,
+            tokens: tokens_of(&size),
             tier,
         },
     )))
+}
+
+/// The token count in a `memory_fts_docsize.sz` blob.
+fn tokens_of(size: &[u8]) -> u32 {
+    first_varint(size).map_or(0, |n| u32::try_from(n).unwrap_or(MAX_TOKENS))
 }
 
 /// The first SQLite varint of `bytes`: FTS5 stores a row's token count per column in

@@ -36,6 +36,7 @@
 mod error;
 mod facts;
 mod janitor;
+mod keys;
 mod rank;
 pub mod requests;
 mod schema;
@@ -51,10 +52,10 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 pub use error::MemoryError;
 use facts::SharedFacts;
+pub(crate) use keys::{content_hash, new_id};
 use rank::Ranker;
 pub use schema::SCHEMA_VERSION;
 pub use service::{DaemonMemory, memory_context_text};
@@ -392,24 +393,4 @@ pub(crate) fn validate_content(content: &str, max_bytes: usize) -> Result<(), Me
         });
     }
     Ok(())
-}
-
-/// `mem_<ms>_<9 base36 chars>` (upstream's shape); the suffix comes from a v4 UUID.
-pub(crate) fn new_id(now_ms: i64) -> String {
-    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
-    let mut random = uuid::Uuid::new_v4().as_u128();
-    let mut suffix = String::with_capacity(9);
-    for _ in 0..9 {
-        suffix.push(char::from(DIGITS[(random % 36) as usize]));
-        random /= 36;
-    }
-    format!("mem_{now_ms}_{suffix}")
-}
-
-/// First 128 bits of SHA-256 in hex. A cryptographic hash rather than `std`'s: the value is
-/// stored and compared across daemon versions, and `DefaultHasher`'s output is not stable
-/// across Rust releases; SHA-256 of a few KiB costs microseconds, far below the insert.
-pub(crate) fn content_hash(content: &str) -> String {
-    let digest = Sha256::digest(content.as_bytes());
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }

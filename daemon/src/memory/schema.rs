@@ -59,6 +59,8 @@ const MIGRATIONS: &[&str] = &["
 /// the random-order index inserts (content hash) read pages back from the OS at
 /// 100k entries and halves insert throughput; the cache is only allocated as it fills.
 const WRITER_CACHE_KIB: i64 = -64 * 1024;
+/// WAL pages after which the memory writer's commits checkpoint (see `connect`).
+const WRITER_AUTOCHECKPOINT_PAGES: i64 = 10_000;
 /// Page cache of each reader, in KiB (negative = KiB for SQLite).
 const READER_CACHE_KIB: i64 = -16 * 1024;
 
@@ -91,6 +93,12 @@ pub(crate) fn connect(path: &Path, read_only: bool) -> Result<Connection, Memory
         // Statement journals (every INSERT with unique keys inside a transaction has one) in
         // memory instead of a temp file: they were a pwrite per page per statement.
         conn.pragma_update(None, "temp_store", "MEMORY")
+            .map_err(fail)?;
+        // Checkpoint after ~40 MB of WAL instead of SQLite's ~4 MB: a bulk add checkpoints ten
+        // times less often (batched inserts +8% at 30k entries, +10-17% at 100k, in
+        // alternating runs). The WAL file can grow to that size; the sessions writer keeps
+        // the default and still checkpoints its own commits.
+        conn.pragma_update(None, "wal_autocheckpoint", WRITER_AUTOCHECKPOINT_PAGES)
             .map_err(fail)?;
     }
     // WAL + NORMAL: a crash may lose the last commits, never corrupts; no fsync per commit.
