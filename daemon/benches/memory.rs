@@ -8,21 +8,20 @@
 //! the same formula, [`full_scoring`]) that `retrieve` returned.
 //!
 //! One `--full` run (2026-11-28, Xeon, 2 shared cores, otherwise idle; "batched" is the mean
-//! over all inserts up to that size, scan/FTS the same-run ratio of the medians; entries in
-//! time order, 1M spanning 30 days), with every match scored by `wundr_collect` (`memory::rank`):
+//! over all inserts up to that size, "bare" the same batches into a bare FTS5 table, scan/FTS
+//! the same-run ratio of the medians; entries in time order, 1M spanning 30 days; each retrieve
+//! runs right after a scan of every entry, so with cold caches; "warm" is a second pass):
 //!
 //! ```text
-//! size   insert batched   FTS p50 / p99        scan p50 / p99          scan/FTS p50   recall@10
-//! 10k    46k/s            0.60 / 1.8 ms        4.5 / 9.4 ms            7.6x           0.82
-//! 100k   30k/s            1.15 / 4.5 ms        47 / 105 ms             40.7x          0.69
-//! 1M     16k/s            7.7 / 40 ms          482 / 1079 ms           62.7x          0.75
+//! size   insert batched (bare)    FTS p50 / p99     warm p50   scan p50 / p99     scan/FTS   recall@10
+//! 10k    53k/s (116k/s, 0.45x)    0.68 / 1.9 ms     0.50 ms    5.0 / 9.6 ms       7.4x       0.82
+//! 100k   36k/s  (79k/s, 0.46x)    1.33 / 6.4 ms     0.90 ms    51 / 104 ms        38.5x      0.69
+//! 1M     18k/s  (67k/s, 0.27x)    3.48 / 39 ms      2.71 ms    473 / 1007 ms      135.9x     0.75
 //! ```
-//! Before, with FTS5's `bm25()` over a few hundred candidates (BM25 best plus newest), the
-//! same bench gave 1.1 / 4.3 / 18.2 ms p50 (scan/FTS 3.9x / 10.7x / 24.5x) and the same
-//! recall: what recall loses is the common words `retrieve` leaves out of the match
-//! (`memory::search`), not the candidates. Each retrieve here runs right after a scan of
-//! every entry, so it finds the CPU caches cold; the same 1M queries repeated in a loop take
-//! 3.1–4.2 ms p50.
+//! Earlier runs the same day, same code: 1M p50 2.9-3.6 ms (128-143x the scan). Before
+//! `memory::rank` (FTS5's `bm25()` over a few hundred candidates, the oracle run between timed
+//! queries): 1.1 / 4.3 / 18.2 ms p50, 3.9x / 10.7x / 24.5x, the same recall. What recall loses
+//! is the common words `retrieve` leaves out of the match (`memory::search`).
 //! Before the indexing change (per-row FTS trigger) the same insert loop ran at 13–15k/s
 //! where the new code ran at 22–35k/s, alternating runs on the same loaded machine.
 
