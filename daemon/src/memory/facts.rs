@@ -78,6 +78,16 @@ impl SharedFacts {
     }
 }
 
+/// A tier as a small number, as the facts pack it and `wundr_rank` / `wundr_collect` take
+/// it: 1 episodic, 2 semantic (0, which no tier has, means "no entry" there and "any tier"
+/// here).
+pub(crate) fn tier_code(tier: Tier) -> u8 {
+    match tier {
+        Tier::Episodic => 1,
+        Tier::Semantic => 2,
+    }
+}
+
 /// Ranking facts of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct EntryFact {
@@ -125,10 +135,7 @@ impl EntryFacts {
             }
             self.packed.resize(index + 1, 0);
         }
-        let code = match fact.tier {
-            Tier::Episodic => 1,
-            Tier::Semantic => 2,
-        };
+        let code = u64::from(tier_code(fact.tier));
         let timestamp = fact.timestamp.clamp(0, MAX_TIMESTAMP) as u64;
         self.packed[index] = timestamp << 18 | u64::from(fact.tokens.min(MAX_TOKENS)) << 2 | code;
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::error::MemoryError;
+use super::facts::tier_code;
 use super::rank::Ranker;
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
 use super::types::{Entry, MemoryConfig, Scored, Tier};
@@ -180,13 +181,9 @@ pub(crate) fn search(
     Ok(scored)
 }
 
-/// `wundr_rank`'s tier argument.
-fn tier_code(tier: Option<Tier>) -> i64 {
-    match tier {
-        None => 0,
-        Some(Tier::Episodic) => 1,
-        Some(Tier::Semantic) => 2,
-    }
+/// The ranking functions' tier argument: 0 for any tier.
+fn tier_argument(tier: Option<Tier>) -> u8 {
+    tier.map_or(0, tier_code)
 }
 
 /// The `limit` matches of `expression` with the highest `bm25 × recency`, in `tier`.
@@ -205,7 +202,7 @@ fn best_matches(
         "SELECT count(c) FROM (SELECT wundr_collect(memory_fts, ?2, ?3) AS c
          FROM memory_fts WHERE memory_fts MATCH ?1 LIMIT -1)",
     )
-    .and_then(|mut s| s.query_row(params![expression, now, tier_code(tier)], |_| Ok(())))
+    .and_then(|mut s| s.query_row(params![expression, now, tier_argument(tier)], |_| Ok(())))
     .map_err(&sql_err)?;
     let mut entry = conn
         .prepare_cached(&format!(
@@ -250,7 +247,7 @@ fn newest_matches(
         expression,
         candidates,
         now,
-        tier_code(tier),
+        tier_argument(tier),
         tier.map(Tier::as_str)
     ];
     ranked(conn, &sql, params)

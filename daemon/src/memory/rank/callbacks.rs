@@ -11,7 +11,7 @@ use rusqlite::Connection;
 use rusqlite::ffi;
 
 use super::{Ranker, term_weight};
-use crate::memory::facts::EntryFact;
+use crate::memory::facts::{EntryFact, tier_code};
 use crate::memory::search::recency;
 use crate::memory::types::Tier;
 
@@ -240,7 +240,8 @@ unsafe fn row(
             return Ok(Some(1.0));
         }
         let fact = ranker.fact(seq);
-        let other_tier = fact.is_some_and(|fact| wanted != 0 && wanted != tier_code(fact.tier));
+        let other_tier =
+            fact.is_some_and(|fact| wanted != 0 && wanted != c_int::from(tier_code(fact.tier)));
         if other_tier {
             return Ok(Some(-1.0));
         }
@@ -253,13 +254,6 @@ unsafe fn row(
             .sum();
         ranker.saw_bm25(bm25);
         Ok(Some(bm25 * weight_of(now, fact, ranker)))
-    }
-}
-
-pub(super) fn tier_code(tier: Tier) -> c_int {
-    match tier {
-        Tier::Episodic => 1,
-        Tier::Semantic => 2,
     }
 }
 

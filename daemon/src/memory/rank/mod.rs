@@ -32,7 +32,7 @@ use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::facts::{EntryFact, EntryFacts, SharedFacts};
+use super::facts::{EntryFact, EntryFacts, SharedFacts, tier_code};
 use super::search::recency;
 use super::types::Tier;
 
@@ -234,7 +234,7 @@ impl Collected {
             let fact = facts.get(kept.seq);
             if let Some(fact) = fact
                 && self.wanted != 0
-                && self.wanted != callbacks::tier_code(fact.tier)
+                && self.wanted != c_int::from(tier_code(fact.tier))
             {
                 continue;
             }
