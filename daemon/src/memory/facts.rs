@@ -143,13 +143,7 @@ impl EntryFacts {
     /// Every entry in the database.
     pub fn load(conn: &Connection) -> rusqlite::Result<Self> {
         let mut facts = Self::default();
-        let mut statement = conn.prepare(&format!("{SELECT_FACTS} WHERE e.seq >= 1"))?;
-        let mut rows = statement.query([])?;
-        while let Some(row) = rows.next()? {
-            if let Some((seq, fact)) = fact_of(row)? {
-                facts.set(seq, fact);
-            }
-        }
+        scan_since(conn, 1, |seq, fact| facts.set(seq, fact))?;
         Ok(facts)
     }
 
@@ -161,14 +155,23 @@ impl EntryFacts {
     }
 }
 
-const SELECT_FACTS: &str = "SELECT e.seq, e.timestamp, e.tier, d.sz
-     FROM memory_entries e JOIN memory_fts_docsize d ON d.id = e.seq";
-
 /// The facts of the entries with `seq >= from`, read outside any lock on [`EntryFacts`].
-///
-/// Two range scans merged by seq rather than [`SELECT_FACTS`]' join, which seeks the docsize
-/// row of every entry: this runs after every batch the writer commits.
 pub(crate) fn read_since(conn: &Connection, from: i64) -> rusqlite::Result<Vec<(i64, EntryFact)>> {
+    let mut facts = Vec::new();
+    scan_since(conn, from, |seq, fact| facts.push((seq, fact)))?;
+    Ok(facts)
+}
+
+/// Hands `found` the facts of every entry with `seq >= from`, in seq order.
+///
+/// Two range scans merged by seq rather than a join that seeks the docsize row of every
+/// entry: the writer runs this after every batch it commits (and once over the whole store
+/// at start-up, where both ways cost the same).
+fn scan_since(
+    conn: &Connection,
+    from: i64,
+    mut found: impl FnMut(i64, EntryFact),
+) -> rusqlite::Result<()> {
     let mut sizes =
         conn.prepare_cached("SELECT id, sz FROM memory_fts_docsize WHERE id >= ?1 ORDER BY id")?;
     let mut sizes = sizes.query([from])?;
@@ -177,30 +180,22 @@ pub(crate) fn read_since(conn: &Connection, from: i64) -> rusqlite::Result<Vec<(
     )?;
     let mut entries = entries.query([from])?;
     let mut size: Option<(i64, Vec<u8>)> = None;
-    let mut facts = Vec::new();
     while let Some(entry) = entries.next()? {
         let seq: i64 = entry.get(0)?;
         while size.as_ref().is_none_or(|(id, _)| *id < seq) {
             match sizes.next()? {
                 Some(row) => size = Some((row.get(0)?, row.get(1)?)),
-                None => return Ok(facts),
+                None => return Ok(()),
             }
         }
-        let tier: String = entry.get(2)?;
-        if let (Some((id, sz)), Ok(tier)) = (&size, tier.parse::<Tier>())
+        if let Some((id, sz)) = &size
             && *id == seq
+            && let Some(fact) = fact(entry.get(1)?, &entry.get::<_, String>(2)?, sz)
         {
-            facts.push((
-                seq,
-                EntryFact {
-                    timestamp: entry.get(1)?,
-                    tokens: tokens_of(sz),
-                    tier,
-                },
-            ));
+            found(seq, fact);
         }
     }
-    Ok(facts)
+    Ok(())
 }
 
 /// The facts of the entries with these `seq`s (merged rows, whose time changed).
@@ -208,37 +203,33 @@ pub(crate) fn read_seqs(
     conn: &Connection,
     seqs: &[i64],
 ) -> rusqlite::Result<Vec<(i64, EntryFact)>> {
-    let mut statement = conn.prepare_cached(&format!("{SELECT_FACTS} WHERE e.seq = ?1"))?;
+    let mut statement = conn.prepare_cached(
+        "SELECT e.timestamp, e.tier, d.sz
+         FROM memory_entries e JOIN memory_fts_docsize d ON d.id = e.seq WHERE e.seq = ?1",
+    )?;
     let mut facts = Vec::new();
     for seq in seqs {
         let mut rows = statement.query(params![seq])?;
-        if let Some(row) = rows.next()? {
-            facts.extend(fact_of(row)?);
+        if let Some(row) = rows.next()?
+            && let Some(fact) = fact(
+                row.get(0)?,
+                &row.get::<_, String>(1)?,
+                &row.get::<_, Vec<u8>>(2)?,
+            )
+        {
+            facts.push((*seq, fact));
         }
     }
     Ok(facts)
 }
 
-/// A row of [`SELECT_FACTS`]; `None` for a tier this build does not know.
-fn fact_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<(i64, EntryFact)>> {
-    let tier: String = row.get(2)?;
-    let Ok(tier) = tier.parse::<Tier>() else {
-        return Ok(None);
-    };
-    let size: Vec<u8> = row.get(3)?;
-    Ok(Some((
-        row.get(0)?,
-        EntryFact {
-            timestamp: row.get(1)?,
-            tokens: tokens_of(&size),
-            tier,
-        },
-    )))
-}
-
-/// The token count in a `memory_fts_docsize.sz` blob.
-fn tokens_of(size: &[u8]) -> u32 {
-    first_varint(size).map_or(0, |n| u32::try_from(n).unwrap_or(MAX_TOKENS))
+/// An entry's facts from its stored columns; `None` for a tier this build does not know.
+fn fact(timestamp: i64, tier: &str, size: &[u8]) -> Option<EntryFact> {
+    Some(EntryFact {
+        timestamp,
+        tokens: first_varint(size).map_or(0, |n| u32::try_from(n).unwrap_or(MAX_TOKENS)),
+        tier: tier.parse().ok()?,
+    })
 }
 
 /// The first SQLite varint of `bytes`: FTS5 stores a row's token count per column in
