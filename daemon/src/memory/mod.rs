@@ -364,13 +364,8 @@ impl MemoryStore {
 
     fn open_reader(&self) -> Result<Reader, MemoryError> {
         let conn = schema::connect(&self.path, true)?;
-        let ranker = Ranker::register(
-            &conn,
-            Arc::clone(&self.facts),
-            self.config.episodic_half_life,
-            self.config.semantic_half_life,
-        )
-        .map_err(|e| MemoryError::opening(&self.path, e))?;
+        let ranker = Ranker::register(&conn, Arc::clone(&self.facts), self.config.clone())
+            .map_err(|e| MemoryError::opening(&self.path, e))?;
         Ok(Reader { conn, ranker })
     }
 }

@@ -126,13 +126,6 @@ pub fn recency(age_ms: i64, half_life: Duration) -> f64 {
     RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * decay
 }
 
-fn half_life(config: &MemoryConfig, tier: Tier) -> Duration {
-    match tier {
-        Tier::Episodic => config.episodic_half_life,
-        Tier::Semantic => config.semantic_half_life,
-    }
-}
-
 /// The best `limit` entries for `query` in `tier` (both when `None`), best first.
 pub(crate) fn search(
     conn: &Connection,
@@ -172,7 +165,7 @@ pub(crate) fn search(
             score: if best > 0.0 {
                 (score / best).max(0.0)
             } else {
-                recency(now - entry.timestamp, half_life(config, entry.tier))
+                recency(now - entry.timestamp, config.half_life(entry.tier))
             },
             entry,
         })
@@ -289,7 +282,7 @@ fn recent(
     let mut scored = Vec::new();
     for entry in rows {
         let entry = entry.map_err(&sql_err)?;
-        let score = recency(now - entry.timestamp, half_life(config, entry.tier));
+        let score = recency(now - entry.timestamp, config.half_life(entry.tier));
         scored.push(Scored { entry, score });
     }
     Ok(scored)

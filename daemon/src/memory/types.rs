@@ -224,6 +224,16 @@ pub struct MemoryConfig {
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
+impl MemoryConfig {
+    /// The recency half-life of entries in `tier`.
+    pub fn half_life(&self, tier: Tier) -> Duration {
+        match tier {
+            Tier::Episodic => self.episodic_half_life,
+            Tier::Semantic => self.semantic_half_life,
+        }
+    }
+}
+
 impl Default for MemoryConfig {
     fn default() -> Self {
         Self {

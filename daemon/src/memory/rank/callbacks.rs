@@ -261,7 +261,7 @@ unsafe fn row(
 /// last refresh: brand new.
 fn weight_of(now: i64, fact: Option<EntryFact>, ranker: &Ranker) -> f64 {
     let (timestamp, tier) = fact.map_or((now, Tier::Episodic), |f| (f.timestamp, f.tier));
-    recency(now.saturating_sub(timestamp), ranker.half_life(tier))
+    recency(now.saturating_sub(timestamp), ranker.config.half_life(tier))
 }
 
 /// The row's length in tokens, from the facts or else from FTS5.

@@ -28,13 +28,12 @@ mod callbacks;
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::Duration;
 
 use rusqlite::Connection;
 
 use super::facts::{EntryFact, EntryFacts, SharedFacts, tier_code};
 use super::search::recency;
-use super::types::Tier;
+use super::types::MemoryConfig;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -55,8 +54,8 @@ fn term_weight(frequency: f64, tokens: f64, average_tokens: f64) -> f64 {
 #[derive(Debug)]
 pub(crate) struct Ranker {
     facts: Arc<SharedFacts>,
-    episodic_half_life: Duration,
-    semantic_half_life: Duration,
+    /// The half-lives recency is weighed with.
+    config: MemoryConfig,
     /// `f64::to_bits` of the best bm25 so far; non-negative floats order like their bits.
     best_bits: AtomicU64,
     collected: Mutex<Collected>,
@@ -75,13 +74,11 @@ impl Ranker {
     pub fn register(
         conn: &Connection,
         facts: Arc<SharedFacts>,
-        episodic_half_life: Duration,
-        semantic_half_life: Duration,
+        config: MemoryConfig,
     ) -> rusqlite::Result<Arc<Self>> {
         let ranker = Arc::new(Self {
             facts,
-            episodic_half_life,
-            semantic_half_life,
+            config,
             best_bits: AtomicU64::new(0),
             collected: Mutex::new(Collected::default()),
         });
@@ -107,7 +104,7 @@ impl Ranker {
         let collected = std::mem::take(&mut *self.collected());
         let (mut ranked, best) = {
             let facts = self.facts.read();
-            collected.scores(&facts, |tier| self.half_life(tier))
+            collected.scores(&facts, &self.config)
         };
         self.saw_bm25(best);
         let by_score = |a: &Ranked, b: &Ranked| b.score.total_cmp(&a.score);
@@ -126,13 +123,6 @@ impl Ranker {
 
     fn fact(&self, seq: i64) -> Option<EntryFact> {
         self.facts.read().get(seq)
-    }
-
-    fn half_life(&self, tier: Tier) -> Duration {
-        match tier {
-            Tier::Episodic => self.episodic_half_life,
-            Tier::Semantic => self.semantic_half_life,
-        }
     }
 
     fn saw_bm25(&self, bm25: f64) {
@@ -215,11 +205,7 @@ impl Collected {
 
     /// Every kept row's `bm25 × recency` (rows of another tier left out), and the best
     /// bm25. A row the facts do not know was added since their last refresh: brand new.
-    fn scores(
-        self,
-        facts: &EntryFacts,
-        half_life: impl Fn(Tier) -> Duration,
-    ) -> (Vec<Ranked>, f64) {
+    fn scores(self, facts: &EntryFacts, config: &MemoryConfig) -> (Vec<Ranked>, f64) {
         let idf: Vec<f64> = self
             .document_frequency
             .iter()
@@ -251,7 +237,10 @@ impl Collected {
                 .sum();
             best = best.max(bm25);
             let recency = fact.map_or(1.0, |f| {
-                recency(self.now.saturating_sub(f.timestamp), half_life(f.tier))
+                recency(
+                    self.now.saturating_sub(f.timestamp),
+                    config.half_life(f.tier),
+                )
             });
             ranked.push(Ranked {
                 seq: kept.seq,

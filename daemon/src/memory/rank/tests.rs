@@ -1,12 +1,22 @@
 //! Both ranking functions against FTS5's own `bm25()`.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use super::*;
+use crate::memory::types::Tier;
 use crate::memory::{EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, schema};
 
 const NOW: i64 = 1_790_000_000_000;
 const DAY: Duration = Duration::from_secs(86_400);
+
+fn half_lives_of_a_day() -> MemoryConfig {
+    MemoryConfig {
+        episodic_half_life: DAY,
+        semantic_half_life: DAY,
+        ..MemoryConfig::default()
+    }
+}
 
 /// `-bm25(memory_fts)` by rowid for every match of `expression`.
 fn fts5_bm25(conn: &Connection, expression: &str) -> HashMap<i64, f64> {
@@ -100,8 +110,12 @@ fn both_functions_score_as_fts5_bm25_with_facts_or_without_and_filter_tiers() {
     assert_eq!(truth.len(), 5);
     let best = truth.values().copied().fold(0.0, f64::max);
     for facts in [EntryFacts::load(&conn).unwrap(), EntryFacts::default()] {
-        let ranker =
-            Ranker::register(&conn, Arc::new(SharedFacts::loaded(facts)), DAY, DAY).unwrap();
+        let ranker = Ranker::register(
+            &conn,
+            Arc::new(SharedFacts::loaded(facts)),
+            half_lives_of_a_day(),
+        )
+        .unwrap();
         ranker.reset();
         assert_same(&ranked(&conn, expression, 0), &truth);
         assert!((ranker.best_bm25() - best).abs() < 1e-9);
@@ -111,7 +125,12 @@ fn both_functions_score_as_fts5_bm25_with_facts_or_without_and_filter_tiers() {
     // With facts, another tier's entries score -1 or are not recorded (and are not the
     // best), while the IDF still counts them, as FTS5 does.
     let facts = EntryFacts::load(&conn).unwrap();
-    let ranker = Ranker::register(&conn, Arc::new(SharedFacts::loaded(facts)), DAY, DAY).unwrap();
+    let ranker = Ranker::register(
+        &conn,
+        Arc::new(SharedFacts::loaded(facts)),
+        half_lives_of_a_day(),
+    )
+    .unwrap();
     let semantic: HashMap<i64, f64> = ranked(&conn, "\"beta\"", 2);
     assert_eq!(semantic.values().filter(|s| **s == -1.0).count(), 3);
     let truth = fts5_bm25(&conn, "\"beta\"");
@@ -129,7 +148,7 @@ fn age_scales_the_score_by_recency_and_bad_calls_are_sql_errors() {
     let path = store_at(dir.path(), &[("alpha", Tier::Episodic, NOW - 86_400_000)]);
     let conn = schema::connect(&path, true).unwrap();
     let facts = Arc::new(SharedFacts::loaded(EntryFacts::load(&conn).unwrap()));
-    let ranker = Ranker::register(&conn, facts, DAY, DAY).unwrap();
+    let ranker = Ranker::register(&conn, facts, half_lives_of_a_day()).unwrap();
     let truth = fts5_bm25(&conn, "\"alpha\"");
     let aged: HashMap<i64, f64> = truth
         .iter()
