@@ -5,8 +5,12 @@
 //!
 //! Order matters: the lock comes first, so a second daemon is told "already running" rather
 //! than tripping over the first one's socket or port; the probe of an existing socket comes
-//! second, so a live daemon that somehow lacks the lock is never unlinked from under its
-//! clients.
+//! second, so a live socket (another daemon that somehow lacks the lock, or another program's)
+//! is never unlinked from under its clients.
+//!
+//! Nothing that is not ours is ever deleted: a failed claim leaves whatever sat at the socket
+//! path untouched, a pid file with foreign content is refused before it is written, and the
+//! socket is unlinked at the end only while the path still holds the very socket we bound.
 
 use std::fs::{File, OpenOptions, Permissions};
 use std::io::{self, Read, Seek, Write};
@@ -54,10 +58,27 @@ pub enum InstanceError {
         reason: String,
     },
     /// Something that is not a socket sits at the socket path.
-    #[error("{} exists and is not a socket", path.display())]
+    #[error("{} exists and is not a socket (it is {kind}); it was left untouched", path.display())]
     NotASocket {
         /// The path.
         path: PathBuf,
+        /// What it is: `a regular file`, `a directory`, …
+        kind: &'static str,
+    },
+    /// A live socket of another program (something answers on it, but no daemon holds the
+    /// pid-file lock) sits at the socket path.
+    #[error("{} is a socket another program is listening on; it was left untouched", path.display())]
+    SocketInUse {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The pid-file path holds something that is not a daemon's pid file.
+    #[error("{} exists and is not an orchestrator pid file ({what}); it was left untouched", path.display())]
+    ForeignPidFile {
+        /// The pid file path.
+        path: PathBuf,
+        /// What was found there.
+        what: String,
     },
     /// Another daemon serves this socket.
     #[error("another orchestrator daemon is already running on {}{}", socket.display(), pid.map(|p| format!(" (pid {p})")).unwrap_or_default())]
@@ -102,7 +123,15 @@ impl InstanceError {
                 "use a directory only you can write, e.g. set XDG_RUNTIME_DIR or --socket"
                     .to_owned()
             }
-            Self::NotASocket { path } => format!("move {} out of the way", path.display()),
+            Self::NotASocket { path, .. } | Self::SocketInUse { path } => format!(
+                "choose another --socket path, or move {} out of the way yourself",
+                path.display()
+            ),
+            Self::ForeignPidFile { path, .. } => format!(
+                "choose another --socket path (the pid file is the socket path with .pid), or \
+                 move {} out of the way yourself",
+                path.display()
+            ),
             Self::AlreadyRunning { .. } => {
                 "use `wundr orchestrator status` to see it, or `wundr orchestrator stop` first"
                     .to_owned()
@@ -112,13 +141,32 @@ impl InstanceError {
 }
 
 /// This process's claim on a socket: the held pid-file lock and, until taken, the listener.
-/// Dropping it removes the socket and pid files and releases the lock.
+/// Dropping it removes the pid file and the socket it bound (if that socket is still the one at
+/// the path) and releases the lock.
 #[derive(Debug)]
 pub struct Instance {
     socket: PathBuf,
-    pid_file: PathBuf,
-    lock: Option<Flock<File>>,
+    /// Device and inode of the socket this process bound: only that file is ever unlinked.
+    bound: (u64, u64),
+    /// Held for its `Drop`: removes the pid file and releases the lock after the socket goes.
+    _pid_file: PidFileLock,
     listener: Option<UnixListener>,
+}
+
+/// The held lock on the pid file (which holds our pid); dropping it removes the file, then
+/// releases the lock. Armed only once the file is known to be a daemon pid file.
+#[derive(Debug)]
+struct PidFileLock {
+    path: PathBuf,
+    lock: Option<Flock<File>>,
+}
+
+impl Drop for PidFileLock {
+    fn drop(&mut self) {
+        // Unlink before unlocking: once the lock is free, a new daemon may create the file.
+        let _ = std::fs::remove_file(&self.path);
+        self.lock = None;
+    }
 }
 
 impl Instance {
@@ -133,16 +181,23 @@ impl Instance {
         }
         let dir = socket.parent().unwrap_or(Path::new("/"));
         prepare_private_dir(dir)?;
-        let lock = lock_pid_file(pid_file, socket)?;
-        let mut instance = Self {
-            socket: socket.to_path_buf(),
-            pid_file: pid_file.to_path_buf(),
-            lock: Some(lock),
-            listener: None,
+        let pid_file = PidFileLock {
+            path: pid_file.to_path_buf(),
+            lock: Some(lock_pid_file(pid_file, socket)?),
         };
+        // From here a failure drops `pid_file` (ours) but never touches the socket path.
         remove_stale_socket(socket)?;
-        instance.listener = Some(bind_private(socket)?);
-        Ok(instance)
+        let listener = bind_private(socket)?;
+        let meta = std::fs::symlink_metadata(socket).map_err(|source| InstanceError::Bind {
+            path: socket.to_path_buf(),
+            source,
+        })?;
+        Ok(Self {
+            socket: socket.to_path_buf(),
+            bound: (meta.dev(), meta.ino()),
+            _pid_file: pid_file,
+            listener: Some(listener),
+        })
     }
 
     /// The bound listener (once).
@@ -158,12 +213,13 @@ impl Instance {
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        if self.lock.is_some() {
-            // Unlink before unlocking: once the lock is free, a new daemon may create both.
+        // Only while the path still holds our socket: someone may have replaced it.
+        let ours = std::fs::symlink_metadata(&self.socket)
+            .is_ok_and(|meta| (meta.dev(), meta.ino()) == self.bound);
+        if ours {
             let _ = std::fs::remove_file(&self.socket);
-            let _ = std::fs::remove_file(&self.pid_file);
         }
-        self.lock = None;
+        // `_pid_file` drops after this: the pid file goes, then the lock is released.
     }
 }
 
@@ -219,6 +275,7 @@ fn lock_pid_file(pid_file: &Path, socket: &Path) -> Result<Flock<File>, Instance
             .map_err(pid_error)?;
         match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
             Ok(mut locked) => {
+                check_pid_file_content(&mut locked, pid_file)?;
                 locked.set_len(0).map_err(pid_error)?;
                 locked.rewind().map_err(pid_error)?;
                 writeln!(locked, "{}", std::process::id()).map_err(pid_error)?;
@@ -240,6 +297,49 @@ fn lock_pid_file(pid_file: &Path, socket: &Path) -> Result<Flock<File>, Instance
     }
 }
 
+/// Refuses a file that is not a daemon's pid file (empty, or one number): with `--socket
+/// ~/x`, the pid file `~/x.pid` may be somebody's data, which must not be truncated.
+fn check_pid_file_content(file: &mut File, path: &Path) -> Result<(), InstanceError> {
+    let meta = file.metadata().map_err(|source| InstanceError::PidFile {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let foreign = |what: String| InstanceError::ForeignPidFile {
+        path: path.to_path_buf(),
+        what,
+    };
+    if !meta.is_file() {
+        return Err(foreign("not a regular file".to_owned()));
+    }
+    // A pid file is a few bytes; anything big is not one, and need not be read whole.
+    if meta.len() > 64 {
+        return Err(foreign(format!("{} bytes long", meta.len())));
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)
+        .map_err(|_| foreign("not text".to_owned()))?;
+    let text = text.trim();
+    if !text.is_empty() && text.parse::<u32>().is_err() {
+        return Err(foreign(format!("it holds {text:?}, not a pid")));
+    }
+    Ok(())
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        "a regular file"
+    } else if kind.is_dir() {
+        "a directory"
+    } else if kind.is_symlink() {
+        "a symbolic link"
+    } else if kind.is_fifo() {
+        "a named pipe"
+    } else {
+        "a device or other special file"
+    }
+}
+
 fn remove_stale_socket(socket: &Path) -> Result<(), InstanceError> {
     let meta = match std::fs::symlink_metadata(socket) {
         Ok(meta) => meta,
@@ -254,12 +354,13 @@ fn remove_stale_socket(socket: &Path) -> Result<(), InstanceError> {
     if !meta.file_type().is_socket() {
         return Err(InstanceError::NotASocket {
             path: socket.to_path_buf(),
+            kind: file_kind(&meta),
         });
     }
     match UnixStream::connect(socket) {
-        Ok(_) => Err(InstanceError::AlreadyRunning {
-            socket: socket.to_path_buf(),
-            pid: None,
+        // We hold the pid-file lock, so no daemon of this path answers: another program does.
+        Ok(_) => Err(InstanceError::SocketInUse {
+            path: socket.to_path_buf(),
         }),
         Err(err) if err.kind() == io::ErrorKind::ConnectionRefused => {
             tracing::info!(socket = %socket.display(), "replacing a stale socket left by a daemon that died");
@@ -341,6 +442,12 @@ mod tests {
             Instance::claim(&socket, &socket.with_extension("pid")),
             Err(InstanceError::NotASocket { .. })
         ));
+        assert_eq!(
+            std::fs::read_to_string(&socket).unwrap(),
+            "not a socket",
+            "a refused claim leaves the file alone"
+        );
+        assert!(!socket.with_extension("pid").exists());
 
         let open = dir.path().join("open");
         std::fs::create_dir(&open).unwrap();
@@ -349,6 +456,40 @@ mod tests {
             Instance::claim(&open.join("o.sock"), &open.join("o.pid")),
             Err(InstanceError::UnsafeSocketDir { .. })
         ));
+    }
+
+    #[test]
+    fn foreign_sockets_and_pid_files_are_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let socket = dir.path().join("app.sock");
+        // Another program's live socket.
+        let foreign = UnixListener::bind(&socket).unwrap();
+        let err = Instance::claim(&socket, &socket.with_extension("pid")).unwrap_err();
+        assert!(matches!(err, InstanceError::SocketInUse { .. }), "{err}");
+        assert!(err.to_string().contains("another program"), "{err}");
+        UnixStream::connect(&socket).expect("the other program's socket still works");
+        drop(foreign);
+
+        // `--socket ~/notes` makes the pid file `~/notes.pid`: somebody's data, not ours.
+        let notes = dir.path().join("notes");
+        std::fs::write(notes.with_extension("pid"), "my notes\n").unwrap();
+        let err = Instance::claim(&notes, &notes.with_extension("pid")).unwrap_err();
+        assert!(matches!(err, InstanceError::ForeignPidFile { .. }), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(notes.with_extension("pid")).unwrap(),
+            "my notes\n"
+        );
+        assert!(!notes.exists());
+
+        // A socket replaced while the daemon ran is not ours to unlink at the end.
+        let mine = dir.path().join("mine.sock");
+        let instance = Instance::claim(&mine, &mine.with_extension("pid")).unwrap();
+        std::fs::remove_file(&mine).unwrap();
+        let replacement = UnixListener::bind(&mine).unwrap();
+        drop(instance);
+        assert!(mine.exists(), "the replacement socket survives our exit");
+        assert!(!mine.with_extension("pid").exists());
+        drop(replacement);
     }
 
     #[test]
