@@ -145,7 +145,7 @@ fn main() {
         let (mut init, mut stop) = (Vec::new(), Vec::new());
         for _ in 0..SINGLE {
             let began = Instant::now();
-            let session = daemon.spawn(request("hang")).unwrap();
+            let session = daemon.spawn(request("hang")).await.unwrap();
             wait(&daemon, &session.id, |s| s.model.is_some()).await;
             init.push(began.elapsed());
             let began = Instant::now();
@@ -167,7 +167,10 @@ fn main() {
         let fork_floor = process_floor(BATCH, true).await;
         let mut events = daemon.subscribe();
         let began = Instant::now();
-        let ids: Vec<String> = (0..BATCH).map(|_| daemon.spawn(request("hang")).unwrap().id).collect();
+        let mut ids = Vec::with_capacity(BATCH);
+        for _ in 0..BATCH {
+            ids.push(daemon.spawn(request("hang")).await.unwrap().id);
+        }
         let mut initialized = std::collections::HashSet::new();
         while initialized.len() < BATCH {
             match events.recv().await {
@@ -191,7 +194,7 @@ fn main() {
         let raw = raw_line_rate().await;
         let mut outputs = daemon.core().subscribe_output();
         let began = Instant::now();
-        let session = daemon.spawn(request(&format!("flood:{FLOOD}"))).unwrap();
+        let session = daemon.spawn(request(&format!("flood:{FLOOD}"))).await.unwrap();
         let mut chunks = 0usize;
         loop {
             match outputs.recv().await {

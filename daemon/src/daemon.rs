@@ -378,8 +378,8 @@ impl OrchestratorDaemon {
                 .stop_all("terminated: the daemon is shutting down", limit)
                 .await;
         }
-        if let Some(store) = self.core.store() {
-            store.flush();
+        if let Err(err) = self.core.sync_store().await {
+            tracing::error!(error = %crate::error_chain(&err), remedy = %err.remedy(), "not everything could be saved before stopping");
         }
         if let Some(memory) = self.core.daemon_memory() {
             memory.flush();
@@ -403,8 +403,9 @@ impl OrchestratorDaemon {
     }
 
     /// Spawns a session running Claude Code for `task` (upstream's `spawnSession`). It starts
-    /// at once when a slot is free, else it is queued; either way it is returned right away.
-    pub fn spawn_session(
+    /// at once when a slot is free, else it is queued; either way it is returned as soon as it
+    /// is saved.
+    pub async fn spawn_session(
         &self,
         orchestrator_id: &str,
         task: TaskInput,
@@ -416,11 +417,12 @@ impl OrchestratorDaemon {
             work_dir: None,
             worktree: false,
         })
+        .await
     }
 
     /// Spawns a session with every option.
-    pub fn spawn(&self, request: SpawnRequest) -> Result<Session, SessionError> {
-        self.supervisor()?.spawn(request)
+    pub async fn spawn(&self, request: SpawnRequest) -> Result<Session, SessionError> {
+        self.supervisor()?.spawn(request).await
     }
 
     /// The session supervisor (send, stop, pause, …), once started.

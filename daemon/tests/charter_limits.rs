@@ -161,7 +161,7 @@ async fn a_spent_token_pool_refuses_spawns_after_a_warning() {
     );
     let mut events = daemon.subscribe();
     // One echo turn counts 17 tokens (input 10, output 5, cache creation 2): over a pool of 15.
-    let first = daemon.spawn(request("hello")).unwrap();
+    let first = daemon.spawn(request("hello")).await.unwrap();
     let warning = tokio::time::timeout(Duration::from_secs(30), async {
         loop {
             if let Ok(DaemonEvent::BudgetWarning { pool, used, limit }) = events.recv().await {
@@ -173,7 +173,7 @@ async fn a_spent_token_pool_refuses_spawns_after_a_warning() {
     .expect("a budget warning");
     assert_eq!((warning.1, warning.2), (17, 15), "{warning:?}");
     wait_ended(&daemon, &first.id).await;
-    match daemon.spawn(request("again")) {
+    match daemon.spawn(request("again")).await {
         Err(err @ SessionError::BudgetExhausted { .. }) => {
             let text = err.to_string();
             assert!(
@@ -184,7 +184,15 @@ async fn a_spent_token_pool_refuses_spawns_after_a_warning() {
         other => panic!("expected a budget refusal, got {other:?}"),
     }
     assert_eq!(
-        daemon.core().sessions().len(),
+        daemon
+            .core()
+            .list_sessions(&orchestrator_daemon::core::SessionQuery {
+                limit: 100_000,
+                ..Default::default()
+            })
+            .unwrap()
+            .sessions
+            .len(),
         1,
         "the refusal created nothing"
     );
@@ -200,8 +208,8 @@ async fn an_agent_over_the_memory_limit_is_stopped_with_that_reason() {
     );
     config.heartbeat_interval = Duration::from_millis(100);
     let daemon = start(&home, config).await;
-    let small = daemon.spawn(request("alloc:8")).unwrap();
-    let big = daemon.spawn(request("alloc:160")).unwrap();
+    let small = daemon.spawn(request("alloc:8")).await.unwrap();
+    let big = daemon.spawn(request("alloc:160")).await.unwrap();
     let ended = wait_ended(&daemon, &big.id).await;
     assert_eq!(ended.status, SessionStatus::Terminated, "{ended:#?}");
     let error = ended.error.unwrap_or_default();

@@ -60,7 +60,14 @@ async fn start_reports_status_over_grpc_and_stop_cleans_up() {
     let names: Vec<_> = status.subsystems.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        ["grpc", "websocket", "sessionManager", "logging", "memory"]
+        [
+            "grpc",
+            "websocket",
+            "sessionManager",
+            "logging",
+            "store",
+            "memory"
+        ]
     );
     assert!(
         status

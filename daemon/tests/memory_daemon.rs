@@ -108,14 +108,14 @@ async fn sessions_ending_together_all_leave_a_memory() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let memory = daemon.core().memory().unwrap().clone();
-    let ids: Vec<String> = (0..6)
-        .map(|i| {
-            daemon
-                .spawn(request(&format!("parallel job {i} quokka")))
-                .unwrap()
-                .id
-        })
-        .collect();
+    let mut ids = Vec::new();
+    for i in 0..6 {
+        let session = daemon
+            .spawn(request(&format!("parallel job {i} quokka")))
+            .await
+            .unwrap();
+        ids.push(session.id);
+    }
     // Meanwhile a client writes too, through the same writer.
     let mut grpc = memory_client(&home).await;
     for i in 0..20 {
@@ -196,7 +196,7 @@ async fn an_unusable_memory_database_degrades_memory_but_not_sessions() {
         "{err:?}"
     );
 
-    let session = daemon.spawn(request("still works")).unwrap();
+    let session = daemon.spawn(request("still works")).await.unwrap();
     assert_eq!(memory_context_text(&session), "");
     assert_eq!(
         wait_ended(&daemon, &session.id).await.status,

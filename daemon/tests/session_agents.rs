@@ -16,7 +16,7 @@ async fn the_idle_watchdog_stops_a_silent_agent() {
     let mut config = agent_config(FIXTURE_AGENT);
     config.idle_timeout = Duration::from_secs(1);
     let daemon = start(&home, config).await;
-    let session = daemon.spawn(request("hang silently")).unwrap();
+    let session = daemon.spawn(request("hang silently")).await.unwrap();
     let pid = wait_running(&daemon, &session.id).await.pid.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
@@ -42,7 +42,7 @@ async fn an_agent_that_lingers_after_its_result_is_stopped_and_the_result_stands
     let mut config = agent_config(script.to_str().unwrap());
     config.result_grace = Duration::from_millis(300);
     let daemon = start(&home, config).await;
-    let session = daemon.spawn(request("anything")).unwrap();
+    let session = daemon.spawn(request("anything")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Completed, "{ended:#?}");
     assert_eq!(ended.metrics.tasks_completed, 1);
@@ -54,7 +54,7 @@ async fn a_flood_of_output_is_streamed_and_counted() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let mut outputs = daemon.core().subscribe_output();
-    let session = daemon.spawn(request("flood:10000")).unwrap();
+    let session = daemon.spawn(request("flood:10000")).await.unwrap();
     let counter = tokio::spawn(async move {
         let mut chunks = 0;
         while let Ok(output) = outputs.recv().await {
@@ -110,7 +110,7 @@ async fn worktree_sessions_run_on_their_own_branch() {
     let mut spawn = request("hang in the tree");
     spawn.work_dir = Some(repo.clone());
     spawn.worktree = true;
-    let session = daemon.spawn(spawn).unwrap();
+    let session = daemon.spawn(spawn).await.unwrap();
     let branch = format!("session/{}", session.id);
     assert_eq!(session.worktree_branch.as_deref(), Some(branch.as_str()));
     assert_ne!(session.work_dir, repo);
@@ -139,7 +139,10 @@ async fn replayed_real_claude_output_fails_with_the_login_message() {
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/claude/not-logged-in.stream.jsonl"
     );
-    let session = daemon.spawn(request(&format!("replay:{fixture}"))).unwrap();
+    let session = daemon
+        .spawn(request(&format!("replay:{fixture}")))
+        .await
+        .unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
     assert_eq!(
@@ -171,7 +174,7 @@ async fn claude_flow_sessions_run_the_task_as_an_argument_and_take_no_follow_ups
     let daemon = start(&home, config).await;
     let mut ok = request("build the thing");
     ok.session_type = SessionType::ClaudeFlow;
-    let session = daemon.spawn(ok).unwrap();
+    let session = daemon.spawn(ok).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Completed, "{ended:#?}");
     assert_eq!(ended.metrics.tasks_completed, 1);
@@ -192,7 +195,7 @@ async fn claude_flow_sessions_run_the_task_as_an_argument_and_take_no_follow_ups
 
     let mut broken = request("break it");
     broken.session_type = SessionType::Ruflo;
-    let session = daemon.spawn(broken).unwrap();
+    let session = daemon.spawn(broken).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
     assert_eq!(

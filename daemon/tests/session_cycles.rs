@@ -27,7 +27,7 @@ async fn a_thousand_spawn_stop_cycles_leave_no_processes() {
         let daemon = daemon.clone();
         workers.push(tokio::spawn(async move {
             for cycle in (worker..CYCLES).step_by(CONCURRENCY) {
-                let session = daemon.spawn(request("hang here")).unwrap();
+                let session = daemon.spawn(request("hang here")).await.unwrap();
                 // Every other cycle stops the session before its agent has even started.
                 if cycle % 2 == 0 {
                     wait_running(&daemon, &session.id).await;
@@ -45,7 +45,18 @@ async fn a_thousand_spawn_stop_cycles_leave_no_processes() {
     for worker in workers {
         worker.await.unwrap();
     }
-    assert_eq!(daemon.core().sessions().len(), CYCLES);
+    assert_eq!(
+        daemon
+            .core()
+            .list_sessions(&orchestrator_daemon::core::SessionQuery {
+                limit: 100_000,
+                ..Default::default()
+            })
+            .unwrap()
+            .sessions
+            .len(),
+        CYCLES
+    );
     assert_eq!(daemon.status().sessions.active, 0);
     let left = tokio::time::timeout(Duration::from_secs(30), async {
         loop {

@@ -18,7 +18,7 @@ async fn a_session_runs_its_task_and_completes_with_the_result() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let mut outputs = daemon.core().subscribe_output();
-    let session = daemon.spawn(request("hello there")).unwrap();
+    let session = daemon.spawn(request("hello there")).await.unwrap();
     assert!(session.id.starts_with("session_"));
     assert!(matches!(
         session.status,
@@ -72,7 +72,7 @@ async fn a_session_runs_its_task_and_completes_with_the_result() {
 async fn an_error_result_fails_the_session_whatever_the_exit_code() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let session = daemon.spawn(request("fail please")).unwrap();
+    let session = daemon.spawn(request("fail please")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
     assert_eq!(ended.error.as_deref(), Some("fixture failure"));
@@ -85,7 +85,7 @@ async fn an_error_result_fails_the_session_whatever_the_exit_code() {
 async fn a_prompt_blocked_by_a_hook_fails_with_the_hooks_reason() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let session = daemon.spawn(request("block this")).unwrap();
+    let session = daemon.spawn(request("block this")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
     assert_eq!(ended.error.as_deref(), Some("fixture: blocked by hook"));
@@ -96,7 +96,7 @@ async fn a_prompt_blocked_by_a_hook_fails_with_the_hooks_reason() {
 async fn a_crashing_agent_is_restarted_then_the_session_fails() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let session = daemon.spawn(request("crash now")).unwrap();
+    let session = daemon.spawn(request("crash now")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
     assert_eq!(ended.restarts, 1, "maxRestarts is 1 in this config");
@@ -116,7 +116,7 @@ async fn stop_kills_the_process_group_and_a_second_stop_is_refused() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let supervisor = daemon.supervisor().unwrap().clone();
-    let session = daemon.spawn(request("hang around")).unwrap();
+    let session = daemon.spawn(request("hang around")).await.unwrap();
     let running = wait_running(&daemon, &session.id).await;
     let pid = running.pid.unwrap();
     assert!(alive(pid));
@@ -160,7 +160,7 @@ async fn stop_kills_the_process_group_and_a_second_stop_is_refused() {
 async fn an_agent_that_ignores_sigterm_is_killed_after_the_grace() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let session = daemon.spawn(request("ignore-term")).unwrap();
+    let session = daemon.spawn(request("ignore-term")).await.unwrap();
     let pid = wait_running(&daemon, &session.id).await.pid.unwrap();
     let stopped = daemon
         .supervisor()
@@ -178,7 +178,7 @@ async fn a_follow_up_resumes_an_ended_conversation() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let supervisor = daemon.supervisor().unwrap().clone();
-    let session = daemon.spawn(request("first")).unwrap();
+    let session = daemon.spawn(request("first")).await.unwrap();
     let first = wait_ended(&daemon, &session.id).await;
     assert_eq!(first.status, SessionStatus::Completed);
     let conversation = first.agent_session_id.clone();
@@ -210,7 +210,7 @@ async fn a_follow_up_to_a_running_agent_goes_to_its_stdin() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let supervisor = daemon.supervisor().unwrap().clone();
-    let session = daemon.spawn(request("flood:20000")).unwrap();
+    let session = daemon.spawn(request("flood:20000")).await.unwrap();
     wait_running(&daemon, &session.id).await;
     supervisor
         .send(&session.id, "and then this".to_owned())
@@ -229,16 +229,16 @@ async fn the_queue_starts_sessions_by_priority_as_slots_free() {
     config.max_sessions = 1;
     let daemon = start(&home, config).await;
     let supervisor = daemon.supervisor().unwrap().clone();
-    let first = daemon.spawn(request("hang one")).unwrap();
+    let first = daemon.spawn(request("hang one")).await.unwrap();
     wait_running(&daemon, &first.id).await;
-    let low = daemon.spawn(request("hang low")).unwrap();
+    let low = daemon.spawn(request("hang low")).await.unwrap();
     assert_eq!(
         (low.status, low.queue_position),
         (SessionStatus::Queued, Some(1))
     );
     let mut urgent_request = request("hang urgent");
     urgent_request.task.priority = Some(TaskPriority::Critical);
-    let urgent = daemon.spawn(urgent_request).unwrap();
+    let urgent = daemon.spawn(urgent_request).await.unwrap();
     assert_eq!(urgent.queue_position, Some(1), "critical jumps the queue");
     assert_eq!(
         daemon.core().session(&low.id).unwrap().queue_position,
@@ -273,7 +273,7 @@ async fn bad_requests_change_nothing() {
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let mut empty = request("");
     assert!(matches!(
-        daemon.spawn(empty.clone()),
+        daemon.spawn(empty.clone()).await,
         Err(SessionError::Invalid {
             field: "task.description",
             ..
@@ -281,13 +281,13 @@ async fn bad_requests_change_nothing() {
     ));
     empty.task.description = "x".repeat(100_001);
     assert!(matches!(
-        daemon.spawn(empty),
+        daemon.spawn(empty).await,
         Err(SessionError::Invalid { .. })
     ));
     let mut bad_type = request("ok");
     bad_type.task.task_type = Some("dance".into());
     assert!(matches!(
-        daemon.spawn(bad_type),
+        daemon.spawn(bad_type).await,
         Err(SessionError::Invalid {
             field: "task.type",
             ..
@@ -296,18 +296,26 @@ async fn bad_requests_change_nothing() {
     let mut missing_dir = request("ok");
     missing_dir.work_dir = Some(home.path().join("nope"));
     assert!(matches!(
-        daemon.spawn(missing_dir),
+        daemon.spawn(missing_dir).await,
         Err(SessionError::WorkDirMissing { .. })
     ));
     let mut not_git = request("ok");
     not_git.work_dir = Some(home.path().to_path_buf());
     not_git.worktree = true;
     assert!(matches!(
-        daemon.spawn(not_git),
+        daemon.spawn(not_git).await,
         Err(SessionError::NotAGitRepository { .. })
     ));
     assert!(
-        daemon.core().sessions().is_empty(),
+        daemon
+            .core()
+            .list_sessions(&orchestrator_daemon::core::SessionQuery {
+                limit: 100_000,
+                ..Default::default()
+            })
+            .unwrap()
+            .sessions
+            .is_empty(),
         "no session was created"
     );
     daemon.stop().await;
@@ -317,7 +325,7 @@ async fn bad_requests_change_nothing() {
 async fn a_missing_agent_binary_fails_the_session_with_the_remedy() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config("/nonexistent/claude")).await;
-    let session = daemon.spawn(request("hello")).unwrap();
+    let session = daemon.spawn(request("hello")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
     let error = ended.error.unwrap_or_default();
@@ -421,7 +429,7 @@ async fn grpc_spawn_and_follow_stream_the_session() {
         (tonic::Code::NotFound, "Session not found: session_nope")
     );
     let listed = sessions
-        .list(v1::ListSessionsRequest {})
+        .list(v1::ListSessionsRequest::default())
         .await
         .unwrap()
         .into_inner();
@@ -434,15 +442,22 @@ async fn grpc_spawn_and_follow_stream_the_session() {
 async fn sessions_survive_a_daemon_restart() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let done = daemon.spawn(request("remember me")).unwrap();
+    let done = daemon.spawn(request("remember me")).await.unwrap();
     wait_ended(&daemon, &done.id).await;
-    let hanging = daemon.spawn(request("hang on")).unwrap();
+    let hanging = daemon.spawn(request("hang on")).await.unwrap();
     wait_running(&daemon, &hanging.id).await;
     daemon.stop().await;
     drop(daemon);
 
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let sessions = daemon.core().sessions();
+    let sessions = daemon
+        .core()
+        .list_sessions(&orchestrator_daemon::core::SessionQuery {
+            limit: 100_000,
+            ..Default::default()
+        })
+        .unwrap()
+        .sessions;
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions[0].id, done.id, "creation order is kept");
     assert_eq!(sessions[0].status, SessionStatus::Completed);

@@ -66,8 +66,9 @@ async fn connect_ack_simple_messages_and_errors() {
         assert!(s["metrics"][key].is_number(), "{key}");
     }
     let names: Vec<&String> = s["subsystems"].as_object().unwrap().keys().collect();
-    assert_eq!(names.len(), 5);
+    assert_eq!(names.len(), 6);
     assert_eq!(s["subsystems"]["memory"]["status"], "running");
+    assert_eq!(s["subsystems"]["store"]["status"], "running");
     assert!(is_iso_ms(&s["subsystems"]["websocket"]["lastCheck"]));
 
     // Appendix A rows 7-9, with upstream's exact texts.
@@ -266,7 +267,7 @@ async fn stop_pause_subscribe_and_cross_door() {
     let mut b = connect(port).await;
 
     // A session spawned through the library shows up on the WebSocket.
-    let session = daemon.spawn(request("hang")).unwrap();
+    let session = daemon.spawn(request("hang")).await.unwrap();
     let id = session.id.clone();
     wait_for(&daemon, &id, "running", |s| {
         s.status == SessionStatus::Running
@@ -323,14 +324,25 @@ async fn stop_pause_subscribe_and_cross_door() {
         .ask(json!({"type": "spawn_session", "payload": {"task": "hello"}}))
         .await;
     let ws_id = spawned["session"]["id"].as_str().unwrap().to_owned();
-    assert!(daemon.core().sessions().iter().any(|s| s.id == ws_id));
+    assert!(
+        daemon
+            .core()
+            .list_sessions(&orchestrator_daemon::core::SessionQuery {
+                limit: 100_000,
+                ..Default::default()
+            })
+            .unwrap()
+            .sessions
+            .iter()
+            .any(|s| s.id == ws_id)
+    );
     let mut grpc = SessionsClient::new(
         orchestrator_api::connect(&home.paths().socket)
             .await
             .unwrap(),
     );
     let listed = grpc
-        .list(v1::ListSessionsRequest {})
+        .list(v1::ListSessionsRequest::default())
         .await
         .unwrap()
         .into_inner();
@@ -355,7 +367,7 @@ async fn browser_connections_get_neoliths_extras_after_the_reply() {
     let home = TestHome::new();
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
     let port = port_of(&daemon);
-    let session = daemon.spawn(request("hello")).unwrap();
+    let session = daemon.spawn(request("hello")).await.unwrap();
     let id = session.id.clone();
     wait_for(&daemon, &id, "ended", |s| s.status.is_ended()).await;
 

@@ -72,7 +72,7 @@ async fn both_doors_see_and_steer_the_same_sessions() {
     assert_eq!(spawned["session"]["status"], "queued");
     let ws_id = spawned["session"]["id"].as_str().unwrap().to_owned();
     let listed = sessions
-        .list(v1::ListSessionsRequest {})
+        .list(v1::ListSessionsRequest::default())
         .await
         .unwrap()
         .into_inner();

@@ -81,7 +81,7 @@ complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_see
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -s h -l help -d 'Print help'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -s V -l version -d 'Print version'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "spawn" -d 'Start an agent session on a task; prints its id'
-complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "list" -d 'List every session the daemon knows, oldest first'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "list" -d 'List the sessions the daemon knows (all, or the newest N), oldest first'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "show" -d 'Show everything about one session'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "send" -d 'Give a session another turn (a finished claude-code session resumes its conversation)'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "stop" -d 'Stop a session\'s agent (SIGTERM, then SIGKILL); it ends `terminated`'

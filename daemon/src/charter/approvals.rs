@@ -2,6 +2,10 @@
 //! channel its hook call waits on; [`Approvals::answer`] resolves one ([`ApprovalAnswer`]).
 //! Expiry is the waiting side's business (`enforce`): it removes the request when its
 //! timeout passes, so an answer that arrives later finds nothing ([`ApprovalError::NotFound`]).
+//!
+//! An answer reaches the waiter as an [`Answered`], with a channel on which the waiter reports
+//! whether the decision it made of the answer was recorded: the person who answered is told
+//! "done" only once it is on disk ([`ApprovalError::Unrecorded`] otherwise).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -9,6 +13,8 @@ use std::time::SystemTime;
 
 use serde_json::Value;
 use tokio::sync::oneshot;
+
+use crate::store::StoreError;
 
 /// One escalated agent action.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +76,7 @@ pub struct ApprovalAnswer {
 }
 
 /// Why an answer was refused.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, thiserror::Error)]
 pub enum ApprovalError {
     /// No pending request has this id (never existed, answered, or expired).
     #[error("no pending approval request {id} (it may have been answered or expired)")]
@@ -78,37 +84,72 @@ pub enum ApprovalError {
         /// The id given.
         id: String,
     },
+    /// The answer arrived, but the decision could not be recorded, so the action was denied.
+    #[error("the answer to {id} could not be recorded, so the action was denied")]
+    Unrecorded {
+        /// The request.
+        id: String,
+        /// Why the audit record was not committed.
+        #[source]
+        source: StoreError,
+    },
+    /// The agent stopped waiting (it ended or timed out) as the answer arrived.
+    #[error("the agent stopped waiting for {id} as the answer arrived; nothing was done")]
+    Abandoned {
+        /// The request.
+        id: String,
+    },
 }
+
+impl ApprovalError {
+    /// What the user can do about it.
+    pub fn remedy(&self) -> String {
+        match self {
+            Self::NotFound { .. } | Self::Abandoned { .. } => {
+                "list what waits with: wundr orchestrator approval list".to_owned()
+            }
+            Self::Unrecorded { source, .. } => source.remedy(),
+        }
+    }
+}
+
+/// An answer as the waiting hook call receives it.
+#[derive(Debug)]
+pub struct Answered {
+    /// What the person said.
+    pub answer: ApprovalAnswer,
+    /// Where the waiter reports whether its decision was recorded.
+    pub recorded: oneshot::Sender<Result<(), StoreError>>,
+}
+
+type Pending = HashMap<String, (ApprovalRequest, oneshot::Sender<Answered>)>;
 
 /// The pending requests.
 #[derive(Debug, Default)]
 pub struct Approvals {
-    pending: Mutex<HashMap<String, (ApprovalRequest, oneshot::Sender<ApprovalAnswer>)>>,
+    pending: Mutex<Pending>,
 }
 
 impl Approvals {
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<
-        '_,
-        HashMap<String, (ApprovalRequest, oneshot::Sender<ApprovalAnswer>)>,
-    > {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Registers `request`; the receiver yields the answer.
-    pub fn open(&self, request: ApprovalRequest) -> oneshot::Receiver<ApprovalAnswer> {
+    pub fn open(&self, request: ApprovalRequest) -> oneshot::Receiver<Answered> {
         let (tx, rx) = oneshot::channel();
         self.lock().insert(request.id.clone(), (request, tx));
         rx
     }
 
-    /// Answers a pending request; returns it with its new state.
+    /// Answers a pending request; returns it with its new state, and the channel on which the
+    /// waiter reports whether its decision was recorded.
+    #[allow(clippy::type_complexity)] // reason: the request and its one receipt
     pub fn answer(
         &self,
         id: &str,
         answer: ApprovalAnswer,
-    ) -> Result<ApprovalRequest, ApprovalError> {
+    ) -> Result<(ApprovalRequest, oneshot::Receiver<Result<(), StoreError>>), ApprovalError> {
         let (mut request, tx) = self
             .lock()
             .remove(id)
@@ -118,9 +159,12 @@ impl Approvals {
         } else {
             ApprovalState::Denied
         };
-        // The waiter may have just timed out; then the deny it reported stands.
-        let _ = tx.send(answer);
-        Ok(request)
+        let (recorded, receipt) = oneshot::channel();
+        // The waiter may have just timed out; then its receipt never comes.
+        if tx.send(Answered { answer, recorded }).is_err() {
+            return Err(ApprovalError::Abandoned { id: id.to_owned() });
+        }
+        Ok((request, receipt))
     }
 
     /// Removes a request whose waiter gave up (timeout, or the hook went away).
@@ -167,13 +211,22 @@ mod tests {
             by: "cli".into(),
             reason: Some("not today".into()),
         };
-        let answered = approvals.answer("a1", answer.clone()).unwrap();
+        let (answered, receipt) = approvals.answer("a1", answer.clone()).unwrap();
         assert_eq!(answered.state, ApprovalState::Denied);
-        assert_eq!(rx.await.unwrap(), answer);
-        assert_eq!(
-            approvals.answer("a1", answer),
-            Err(ApprovalError::NotFound { id: "a1".into() })
-        );
+        let delivered = rx.await.unwrap();
+        assert_eq!(delivered.answer, answer);
+        delivered.recorded.send(Ok(())).unwrap();
+        assert!(receipt.await.unwrap().is_ok());
+        assert!(matches!(
+            approvals.answer("a1", answer.clone()),
+            Err(ApprovalError::NotFound { id }) if id == "a1"
+        ));
+        // A waiter that already gave up: the answer is refused, not silently dropped.
+        drop(approvals.open(request("gone")));
+        assert!(matches!(
+            approvals.answer("gone", answer),
+            Err(ApprovalError::Abandoned { .. })
+        ));
         let _rx = approvals.open(request("a2"));
         assert_eq!(
             approvals.expire("a2").unwrap().state,

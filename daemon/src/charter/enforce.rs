@@ -2,7 +2,11 @@
 //! against the charter in force, turns an escalation into an approval request (announced as
 //! [`DaemonEvent::ApprovalRequired`], answered through [`answer_approval`]) and waits for the
 //! answer (no answer before `approvalTimeoutSeconds` = deny), records the decision in the audit
-//! table, and returns what the hook prints ([`HookOutcome`]). [`session_start_context`] is what
+//! table, and returns what the hook prints ([`HookOutcome`]).
+//!
+//! A decision is answered only once its audit record is committed. When the store cannot take
+//! it, the action is denied (fail closed: nothing runs unrecorded) with the cause and remedy in
+//! the reason, and a person's approval is reported back to them as not recorded. [`session_start_context`] is what
 //! a session's first turn is given: the charter's identity, responsibilities and hard
 //! constraints, then the session's memory context.
 
@@ -10,12 +14,15 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::approvals::{ApprovalAnswer, ApprovalError, ApprovalRequest};
+use super::approvals::{Answered, ApprovalAnswer, ApprovalError, ApprovalRequest, ApprovalState};
 use super::hook::{HookEvent, hook_response, session_start_response};
 use super::policy::{Action, Decision, Verdict};
 use super::schema::Charter;
 use crate::core::{Core, DaemonEvent, Session};
-use crate::store::AuditRecord;
+use crate::store::{AuditRecord, StoreError};
+
+/// How long the person who answered an approval waits to hear that it was recorded.
+const RECORD_WAIT: Duration = Duration::from_secs(30);
 
 /// The longest input summary kept in the audit (characters).
 const SUMMARY_CHARS: usize = 300;
@@ -88,7 +95,11 @@ pub async fn handle_hook(
             },
             rule: String::new(),
         };
-        audit(core, session_id, event, "", &input, &outcome, "");
+        // The context is given either way (a session cannot be held at its start); a failed
+        // record shows as the store `degraded`.
+        if let Err(err) = audit(core, session_id, event, "", &input, &outcome, "").await {
+            tracing::error!(session = session_id, error = %crate::error_chain(&err), "SessionStart not audited");
+        }
         return Ok(outcome);
     }
     let action = Action::from_hook_input(&input).ok_or(HookError::MissingField {
@@ -109,6 +120,7 @@ pub async fn handle_hook(
         .map(|r| format!("{}: {}", r.list.as_str(), r.entry))
         .unwrap_or_default();
     let mut approved_by = String::new();
+    let mut receipt = None;
     if decision.verdict == Verdict::Escalate {
         let timeout = Duration::from_secs(
             u64::try_from(active.charter.approval_timeout_seconds)
@@ -126,27 +138,17 @@ pub async fn handle_hook(
             expires: SystemTime::now() + timeout,
             state: super::approvals::ApprovalState::Pending,
         };
-        let (verdict, by, reason) = wait_for_approval(core, request, timeout).await;
+        let waited = wait_for_approval(core, request, timeout).await;
         decision = Decision {
-            verdict,
-            reason,
+            verdict: waited.verdict,
+            reason: waited.reason,
             rule: decision.rule,
         };
-        approved_by = by;
+        approved_by = waited.by;
+        receipt = waited.receipt;
     }
-    let output = hook_response(hook_event, &decision);
-    let outcome = HookOutcome {
-        output,
-        decision: match (hook_event, decision.verdict) {
-            (_, Verdict::Deny) => "deny",
-            (_, Verdict::Allow) => "allow",
-            (HookEvent::UserPromptSubmit, Verdict::Ask) => "allow",
-            _ => "ask",
-        },
-        reason: decision.reason,
-        rule,
-    };
-    audit(
+    let mut outcome = outcome_of(hook_event, &decision, rule.clone());
+    let recorded = audit(
         core,
         session_id,
         event,
@@ -154,16 +156,60 @@ pub async fn handle_hook(
         &subject,
         &outcome,
         &approved_by,
-    );
+    )
+    .await;
+    if let Err(err) = &recorded
+        && outcome.decision != "deny"
+    {
+        // Fail closed: what cannot be recorded does not run.
+        let reason = format!(
+            "charter: denied because the daemon cannot record this decision ({}); {}",
+            crate::error_chain(err),
+            err.remedy()
+        );
+        tracing::error!(session = session_id, event, tool, "{reason}");
+        outcome = outcome_of(
+            hook_event,
+            &Decision {
+                verdict: Verdict::Deny,
+                reason,
+                rule: decision.rule,
+            },
+            rule,
+        );
+    }
+    if let Some(receipt) = receipt {
+        let _ = receipt.send(recorded);
+    }
     Ok(outcome)
 }
 
+fn outcome_of(hook_event: HookEvent, decision: &Decision, rule: String) -> HookOutcome {
+    HookOutcome {
+        output: hook_response(hook_event, decision),
+        decision: match (hook_event, decision.verdict) {
+            (_, Verdict::Deny) => "deny",
+            (_, Verdict::Allow) => "allow",
+            (HookEvent::UserPromptSubmit, Verdict::Ask) => "allow",
+            _ => "ask",
+        },
+        reason: decision.reason.clone(),
+        rule,
+    }
+}
+
+/// What came of waiting for a person.
+struct Waited {
+    verdict: Verdict,
+    /// Who decided: `cli`, `ws:<client>`, `timeout`.
+    by: String,
+    reason: String,
+    /// Where to report whether the decision was recorded, when a person answered.
+    receipt: Option<tokio::sync::oneshot::Sender<Result<(), StoreError>>>,
+}
+
 /// Opens the approval, announces it, waits; returns the verdict, who decided and the reason.
-async fn wait_for_approval(
-    core: &Core,
-    request: ApprovalRequest,
-    timeout: Duration,
-) -> (Verdict, String, String) {
+async fn wait_for_approval(core: &Core, request: ApprovalRequest, timeout: Duration) -> Waited {
     let id = request.id.clone();
     let rule = request.rule.clone();
     let rx = core.approvals().open(request.clone());
@@ -175,34 +221,37 @@ async fn wait_for_approval(
     // Answered: already removed, nothing happens. Timed out: expired and announced.
     drop(guard);
     match answer {
-        Ok(Ok(ApprovalAnswer {
-            approve,
-            by,
-            reason,
+        Ok(Ok(Answered {
+            answer:
+                ApprovalAnswer {
+                    approve,
+                    by,
+                    reason,
+                },
+            recorded,
         })) => {
             let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
-            if approve {
-                (
-                    Verdict::Allow,
-                    by.clone(),
-                    format!("charter: {rule} approved by {by}{why}"),
-                )
+            let (verdict, word) = if approve {
+                (Verdict::Allow, "approved")
             } else {
-                (
-                    Verdict::Deny,
-                    by.clone(),
-                    format!("charter: {rule} denied by {by}{why}"),
-                )
+                (Verdict::Deny, "denied")
+            };
+            Waited {
+                verdict,
+                reason: format!("charter: {rule} {word} by {by}{why}"),
+                by,
+                receipt: Some(recorded),
             }
         }
-        _ => (
-            Verdict::Deny,
-            "timeout".to_owned(),
-            format!(
+        _ => Waited {
+            verdict: Verdict::Deny,
+            by: "timeout".to_owned(),
+            reason: format!(
                 "charter: {rule} needs an approval and none came within {}s (approval {id})",
                 timeout.as_secs()
             ),
-        ),
+            receipt: None,
+        },
     }
 }
 
@@ -220,18 +269,33 @@ impl Drop for ExpireOnDrop<'_> {
     }
 }
 
-/// Answers a pending approval and announces it.
-pub fn answer_approval(
+/// Answers a pending approval, waits until the decision it led to is recorded, and announces
+/// it. An answer that could not be recorded was turned into a deny by the waiting hook.
+pub async fn answer_approval(
     core: &Core,
     id: &str,
     answer: ApprovalAnswer,
 ) -> Result<ApprovalRequest, ApprovalError> {
-    let resolved = core.approvals().answer(id, answer)?;
+    let (mut resolved, receipt) = core.approvals().answer(id, answer)?;
+    let recorded = match tokio::time::timeout(RECORD_WAIT, receipt).await {
+        Ok(Ok(recorded)) => recorded,
+        // The hook call went away between receiving the answer and recording it.
+        Ok(Err(_)) | Err(_) => return Err(ApprovalError::Abandoned { id: id.to_owned() }),
+    };
+    if let Err(source) = recorded {
+        resolved.state = ApprovalState::Denied;
+        core.emit(DaemonEvent::ApprovalResolved(Box::new(resolved)));
+        return Err(ApprovalError::Unrecorded {
+            id: id.to_owned(),
+            source,
+        });
+    }
     core.emit(DaemonEvent::ApprovalResolved(Box::new(resolved.clone())));
     Ok(resolved)
 }
 
-fn audit(
+/// Records one decision; resolves once it is committed.
+async fn audit(
     core: &Core,
     session_id: &str,
     event: &str,
@@ -239,10 +303,13 @@ fn audit(
     subject: &Value,
     outcome: &HookOutcome,
     approved_by: &str,
-) {
+) -> Result<(), StoreError> {
     tracing::debug!(session = session_id, event, tool, decision = outcome.decision, reason = %outcome.reason, "charter decision");
-    if let Some(store) = core.store() {
-        store.record_decision(AuditRecord {
+    let Some(store) = core.store() else {
+        return Ok(());
+    };
+    store
+        .record_decision(AuditRecord {
             at: SystemTime::now(),
             session_id: session_id.to_owned(),
             event: event.to_owned(),
@@ -252,8 +319,8 @@ fn audit(
             rule: outcome.rule.clone(),
             reason: outcome.reason.clone(),
             approved_by: approved_by.to_owned(),
-        });
-    }
+        })
+        .await
 }
 
 /// The part of a tool input worth keeping: the command, path, URL or prompt, else the JSON;

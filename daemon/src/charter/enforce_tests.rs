@@ -101,7 +101,10 @@ async fn escalation_waits_for_an_answer_and_times_out_as_deny() {
         reason: None,
     };
     assert_eq!(
-        answer_approval(&core, &request.id, answer).unwrap().state,
+        answer_approval(&core, &request.id, answer)
+            .await
+            .unwrap()
+            .state,
         ApprovalState::Approved
     );
     let out = waiter.await.unwrap().unwrap();

@@ -74,7 +74,7 @@ pub async fn watch(core: Arc<Core>, supervisor: Arc<Supervisor>) {
             .filter(|mb| *mb > 0);
         let Some(limit_mb) = limit_mb else { continue };
         let limit = limit_mb * 1024 * 1024;
-        for session in core.sessions() {
+        for session in core.live_sessions() {
             let Some(pid) = session.pid.filter(|_| session.status.is_active()) else {
                 continue;
             };

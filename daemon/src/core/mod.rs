@@ -11,9 +11,10 @@ pub mod events;
 pub mod output;
 pub mod registry;
 pub mod session;
+mod sessions;
 pub mod status;
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Instant, SystemTime};
 
 use tokio::sync::broadcast;
@@ -30,6 +31,7 @@ pub use events::DaemonEvent;
 pub use output::{ChunkKind, LineSource, OutputKind, SessionOutput};
 pub use registry::Registry;
 pub use session::{Session, SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
+pub use sessions::{SessionPage, SessionQuery};
 pub use status::{
     DaemonState, DaemonStatus, Endpoints, Metrics, SessionCounts, SubsystemHealth, SubsystemStatus,
 };
@@ -39,12 +41,22 @@ const EVENT_BUFFER: usize = 1024;
 /// The same for session output, which comes in bursts of small chunks.
 const OUTPUT_BUFFER: usize = 8192;
 
-/// The subsystems the daemon reports, in the order it reports them.
-pub const SUBSYSTEMS: [&str; 5] = ["grpc", "websocket", "sessionManager", "logging", "memory"];
+/// The subsystems the daemon reports, in the order it reports them. `store` is the database of
+/// sessions and the audit; `memory` its memory tables.
+pub const SUBSYSTEMS: [&str; 6] = [
+    "grpc",
+    "websocket",
+    "sessionManager",
+    "logging",
+    "store",
+    "memory",
+];
 
 /// The daemon's state and event bus. Cheap to share: clone the `Arc`.
 #[derive(Debug)]
 pub struct Core {
+    /// The `Arc` this core lives in, for callbacks that outlive a borrow (store commits).
+    this: Weak<Core>,
     config: Arc<DaemonConfig>,
     inner: Mutex<Inner>,
     events: broadcast::Sender<DaemonEvent>,
@@ -79,6 +91,31 @@ struct EndedTally {
     total_duration_ms: u64,
 }
 
+impl EndedTally {
+    fn record(&mut self, session: &Session) {
+        self.count += 1;
+        self.total_duration_ms += session.metrics.duration;
+        match session.status {
+            SessionStatus::Completed => self.completed += 1,
+            SessionStatus::Failed => self.failed += 1,
+            _ => {}
+        }
+    }
+
+    fn mean_duration(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.total_duration_ms / self.count.max(1))
+    }
+
+    fn success_rate(&self) -> f64 {
+        let decided = self.completed + self.failed;
+        if decided == 0 {
+            1.0
+        } else {
+            self.completed as f64 / decided as f64
+        }
+    }
+}
+
 impl Core {
     /// A core for `config`, in state [`DaemonState::Created`].
     pub fn new(config: Arc<DaemonConfig>) -> Arc<Self> {
@@ -92,7 +129,8 @@ impl Core {
                 detail: None,
             })
             .collect();
-        Arc::new(Self {
+        Arc::new_cyclic(|this| Self {
+            this: this.clone(),
             config,
             inner: Mutex::new(Inner {
                 state: DaemonState::Created,
@@ -161,8 +199,10 @@ impl Core {
         }
     }
 
-    /// A consistent snapshot of everything the daemon reports.
+    /// A consistent snapshot of everything the daemon reports. The store's and memory's
+    /// write faults show at once, not at the next heartbeat.
     pub fn status(&self) -> DaemonStatus {
+        self.refresh_storage_health();
         let inner = self.lock();
         DaemonStatus {
             name: self.config.name.clone(),
@@ -182,47 +222,25 @@ impl Core {
         }
     }
 
-    /// Gives the core its database and the sessions it held. Sessions that were active when the
-    /// previous daemon died are marked failed (their processes died with it, and the
-    /// conversation can be continued with `session send`); queued ones stay queued. Returns
-    /// the interrupted sessions' ids with the pid their agent had, so leftovers can be
-    /// reconciled.
-    pub fn attach_store(&self, store: Store, stored: Vec<Session>) -> Vec<(String, u32)> {
-        self.seed_token_pools(&stored);
-        let mut interrupted = Vec::new();
-        let mut orphans = Vec::new();
-        {
-            let mut inner = self.lock();
-            for mut session in stored {
-                if session.status.is_active() {
-                    if let Some(pid) = session.pid {
-                        orphans.push((session.id.clone(), pid));
-                    }
-                    session.end(
-                        SessionStatus::Failed,
-                        Some("interrupted: daemon restarted".to_owned()),
-                    );
-                    interrupted.push(session.clone());
-                }
-                inner.registry.insert(session);
-            }
-        }
-        for session in &interrupted {
-            store.save_session(session);
-        }
-        if !interrupted.is_empty() {
-            tracing::warn!(
-                count = interrupted.len(),
-                "sessions were interrupted by a daemon restart; continue them with `wundr orchestrator session send`"
-            );
-        }
-        let _ = self.store.set(store);
-        orphans
-    }
-
     /// The database, once attached.
     pub fn store(&self) -> Option<&Store> {
         self.store.get()
+    }
+
+    /// Records the store's and memory's current write faults as their subsystems' health.
+    pub fn refresh_storage_health(&self) {
+        if let Some(store) = self.store() {
+            match store.health() {
+                Some(fault) => {
+                    self.record_subsystem("store", SubsystemStatus::Degraded, Some(fault))
+                }
+                None => self.record_subsystem("store", SubsystemStatus::Running, None),
+            }
+        }
+        if let Some(memory) = self.daemon_memory() {
+            let (status, detail) = memory.health();
+            self.record_subsystem("memory", status, detail);
+        }
     }
 
     /// Gives the core its memory (working or degraded); the first one given stays.
@@ -246,109 +264,6 @@ impl Core {
                 remedy: "start the daemon".to_owned(),
             }),
         }
-    }
-
-    /// Adds a new session, saves it and announces `session:spawned`.
-    pub fn insert_session(&self, session: Session) -> Session {
-        let snapshot = {
-            let mut inner = self.lock();
-            inner.metrics.total_sessions_spawned += 1;
-            let id = session.id.clone();
-            inner.registry.insert(session);
-            inner.registry.get(&id).cloned()
-        };
-        let session = snapshot.expect("a session just inserted is present");
-        if let Some(store) = self.store() {
-            store.save_session(&session);
-        }
-        self.emit(DaemonEvent::SessionSpawned(Box::new(session.clone())));
-        session
-    }
-
-    /// Changes a session, saves it and announces the change (`session:completed` when it
-    /// just ended). Counters follow its tokens, turns and outcome. `None` if it is unknown.
-    pub fn update_session(&self, id: &str, change: impl FnOnce(&mut Session)) -> Option<Session> {
-        let (before, after) = {
-            let mut inner = self.lock();
-            Self::apply_update(&mut inner, id, change)?
-        };
-        self.announce(&before, &after);
-        Some(after)
-    }
-
-    fn apply_update(
-        inner: &mut Inner,
-        id: &str,
-        change: impl FnOnce(&mut Session),
-    ) -> Option<(Session, Session)> {
-        let before = inner.registry.get(id)?.clone();
-        let after = inner.registry.update(id, change)?;
-        let metrics = &mut inner.metrics;
-        metrics.total_tokens_used += after
-            .metrics
-            .tokens_used
-            .saturating_sub(before.metrics.tokens_used);
-        let turns = |s: &Session| {
-            u64::from(s.metrics.tasks_completed) + u64::from(s.metrics.errors_encountered)
-        };
-        metrics.total_tasks_processed += turns(&after).saturating_sub(turns(&before));
-        if after.status.is_ended() && !before.status.is_ended() {
-            let tally = &mut inner.ended;
-            tally.count += 1;
-            tally.total_duration_ms += after.metrics.duration;
-            match after.status {
-                SessionStatus::Completed => tally.completed += 1,
-                SessionStatus::Failed => tally.failed += 1,
-                _ => {}
-            }
-            let decided = tally.completed + tally.failed;
-            inner.metrics.average_session_duration =
-                std::time::Duration::from_millis(tally.total_duration_ms / tally.count.max(1));
-            inner.metrics.success_rate = if decided == 0 {
-                1.0
-            } else {
-                tally.completed as f64 / decided as f64
-            };
-        }
-        Some((before, after))
-    }
-
-    fn announce(&self, before: &Session, after: &Session) {
-        if let Some(store) = self.store() {
-            store.save_session(after);
-        }
-        let event = if after.status.is_ended() && !before.status.is_ended() {
-            DaemonEvent::SessionCompleted(Box::new(after.clone()))
-        } else {
-            DaemonEvent::SessionUpdated(Box::new(after.clone()))
-        };
-        self.emit(event);
-    }
-
-    /// The session with `id`.
-    pub fn session(&self, id: &str) -> Option<Session> {
-        self.lock().registry.get(id).cloned()
-    }
-
-    /// Every session, oldest first.
-    pub fn sessions(&self) -> Vec<Session> {
-        self.lock().registry.list()
-    }
-
-    /// When a slot is free, moves the first queued session to `initializing` and returns it;
-    /// the caller starts its agent. Deciding and claiming happen under one lock, so two
-    /// callers never take the same last slot.
-    pub fn claim_queued(&self) -> Option<Session> {
-        let (before, after) = {
-            let mut inner = self.lock();
-            if inner.registry.counts(self.max_sessions()).active >= self.max_sessions() {
-                return None;
-            }
-            let id = inner.registry.peek_queue()?;
-            Self::apply_update(&mut inner, &id, |s| s.status = SessionStatus::Initializing)?
-        };
-        self.announce(&before, &after);
-        Some(after)
     }
 
     /// Announces what a session's agent did to the session's followers.

@@ -66,6 +66,22 @@ pub enum SessionStatus {
 }
 
 impl SessionStatus {
+    /// Every status, in life order.
+    pub const ALL: [SessionStatus; 7] = [
+        Self::Queued,
+        Self::Initializing,
+        Self::Running,
+        Self::Paused,
+        Self::Completed,
+        Self::Failed,
+        Self::Terminated,
+    ];
+
+    /// Parses a wire name.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
     /// The name used on every wire.
     pub fn as_str(self) -> &'static str {
         match self {

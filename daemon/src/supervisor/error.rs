@@ -6,6 +6,16 @@ use std::path::PathBuf;
 
 use crate::core::{SessionStatus, SessionType};
 
+impl SessionError {
+    /// What the user can do about it, when the error itself does not say.
+    pub fn remedy(&self) -> Option<String> {
+        match self {
+            Self::Store(err) => Some(err.remedy()),
+            _ => None,
+        }
+    }
+}
+
 /// Why a session request was refused. Nothing changed when one of these is returned.
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
@@ -84,6 +94,10 @@ pub enum SessionError {
     /// The daemon is stopping and starts nothing new.
     #[error("the daemon is shutting down")]
     ShuttingDown,
+    /// The session (or its change) could not be committed to the database, so the request
+    /// was refused: a session the daemon cannot remember is not started.
+    #[error("cannot record the session")]
+    Store(#[source] crate::store::StoreError),
     /// A file or directory the session needs could not be created.
     #[error("cannot prepare {}", path.display())]
     Io {

@@ -126,8 +126,9 @@ impl Supervisor {
     }
 
     /// Creates a session and starts it when a slot is free (else it waits, queued). Returns as
-    /// soon as it exists.
-    pub fn spawn(self: &Arc<Self>, request: SpawnRequest) -> Result<Session, SessionError> {
+    /// soon as it exists, which is once it is committed to the database: a session the store
+    /// cannot take is refused ([`SessionError::Store`]) and leaves nothing behind.
+    pub async fn spawn(self: &Arc<Self>, request: SpawnRequest) -> Result<Session, SessionError> {
         if !self.accepting.load(Ordering::Acquire) {
             return Err(SessionError::ShuttingDown);
         }
@@ -154,12 +155,19 @@ impl Supervisor {
             }
         };
         let id = new_session_id();
-        let dir = workdir::prepare(
+        let session_dir = self.session_dir(&id);
+        let dir = match workdir::prepare(
             &id,
             request.work_dir.as_deref(),
             request.worktree,
-            &self.session_dir(&id),
-        )?;
+            &session_dir,
+        ) {
+            Ok(dir) => dir,
+            Err(err) => {
+                workdir::discard(None, &session_dir);
+                return Err(err);
+            }
+        };
         let session = Session {
             id: id.clone(),
             orchestrator_id,
@@ -170,7 +178,7 @@ impl Supervisor {
             ended_at: None,
             metrics: SessionMetrics::default(),
             pid: None,
-            work_dir: dir.path,
+            work_dir: dir.path.clone(),
             agent_session_id: uuid::Uuid::new_v4().to_string(),
             exit_code: None,
             error: None,
@@ -178,14 +186,18 @@ impl Supervisor {
             model: None,
             api_key_source: None,
             restarts: 0,
-            worktree_branch: dir.branch,
-            worktree_repo: dir.repo,
+            worktree_branch: dir.branch.clone(),
+            worktree_repo: dir.repo.clone(),
             memory_context,
         };
-        self.core.insert_session(session);
+        if let Err(err) = self.core.insert_session(session).await {
+            tracing::error!(session = %id, error = %crate::error_chain(&err), "spawn refused: the session could not be saved");
+            workdir::discard(Some(&dir), &session_dir);
+            return Err(SessionError::Store(err));
+        }
         tracing::info!(session = %id, kind = request.session_type.as_str(), "session created");
         self.schedule();
-        self.core.session(&id).ok_or(SessionError::NotFound { id })
+        self.session(&id)
     }
 
     /// Starts queued sessions while slots are free.
@@ -379,7 +391,8 @@ impl Supervisor {
     /// Session `id`, or `NotFound`.
     pub fn session(&self, id: &str) -> Result<Session, SessionError> {
         self.core
-            .session(id)
+            .find_session(id)
+            .map_err(SessionError::Store)?
             .ok_or_else(|| SessionError::NotFound { id: id.to_owned() })
     }
 

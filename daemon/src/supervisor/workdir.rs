@@ -1,6 +1,7 @@
 //! Where a session's agent works: [`prepare`] checks a given directory or makes one under the
 //! daemon's data dir, and makes a git worktree on branch `session/<id>` when asked;
-//! [`remove_worktree_if_clean`] removes one again only when it holds no uncommitted changes.
+//! [`remove_worktree_if_clean`] removes one again only when it holds no uncommitted changes;
+//! [`discard`] undoes [`prepare`] for a session that was refused.
 //! Git runs with an argument vector, never through a shell.
 
 use std::path::{Path, PathBuf};
@@ -94,6 +95,27 @@ pub fn remove_worktree_if_clean(repo: &Path, path: &Path) -> bool {
             false
         }
         Err(_) => false,
+    }
+}
+
+/// Removes what [`prepare`] made for a session that was then refused: its fresh worktree and
+/// branch (`prepared`, when it got that far) and the session's own directory, which only that
+/// session ever used.
+pub fn discard(prepared: Option<&WorkDir>, session_dir: &Path) {
+    if let Some(WorkDir {
+        path,
+        branch: Some(branch),
+        repo: Some(repo),
+    }) = prepared
+    {
+        let path_text = path.display().to_string();
+        let _ = git(repo, &["worktree", "remove", "--force", &path_text]);
+        let _ = git(repo, &["branch", "-D", branch]);
+    }
+    if let Err(err) = std::fs::remove_dir_all(session_dir)
+        && err.kind() != std::io::ErrorKind::NotFound
+    {
+        tracing::warn!(dir = %session_dir.display(), %err, "cannot remove a refused session's directory");
     }
 }
 

@@ -234,6 +234,7 @@ impl Charter for CharterService {
             reason: Some(request.reason).filter(|r| !r.trim().is_empty()),
         };
         let resolved = answer_approval(&self.core, &request.id, answer)
+            .await
             .map_err(|err| approval_status(&err))?;
         Ok(Response::new(approval_to_proto(&resolved)))
     }

@@ -146,6 +146,13 @@ pub fn priority_from_proto(priority: v1::TaskPriority) -> Option<TaskPriority> {
     }
 }
 
+/// A status from the wire; `Unspecified` is none.
+pub fn session_status_from_proto(status: v1::SessionStatus) -> Option<SessionStatus> {
+    SessionStatus::ALL
+        .into_iter()
+        .find(|s| session_status_to_proto(*s) == status)
+}
+
 fn session_status_to_proto(status: SessionStatus) -> v1::SessionStatus {
     match status {
         SessionStatus::Queued => v1::SessionStatus::Queued,

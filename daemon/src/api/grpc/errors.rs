@@ -5,8 +5,10 @@
 use tonic::{Code, Status};
 
 use crate::charter::active::ActiveError;
+use crate::charter::approvals::ApprovalError;
 use crate::charter::enforce::HookError;
 use crate::memory::MemoryError;
+use crate::store::StorageFault;
 use crate::supervisor::SessionError;
 
 /// The gRPC status of a refused charter (reload): the file is wrong, not the request.
@@ -15,12 +17,12 @@ pub fn charter_status(err: &ActiveError) -> Status {
 }
 
 /// The gRPC status of a refused approval answer.
-pub fn approval_status(err: &crate::charter::approvals::ApprovalError) -> Status {
-    match err {
-        crate::charter::approvals::ApprovalError::NotFound { .. } => {
-            Status::new(Code::NotFound, err.to_string())
-        }
-    }
+pub fn approval_status(err: &ApprovalError) -> Status {
+    let code = match err {
+        ApprovalError::NotFound { .. } | ApprovalError::Abandoned { .. } => Code::NotFound,
+        ApprovalError::Unrecorded { source, .. } => storage_code(source.fault()),
+    };
+    with_remedy(Status::new(code, crate::error_chain(err)), &err.remedy())
 }
 
 /// The gRPC status of a hook call that could not be decided.
@@ -52,6 +54,30 @@ pub fn memory_status_for(err: &MemoryError) -> Status {
     Status::new(code, crate::error_chain(err))
 }
 
+/// The binary metadata key under which a status carries the daemon's remedy, for clients
+/// that show one (the `wundr` CLI prints it as `hint:`).
+pub const REMEDY_KEY: &str = "wundr-remedy-bin";
+
+/// `status` with `remedy` attached under [`REMEDY_KEY`].
+pub fn with_remedy(mut status: Status, remedy: &str) -> Status {
+    status.metadata_mut().insert_bin(
+        REMEDY_KEY,
+        tonic::metadata::MetadataValue::from_bytes(remedy.as_bytes()),
+    );
+    status
+}
+
+/// The code for a storage fault: the disk or the file is the problem, not the request.
+pub fn storage_code(fault: Option<StorageFault>) -> Code {
+    match fault {
+        Some(StorageFault::DiskFull) => Code::ResourceExhausted,
+        Some(StorageFault::ReadOnly) => Code::FailedPrecondition,
+        Some(StorageFault::Corrupt) => Code::DataLoss,
+        Some(StorageFault::Locked) => Code::Unavailable,
+        Some(StorageFault::Io | StorageFault::Other) | None => Code::Internal,
+    }
+}
+
 /// The gRPC status of a session error.
 pub fn status_for(err: &SessionError) -> Status {
     let code = match err {
@@ -66,8 +92,13 @@ pub fn status_for(err: &SessionError) -> Status {
         SessionError::ShuttingDown | SessionError::NotStarted => Code::Unavailable,
         SessionError::BudgetExhausted { .. } => Code::ResourceExhausted,
         SessionError::Io { .. } => Code::Internal,
+        SessionError::Store(store) => storage_code(store.fault()),
     };
-    Status::new(code, crate::error_chain(err))
+    let status = Status::new(code, crate::error_chain(err));
+    match err.remedy() {
+        Some(remedy) => with_remedy(status, &remedy),
+        None => status,
+    }
 }
 
 #[cfg(test)]
@@ -94,7 +125,7 @@ mod tests {
             status.message(),
             "invalid charter c.yaml: c.yaml:2: CHARTER_INVALID_TIER: tier must be 1, 2, or 3 (got 9). (field tier)"
         );
-        let status = approval_status(&crate::charter::approvals::ApprovalError::NotFound {
+        let status = approval_status(&ApprovalError::NotFound {
             id: "approval_x".into(),
         });
         assert_eq!(status.code(), Code::NotFound);

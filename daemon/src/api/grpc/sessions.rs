@@ -11,12 +11,13 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
 use super::convert::{
-    output_to_proto, priority_from_proto, session_to_proto, session_type_from_proto, unix_ms,
+    output_to_proto, priority_from_proto, session_status_from_proto, session_to_proto,
+    session_type_from_proto, unix_ms,
 };
 use super::daemon::ResponseStream;
 use super::errors::status_for;
-use crate::core::{Core, DaemonEvent};
-use crate::supervisor::{SpawnRequest, Supervisor, TaskInput};
+use crate::core::{Core, DaemonEvent, SessionQuery};
+use crate::supervisor::{SessionError, SpawnRequest, Supervisor, TaskInput};
 
 /// `orchestrator.v1.Sessions` over the supervisor.
 #[derive(Debug, Clone)]
@@ -30,6 +31,43 @@ impl SessionsService {
     pub fn new(core: Arc<Core>, supervisor: Arc<Supervisor>) -> Self {
         Self { core, supervisor }
     }
+}
+
+/// Sessions in a page when the request names no limit.
+const DEFAULT_LIST_LIMIT: u32 = 100;
+/// The most sessions one page holds.
+const MAX_LIST_LIMIT: u32 = 500;
+/// About the most bytes of sessions in one page (clients refuse messages over 4 MiB).
+const MAX_LIST_BYTES: usize = 2 * 1024 * 1024;
+
+fn list_query(request: &v1::ListSessionsRequest) -> Result<SessionQuery, Status> {
+    let limit = match request.limit {
+        0 => DEFAULT_LIST_LIMIT,
+        n => n.min(MAX_LIST_LIMIT),
+    };
+    let before = match request.page_token.trim() {
+        "" => None,
+        token => Some(token.parse::<u64>().map_err(|_| {
+            Status::invalid_argument(
+                "invalid page_token: pass the next_page_token of an earlier List reply",
+            )
+        })?),
+    };
+    let mut statuses = Vec::new();
+    for raw in &request.statuses {
+        let status = v1::SessionStatus::try_from(*raw)
+            .ok()
+            .and_then(session_status_from_proto)
+            .ok_or_else(|| {
+                Status::invalid_argument(format!("invalid statuses: {raw} is not a session status"))
+            })?;
+        statuses.push(status);
+    }
+    Ok(SessionQuery {
+        before,
+        limit: usize::try_from(limit).unwrap_or(usize::MAX),
+        statuses,
+    })
 }
 
 fn reply(
@@ -75,15 +113,37 @@ impl Sessions for SessionsService {
                 .map(Into::into),
             worktree: request.worktree,
         };
-        reply(self.supervisor.spawn(spawn))
+        reply(self.supervisor.spawn(spawn).await)
     }
 
     async fn list(
         &self,
-        _request: Request<v1::ListSessionsRequest>,
+        request: Request<v1::ListSessionsRequest>,
     ) -> Result<Response<v1::ListSessionsResponse>, Status> {
+        let request = request.into_inner();
+        let query = list_query(&request)?;
+        let core = self.core.clone();
+        let mut page = tokio::task::spawn_blocking(move || core.list_sessions(&query))
+            .await
+            .map_err(|err| Status::internal(format!("listing failed: {err}")))?
+            .map_err(|err| status_for(&SessionError::Store(err)))?;
+        let sessions: Vec<v1::Session> = page.sessions.iter().map(session_to_proto).collect();
+        let sizes: std::collections::HashMap<&str, usize> = sessions
+            .iter()
+            .map(|s| (s.id.as_str(), prost::Message::encoded_len(s) + 8))
+            .collect();
+        // A page must fit a client's default 4 MiB message limit, whatever sessions hold.
+        page.cut_to(MAX_LIST_BYTES, |s| {
+            sizes.get(s.id.as_str()).copied().unwrap_or(0)
+        });
+        let first = sessions.len() - page.sessions.len();
         Ok(Response::new(v1::ListSessionsResponse {
-            sessions: self.core.sessions().iter().map(session_to_proto).collect(),
+            sessions: sessions.into_iter().skip(first).collect(),
+            next_page_token: page
+                .next_before
+                .map(|seq| seq.to_string())
+                .unwrap_or_default(),
+            total: page.total,
         }))
     }
 

@@ -8,9 +8,15 @@ use crate::charter::approvals::ApprovalError;
 use crate::memory::MemoryError;
 use crate::supervisor::SessionError;
 
-/// The WebSocket text of a refused `approval_response`.
+/// The WebSocket text of a refused `approval_response`: its message, and for a decision that
+/// could not be recorded, the cause and what to do.
 pub fn approval_error_text(err: &ApprovalError) -> String {
-    err.to_string()
+    match err {
+        ApprovalError::NotFound { .. } | ApprovalError::Abandoned { .. } => err.to_string(),
+        ApprovalError::Unrecorded { .. } => {
+            format!("{} (hint: {})", crate::error_chain(err), err.remedy())
+        }
+    }
 }
 
 /// The WebSocket text of a memory error: its message with its causes (memory messages are
@@ -24,7 +30,10 @@ pub fn error_text(err: &SessionError) -> String {
     match err {
         // Upstream's texts, byte for byte; they have no cause to append.
         SessionError::NotFound { .. } | SessionError::NotRunning { .. } => err.to_string(),
-        _ => crate::error_chain(err),
+        _ => match err.remedy() {
+            Some(remedy) => format!("{} (hint: {remedy})", crate::error_chain(err)),
+            None => crate::error_chain(err),
+        },
     }
 }
 

@@ -17,6 +17,9 @@ use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, StatusFrame};
 use crate::core::{DaemonEvent, Session};
 use crate::supervisor::SessionError;
 
+/// About the most bytes of sessions one `sessions_list` carries; older ones go to the next page.
+const MAX_LIST_BYTES: usize = 4 * 1024 * 1024;
+
 impl Conn {
     fn reply(&self, frame: &Value, request_id: Option<&Value>) {
         self.out.text(wire::encode_value(frame, request_id));
@@ -119,10 +122,15 @@ impl Conn {
                 let frame = StatusFrame::new(&hub.core.status());
                 self.out.text(wire::encode(&frame, rid));
             }
-            Request::ListSessions => {
-                let sessions = hub.core.sessions();
-                self.out.text(wire::encode(&ListFrame::new(&sessions), rid));
-            }
+            Request::ListSessions(query, paged) => match hub.core.list_sessions(&query) {
+                Ok(mut page) => {
+                    // A page stays a frame a browser can take, whatever the sessions hold.
+                    page.cut_to(MAX_LIST_BYTES, wire::encoded_len);
+                    self.out
+                        .text(wire::encode(&ListFrame::new(&page, paged), rid));
+                }
+                Err(err) => self.error(&error_text(&SessionError::Store(err)), rid),
+            },
             Request::SessionStatus(id) => match hub.core.session(&id) {
                 Some(session) => {
                     self.send_session_update(&session, rid);
@@ -133,7 +141,7 @@ impl Conn {
                 }
                 None => self.error(&error_text(&SessionError::NotFound { id }), rid),
             },
-            Request::Spawn(spawn) => match hub.supervisor.spawn(spawn) {
+            Request::Spawn(spawn) => match hub.supervisor.spawn(spawn).await {
                 Ok(session) => {
                     self.subscribe(&session.id);
                     self.out
@@ -192,7 +200,7 @@ impl Conn {
                     by,
                     reason,
                 };
-                match crate::charter::enforce::answer_approval(&hub.core, &id, answer) {
+                match crate::charter::enforce::answer_approval(&hub.core, &id, answer).await {
                     // Every client (this one too) hears `approval_resolved` from the event bus;
                     // the reply confirms with the same shape.
                     Ok(resolved) => self.reply(

@@ -7,13 +7,17 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::core::{SessionType, TaskPriority};
+use crate::core::{SessionQuery, SessionStatus, SessionType, TaskPriority};
 use crate::supervisor::{SpawnRequest, TaskInput};
 
 /// Upstream's text for unparsable frames and missing payloads.
 pub const INVALID_FORMAT: &str = "Invalid message format";
 /// Upstream's text for unknown or missing types.
 pub const UNKNOWN_TYPE: &str = "Unknown message type";
+/// Sessions in a `sessions_list` when the request names no `limit`.
+pub const DEFAULT_LIST_LIMIT: usize = 500;
+/// The most sessions one `sessions_list` holds.
+pub const MAX_LIST_LIMIT: usize = 1000;
 
 /// The message types this door understands.
 const TYPES: [&str; 16] = [
@@ -65,8 +69,9 @@ pub enum Request {
     HealthCheck,
     /// `daemon_status`
     DaemonStatus,
-    /// `list_sessions`
-    ListSessions,
+    /// `list_sessions`, with its optional `payload: {limit, cursor, status}` (`true` when one
+    /// was given)
+    ListSessions(SessionQuery, bool),
     /// `session_status`
     SessionStatus(String),
     /// `spawn_session`
@@ -158,7 +163,7 @@ impl Envelope {
             "ping" => Request::Ping,
             "health_check" => Request::HealthCheck,
             "daemon_status" => Request::DaemonStatus,
-            "list_sessions" => Request::ListSessions,
+            "list_sessions" => Request::ListSessions(self.list_query()?, self.payload.is_some()),
             "session_status" => Request::SessionStatus(self.session_id()?),
             "stop_session" => Request::Stop(self.session_id()?),
             "subscribe_session" => Request::Subscribe(self.session_id()?),
@@ -212,6 +217,64 @@ impl Envelope {
             Some(Value::Object(map)) => Ok(map),
             Some(_) => Err(invalid("payload", "must be an object")),
         }
+    }
+
+    /// `list_sessions`' payload, all optional: `limit` (1–1000, default 500), `cursor` (a
+    /// `nextCursor`), `status` (a status or a list of them).
+    fn list_query(&self) -> Result<SessionQuery, String> {
+        let mut query = SessionQuery {
+            limit: DEFAULT_LIST_LIMIT,
+            ..SessionQuery::default()
+        };
+        let Some(payload) = &self.payload else {
+            return Ok(query);
+        };
+        let Value::Object(payload) = payload else {
+            return Err(invalid("payload", "must be an object"));
+        };
+        match payload.get("limit") {
+            None | Some(Value::Null) => {}
+            Some(limit) => {
+                query.limit = limit
+                    .as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| (1..=MAX_LIST_LIMIT).contains(n))
+                    .ok_or_else(|| {
+                        invalid("payload.limit", &format!("must be 1–{MAX_LIST_LIMIT}"))
+                    })?;
+            }
+        }
+        match payload.get("cursor") {
+            None | Some(Value::Null) => {}
+            Some(Value::String(cursor)) => {
+                query.before = Some(cursor.parse().map_err(|_| {
+                    invalid(
+                        "payload.cursor",
+                        "must be a nextCursor from an earlier reply",
+                    )
+                })?);
+            }
+            Some(_) => return Err(invalid("payload.cursor", "must be a string")),
+        }
+        let statuses: Vec<&Value> = match payload.get("status") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items.iter().collect(),
+            Some(one) => vec![one],
+        };
+        for status in statuses {
+            let parsed = status
+                .as_str()
+                .and_then(SessionStatus::parse)
+                .ok_or_else(|| {
+                    invalid(
+                        "payload.status",
+                        "must be a status (queued, initializing, running, paused, completed, \
+                     failed, terminated) or a list of them",
+                    )
+                })?;
+            query.statuses.push(parsed);
+        }
+        Ok(query)
     }
 
     fn session_id(&self) -> Result<String, String> {

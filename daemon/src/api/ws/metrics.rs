@@ -11,22 +11,12 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
-use crate::core::{Core, SessionStatus};
+use crate::core::Core;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatusLabel {
     status: &'static str,
 }
-
-const STATUSES: [SessionStatus; 7] = [
-    SessionStatus::Queued,
-    SessionStatus::Initializing,
-    SessionStatus::Running,
-    SessionStatus::Paused,
-    SessionStatus::Completed,
-    SessionStatus::Failed,
-    SessionStatus::Terminated,
-];
 
 /// The metrics registry of the public port.
 #[derive(Debug)]
@@ -114,9 +104,7 @@ impl WsMetrics {
     /// The text exposition, refreshed from `core`.
     pub fn render(&self, core: &Core) -> String {
         let status = core.status();
-        let sessions = core.sessions();
-        for state in STATUSES {
-            let count = sessions.iter().filter(|s| s.status == state).count();
+        for (state, count) in core.session_counts_by_status() {
             self.sessions
                 .get_or_create(&StatusLabel {
                     status: state.as_str(),

@@ -171,22 +171,47 @@ impl<'a> SpawnedFrame<'a> {
     }
 }
 
-/// `sessions_list`.
+/// `sessions_list`: upstream's `sessions`; when older sessions match too, `nextCursor` for the
+/// next page; and `total` (how many match in all) for a request that asked for a page.
 #[derive(Debug, Serialize)]
 pub struct ListFrame<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
     sessions: Vec<WireSession<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<u64>,
+    #[serde(rename = "nextCursor", skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
 }
 
 impl<'a> ListFrame<'a> {
-    /// Every session in `sessions`, in order.
-    pub fn new(sessions: &'a [Session]) -> Self {
+    /// The sessions of `page`, in order; `paged` when the request had a payload (an upstream
+    /// client sends none, and gets upstream's shape while everything fits one page).
+    pub fn new(page: &'a crate::core::SessionPage, paged: bool) -> Self {
         Self {
             kind: "sessions_list",
-            sessions: sessions.iter().map(WireSession::new).collect(),
+            sessions: page.sessions.iter().map(WireSession::new).collect(),
+            total: paged.then_some(page.total),
+            next_cursor: page.next_before.map(|seq| seq.to_string()),
         }
     }
+}
+
+/// The bytes `session` takes in a `sessions_list`.
+pub fn encoded_len(session: &Session) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 += bytes.len();
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    let _ = serde_json::to_writer(&mut count, &WireSession::new(session));
+    count.0 + 1
 }
 
 /// Neolith's `session_updated` (compat connections only).

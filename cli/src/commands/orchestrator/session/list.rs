@@ -1,11 +1,13 @@
-//! `wundr orchestrator session list [--json]`: [`ListArgs`]; every session the daemon knows,
-//! oldest first, as a table ([`render_table`]) or a JSON array.
+//! `wundr orchestrator session list [--limit N] [--status S] [--json]`: [`ListArgs`]; the
+//! sessions the daemon knows (all, or the newest N, of some statuses), oldest first, as a
+//! table ([`render_table`]) or a JSON array. The daemon answers in pages; this pages through
+//! them ([`fetch`]).
 
 use std::path::Path;
 use std::time::SystemTime;
 
 use clap::Args;
-use orchestrator_api::v1::{ListSessionsRequest, Session};
+use orchestrator_api::v1::{ListSessionsRequest, Session, SessionStatus};
 
 use super::{call, connect, json_text, render};
 use crate::daemon_client::CALL_TIMEOUT;
@@ -17,24 +19,86 @@ const DEFAULT_TASK_WIDTH: usize = 60;
 /// The narrowest task column worth showing, however narrow the terminal.
 const MIN_TASK_WIDTH: usize = 20;
 
+/// The most sessions one page asks for (the daemon's own cap).
+const PAGE: u32 = 500;
+
 /// Arguments of `wundr orchestrator session list`.
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// Only the newest N sessions (still printed oldest first)
+    #[arg(short = 'n', long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: Option<u32>,
+    /// Only sessions with this status (repeat or separate with commas): queued, initializing,
+    /// running, paused, completed, failed, terminated; `active` = initializing, running, paused
+    #[arg(long, value_name = "STATUS", value_delimiter = ',', value_parser = parse_status)]
+    pub status: Vec<Vec<SessionStatus>>,
     /// Print a JSON array of sessions (as `session show --json` prints one)
     #[arg(long)]
     pub json: bool,
 }
 
+fn parse_status(text: &str) -> Result<Vec<SessionStatus>, String> {
+    let one = |s| Ok(vec![s]);
+    match text.trim().to_ascii_lowercase().as_str() {
+        "queued" => one(SessionStatus::Queued),
+        "initializing" => one(SessionStatus::Initializing),
+        "running" => one(SessionStatus::Running),
+        "paused" => one(SessionStatus::Paused),
+        "completed" => one(SessionStatus::Completed),
+        "failed" => one(SessionStatus::Failed),
+        "terminated" => one(SessionStatus::Terminated),
+        "active" => Ok(vec![
+            SessionStatus::Initializing,
+            SessionStatus::Running,
+            SessionStatus::Paused,
+        ]),
+        other => Err(format!(
+            "{other:?} is not a status: use queued, initializing, running, paused, completed, \
+             failed, terminated or active"
+        )),
+    }
+}
+
+/// The newest `limit` sessions (all when `None`) with one of `statuses`, oldest first, read
+/// page by page.
+pub async fn fetch(
+    socket: &Path,
+    limit: Option<u32>,
+    statuses: &[SessionStatus],
+) -> Result<Vec<Session>, CliError> {
+    let mut client = connect(socket).await?;
+    let mut pages: Vec<Vec<Session>> = Vec::new();
+    let mut fetched = 0u32;
+    let mut token = String::new();
+    loop {
+        let want = limit.map_or(PAGE, |n| (n - fetched).min(PAGE));
+        let request = client.list(ListSessionsRequest {
+            limit: want,
+            page_token: token.clone(),
+            statuses: statuses.iter().map(|s| *s as i32).collect(),
+        });
+        let page = call(socket, "List", "", CALL_TIMEOUT, request).await?;
+        fetched += u32::try_from(page.sessions.len()).unwrap_or(u32::MAX);
+        pages.push(page.sessions);
+        let done = page.next_page_token.is_empty() || limit.is_some_and(|n| fetched >= n);
+        if done {
+            break;
+        }
+        token = page.next_page_token;
+    }
+    // Pages come newest first; each is oldest first within.
+    Ok(pages.into_iter().rev().flatten().collect())
+}
+
 /// Lists the sessions.
 pub async fn run(args: &ListArgs, socket: &Path) -> Result<Outcome, CliError> {
-    let mut client = connect(socket).await?;
-    let request = client.list(ListSessionsRequest {});
-    let sessions = call(socket, "List", "", CALL_TIMEOUT, request)
-        .await?
-        .sessions;
+    let statuses: Vec<SessionStatus> = args.status.iter().flatten().copied().collect();
+    let sessions = fetch(socket, args.limit, &statuses).await?;
     let text = if args.json {
         let array = sessions.iter().map(render::session_json).collect();
         json_text(&serde_json::Value::Array(array))
+    } else if sessions.is_empty() && !statuses.is_empty() {
+        "no sessions with that status\n".to_owned()
     } else if sessions.is_empty() {
         "no sessions; start one with: wundr orchestrator session spawn TASK\n".to_owned()
     } else {

@@ -36,7 +36,7 @@ use crate::output;
 pub enum SessionCommand {
     /// Start an agent session on a task; prints its id
     Spawn(spawn::SpawnArgs),
-    /// List every session the daemon knows, oldest first
+    /// List the sessions the daemon knows (all, or the newest N), oldest first
     List(list::ListArgs),
     /// Show everything about one session
     Show(show::ShowArgs),

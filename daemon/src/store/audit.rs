@@ -1,12 +1,12 @@
 //! The decision audit in the store: [`AuditRecord`] (one charter decision: time, session,
 //! event, tool, input summary, decision, rule, who approved), written by the store's writer
-//! thread like sessions, read by [`super::Store::audit`] on a separate read connection (WAL
-//! lets it read while the writer writes).
+//! thread like sessions, read by [`super::Store::audit`] on the read connection (WAL lets it
+//! read while the writer writes).
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OpenFlags, params};
+use rusqlite::{Connection, params};
 
 use super::StoreError;
 
@@ -75,24 +75,19 @@ pub(super) fn insert(tx: &rusqlite::Transaction<'_>, r: &AuditRecord) -> rusqlit
 
 /// The newest `limit` records (of `session` when given), oldest first.
 pub(super) fn list(
+    conn: &Connection,
     path: &Path,
     session: Option<&str>,
     limit: u32,
 ) -> Result<Vec<AuditRecord>, StoreError> {
-    let sqlite = |source| StoreError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    };
-    let conn =
-        Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(sqlite)?;
-    conn.busy_timeout(Duration::from_secs(5)).map_err(sqlite)?;
+    let sqlite = StoreError::reading(path);
     let mut statement = conn
-        .prepare(
+        .prepare_cached(
             "SELECT at_ms, session_id, event, tool, input_summary, decision, rule, reason,
                     approved_by
              FROM audit WHERE (?1 IS NULL OR session_id = ?1) ORDER BY id DESC LIMIT ?2",
         )
-        .map_err(sqlite)?;
+        .map_err(&sqlite)?;
     let rows = statement
         .query_map(params![session, limit], |row| {
             let ms: i64 = row.get(0)?;
@@ -108,8 +103,8 @@ pub(super) fn list(
                 approved_by: row.get(8)?,
             })
         })
-        .map_err(sqlite)?;
-    let mut records = rows.collect::<Result<Vec<_>, _>>().map_err(sqlite)?;
+        .map_err(&sqlite)?;
+    let mut records = rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite)?;
     records.reverse();
     Ok(records)
 }
