@@ -287,7 +287,7 @@ impl CliError {
             Self::Timeout { .. } | Self::Unresponsive { .. } => "it may be starting or stuck: \
                  retry in a moment, or stop it with: wundr orchestrator stop"
                 .into(),
-            Self::Rpc { source, .. } => source.remedy().to_owned(),
+            Self::Rpc { source, .. } => source.remedy(),
             Self::NoLogFile { .. } | Self::CannotFollow { .. } => START_HINT.into(),
             Self::PidFile { .. } => "check the permissions of the pid file's directory".into(),
             Self::DaemonBinaryNotFound { .. } => "build it with `cargo build --workspace` \
@@ -339,8 +339,27 @@ impl CliError {
 #[derive(Debug)]
 pub struct RpcFailure(pub tonic::Status);
 
+/// The metadata key under which the daemon sends its remedy with an error status.
+const DAEMON_REMEDY_KEY: &str = "wundr-remedy-bin";
+
 impl RpcFailure {
-    fn remedy(&self) -> &'static str {
+    /// The remedy the daemon sent with the status, when it sent one: it knows the cause best
+    /// (a full disk, a read-only database, …).
+    pub fn daemon_remedy(&self) -> Option<String> {
+        let value = self.0.metadata().get_bin(DAEMON_REMEDY_KEY)?;
+        let bytes = value.to_bytes().ok()?;
+        let text = String::from_utf8_lossy(&bytes).trim().to_owned();
+        (!text.is_empty()).then_some(text)
+    }
+
+    fn remedy(&self) -> String {
+        if let Some(remedy) = self.daemon_remedy() {
+            return remedy;
+        }
+        self.transport_remedy().to_owned()
+    }
+
+    fn transport_remedy(&self) -> &'static str {
         match self.0.code() {
             tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown => {
                 "the daemon may have stopped: check wundr orchestrator status"
@@ -406,6 +425,13 @@ mod tests {
         let failure = RpcFailure(tonic::Status::unimplemented(""));
         assert_eq!(failure.to_string(), "the daemon does not know this call");
         assert!(failure.remedy().contains("restart"));
+        // The daemon's own remedy wins over the code's.
+        let mut status = tonic::Status::resource_exhausted("cannot save: the disk is full");
+        status.metadata_mut().insert_bin(
+            DAEMON_REMEDY_KEY,
+            tonic::metadata::MetadataValue::from_bytes("free space on /data".as_bytes()),
+        );
+        assert_eq!(RpcFailure(status).remedy(), "free space on /data");
     }
 
     #[test]

@@ -59,6 +59,20 @@ pub enum MemoryError {
         #[source]
         source: Arc<rusqlite::Error>,
     },
+    /// A read or write failed because of the database file or its disk (full, read-only,
+    /// corrupt, locked): memory is `degraded` until one succeeds again.
+    #[error("memory {operation} failed: the database {} {fault}", path.display())]
+    Storage {
+        /// `reads` or `writes`.
+        operation: &'static str,
+        /// The database file.
+        path: PathBuf,
+        /// What kind of problem it is.
+        fault: crate::store::StorageFault,
+        /// The error met.
+        #[source]
+        source: Box<MemoryError>,
+    },
     /// Content was empty or only whitespace.
     #[error("memory content is empty")]
     EmptyContent,
@@ -136,6 +150,23 @@ impl MemoryError {
         }
     }
 
+    /// The storage problem behind this error (a full disk, a corrupt table, …), when it is
+    /// one, for the database at `path`.
+    pub fn storage_fault(&self, path: &std::path::Path) -> Option<crate::store::StorageFault> {
+        use crate::store::StorageFault;
+        let fault = match self {
+            Self::Corrupt { .. } => StorageFault::Corrupt,
+            Self::Locked { .. } => StorageFault::Locked,
+            Self::Open { source, .. } | Self::Sqlite { source, .. } => {
+                StorageFault::classify(source, path)
+            }
+            Self::Commit { source } => StorageFault::classify(source, path),
+            Self::Storage { fault, .. } => *fault,
+            _ => return None,
+        };
+        fault.is_environmental().then_some(fault)
+    }
+
     /// A closure for `map_err` that labels a SQLite error with the operation.
     pub(crate) fn sql(operation: &'static str) -> impl Fn(rusqlite::Error) -> Self {
         move |source| Self::Sqlite { operation, source }
@@ -164,6 +195,7 @@ impl MemoryError {
             Self::InvalidImport(_) => {
                 "import a file written by `wundr orchestrator memory export`".to_owned()
             }
+            Self::Storage { path, fault, .. } => fault.remedy(path),
             _ => "see the cause above".to_owned(),
         }
     }

@@ -53,6 +53,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
+use crate::store::FaultCell;
 pub use error::MemoryError;
 use facts::SharedFacts;
 pub(crate) use keys::{content_hash, new_id};
@@ -73,6 +74,10 @@ const MAX_IDLE_READERS: usize = 4;
 #[derive(Debug)]
 pub struct MemoryStore {
     path: PathBuf,
+    /// The last storage fault of reads and of writes, until one succeeds again: `status`
+    /// shows memory `degraded` meanwhile.
+    read_fault: FaultCell,
+    write_fault: FaultCell,
     config: MemoryConfig,
     clock: Arc<dyn Clock>,
     writer: Writer,
@@ -107,6 +112,8 @@ impl MemoryStore {
         let writer = Writer::start(conn, state, path.clone())?;
         let store = Self {
             path,
+            read_fault: FaultCell::default(),
+            write_fault: FaultCell::default(),
             config,
             clock,
             writer,
@@ -125,6 +132,51 @@ impl MemoryStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Why reads or writes are failing, while they are.
+    pub fn health(&self) -> Option<String> {
+        self.write_fault
+            .current()
+            .or_else(|| self.read_fault.current())
+    }
+
+    /// Notes how an operation went in `cell`: a storage fault degrades memory, a success
+    /// ends the fault.
+    fn observe<T>(
+        &self,
+        cell: &FaultCell,
+        what: &'static str,
+        result: Result<T, MemoryError>,
+    ) -> Result<T, MemoryError> {
+        match result {
+            Ok(value) => {
+                cell.recover("memory");
+                Ok(value)
+            }
+            Err(err) => match err.storage_fault(&self.path) {
+                Some(fault) => {
+                    let err = MemoryError::Storage {
+                        operation: what,
+                        path: self.path.clone(),
+                        fault,
+                        source: Box::new(err),
+                    };
+                    cell.fail("memory", err.to_string());
+                    Err(err)
+                }
+                None => Err(err),
+            },
+        }
+    }
+
+    /// Runs `work` on the writer and waits for its commit, noting the outcome.
+    fn write<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Connection, &mut WriterState) -> Result<T, MemoryError> + Send + 'static,
+    ) -> Result<T, MemoryError> {
+        let result = self.writer.run(work);
+        self.observe(&self.write_fault, "writes", result)
     }
 
     /// The limits in force.
@@ -150,7 +202,7 @@ impl MemoryStore {
             source,
         })?;
         let (session_id, key, now) = (session_id.to_owned(), key.to_owned(), self.clock.now_ms());
-        self.writer.run(move |conn, _| {
+        self.write(move |conn, _| {
             conn.prepare_cached(
                 "INSERT INTO memory_scratchpad (session_id, key, value, updated_at)
                  VALUES (?1, ?2, ?3, ?4)
@@ -181,7 +233,7 @@ impl MemoryStore {
     /// number of keys removed.
     pub fn clear_scratchpad(&self, session_id: &str) -> Result<u64, MemoryError> {
         let session_id = session_id.to_owned();
-        self.writer.run(move |conn, _| {
+        self.write(move |conn, _| {
             conn.execute(
                 "DELETE FROM memory_scratchpad WHERE session_id = ?1",
                 [session_id],
@@ -214,7 +266,7 @@ impl MemoryStore {
             .into_iter()
             .map(|e| self.prepare(tier, e, now))
             .collect::<Result<Vec<_>, _>>()?;
-        self.writer.run(move |conn, state| {
+        self.write(move |conn, state| {
             let stored = writer::insert_all(conn, state, prepared)?;
             Ok(stored.into_iter().map(|(entry, _)| entry).collect())
         })
@@ -231,7 +283,7 @@ impl MemoryStore {
 
     /// Waits until every write queued so far is committed.
     pub fn flush(&self) -> Result<(), MemoryError> {
-        self.writer.run(|_, _| Ok(()))
+        self.write(|_, _| Ok(()))
     }
 
     fn prepare(&self, tier: Tier, entry: NewEntry, now: i64) -> Result<Entry, MemoryError> {
@@ -278,7 +330,7 @@ impl MemoryStore {
     /// Deletes an entry; `false` if there was none with this id.
     pub fn forget(&self, id: &str) -> Result<bool, MemoryError> {
         let id = id.to_owned();
-        self.writer.run(move |conn, state| {
+        self.write(move |conn, state| {
             let tier: Option<String> = conn
                 .query_row(
                     "DELETE FROM memory_entries WHERE id = ?1 RETURNING tier",
@@ -317,7 +369,7 @@ impl MemoryStore {
     /// Deletes episodic entries older than `episodic_ttl` at `now` (ms), then compacts if
     /// still over budget. The daemon calls this periodically with its clock's time.
     pub fn run_janitor(&self, now: i64) -> Result<JanitorReport, MemoryError> {
-        self.writer.run(move |conn, state| {
+        self.write(move |conn, state| {
             let expired = janitor::expire(conn, state, now)?;
             let compacted = janitor::compact_in(conn, state)?;
             Ok(JanitorReport {
@@ -359,7 +411,8 @@ impl MemoryStore {
         if pool.len() < MAX_IDLE_READERS {
             pool.push(reader);
         }
-        result
+        drop(pool);
+        self.observe(&self.read_fault, "reads", result)
     }
 
     fn open_reader(&self) -> Result<Reader, MemoryError> {

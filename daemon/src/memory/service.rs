@@ -69,10 +69,14 @@ impl DaemonMemory {
         }
     }
 
-    /// What the heartbeat reports for the `memory` subsystem.
+    /// What `status` reports for the `memory` subsystem: degraded when the store could not
+    /// be opened, or while its reads or writes fail.
     pub fn health(&self) -> (SubsystemStatus, Option<String>) {
         match &self.store {
-            Ok(_) => (SubsystemStatus::Running, None),
+            Ok(store) => match store.health() {
+                None => (SubsystemStatus::Running, None),
+                Some(fault) => (SubsystemStatus::Degraded, Some(fault)),
+            },
             Err(err) => (SubsystemStatus::Degraded, Some(err.to_string())),
         }
     }

@@ -61,7 +61,8 @@ impl StorageFault {
         }
     }
 
-    /// Asks the file system holding `path` whether it is read-only or full.
+    /// Asks the file system holding `path` whether it is read-only or full, and the files
+    /// themselves whether they may be written (modes, the immutable flag).
     fn from_file_system(path: &Path) -> Option<Self> {
         let dir = if path.is_dir() { path } else { path.parent()? };
         let stats = nix::sys::statvfs::statvfs(dir).ok()?;
@@ -71,7 +72,13 @@ impl StorageFault {
         {
             return Some(Self::ReadOnly);
         }
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        if [path, Path::new(&wal), dir].into_iter().any(refuses_writes) {
+            return Some(Self::ReadOnly);
+        }
         // "Full" for the database: less than a page or two left for an unprivileged writer.
+        #[allow(clippy::useless_conversion)] // reason: the field types differ by platform
         let free = u64::from(stats.blocks_available()) * u64::from(stats.fragment_size());
         (free < 64 * 1024).then_some(Self::DiskFull)
     }
@@ -103,6 +110,14 @@ impl StorageFault {
             Self::Other => "see the cause above".to_owned(),
         }
     }
+}
+
+/// Whether an existing `file` may not be written by this process.
+fn refuses_writes(file: &Path) -> bool {
+    use nix::errno::Errno;
+    file.exists()
+        && nix::unistd::access(file, nix::unistd::AccessFlags::W_OK)
+            .is_err_and(|e| matches!(e, Errno::EACCES | Errno::EPERM | Errno::EROFS))
 }
 
 /// The last environmental write fault of one subsystem, until a write succeeds again.

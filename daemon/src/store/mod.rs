@@ -386,3 +386,6 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

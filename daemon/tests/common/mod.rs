@@ -5,6 +5,7 @@
 
 pub mod claude;
 pub mod daemon_binary;
+pub mod faults;
 pub mod memory;
 pub mod sessions;
 

@@ -76,14 +76,17 @@ pub async fn charter_call<T>(
     daemon_client::unary_within(socket, name, timeout, request)
         .await
         .map_err(|err| match refine(err, "") {
-            CliError::Session(SessionCommandError::Refused { code, message, .. }) => {
-                SessionCommandError::Refused {
-                    code,
-                    message,
-                    remedy: remedy.map(str::to_owned),
-                }
-                .into()
+            CliError::Session(SessionCommandError::Refused {
+                code,
+                message,
+                remedy: from_daemon,
+            }) => SessionCommandError::Refused {
+                code,
+                message,
+                // The daemon's remedy (set for storage faults) knows the cause best.
+                remedy: from_daemon.or_else(|| remedy.map(str::to_owned)),
             }
+            .into(),
             other => other,
         })
 }

@@ -46,12 +46,19 @@ pub fn memory_status_for(err: &MemoryError) -> Status {
         }
         MemoryError::Corrupt { .. } => Code::DataLoss,
         MemoryError::TooNew { .. } => Code::FailedPrecondition,
+        MemoryError::Storage { fault, .. } => storage_code(Some(*fault)),
         MemoryError::Open { .. }
         | MemoryError::Sqlite { .. }
         | MemoryError::Commit { .. }
         | MemoryError::Spawn(_) => Code::Internal,
     };
-    Status::new(code, crate::error_chain(err))
+    let status = Status::new(code, crate::error_chain(err));
+    match err {
+        MemoryError::Storage { .. } | MemoryError::Unavailable { .. } => {
+            with_remedy(status, &err.remedy())
+        }
+        _ => status,
+    }
 }
 
 /// The binary metadata key under which a status carries the daemon's remedy, for clients

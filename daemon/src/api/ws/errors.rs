@@ -22,7 +22,12 @@ pub fn approval_error_text(err: &ApprovalError) -> String {
 /// The WebSocket text of a memory error: its message with its causes (memory messages are
 /// additions, so there is no upstream text to keep).
 pub fn memory_error_text(err: &MemoryError) -> String {
-    crate::error_chain(err)
+    match err {
+        MemoryError::Storage { .. } => {
+            format!("{} (hint: {})", crate::error_chain(err), err.remedy())
+        }
+        _ => crate::error_chain(err),
+    }
 }
 
 /// The WebSocket text of a session error.

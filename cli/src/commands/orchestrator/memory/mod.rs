@@ -93,6 +93,14 @@ pub fn refine(err: CliError) -> CliError {
     else {
         return err;
     };
+    if let Some(remedy) = RpcFailure(status.clone()).daemon_remedy() {
+        return SessionCommandError::Refused {
+            code: status.code(),
+            message: status.message().to_owned(),
+            remedy: Some(remedy),
+        }
+        .into();
+    }
     let remedy = match status.code() {
         tonic::Code::InvalidArgument if *call == "Import" => {
             "import a file written by: wundr orchestrator memory export FILE"

@@ -106,9 +106,10 @@ pub fn refine(err: CliError, id: &str) -> CliError {
                 "" => RpcFailure(status.clone()).to_string(),
                 text => text.to_owned(),
             };
+            let daemon_remedy = RpcFailure(status.clone()).daemon_remedy();
             SessionCommandError::Refused {
                 code: status.code(),
-                remedy: remedy_for(call, status.code(), &message, id),
+                remedy: daemon_remedy.or_else(|| remedy_for(call, status.code(), &message, id)),
                 message,
             }
             .into()
