@@ -140,6 +140,15 @@ impl Writer {
         };
         save_results.iter().for_each(&mut settle);
         audit_results.iter().for_each(&mut settle);
+        // Before anyone hears of the outcome: a caller told "failed" finds `status` saying why.
+        match fault {
+            Some(kind) => self.health.fail(
+                "store",
+                format!("cannot write {}: {kind}", self.path.display()),
+            ),
+            None if wrote => self.health.recover("store"),
+            None => {}
+        }
         for (work, result) in saves.into_iter().zip(save_results) {
             match result {
                 Err(err) if work.background => {
@@ -166,14 +175,6 @@ impl Writer {
                     sessions: self.unsaved.len(),
                 })
             });
-        }
-        match fault {
-            Some(kind) => self.health.fail(
-                "store",
-                format!("cannot write {}: {kind}", self.path.display()),
-            ),
-            None if wrote => self.health.recover("store"),
-            None => {}
         }
     }
 
