@@ -415,3 +415,97 @@ fn session_commands_without_daemon_exit_3() {
         );
     }
 }
+
+/// Enough sessions that their list is far over gRPC's 4 MiB message limit in one piece.
+const MANY: usize = 2_000;
+
+/// Spawns `MANY` sessions with 2 KiB tasks over gRPC from four clients and stops each while
+/// it is queued (so no agent runs for it); returns their ids. Each task's words are its own,
+/// so no spawn finds the others' memories.
+fn many_stopped_sessions(socket: std::path::PathBuf) -> Vec<String> {
+    use orchestrator_api::v1;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async move {
+        let channel = orchestrator_api::connect(&socket).await.unwrap();
+        let workers: Vec<_> = (0..4)
+            .map(|worker| {
+                let mut client = v1::sessions_client::SessionsClient::new(channel.clone());
+                tokio::spawn(async move {
+                    let mut ids = Vec::new();
+                    for i in (worker..MANY).step_by(4) {
+                        let request = v1::SpawnSessionRequest {
+                            task: Some(v1::TaskSpec {
+                                description: (0..256).map(|w| format!("s{i}w{w} ")).collect(),
+                                ..Default::default()
+                            }),
+                            ..Default::default()
+                        };
+                        let id = client.spawn(request).await.unwrap().into_inner().id;
+                        let stop = v1::SessionRef {
+                            session_id: id.clone(),
+                        };
+                        client.stop(stop).await.unwrap();
+                        ids.push(id);
+                    }
+                    ids
+                })
+            })
+            .collect();
+        let mut ids = Vec::new();
+        for worker in workers {
+            ids.extend(worker.await.unwrap());
+        }
+        ids
+    })
+}
+
+#[test]
+fn two_thousand_sessions_list_whole_and_filtered() {
+    let daemon = Sandbox::new(&[("ORCHESTRATOR_MAX_SESSIONS", "1")]).start_daemon();
+    let running = spawn(&daemon, &["hang"]);
+    wait_status(&daemon, &running, "running");
+    let mut ids = many_stopped_sessions(daemon.socket());
+
+    let output = daemon.run(&["orchestrator", "session", "list"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let listed: Vec<String> = stdout(&output)
+        .lines()
+        .skip(1)
+        .map(|row| row.split_whitespace().next().unwrap().to_owned())
+        .collect();
+    assert_eq!(listed.len(), MANY + 1, "every session, once");
+    assert_eq!(listed[0], running, "oldest first");
+    let mut rest = listed[1..].to_vec();
+    rest.sort();
+    ids.sort();
+    assert_eq!(rest, ids);
+
+    let output = daemon.run(&["orchestrator", "session", "list", "--limit", "3", "--json"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let newest: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let newest: Vec<&str> = newest
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(newest, listed[MANY - 2..], "the newest three, oldest first");
+
+    let output = daemon.run(&[
+        "orchestrator",
+        "session",
+        "list",
+        "--status",
+        "active,queued",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let printed = stdout(&output);
+    let rows: Vec<&str> = printed.lines().skip(1).collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert!(rows[0].starts_with(&running));
+
+    let output = daemon.run(&["orchestrator", "session", "list", "--status", "paused"]);
+    assert_eq!(stdout(&output), "no sessions with that status\n");
+    let output = daemon.run(&["orchestrator", "session", "list", "--status", "nope"]);
+    assert_fails(&output, 2, &["not a status"]);
+}
