@@ -411,3 +411,74 @@ async fn browser_connections_get_neoliths_extras_after_the_reply() {
     );
     daemon.stop().await;
 }
+
+#[tokio::test]
+async fn list_sessions_pages_with_a_cursor_and_filters_by_status() {
+    let home = TestHome::new();
+    let config = orchestrator_daemon::DaemonConfig {
+        max_sessions: 1,
+        ..agent_config(FIXTURE_AGENT)
+    };
+    let daemon = start(&home, config).await;
+    let port = port_of(&daemon);
+    let mut client = connect(port).await;
+    // One holds the slot; four wait queued, and two of those are stopped.
+    let mut ids = Vec::new();
+    for _ in 0..5 {
+        ids.push(daemon.spawn(request("hang")).await.unwrap().id);
+    }
+    for id in &ids[1..3] {
+        daemon.supervisor().unwrap().stop(id, "test").await.unwrap();
+    }
+    let ids_of = |frame: &Value| -> Vec<String> {
+        frame["sessions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let first = client
+        .ask(json!({"type": "list_sessions", "payload": {"limit": 2}}))
+        .await;
+    assert_eq!(ids_of(&first), ids[3..5], "the newest two, oldest first");
+    assert_eq!(first["total"], 5);
+    let cursor = first["nextCursor"].as_str().unwrap().to_owned();
+    let second = client
+        .ask(json!({"type": "list_sessions", "payload": {"limit": 2, "cursor": cursor}}))
+        .await;
+    assert_eq!(ids_of(&second), ids[1..3]);
+    let cursor = second["nextCursor"].as_str().unwrap().to_owned();
+    let last = client
+        .ask(json!({"type": "list_sessions", "payload": {"limit": 2, "cursor": cursor}}))
+        .await;
+    assert_eq!(ids_of(&last), ids[0..1]);
+    assert!(last.get("nextCursor").is_none(), "{last}");
+
+    let stopped = client
+        .ask(json!({"type": "list_sessions", "payload": {"status": "terminated"}}))
+        .await;
+    assert_eq!(ids_of(&stopped), ids[1..3]);
+    assert_eq!(stopped["total"], 2);
+    let waiting = client
+        .ask(json!({"type": "list_sessions", "payload": {"status": ["queued", "running"]}}))
+        .await;
+    assert_eq!(
+        ids_of(&waiting),
+        [ids[0].clone(), ids[3].clone(), ids[4].clone()]
+    );
+
+    for (payload, field) in [
+        (json!({"limit": 0}), "payload.limit"),
+        (json!({"limit": 5000}), "payload.limit"),
+        (json!({"cursor": "yesterday"}), "payload.cursor"),
+        (json!({"status": "sleeping"}), "payload.status"),
+    ] {
+        let reply = client
+            .ask(json!({"type": "list_sessions", "payload": payload}))
+            .await;
+        let error = reply["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with(&format!("invalid {field}")), "{reply}");
+    }
+    daemon.stop().await;
+}
