@@ -95,3 +95,30 @@ fn start_after_sigkill_replaces_the_stale_socket() {
     assert_eq!(code, Some(0), "{again:#}");
     assert_ne!(again["pid"], status["pid"]);
 }
+
+#[test]
+fn starting_twice_at_once_succeeds_twice_with_one_daemon() {
+    // The guard stops whatever daemon the races leave, even when an assertion fails.
+    let daemon = Daemon {
+        sandbox: Sandbox::new(&[]),
+    };
+    for round in 0..3 {
+        let racers: Vec<_> = (0..2)
+            .map(|_| daemon.background(&["orchestrator", "start", "-p", "0"]))
+            .collect();
+        let outcomes: Vec<_> = racers.into_iter().map(|r| r.finish()).collect();
+        for (code, lines, err) in &outcomes {
+            assert_eq!(*code, Some(0), "round {round}: {lines:?}\n{err}");
+        }
+        let said: Vec<String> = outcomes
+            .iter()
+            .map(|(_, lines, _)| lines.join("\n"))
+            .collect();
+        assert!(
+            said.iter().any(|s| s.contains("already running")),
+            "one of them found the other's daemon: {said:?}"
+        );
+        let output = daemon.run(&["orchestrator", "stop"]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    }
+}

@@ -6,7 +6,10 @@
 //!   `posix_spawn` and with the fork + `pre_exec` path that the parent-death signal forces;
 //! - stop-to-reaped: `stop` of a running session until its process group is reaped;
 //! - event throughput: one session streaming `FLOOD` text chunks into the registry and out to a
-//!   subscriber — against reading the same agent's stdout lines with no parsing at all.
+//!   subscriber — against reading the same agent's stdout lines with no parsing at all;
+//! - memory after `ENDED` sessions: the real daemon binary's resident set once `ENDED`
+//!   sessions (each given memories as context) have run and ended, over its resident set at
+//!   start (target ≤ 1.5×: ended sessions live in the database, not in memory).
 //!
 //! Run: `cargo bench -p orchestrator-daemon --bench sessions`.
 
@@ -217,5 +220,133 @@ fn main() {
         );
         wait(&daemon, &session.id, |s| s.status == SessionStatus::Completed).await;
         daemon.stop().await;
+        ended_sessions_rss().await;
     });
+}
+
+/// Sessions run to their end for the resident-set figure.
+const ENDED: usize = 2_000;
+
+/// The resident set of process `pid`, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
+}
+
+/// Runs the daemon binary, gives it memories, runs `ENDED` sessions to their end from eight
+/// clients, and compares its resident set after them with the one at start.
+async fn ended_sessions_rss() {
+    use orchestrator_api::v1;
+    let home = tempfile::Builder::new()
+        .prefix("wundr-rss")
+        .tempdir()
+        .unwrap();
+    let base = home.path();
+    std::fs::create_dir_all(base.join("run")).unwrap();
+    let env = [
+        ("HOME", base.to_path_buf()),
+        ("XDG_RUNTIME_DIR", base.join("run")),
+        ("XDG_STATE_HOME", base.join("state")),
+        ("XDG_DATA_HOME", base.join("data")),
+        ("XDG_CONFIG_HOME", base.join("config")),
+    ];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orchestrator-daemon"))
+        .args(["--daemonize", "--port", "0", "--max-sessions", "50"])
+        .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
+        .env("CLAUDE_BIN", AGENT)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    let channel = orchestrator_api::connect(&base.join("run/wundr/orchestrator.sock"))
+        .await
+        .unwrap();
+    let mut memory = v1::memory_client::MemoryClient::new(channel.clone());
+    for i in 0..200 {
+        let content = format!(
+            "the report service deploys with scripts/ship.sh; build {i} needed the cache \
+             warmed first and the staging database migrated before the canary"
+        );
+        let request = v1::AddMemoryRequest {
+            tier: "semantic".to_owned(),
+            content,
+            ..Default::default()
+        };
+        memory.add(request).await.unwrap();
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let at_start = rss_kib(pid);
+    let clients: Vec<_> = (0..8)
+        .map(|client| {
+            let mut sessions = v1::sessions_client::SessionsClient::new(channel.clone());
+            tokio::spawn(async move {
+                for i in (client..ENDED).step_by(8) {
+                    let request = v1::SpawnSessionRequest {
+                        task: Some(v1::TaskSpec {
+                            description: format!("deploy the report service, build {i}"),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    };
+                    sessions.spawn(request).await.unwrap();
+                }
+            })
+        })
+        .collect();
+    for client in clients {
+        client.await.unwrap();
+    }
+    let mut sessions = v1::sessions_client::SessionsClient::new(channel.clone());
+    let live = |sessions: &mut v1::sessions_client::SessionsClient<_>| {
+        let request = v1::ListSessionsRequest {
+            limit: 1,
+            statuses: [
+                v1::SessionStatus::Queued,
+                v1::SessionStatus::Initializing,
+                v1::SessionStatus::Running,
+            ]
+            .map(|s| s as i32)
+            .to_vec(),
+            ..Default::default()
+        };
+        let mut sessions = sessions.clone();
+        async move { sessions.list(request).await.unwrap().into_inner().total }
+    };
+    while live(&mut sessions).await > 0 {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let after = rss_kib(pid);
+    let context = sessions
+        .list(v1::ListSessionsRequest {
+            limit: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .sessions[0]
+        .memory_context_json
+        .len();
+    println!(
+        "daemon RSS after {ENDED} ended sessions ({context} bytes of memory context each) {:.1} MiB | at start {:.1} MiB | ratio {:.2} (target <= 1.5)",
+        after as f64 / 1024.0,
+        at_start as f64 / 1024.0,
+        after as f64 / at_start as f64
+    );
+    let _ = nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(pid as i32),
+        nix::sys::signal::Signal::SIGTERM,
+    );
+    while rss_kib(pid) > 0 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }

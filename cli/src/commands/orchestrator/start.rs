@@ -57,13 +57,7 @@ pub struct StartArgs {
 /// Starts the daemon unless one already answers on the socket.
 pub async fn run(args: &StartArgs, paths: &DaemonPaths) -> Result<Outcome, CliError> {
     if let Some((_client, status)) = daemon_client::probe_status(&paths.socket).await? {
-        daemon_client::warn_if_protocol_differs(&status);
-        output::stdout(&format!(
-            "orchestrator daemon is already running (pid {})\n{}",
-            status.pid,
-            endpoint_summary(&status, paths)
-        ))?;
-        return Ok(Outcome::Success);
+        return already_running(&status, paths);
     }
     // A second daemon would only fail on the lock; say what is really going on instead.
     if let Some(pid) = process::locked_pid(&paths.pid_file)? {
@@ -84,11 +78,34 @@ pub async fn run(args: &StartArgs, paths: &DaemonPaths) -> Result<Outcome, CliEr
             .exec();
         return Err(CliError::Launch { binary, source });
     }
-    let status = launch(&binary, &daemon_args, paths).await?;
+    let status = match launch(&binary, &daemon_args, paths).await {
+        Ok(status) => status,
+        Err(err) => {
+            // Another `start` may have won the race for the socket: then a daemon is running,
+            // which is what this command promises.
+            match process::locked_pid(&paths.pid_file)? {
+                Some(_) => {
+                    let status = wait_until_answering(paths).await.map_err(|_| err)?;
+                    return already_running(&status, paths);
+                }
+                None => return Err(err),
+            }
+        }
+    };
     output::stdout(&format!(
         "orchestrator daemon started (pid {})\n{}",
         status.pid,
         endpoint_summary(&status, paths)
+    ))?;
+    Ok(Outcome::Success)
+}
+
+fn already_running(status: &GetStatusResponse, paths: &DaemonPaths) -> Result<Outcome, CliError> {
+    daemon_client::warn_if_protocol_differs(status);
+    output::stdout(&format!(
+        "orchestrator daemon is already running (pid {})\n{}",
+        status.pid,
+        endpoint_summary(status, paths)
     ))?;
     Ok(Outcome::Success)
 }
