@@ -185,11 +185,6 @@ impl Registry {
             .collect()
     }
 
-    /// How many sessions held in memory (live, and ended ones not yet committed).
-    pub fn held(&self) -> usize {
-        self.sessions.len()
-    }
-
     /// The next queued session by priority, if any.
     pub fn peek_queue(&self) -> Option<String> {
         self.queue.first().map(|(_, _, id)| id.clone())
