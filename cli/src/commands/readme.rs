@@ -25,6 +25,7 @@ fn sample(placeholder: &str, flag: Option<&str>) -> String {
     let value = match (flag, placeholder.trim_matches(['<', '>'])) {
         (Some("--tier"), _) => "semantic",
         (Some("--type"), _) => "knowledge",
+        (Some("--status"), _) => "running",
         (_, "PORT" | "N" | "SECS") => "5",
         (_, "H") => "127.0.0.1",
         (_, "JSON") => "{}",
