@@ -35,6 +35,7 @@
 
 mod error;
 mod facts;
+mod health;
 mod janitor;
 mod keys;
 mod rank;
@@ -132,51 +133,6 @@ impl MemoryStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// Why reads or writes are failing, while they are.
-    pub fn health(&self) -> Option<String> {
-        self.write_fault
-            .current()
-            .or_else(|| self.read_fault.current())
-    }
-
-    /// Notes how an operation went in `cell`: a storage fault degrades memory, a success
-    /// ends the fault.
-    fn observe<T>(
-        &self,
-        cell: &FaultCell,
-        what: &'static str,
-        result: Result<T, MemoryError>,
-    ) -> Result<T, MemoryError> {
-        match result {
-            Ok(value) => {
-                cell.recover("memory");
-                Ok(value)
-            }
-            Err(err) => match err.storage_fault(&self.path) {
-                Some(fault) => {
-                    let err = MemoryError::Storage {
-                        operation: what,
-                        path: self.path.clone(),
-                        fault,
-                        source: Box::new(err),
-                    };
-                    cell.fail("memory", err.to_string());
-                    Err(err)
-                }
-                None => Err(err),
-            },
-        }
-    }
-
-    /// Runs `work` on the writer and waits for its commit, noting the outcome.
-    fn write<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&Connection, &mut WriterState) -> Result<T, MemoryError> + Send + 'static,
-    ) -> Result<T, MemoryError> {
-        let result = self.writer.run(work);
-        self.observe(&self.write_fault, "writes", result)
     }
 
     /// The limits in force.

@@ -12,13 +12,15 @@ mod error;
 mod local;
 mod manager;
 mod output;
+mod request;
 pub mod runner;
 pub mod workdir;
 
 pub use error::SessionError;
 pub use local::{LocalRunner, kill_orphaned_agent};
-pub use manager::{SpawnRequest, Supervisor, TaskInput};
+pub use manager::Supervisor;
 pub use output::{AgentStdin, LineReader, OutputLine};
+pub use request::{MAX_TASK_CHARS, SpawnRequest, TaskInput};
 pub use runner::{
     AgentHandle, AgentProcess, AgentSignal, BoxFuture, DEFAULT_MAX_LINE_BYTES, ExitOutcome,
     RunSpec, RunnerError, RunningAgent, SessionRunner, StdinMode,
