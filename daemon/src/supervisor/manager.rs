@@ -237,7 +237,7 @@ impl Supervisor {
                 && let Ok(result) = answer.await
             {
                 result?;
-                return self.session(id);
+                return self.saved(id).await;
             }
             // The actor ended between the lookup and the send: continue below as ended.
         }
@@ -277,7 +277,7 @@ impl Supervisor {
                 });
             }
         }
-        self.session(id)
+        self.saved(id).await
     }
 
     /// Stops session `id`: its agent's process group gets SIGTERM, then SIGKILL after the
@@ -318,7 +318,7 @@ impl Supervisor {
                 let _ = done.await;
             }
         }
-        self.session(id)
+        self.saved(id).await
     }
 
     /// Pauses (`pause = true`, SIGSTOP) or unpauses (SIGCONT) session `id`'s process group.
@@ -338,12 +338,19 @@ impl Supervisor {
         };
         sender.send(command).await.map_err(|_| not_running())?;
         answer.await.map_err(|_| not_running())??;
-        self.session(id)
+        self.saved(id).await
     }
 
     /// Where session `id`'s raw agent output is kept.
     pub fn transcript_path(&self, id: &str) -> PathBuf {
         self.session_dir(id).join(super::actor::TRANSCRIPT)
+    }
+
+    /// Session `id` once every change made so far is committed: what a request that changed
+    /// it acknowledges. A change that could not be saved is reported, not hidden.
+    async fn saved(&self, id: &str) -> Result<Session, SessionError> {
+        self.core.sync_store().await.map_err(SessionError::Store)?;
+        self.session(id)
     }
 
     /// Session `id`, or `NotFound`.
