@@ -44,8 +44,12 @@ pub struct WsMetrics {
     pub messages_out: Counter,
     /// Clients dropped for not reading.
     pub slow_clients: Counter,
-    /// Upgrades refused (origin, host, auth, limits).
+    /// Requests and upgrades refused (other users, origin, host, auth, limits).
     pub refused: Counter,
+    /// Connections that have not (yet) upgraded.
+    pub pending: Gauge,
+    /// Pre-upgrade connections closed to make room for newer ones.
+    pub pending_evicted: Counter,
 }
 
 impl Default for WsMetrics {
@@ -61,6 +65,8 @@ impl Default for WsMetrics {
             messages_out: Counter::default(),
             slow_clients: Counter::default(),
             refused: Counter::default(),
+            pending: Gauge::default(),
+            pending_evicted: Counter::default(),
         };
         {
             let mut r = metrics.registry.lock().unwrap_or_else(|p| p.into_inner());
@@ -102,8 +108,18 @@ impl Default for WsMetrics {
             );
             r.register(
                 "ws_upgrades_refused",
-                "WebSocket upgrades refused",
+                "Requests and WebSocket upgrades refused",
                 metrics.refused.clone(),
+            );
+            r.register(
+                "http_pending_connections",
+                "Connections that have not (yet) upgraded",
+                metrics.pending.clone(),
+            );
+            r.register(
+                "http_pending_evicted",
+                "Pre-upgrade connections closed to make room for newer ones",
+                metrics.pending_evicted.clone(),
             );
         }
         metrics
