@@ -93,12 +93,21 @@ async fn idle_connections_cannot_starve_the_control_socket_spawns_or_health() {
     let home = TestHome::new();
     let (daemon, port) = daemon(&home, "", Some(DAEMON_FD_LIMIT)).await;
     let idle: Vec<TcpStream> = tokio::task::spawn_blocking(move || {
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        // Until a connect times out: the kernel's accept queue is full when the daemon stops
+        // accepting (as it did when it ran out of descriptors).
         (0..IDLE_CONNECTIONS)
-            .map(|_| TcpStream::connect(("127.0.0.1", port)).expect("connect"))
+            .map_while(|_| TcpStream::connect_timeout(&address, Duration::from_secs(2)).ok())
             .collect()
     })
     .await
     .unwrap();
+    eprintln!("{} idle connections open", idle.len());
+    assert!(
+        idle.len() > DAEMON_FD_LIMIT as usize,
+        "only {} connections opened",
+        idle.len()
+    );
 
     // The control socket answers (what `wundr orchestrator status` asks).
     let status = tokio::time::timeout(WAIT, async {
