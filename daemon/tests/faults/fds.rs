@@ -2,7 +2,8 @@
 //! with a hard open-file limit of 256 keeps answering on the control socket, spawns agents and
 //! serves `/health` while 1100 idle TCP connections sit on its public port; a slowloris
 //! connection (a partial request line, then nothing) is closed within `handshakeTimeout`;
-//! past `maxPendingConnections` the oldest pre-upgrade connection is closed.
+//! past `maxPendingConnections` the oldest pre-upgrade connection is closed (upgraded ones
+//! do not count).
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -211,6 +212,26 @@ async fn past_the_pending_cap_the_oldest_connection_is_closed() {
     let home = TestHome::new();
     let yaml = "websocket:\n  maxPendingConnections: 3\n  handshakeTimeout: 300000\n";
     let (daemon, port) = daemon(&home, yaml, None).await;
+    // Upgraded connections leave the pre-upgrade pool: more of them than its cap stay open.
+    let mut upgraded = Vec::new();
+    for _ in 0..4 {
+        let url = format!("ws://127.0.0.1:{port}/");
+        upgraded.push(tokio_tungstenite::connect_async(url).await.unwrap().0);
+    }
+    let counted = tokio::task::spawn_blocking(move || {
+        wait_until(WAIT, || {
+            let metrics = try_get(port, "/metrics")?.1;
+            (metrics.contains("orchestrator_ws_connections 4\n")
+                && metrics.contains("orchestrator_http_pending_connections 1\n"))
+            .then_some(())
+        })
+    })
+    .await
+    .unwrap();
+    assert!(
+        counted.is_some(),
+        "4 upgraded, only the /metrics request pending"
+    );
     let evicted = tokio::task::spawn_blocking(move || {
         let mut oldest = TcpStream::connect(("127.0.0.1", port)).unwrap();
         // Accepted in order: wait until the daemon holds the oldest before opening more.
@@ -234,5 +255,6 @@ async fn past_the_pending_cap_the_oldest_connection_is_closed() {
     .await
     .unwrap();
     assert!(evicted, "the oldest idle connection was not closed");
+    drop(upgraded);
     stop(&daemon);
 }

@@ -79,7 +79,7 @@ pub async fn run(
             );
         }
         let uid = match (&mut lookup, stream.local_addr()) {
-            (Some(lookup), Ok(local)) => lookup.uid(local, peer),
+            (Some(lookup), Ok(local)) => lookup.uid(local, peer).await,
             _ => PeerUid::Unknown,
         };
         let route_hub = hub.clone();

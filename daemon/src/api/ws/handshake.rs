@@ -1,6 +1,7 @@
 //! The WebSocket upgrade, answered by hand on hyper so every refusal happens at the HTTP
 //! level (a refused browser client must not see an accepted-then-closed socket, or Neolith
-//! retries every 0.5 s): [`is_upgrade`] spots one, [`upgrade`] checks it in order — handshake
+//! retries every 0.5 s): [`is_upgrade`] spots one, [`upgrade`] checks it — after the owner
+//! gate of `super::route` (403 for another local user) — in order: handshake
 //! headers (400/426), `Host` (403, DNS rebinding), `Origin` (403, cross-site pages),
 //! connection cap (503), credentials (401 with upstream's `{"error":"<reason>"}`), per-client
 //! limit (429) — then answers 101 and hands the upgraded socket to [`super::connection`].

@@ -146,14 +146,19 @@ impl PeerLookup {
     }
 
     /// The uid behind the connection accepted on `local` from `peer`.
-    pub fn uid(&mut self, local: SocketAddr, peer: SocketAddr) -> PeerUid {
+    pub async fn uid(&mut self, local: SocketAddr, peer: SocketAddr) -> PeerUid {
         // The peer's socket has the connection's addresses the other way round.
         let (theirs, ours) = canonical_pair(peer, local);
         let found = match &mut self.method {
             #[cfg(target_os = "linux")]
             Method::SockDiag(diag) => diag.find(theirs, ours).map_err(|e| e.to_string()),
+            // A scan of the whole table (milliseconds with tens of thousands of sockets):
+            // off the runtime's workers, so the other doors keep being served meanwhile.
             #[cfg(target_os = "linux")]
-            Method::ProcNet => proc_net::find(theirs, ours).map_err(|e| e.to_string()),
+            Method::ProcNet => tokio::task::spawn_blocking(move || proc_net::find(theirs, ours))
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|found| found.map_err(|e| e.to_string())),
             Method::Unavailable => return PeerUid::Unknown,
         };
         match found {
@@ -208,8 +213,8 @@ mod tests {
     }
 
     #[cfg(target_os = "linux")]
-    #[test]
-    fn this_process_is_found_as_the_owner() {
+    #[tokio::test]
+    async fn this_process_is_found_as_the_owner() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let own = nix::unistd::geteuid().as_raw();
         let (mut lookup, method) = PeerLookup::probe(listener.local_addr().unwrap(), own);
@@ -217,7 +222,7 @@ mod tests {
         let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
         let (accepted, peer) = listener.accept().unwrap();
         assert_eq!(
-            lookup.uid(accepted.local_addr().unwrap(), peer),
+            lookup.uid(accepted.local_addr().unwrap(), peer).await,
             PeerUid::Known(own)
         );
         drop(client);

@@ -1,6 +1,7 @@
 //! Tests of [`super`]: the `DAEMON_AUTH_*` parser.
 
 use super::*;
+
 fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
     let pairs: Vec<(String, String)> = pairs
         .iter()

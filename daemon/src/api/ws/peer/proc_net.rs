@@ -1,6 +1,8 @@
 //! The fallback where sock_diag is missing: [`find`] scans `/proc/net/tcp` (or `tcp6`) of the
-//! daemon's network namespace for one connection. O(sockets) per lookup, so it is used only
-//! when the kernel's exact lookup ([`super::sock_diag`]) is unavailable.
+//! daemon's network namespace for one connection. O(sockets) per lookup — the kernel formats
+//! the whole table, time-wait sockets included: about 37 ms a connection with 25,000 sockets
+//! on the bench machine, against microseconds for sock_diag — so it is used only when the
+//! kernel's exact lookup ([`super::sock_diag`]) is unavailable.
 
 use std::io::{self, BufRead, BufReader};
 use std::net::{IpAddr, SocketAddr};

@@ -201,6 +201,21 @@ mod tests {
     }
 
     #[test]
+    fn finds_ipv6_connections() {
+        let Ok(listener) = std::net::TcpListener::bind("[::1]:0") else {
+            eprintln!("SKIPPED: no IPv6 loopback");
+            return;
+        };
+        let client = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let mut diag = SockDiag::open().unwrap();
+        let found = diag
+            .find(client.local_addr().unwrap(), client.peer_addr().unwrap())
+            .unwrap()
+            .expect("found");
+        assert_eq!(found.uid, nix::unistd::geteuid().as_raw());
+    }
+
+    #[test]
     fn replies_are_matched_by_sequence_number() {
         let reply = |seq: u32, kind: u16, body: &[u8]| {
             let mut message = Vec::new();
