@@ -91,6 +91,12 @@ pub struct WebSocketLayer {
     pub max_connections: Option<u64>,
     /// `allowedOrigins`: extra browser origins, e.g. `https://neolith.example.com`
     pub allowed_origins: Option<Vec<String>>,
+    /// `allowOtherUsers`: every local user may use the port, not only the daemon's owner
+    pub allow_other_users: Option<bool>,
+    /// `maxPendingConnections`: connections not (yet) upgraded
+    pub max_pending_connections: Option<u64>,
+    /// `handshakeTimeout`, milliseconds
+    pub handshake_timeout: Option<u64>,
 }
 
 /// The `agents:` table: which program each session type runs.
@@ -575,6 +581,25 @@ impl DaemonConfig {
         if let Some(origins) = &ws.allowed_origins {
             target.allowed_origins = origins.clone();
         }
+        if let Some(allow) = ws.allow_other_users {
+            target.allow_other_users = allow;
+        }
+        if let Some(max) = ws.max_pending_connections {
+            target.max_pending_connections = usize::try_from(max)
+                .ok()
+                .filter(|m| (1..=65_536).contains(m))
+                .ok_or_else(|| {
+                    invalid("websocket.maxPendingConnections", max, "must be 1–65536")
+                })?;
+        }
+        if let Some(ms) = ws.handshake_timeout {
+            target.handshake_timeout = Some(ms)
+                .filter(|ms| (100..=300_000).contains(ms))
+                .map(Duration::from_millis)
+                .ok_or_else(|| {
+                    invalid("websocket.handshakeTimeout", ms, "must be 100–300000 ms")
+                })?;
+        }
         Ok(())
     }
 
@@ -602,6 +627,9 @@ impl DaemonConfig {
                 pong_timeout: u64::try_from(self.websocket.pong_timeout.as_millis()).ok(),
                 max_connections: u64::try_from(self.websocket.max_connections).ok(),
                 allowed_origins: Some(self.websocket.allowed_origins.clone()),
+                allow_other_users: Some(self.websocket.allow_other_users),
+                max_pending_connections: u64::try_from(self.websocket.max_pending_connections).ok(),
+                handshake_timeout: u64::try_from(self.websocket.handshake_timeout.as_millis()).ok(),
             }),
             memory: Some(MemoryLayer::from_settings(&self.memory)),
             auth: self.websocket.auth.clone(),

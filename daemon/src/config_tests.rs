@@ -217,3 +217,36 @@ fn memory_table_applies_and_bad_values_name_field_and_file() {
     );
     assert!(ConfigLayer::from_file(&write(&dir, "memory:\n  ttl: 5\n")).is_err());
 }
+
+#[test]
+fn websocket_trust_and_pre_upgrade_settings_apply_and_are_validated() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "websocket:\n  allowOtherUsers: true\n  maxPendingConnections: 8\n  handshakeTimeout: 2500\n";
+    let layer = ConfigLayer::from_file(&write(&dir, yaml)).unwrap();
+    let ws = DaemonConfig::resolve([&layer]).unwrap().websocket;
+    assert!(ws.allow_other_users);
+    assert_eq!(ws.max_pending_connections, 8);
+    assert_eq!(ws.handshake_timeout, Duration::from_millis(2500));
+    for (yaml, field) in [
+        (
+            "websocket:\n  maxPendingConnections: 0\n",
+            "websocket.maxPendingConnections",
+        ),
+        (
+            "websocket:\n  handshakeTimeout: 50\n",
+            "websocket.handshakeTimeout",
+        ),
+        (
+            "websocket:\n  handshakeTimeout: 300001\n",
+            "websocket.handshakeTimeout",
+        ),
+    ] {
+        let layer = ConfigLayer::from_file(&write(&dir, yaml)).unwrap();
+        let text = DaemonConfig::resolve([&layer]).unwrap_err().to_string();
+        assert!(text.contains(field), "{yaml}: {text}");
+    }
+    let mut built = DaemonConfig::default();
+    built.websocket.handshake_timeout = Duration::from_millis(1);
+    let text = built.validate().unwrap_err().to_string();
+    assert!(text.contains("websocket.handshakeTimeout"), "{text}");
+}

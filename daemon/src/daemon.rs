@@ -332,11 +332,12 @@ impl OrchestratorDaemon {
             probes.public_alive.clone(),
             config.shutdown_timeout,
         );
-        let ws_supervisor = supervisor.clone();
+        // Readied here, not in the task, so the owner's token file exists once start returns.
+        let door = api::ws::Door::prepare(core, supervisor.clone(), public, &self.paths.socket);
         tasks.push((
             "websocket",
             tokio::spawn(async move {
-                api::ws::serve(core, ws_supervisor, public, drain).await;
+                door.serve(drain).await;
                 alive.store(false, Ordering::Release);
             }),
         ));

@@ -27,6 +27,7 @@ pub mod core;
 mod daemon;
 mod dirs;
 mod error_chain;
+pub mod fd_limit;
 pub mod heartbeat;
 pub mod instance;
 pub mod logging;

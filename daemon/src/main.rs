@@ -126,6 +126,8 @@ fn run(daemon: OrchestratorDaemon, readiness: Readiness, to_stderr: bool) -> Exi
         }
     };
     logging::init(&hub, daemon.config().verbose, to_stderr);
+    // Before anything opens descriptors in bulk; the public port sizes its caps by it.
+    orchestrator_daemon::fd_limit::raise_and_log();
     std::panic::set_hook(Box::new(|info| {
         tracing::error!(panic = %info, "the daemon panicked");
     }));

@@ -1,6 +1,7 @@
 //! The bench's WebSocket load generator: [`load`] drives `conns` connections, each keeping
 //! `window` requests in flight, for a fixed time and reports replies/s and per-request latency
-//! ([`Run`]); [`fan_out`] measures one stream reaching many subscribers ([`Fan`]). Replies on
+//! ([`Run`]); [`connects`] opens connections one after another (the door's per-connection
+//! cost); [`fan_out`] measures one stream reaching many subscribers ([`Fan`]). Replies on
 //! one connection come back in request order on every server measured, so a FIFO of send
 //! times pairs each reply with its request.
 
@@ -45,6 +46,21 @@ pub async fn connect(port: u16) -> Socket {
         .unwrap_or_else(|e| panic!("connect to port {port}: {e}"));
     next_text(&mut ws).await;
     ws
+}
+
+/// Connects, upgrades and reads the connect frame, then drops the connection, one at a time
+/// for `duration`: each connection counts as one reply, its latency from connect to frame.
+pub async fn connects(port: u16, duration: Duration) -> Run {
+    let mut run = Run::default();
+    let start = Instant::now();
+    while start.elapsed() < duration {
+        let began = Instant::now();
+        drop(connect(port).await);
+        run.latencies.push(began.elapsed());
+        run.replies += 1;
+    }
+    run.elapsed = start.elapsed();
+    run
 }
 
 /// The next text frame (control frames are skipped; the client library answers pings).

@@ -10,7 +10,9 @@
 //! Scenarios: one connection with one request in flight (latency), 50 connections × a window
 //! of 16 (throughput), each for `ping` and `daemon_status`; one session's stream fanned out to
 //! 100 subscribers (the Node daemon never streams, spec 1.5.6, so only the bare server
-//! compares); idle RSS. Every figure is printed with its ratio to the baselines.
+//! compares); connections opened one at a time (upgrade and connect frame: the door's
+//! per-connection cost, also against our daemon with `allowOtherUsers`, which skips the
+//! peer-uid lookup); idle RSS. Every figure is printed with its ratio to the baselines.
 //!
 //! Run: `cargo bench -p orchestrator-daemon --bench ws`. While iterating,
 //! `WUNDR_BENCH_WS_SKIP_NODE=1` leaves the Node daemon out and `WUNDR_BENCH_WS_ONLY=<text>`
@@ -40,6 +42,13 @@
 //! 5.35x node, daemon_status 50×16 18.70x node, idle RSS 0.082 of node. Before the door's read buffer, read batching and
 //! send queue changes, a loaded run gave ping 50×16 0.75x bare, ping 1×1 p50 1.00x node and
 //! fan-out 0.22x bare.
+//!
+//! The connect scenario alone (2026-12-06, AMD EPYC, 2 shared cores, `WUNDR_BENCH_WS_ONLY=upgrade`,
+//! four runs): ours / ours-open (the same daemon without the sock_diag peer lookup) 0.98x,
+//! 0.84x, 0.99x, 0.98x connections/s, p50 0.97x, 1.11x, 1.08x, 1.03x (≈ 100 µs a connection:
+//! the lookup costs a few µs); ours / bare 0.71x–0.85x connections/s. With the
+//! `/proc/net/tcp` fallback forced (`WUNDR_WS_PEER_LOOKUP=proc`) and 25,000 sockets on the
+//! machine: 0.01x, p50 37 ms.
 
 mod load;
 mod servers;
@@ -47,9 +56,9 @@ mod upstream;
 
 use std::time::Duration;
 
-use load::{Run, connect, fan_out, load, next_text};
+use load::{Run, connect, connects, fan_out, load, next_text};
 use serde_json::{Value, json};
-use servers::{BARE_SERVER_ENV, Process, bare, free_port, ours};
+use servers::{BARE_SERVER_ENV, Process, bare, free_port, ours, ours_with};
 
 /// Set, the bench leaves the Node daemon out (for quick iterations only).
 const SKIP_NODE_ENV: &str = "WUNDR_BENCH_WS_SKIP_NODE";
@@ -66,6 +75,16 @@ struct Target {
     name: &'static str,
     port: u16,
     pid: u32,
+}
+
+impl Target {
+    fn copy(&self) -> Self {
+        Self {
+            name: self.name,
+            port: self.port,
+            pid: self.pid,
+        }
+    }
 }
 
 fn rss_mib(pid: u32) -> f64 {
@@ -85,16 +104,14 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 /// Runs one load scenario on every target, interleaved, `ROUNDS` times; returns per target
 /// the medians of (replies/s, p50 µs, p99 µs).
-async fn scenario(
+async fn scenario<Fut: std::future::Future<Output = Run>>(
     targets: &[Target],
-    conns: usize,
-    window: usize,
-    frame: &'static str,
+    measure: impl Fn(u16) -> Fut,
 ) -> Vec<(f64, f64, f64)> {
     let mut samples = vec![(Vec::new(), Vec::new(), Vec::new()); targets.len()];
     for _ in 0..ROUNDS {
         for (target, sample) in targets.iter().zip(&mut samples) {
-            let mut run: Run = load(target.port, conns, window, frame, RUN).await;
+            let mut run: Run = measure(target.port).await;
             sample.0.push(run.rate());
             sample.1.push(run.quantile_us(0.5));
             sample.2.push(run.quantile_us(0.99));
@@ -208,6 +225,13 @@ fn main() {
 
     let our_port = free_port();
     let our_daemon: Process = ours(our_port, &home.path().join("ours"));
+    // Every local user admitted, so no peer lookup: only the connect scenario measures it.
+    let open_port = free_port();
+    let our_open: Process = ours_with(
+        open_port,
+        &home.path().join("ours-open"),
+        "websocket:\n  allowOtherUsers: true\n",
+    );
     let bare_port = free_port();
     let bare_server = bare(bare_port);
     let mut targets = vec![
@@ -291,8 +315,16 @@ fn main() {
             if only.as_deref().is_some_and(|only| !label.contains(only)) {
                 continue;
             }
-            let results = scenario(&targets, conns, window, frame).await;
+            let results = scenario(&targets, |port| load(port, conns, window, frame, RUN)).await;
             report(label, &targets, &results);
+        }
+        let label = "connect, upgrade, connect frame: 1 connection at a time";
+        if only.as_deref().is_none_or(|only| label.contains(only)) {
+            // Beside the others, ours without the peer-uid lookup: what the lookup costs.
+            let mut with_open = targets.iter().map(Target::copy).collect::<Vec<_>>();
+            with_open.insert(1, Target { name: "ours-open", port: open_port, pid: our_open.0.id() });
+            let results = scenario(&with_open, |port| connects(port, RUN)).await;
+            report(label, &with_open, &results);
         }
         if only.is_some() {
             return;
@@ -327,4 +359,5 @@ fn main() {
     drop(node);
     drop(bare_server);
     drop(our_daemon);
+    drop(our_open);
 }

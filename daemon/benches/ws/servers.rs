@@ -55,11 +55,16 @@ impl Drop for Process {
 
 /// Our daemon on `port`, with `home` as its HOME/XDG tree.
 pub fn ours(port: u16, home: &Path) -> Process {
+    ours_with(port, home, "")
+}
+
+/// [`ours`] with `extra` appended to its config file.
+pub fn ours_with(port: u16, home: &Path, extra: &str) -> Process {
     std::fs::create_dir_all(home.join("run")).unwrap();
     let config = home.join("orchestrator.yaml");
     std::fs::write(
         &config,
-        format!("agents:\n  claude-code:\n    command: {AGENT}\n"),
+        format!("agents:\n  claude-code:\n    command: {AGENT}\n{extra}"),
     )
     .unwrap();
     let mut child = Command::new(DAEMON)

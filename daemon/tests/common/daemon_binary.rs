@@ -1,8 +1,9 @@
 //! The real `orchestrator-daemon` binary in tests: [`daemonize`] runs `--daemonize --port 0`
 //! in a [`TestHome`], [`start`] asserts it came up and returns a [`RunningDaemon`], which kills
-//! the daemon on drop so a failing test leaves no process behind.
+//! the daemon on drop so a failing test leaves no process behind; [`write_config`] and
+//! [`public_port`] for tests that configure it by file and talk to its public port.
 
-use std::process::{Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
@@ -36,18 +37,38 @@ impl Drop for RunningDaemon {
 
 /// Runs `orchestrator-daemon --daemonize --port 0 <extra>` with `env` added.
 pub fn daemonize(home: &TestHome, extra: &[&str], env: &[(&str, &str)]) -> Output {
-    home.command(DAEMON)
+    daemonize_with(home, extra, env, |_| {})
+}
+
+/// [`daemonize`], with `customize` applied to the command last (e.g. a `pre_exec`).
+pub fn daemonize_with(
+    home: &TestHome,
+    extra: &[&str],
+    env: &[(&str, &str)],
+    customize: impl FnOnce(&mut Command),
+) -> Output {
+    let mut command = home.command(DAEMON);
+    command
         .args(["--daemonize", "--port", "0"])
         .args(extra)
         .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
+        .stdin(Stdio::null());
+    customize(&mut command);
+    command.output().unwrap()
 }
 
 /// Starts a daemon and returns it once the launcher reported it ready.
 pub fn start(home: &TestHome, env: &[(&str, &str)]) -> RunningDaemon {
-    let out = daemonize(home, &[], env);
+    start_with(home, env, |_| {})
+}
+
+/// [`start`], with `customize` applied to the command last.
+pub fn start_with(
+    home: &TestHome,
+    env: &[(&str, &str)],
+    customize: impl FnOnce(&mut Command),
+) -> RunningDaemon {
+    let out = daemonize_with(home, &[], env, customize);
     assert!(
         out.status.success(),
         "start failed: {}",
@@ -60,4 +81,22 @@ pub fn start(home: &TestHome, env: &[(&str, &str)]) -> RunningDaemon {
             .parse()
             .unwrap(),
     }
+}
+
+/// Writes `yaml` as the config file a daemon in `home` reads by default.
+pub fn write_config(home: &TestHome, yaml: &str) {
+    let file = home.paths().config_file;
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, yaml).unwrap();
+}
+
+/// The public port of the daemon in `home`, from its status.
+pub async fn public_port(home: &TestHome) -> u16 {
+    let status = super::client(&home.paths().socket)
+        .await
+        .get_status(orchestrator_api::v1::GetStatusRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    u16::try_from(status.endpoints.expect("endpoints").port).unwrap()
 }

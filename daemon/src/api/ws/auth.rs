@@ -1,5 +1,5 @@
 //! Upstream-compatible authentication of WebSocket clients: [`Authenticator`] checks the
-//! credentials of an upgrade (loopback bypass, `Authorization: Bearer` / `?token=` JWT,
+//! credentials of an upgrade (loopback bypass for the daemon's own user, `Authorization: Bearer` / `?token=` JWT,
 //! `x-api-key` / `?apiKey=`, in upstream's order and with its reason codes), per-message
 //! `auth` credentials, the per-client rate and connection limits; [`Identity`] is who a
 //! connection is; [`permitted`] is the role table, which (unlike upstream) is enforced.
@@ -71,6 +71,9 @@ pub struct Presented<'a> {
     pub api_key_header: Option<&'a str>,
     /// The request's query string.
     pub query: Option<&'a str>,
+    /// The connection is the daemon's own user's (its uid, or the owner token): only then
+    /// may `DAEMON_AUTH_ALLOW_LOOPBACK` admit it without credentials.
+    pub owner: bool,
 }
 
 impl Authenticator {
@@ -89,7 +92,7 @@ impl Authenticator {
         peer: IpAddr,
         creds: &Presented<'_>,
     ) -> Result<Identity, &'static str> {
-        if self.settings.allow_loopback && is_loopback_peer(peer) {
+        if self.settings.allow_loopback && creds.owner && is_loopback_peer(peer) {
             return Ok(Identity {
                 client_id: "loopback".to_owned(),
                 role: Role::Admin,
@@ -234,7 +237,7 @@ fn is_loopback_peer(peer: IpAddr) -> bool {
 }
 
 /// The percent-decoded value of `name` in a query string.
-fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+pub(super) fn query_param(query: Option<&str>, name: &str) -> Option<String> {
     query?.split('&').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
         (key == name && !value.is_empty()).then(|| percent_decode(value))
@@ -354,24 +357,25 @@ mod tests {
             }),
             Err("api_key_invalid")
         );
+        let owner = Presented {
+            owner: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            auth(true).authenticate(lo, &owner).map(|i| i.role),
+            Ok(Role::Admin)
+        );
+        // Another local user (or one that cannot be told) gets no bypass.
         assert_eq!(
             auth(true)
                 .authenticate(lo, &Presented::default())
                 .map(|i| i.role),
-            Ok(Role::Admin)
+            Err("credentials_missing")
         );
         let mapped: IpAddr = "::ffff:127.0.0.2".parse().unwrap();
-        assert!(
-            auth(true)
-                .authenticate(mapped, &Presented::default())
-                .is_ok()
-        );
+        assert!(auth(true).authenticate(mapped, &owner).is_ok());
         let remote: IpAddr = "10.0.0.1".parse().unwrap();
-        assert!(
-            auth(true)
-                .authenticate(remote, &Presented::default())
-                .is_err()
-        );
+        assert!(auth(true).authenticate(remote, &owner).is_err());
     }
 
     #[test]

@@ -21,6 +21,7 @@ use tokio::time::Instant;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_tungstenite::WebSocketStream;
+use tokio_tungstenite::tungstenite::error::ProtocolError;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
@@ -319,6 +320,19 @@ async fn on_frame(conn: &mut Conn, frame: Option<Result<Message, WsError>>) -> C
         Some(Err(WsError::Capacity(err))) => {
             tracing::info!(peer = %conn.client.peer, %err, "WebSocket frame too big; closing");
             conn.out.close(CloseCode::Size, "Message too big");
+            ControlFlow::Break(())
+        }
+        // RFC 6455 §7.1.7: an endpoint failing the connection sends a close frame first.
+        Some(Err(WsError::Protocol(err)))
+            if !matches!(err, ProtocolError::ResetWithoutClosingHandshake) =>
+        {
+            tracing::info!(peer = %conn.client.peer, %err, "WebSocket protocol error; closing");
+            conn.out.close(CloseCode::Protocol, "Protocol error");
+            ControlFlow::Break(())
+        }
+        Some(Err(WsError::Utf8(err))) => {
+            tracing::info!(peer = %conn.client.peer, %err, "WebSocket text frame is not UTF-8; closing");
+            conn.out.close(CloseCode::Invalid, "Invalid UTF-8");
             ControlFlow::Break(())
         }
         Some(Err(err)) => {

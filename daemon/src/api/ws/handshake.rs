@@ -1,6 +1,7 @@
 //! The WebSocket upgrade, answered by hand on hyper so every refusal happens at the HTTP
 //! level (a refused browser client must not see an accepted-then-closed socket, or Neolith
-//! retries every 0.5 s): [`is_upgrade`] spots one, [`upgrade`] checks it in order — handshake
+//! retries every 0.5 s): [`is_upgrade`] spots one, [`upgrade`] checks it — after the owner
+//! gate of `super::route` (403 for another local user) — in order: handshake
 //! headers (400/426), `Host` (403, DNS rebinding), `Origin` (403, cross-site pages),
 //! connection cap (503), credentials (401 with upstream's `{"error":"<reason>"}`), per-client
 //! limit (429) — then answers 101 and hands the upgraded socket to [`super::connection`].
@@ -23,7 +24,8 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use super::Hub;
 use super::auth::{Identity, Presented};
 use super::connection;
-use super::origin::{host_allowed, origin_allowed};
+use super::origin::origin_allowed;
+use super::owner::Trust;
 
 /// Each connection's read buffer. tungstenite zeroes the buffer's free space (up to this
 /// size) before every read, so its 128 KiB default cost more than the rest of a `ping`
@@ -57,10 +59,12 @@ impl Drop for Slot {
     }
 }
 
-/// Checks an upgrade request and answers it: 101 and a running connection, or a refusal.
+/// Checks an upgrade request (whose sender the owner gate already admitted as `trust`) and
+/// answers it: 101 and a running connection, or a refusal.
 pub fn upgrade(
     hub: &Arc<Hub>,
     peer: SocketAddr,
+    trust: Trust,
     mut request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     let origin = header_str(&request, header::ORIGIN).map(str::to_owned);
@@ -93,20 +97,7 @@ pub fn upgrade(
         );
         return response;
     }
-    let config = hub.core.config();
-    let any_host = hub.auth.as_ref().is_some()
-        && hub
-            .settings
-            .auth
-            .as_ref()
-            .is_some_and(|a| !a.allow_loopback)
-        && config
-            .host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_unspecified());
-    if !host_allowed(header_str(&request, header::HOST), &config.host, any_host) {
+    if !hub.host_allowed(&request) {
         return refuse(
             StatusCode::FORBIDDEN,
             "Forbidden",
@@ -138,6 +129,8 @@ pub fn upgrade(
                 authorization: header_str(&request, header::AUTHORIZATION),
                 api_key_header: header_str(&request, "x-api-key"),
                 query: request.uri().query(),
+                // The loopback bypass is for the daemon's own user, not every local one.
+                owner: trust == Trust::Owner,
             };
             let identity = match auth.authenticate(peer.ip(), &presented) {
                 Ok(identity) => identity,
@@ -211,7 +204,8 @@ pub struct Client {
     pub compat: bool,
 }
 
-fn respond(status: StatusCode, body: &str) -> Response<Full<Bytes>> {
+/// A plain HTTP answer that closes the connection (JSON when `body` is).
+pub(super) fn respond(status: StatusCode, body: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(body.to_owned())));
     *response.status_mut() = status;
     let headers = response.headers_mut();

@@ -1,6 +1,7 @@
 //! `GET /health` exactly as upstream serves it: any method on the exact path `/health`
-//! answers 200 with `{"status":"healthy","timestamp":"<ISO-8601 ms>"}`, unauthenticated
-//! (it reveals nothing). `/health/` or `/health?x` are other paths.
+//! answers 200 with `{"status":"healthy","timestamp":"<ISO-8601 ms>"}`, without credentials
+//! (it reveals nothing), once the owner gate and the `Host` check passed (`super::route`).
+//! `/health/` or `/health?x` are other paths.
 
 use std::time::SystemTime;
 

@@ -34,8 +34,12 @@ pub struct WsMetrics {
     pub messages_out: Counter,
     /// Clients dropped for not reading.
     pub slow_clients: Counter,
-    /// Upgrades refused (origin, host, auth, limits).
+    /// Requests and upgrades refused (other users, origin, host, auth, limits).
     pub refused: Counter,
+    /// Connections that have not (yet) upgraded.
+    pub pending: Gauge,
+    /// Pre-upgrade connections closed to make room for newer ones.
+    pub pending_evicted: Counter,
 }
 
 impl Default for WsMetrics {
@@ -51,6 +55,8 @@ impl Default for WsMetrics {
             messages_out: Counter::default(),
             slow_clients: Counter::default(),
             refused: Counter::default(),
+            pending: Gauge::default(),
+            pending_evicted: Counter::default(),
         };
         {
             let mut r = metrics.registry.lock().unwrap_or_else(|p| p.into_inner());
@@ -92,8 +98,18 @@ impl Default for WsMetrics {
             );
             r.register(
                 "ws_upgrades_refused",
-                "WebSocket upgrades refused",
+                "Requests and WebSocket upgrades refused",
                 metrics.refused.clone(),
+            );
+            r.register(
+                "http_pending_connections",
+                "Connections that have not (yet) upgraded",
+                metrics.pending.clone(),
+            );
+            r.register(
+                "http_pending_evicted",
+                "Pre-upgrade connections closed to make room for newer ones",
+                metrics.pending_evicted.clone(),
             );
         }
         metrics

@@ -1,4 +1,4 @@
-//! The WebSocket door's settings: [`WebSocketSettings`] (limits, allowed origins) and
+//! The WebSocket door's settings: [`WebSocketSettings`] (limits, who may connect) and
 //! [`AuthSettings`] (upstream's `DAEMON_AUTH_*`, with [`ApiKey`], [`AuthMode`], [`Role`]).
 //! [`AuthSettings::from_env`] parses the environment **fail closed**: any invalid value is an
 //! [`AuthConfigError`] and the daemon refuses to start, where upstream silently ran without
@@ -22,6 +22,14 @@ pub struct WebSocketSettings {
     pub max_connections: usize,
     /// Browser origins allowed besides the loopback ones (exact, e.g. `https://app.example`).
     pub allowed_origins: Vec<String>,
+    /// Every local user may use the port, not only the user the daemon runs as (see
+    /// [`super::owner`]). Irrelevant with authentication, where credentials decide.
+    pub allow_other_users: bool,
+    /// The most connections that have not (yet) upgraded; one more closes the oldest.
+    pub max_pending_connections: usize,
+    /// How long a client may take to send a request's headers (the upgrade's included); an
+    /// idle kept-alive HTTP connection is closed after it too.
+    pub handshake_timeout: Duration,
     /// Authentication; `None` = none (only allowed on a loopback host).
     pub auth: Option<AuthSettings>,
 }
@@ -35,6 +43,9 @@ impl Default for WebSocketSettings {
             pong_timeout: Duration::from_secs(60),
             max_connections: 256,
             allowed_origins: Vec::new(),
+            allow_other_users: false,
+            max_pending_connections: 64,
+            handshake_timeout: Duration::from_secs(10),
             auth: None,
         }
     }
@@ -324,94 +335,5 @@ impl AuthConfigError {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let pairs: Vec<(String, String)> = pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        move |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-        }
-    }
-
-    const SECRET: &str = "0123456789abcdef0123456789abcdef";
-
-    #[test]
-    fn no_variables_means_no_auth() {
-        assert_eq!(AuthSettings::from_env(env(&[])), Ok(None));
-    }
-
-    #[test]
-    fn valid_settings_parse_with_upstream_defaults() {
-        let keys = format!(r#"[{{"key":"{SECRET}","clientId":"ci","role":"readonly"}}]"#);
-        let settings = AuthSettings::from_env(env(&[
-            ("DAEMON_AUTH_JWT_SECRET", SECRET),
-            ("DAEMON_AUTH_API_KEYS", &keys),
-            ("DAEMON_AUTH_MODE", "api-key"),
-        ]))
-        .unwrap()
-        .unwrap();
-        assert_eq!(settings.mode, AuthMode::ApiKey);
-        assert_eq!(settings.issuer, "wundr-orchestrator");
-        assert_eq!(settings.api_keys[0].role, Role::Readonly);
-        assert!(!format!("{settings:?}").contains(SECRET), "Debug leaks");
-    }
-
-    #[test]
-    fn every_invalid_value_fails_closed() {
-        for (pairs, variable) in [
-            (
-                vec![("DAEMON_AUTH_JWT_SECRET", "short")],
-                "DAEMON_AUTH_JWT_SECRET",
-            ),
-            (vec![("DAEMON_AUTH_API_KEYS", "[]")], "DAEMON_AUTH_API_KEYS"),
-            (
-                vec![
-                    ("DAEMON_AUTH_JWT_SECRET", SECRET),
-                    ("DAEMON_AUTH_MODE", "x"),
-                ],
-                "DAEMON_AUTH_MODE",
-            ),
-            (
-                vec![
-                    ("DAEMON_AUTH_JWT_SECRET", SECRET),
-                    ("DAEMON_AUTH_API_KEYS", "{"),
-                ],
-                "DAEMON_AUTH_API_KEYS",
-            ),
-            (
-                vec![
-                    ("DAEMON_AUTH_JWT_SECRET", SECRET),
-                    (
-                        "DAEMON_AUTH_API_KEYS",
-                        r#"[{"key":"short","clientId":"c"}]"#,
-                    ),
-                ],
-                "DAEMON_AUTH_API_KEYS",
-            ),
-            (
-                vec![
-                    ("DAEMON_AUTH_JWT_SECRET", SECRET),
-                    ("DAEMON_AUTH_RATE_LIMIT_MAX", "NaN"),
-                ],
-                "DAEMON_AUTH_RATE_LIMIT_MAX",
-            ),
-            (
-                vec![
-                    ("DAEMON_AUTH_JWT_SECRET", SECRET),
-                    ("DAEMON_AUTH_ALLOW_LOOPBACK", "yes"),
-                ],
-                "DAEMON_AUTH_ALLOW_LOOPBACK",
-            ),
-        ] {
-            let err = AuthSettings::from_env(env(&pairs)).unwrap_err();
-            assert_eq!(err.variable, variable, "{pairs:?}");
-        }
-    }
-}
+#[path = "settings_tests.rs"]
+mod tests;
