@@ -170,10 +170,18 @@ fn main() {
         let fork_floor = process_floor(BATCH, true).await;
         let mut events = daemon.subscribe();
         let began = Instant::now();
-        let mut ids = Vec::with_capacity(BATCH);
-        for _ in 0..BATCH {
-            ids.push(daemon.spawn(request("hang")).await.unwrap().id);
-        }
+        // Spawned from their own task while this one reads the events, which would otherwise
+        // pile up past the bus's buffer (each spawn now waits for its commit).
+        let spawner = {
+            let daemon = daemon.clone();
+            tokio::spawn(async move {
+                let mut ids = Vec::with_capacity(BATCH);
+                for _ in 0..BATCH {
+                    ids.push(daemon.spawn(request("hang")).await.unwrap().id);
+                }
+                ids
+            })
+        };
         let mut initialized = std::collections::HashSet::new();
         while initialized.len() < BATCH {
             match events.recv().await {
@@ -185,6 +193,7 @@ fn main() {
             }
         }
         let rate = BATCH as f64 / began.elapsed().as_secs_f64();
+        let ids = spawner.await.unwrap();
         println!(
             "sessions started/s  {rate:.0}/s (to init) | tokio spawn+reap /bin/true {floor:.0}/s (posix_spawn), {fork_floor:.0}/s (fork+pre_exec) | ratio {:.2} / {:.2}",
             rate / floor,
