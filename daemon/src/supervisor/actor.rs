@@ -37,6 +37,8 @@ pub(crate) struct ActorContext {
     pub max_restarts: u32,
     pub idle_timeout: Duration,
     pub result_grace: Duration,
+    /// The cap of each of a session's output files.
+    pub transcript_max_bytes: u64,
 }
 
 /// How a session's actor begins.
@@ -110,7 +112,10 @@ pub(crate) async fn run(
     start: Start,
     commands: mpsc::Receiver<Command>,
 ) {
-    let files = files::SessionFiles::open(&ctx.sessions_dir.join(&session.id));
+    let files = files::SessionFiles::open(
+        &ctx.sessions_dir.join(&session.id),
+        ctx.transcript_max_bytes,
+    );
     let mut actor = SessionActor {
         id: session.id.clone(),
         session_type: session.session_type,
@@ -366,6 +371,21 @@ impl SessionActor {
 
     fn update(&self, change: impl FnOnce(&mut Session)) -> Option<Session> {
         self.ctx.core.update_session(&self.id, change)
+    }
+
+    /// Appends a stdout line to the transcript; a failure that begins a streak marks the
+    /// session (the files log it).
+    fn write_transcript(&mut self, line: &str) {
+        if let Some(problem) = self.files.transcript(line) {
+            self.update(|s| s.transcript_error = Some(problem));
+        }
+    }
+
+    /// Appends a stderr line to `stderr.log`, like [`Self::write_transcript`].
+    fn write_stderr(&mut self, line: &str) {
+        if let Some(problem) = self.files.stderr(line) {
+            self.update(|s| s.transcript_error = Some(problem));
+        }
     }
 
     /// Records how the session ended.

@@ -108,6 +108,7 @@ impl Supervisor {
                 max_restarts: config.max_restarts,
                 idle_timeout: config.idle_timeout,
                 result_grace: config.result_grace,
+                transcript_max_bytes: config.transcript_max_bytes,
             }),
             core,
             actors: Mutex::new(HashMap::new()),
@@ -181,6 +182,7 @@ impl Supervisor {
             worktree_branch: dir.branch,
             worktree_repo: dir.repo,
             memory_context,
+            transcript_error: None,
         };
         self.core.insert_session(session);
         tracing::info!(session = %id, kind = request.session_type.as_str(), "session created");

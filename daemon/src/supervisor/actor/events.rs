@@ -76,7 +76,7 @@ impl Pump {
                 line = self.stdout.next_line(), if self.stdout_open => match line {
                     Ok(Some(line)) => {
                         self.last_output = Instant::now();
-                        actor.files.transcript(&line.text);
+                        actor.write_transcript(&line.text);
                         for event in self.tracker.push_line(&line.text) {
                             apply(actor, event);
                         }
@@ -93,7 +93,7 @@ impl Pump {
                 line = self.stderr.next_line(), if self.stderr_open => match line {
                     Ok(Some(line)) => {
                         self.last_output = Instant::now();
-                        actor.files.stderr(&line.text);
+                        actor.write_stderr(&line.text);
                         actor.emit(OutputKind::Line { source: LineSource::Stderr, line: line.text });
                     }
                     Ok(None) | Err(_) => self.stderr_open = false,
