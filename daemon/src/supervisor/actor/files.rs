@@ -5,7 +5,7 @@
 //!   (plus one line: a line is never cut). When the file would grow past half the cap it is
 //!   renamed to `<name>.1` (replacing the older one) and a new file starts with a marker line,
 //!   so the newest output — the final `result` included — is always kept, and nothing is
-//!   copied.
+//!   copied. (A file holding a single line longer than half the cap is dropped instead.)
 //! - **Failures** (disk full, a vanished directory) never stop the session: the lines are
 //!   lost, the first failure of a streak is logged and reported to the caller (which marks
 //!   the session), and the file is reopened on the next line, so a freed disk is written again.
@@ -177,9 +177,15 @@ impl CappedFile {
     /// Moves the current file to `<name>.1` and starts a new one with the marker line.
     fn rotate(&mut self) -> io::Result<()> {
         self.file = None;
-        let mut previous = self.path.clone().into_os_string();
-        previous.push(".1");
-        std::fs::rename(&self.path, &previous)?;
+        if self.len > self.max_bytes / 2 {
+            // It holds one line longer than half the cap: kept as `.1`, it and the next such
+            // line would exceed the cap by more than a line. The older `.1` is kept instead.
+            std::fs::remove_file(&self.path)?;
+        } else {
+            let mut previous = self.path.clone().into_os_string();
+            previous.push(".1");
+            std::fs::rename(&self.path, &previous)?;
+        }
         self.file = Some(open_append(&self.path)?);
         self.len = 0;
         let mut marker = (self.marker)(self.name, self.max_bytes).into_bytes();

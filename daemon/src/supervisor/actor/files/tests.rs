@@ -42,6 +42,32 @@ fn a_flood_stays_within_the_cap_and_keeps_the_newest_lines() {
 }
 
 #[test]
+fn lines_longer_than_half_the_cap_exceed_it_by_at_most_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cap = 64 * 1024;
+    let mut files = SessionFiles::open(dir.path(), cap);
+    let current = dir.path().join(TRANSCRIPT);
+    for i in 0..40 {
+        let line = match i % 3 {
+            0 => "s".repeat(100),
+            1 => "g".repeat(100 * 1024),
+            _ => "G".repeat(200 * 1024),
+        };
+        files.transcript(&line);
+        let total = std::fs::metadata(&current).map_or(0, |m| m.len())
+            + std::fs::metadata(rotated(&current)).map_or(0, |m| m.len());
+        assert!(
+            total <= cap + 200 * 1024 + 1,
+            "{total} bytes on disk after line {i}"
+        );
+        assert!(
+            read(&current).ends_with(&format!("{line}\n")),
+            "the newest line is kept"
+        );
+    }
+}
+
+#[test]
 fn a_reopened_file_counts_what_it_already_holds() {
     let dir = tempfile::tempdir().unwrap();
     let cap = 64 * 1024;
