@@ -14,6 +14,11 @@
 //!   signalled through it (`pidfd_send_signal`), so a pid reused in between is never hit.
 //! - Passes repeat until one finds nothing new (a process may fork while being killed).
 //!
+//! Not found: a process that cleared its environment *and* left the group, and one that made
+//! itself non-dumpable (its `/proc` entry then belongs to root). A cgroup per session would
+//! catch those, but needs a delegated cgroup v2 subtree, which a daemon started from a shell
+//! does not have.
+//!
 //! Killed processes are not the daemon's children: their parents (often init) reap them.
 //! Linux only, like the parent-death signal; elsewhere `/proc` is missing and nothing is found.
 
@@ -62,7 +67,7 @@ pub(crate) fn sweep(targets: &[SweepTarget<'_>]) -> usize {
     let mut killed = HashSet::new();
     for _ in 0..MAX_PASSES {
         let before = killed.len();
-        for process in doomed(targets, scan(targets)) {
+        for process in doomed(targets) {
             if !killed.insert((process.pid, process.started)) {
                 continue;
             }
@@ -89,33 +94,69 @@ pub(crate) fn sweep(targets: &[SweepTarget<'_>]) -> usize {
     killed.len()
 }
 
-/// The processes the rules say must die.
-fn doomed(targets: &[SweepTarget<'_>], seen: Vec<Seen>) -> Vec<Seen> {
-    let live_groups: HashSet<i32> = seen
+/// The processes the rules say must die, each opened and checked through its `/proc`
+/// directory. A first look by pid reads only environments (the sweep runs after every agent
+/// and usually finds nothing); group members are looked for only when a target's group
+/// still holds a marked process.
+fn doomed(targets: &[SweepTarget<'_>]) -> Vec<Seen> {
+    let uid = geteuid().as_raw();
+    let pids = other_pids();
+    let mut doomed: Vec<Seen> = pids
         .iter()
-        .filter_map(|p| {
-            let target = targets[p.marked?];
-            (target.group == Some(p.group)).then_some(p.group)
+        .filter(|pid| {
+            read_proc(**pid, "environ")
+                .is_some_and(|environ| target_of(targets, &environ).is_some())
         })
+        .filter_map(|pid| inspect(*pid, uid, targets))
+        .filter(|process| process.marked.is_some())
         .collect();
-    seen.into_iter()
-        .filter(|p| p.marked.is_some() || live_groups.contains(&p.group))
-        .collect()
+    let live_groups: HashSet<i32> = doomed
+        .iter()
+        .filter_map(|p| (targets[p.marked?].group == Some(p.group)).then_some(p.group))
+        .collect();
+    if live_groups.is_empty() {
+        return doomed;
+    }
+    let marked: HashSet<i32> = doomed.iter().map(|p| p.pid).collect();
+    let in_live_group = |pid: &u32| {
+        read_proc(*pid, "stat")
+            .and_then(|stat| parse_stat(&stat))
+            .is_some_and(|(_, group, _)| live_groups.contains(&group))
+    };
+    let members: Vec<Seen> = pids
+        .iter()
+        .filter(|pid| i32::try_from(**pid).is_ok_and(|pid| !marked.contains(&pid)))
+        .filter(|pid| in_live_group(pid))
+        .filter_map(|pid| inspect(*pid, uid, targets))
+        .filter(|process| live_groups.contains(&process.group))
+        .collect();
+    doomed.extend(members);
+    doomed
 }
 
-/// Every live process of this uid but this one, with its group and marker.
-fn scan(targets: &[SweepTarget<'_>]) -> Vec<Seen> {
+/// Every pid in `/proc` but this process's.
+fn other_pids() -> Vec<u32> {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
-    let (me, uid) = (std::process::id(), geteuid().as_raw());
+    let me = std::process::id();
     entries
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse::<u32>().ok())
         .filter(|pid| *pid != me)
-        .filter_map(|pid| inspect(pid, uid, targets))
         .collect()
 }
 
+/// `/proc/<pid>/<name>` by path: only a first look, since the pid may be reused meanwhile.
+fn read_proc(pid: u32, name: &str) -> Option<Vec<u8>> {
+    let mut bytes = Vec::new();
+    File::open(format!("/proc/{pid}/{name}"))
+        .ok()?
+        .read_to_end(&mut bytes)
+        .ok()?;
+    Some(bytes)
+}
+
+/// Process `pid` seen through its own `/proc` directory, if it is alive and this uid's.
 fn inspect(pid: u32, uid: u32, targets: &[SweepTarget<'_>]) -> Option<Seen> {
     let dir = open(
         format!("/proc/{pid}").as_str(),
@@ -126,14 +167,11 @@ fn inspect(pid: u32, uid: u32, targets: &[SweepTarget<'_>]) -> Option<Seen> {
     if fstat(&dir).ok()?.st_uid != uid {
         return None;
     }
-    let stat = read_at(&dir, "stat")?;
-    let (state, group, started) = parse_stat(&stat)?;
+    let (state, group, started) = parse_stat(&read_at(&dir, "stat")?)?;
     if state == 'Z' {
         return None;
     }
-    let environ = read_at(&dir, "environ")?;
-    let marked = session_marker(&environ)
-        .and_then(|id| targets.iter().position(|t| t.session_id.as_bytes() == id));
+    let marked = target_of(targets, &read_at(&dir, "environ")?);
     Some(Seen {
         dir,
         pid: i32::try_from(pid).ok()?,
@@ -141,6 +179,12 @@ fn inspect(pid: u32, uid: u32, targets: &[SweepTarget<'_>]) -> Option<Seen> {
         group,
         marked,
     })
+}
+
+/// Which target's marker an environment block carries.
+fn target_of(targets: &[SweepTarget<'_>], environ: &[u8]) -> Option<usize> {
+    let id = session_marker(environ)?;
+    targets.iter().position(|t| t.session_id.as_bytes() == id)
 }
 
 fn read_at(dir: &OwnedFd, name: &str) -> Option<Vec<u8>> {

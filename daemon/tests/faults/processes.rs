@@ -99,3 +99,78 @@ async fn a_session_that_ends_or_is_stopped_leaves_no_descendant_and_spares_other
     assert_gone(running_pids, "after the session was stopped");
     daemon.stop().await;
 }
+
+/// A `sleep 1000` child of the test, killed and reaped on drop so a failing test leaves
+/// nothing behind.
+struct Sleeper(std::process::Child);
+
+impl Sleeper {
+    /// In process group `group` (0: its own), with `marker` as its only environment;
+    /// returned once it runs `sleep`.
+    fn start(group: u32, marker: Option<&str>) -> Sleeper {
+        use std::os::unix::process::CommandExt;
+        let mut command = std::process::Command::new("/bin/sleep");
+        command.arg("1000").env_clear().process_group(group as i32);
+        if let Some(id) = marker {
+            command.env("WUNDR_SESSION_ID", id);
+        }
+        let sleeper = Sleeper(command.spawn().unwrap());
+        let pid = sleeper.pid();
+        wait_until(DEADLINE, || {
+            let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+            (comm.trim() == "sleep").then_some(())
+        })
+        .expect("the sleeper runs");
+        sleeper
+    }
+
+    fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
+    /// Whether it ends by SIGKILL within the deadline (it is reaped then).
+    fn killed(&mut self) -> bool {
+        use std::os::unix::process::ExitStatusExt;
+        let status = wait_until(DEADLINE, || self.0.try_wait().unwrap());
+        status.is_some_and(|status| status.signal() == Some(9))
+    }
+}
+
+impl Drop for Sleeper {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[tokio::test]
+async fn reclaim_kills_the_recorded_groups_unmarked_members_only_while_a_marked_one_lives() {
+    use orchestrator_daemon::supervisor::{InterruptedSession, LocalRunner, SessionRunner};
+    let id = format!("session_reclaim_{}", std::process::id());
+    let mut leader = Sleeper::start(0, Some(&id));
+    let member = Sleeper::start(leader.pid(), None);
+    let stranger = Sleeper::start(0, None);
+
+    // The recorded group holds no marked process: it may be someone else's by now.
+    let stale = InterruptedSession {
+        session_id: id.clone(),
+        pid: Some(stranger.pid()),
+    };
+    LocalRunner.reclaim(&[stale]).await;
+    assert!(leader.killed(), "the marked process is killed");
+    assert!(alive(stranger.pid()) && alive(member.pid()));
+
+    let mut leader = Sleeper::start(0, Some(&id));
+    let mut member_2 = Sleeper::start(leader.pid(), None);
+    let current = InterruptedSession {
+        session_id: id,
+        pid: Some(leader.pid()),
+    };
+    LocalRunner.reclaim(&[current]).await;
+    assert!(leader.killed(), "the marked leader is killed");
+    assert!(
+        member_2.killed(),
+        "so is the unmarked member of its recorded group"
+    );
+    assert!(alive(stranger.pid()) && alive(member.pid()));
+}
