@@ -6,7 +6,10 @@
 //!   `posix_spawn` and with the fork + `pre_exec` path that the parent-death signal forces;
 //! - stop-to-reaped: `stop` of a running session until its process group is reaped;
 //! - event throughput: one session streaming `FLOOD` text chunks into the registry and out to a
-//!   subscriber — against reading the same agent's stdout lines with no parsing at all.
+//!   subscriber — against reading the same agent's stdout lines with no parsing at all;
+//! - memory of a long turn: the process's peak RSS while one session streams a turn of
+//!   `LONG_TURN` assistant messages (distinct ids, as Claude Code's are) — against its RSS
+//!   idle just before. Run first, so the other phases' allocations do not blur it.
 //!
 //! Run: `cargo bench -p orchestrator-daemon --bench sessions`.
 
@@ -23,6 +26,38 @@ const AGENT: &str = env!("CARGO_BIN_EXE_fixture-agent");
 const SINGLE: usize = 50;
 const BATCH: usize = 300;
 const FLOOD: usize = 100_000;
+const LONG_TURN: usize = 1_000_000;
+
+/// A `VmRSS`/`VmHWM`-style field of `/proc/self/status`, in MiB.
+fn status_mib(field: &str) -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    kib / 1024.0
+}
+
+/// Peak RSS of one `LONG_TURN`-message turn over the RSS just before it.
+async fn long_turn_memory(daemon: &OrchestratorDaemon) {
+    let idle = status_mib("VmRSS");
+    // Resets the peak (VmHWM) to the current RSS.
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    let began = Instant::now();
+    let session = daemon
+        .spawn(request(&format!("flood:{LONG_TURN}")))
+        .unwrap();
+    wait(daemon, &session.id, |s| s.status.is_ended()).await;
+    let peak = status_mib("VmHWM");
+    let ended = daemon.core().session(&session.id).unwrap();
+    assert_eq!(ended.status, SessionStatus::Completed, "{ended:?}");
+    println!(
+        "{LONG_TURN}-message turn  idle RSS {idle:.1} MiB  peak {peak:.1} MiB | ratio {:.2} (target <= 2) | {:.1} s",
+        peak / idle,
+        began.elapsed().as_secs_f64()
+    );
+}
 
 fn request(prompt: &str) -> SpawnRequest {
     SpawnRequest {
@@ -141,6 +176,7 @@ fn main() {
         let daemon = Arc::new(OrchestratorDaemon::with_paths(config, paths).unwrap());
         daemon.start().await.unwrap();
         let supervisor = daemon.supervisor().unwrap().clone();
+        long_turn_memory(&daemon).await;
 
         let (mut init, mut stop) = (Vec::new(), Vec::new());
         for _ in 0..SINGLE {
