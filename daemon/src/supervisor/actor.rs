@@ -373,21 +373,6 @@ impl SessionActor {
         self.ctx.core.update_session(&self.id, change)
     }
 
-    /// Appends a stdout line to the transcript; a failure that begins a streak marks the
-    /// session (the files log it).
-    fn write_transcript(&mut self, line: &str) {
-        if let Some(problem) = self.files.transcript(line) {
-            self.update(|s| s.transcript_error = Some(problem));
-        }
-    }
-
-    /// Appends a stderr line to `stderr.log`, like [`Self::write_transcript`].
-    fn write_stderr(&mut self, line: &str) {
-        if let Some(problem) = self.files.stderr(line) {
-            self.update(|s| s.transcript_error = Some(problem));
-        }
-    }
-
     /// Records how the session ended.
     fn finish(&self, status: SessionStatus, error: Option<String>, exit: Option<ExitOutcome>) {
         let task_status = match status {
