@@ -7,6 +7,9 @@
 //! - stop-to-reaped: `stop` of a running session until its process group is reaped;
 //! - event throughput: one session streaming `FLOOD` text chunks into the registry and out to a
 //!   subscriber — against reading the same agent's stdout lines with no parsing at all;
+//! - memory of a long turn: the process's peak RSS while one session streams a turn of
+//!   `LONG_TURN` assistant messages (distinct ids, as Claude Code's are) — against its RSS
+//!   idle just before. Run first, so the other phases' allocations do not blur it;
 //! - memory after `ENDED` sessions: the real daemon binary's resident set once `ENDED`
 //!   sessions (each given memories as context) have run and ended, over its resident set at
 //!   start (target ≤ 1.5×: ended sessions live in the database, not in memory).
@@ -26,6 +29,45 @@ const AGENT: &str = env!("CARGO_BIN_EXE_fixture-agent");
 const SINGLE: usize = 50;
 const BATCH: usize = 300;
 const FLOOD: usize = 100_000;
+const LONG_TURN: usize = 1_000_000;
+
+/// A `VmRSS`/`VmHWM`-style field of `/proc/<process>/status` (`self` or a pid), in MiB; 0
+/// when the process is gone.
+fn status_mib_of(process: &str, field: &str) -> f64 {
+    let status = std::fs::read_to_string(format!("/proc/{process}/status")).unwrap_or_default();
+    let kib: f64 = status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0.0);
+    kib / 1024.0
+}
+
+/// A field of this process's status, in MiB.
+fn status_mib(field: &str) -> f64 {
+    status_mib_of("self", field)
+}
+
+/// Peak RSS of one `LONG_TURN`-message turn over the RSS just before it.
+async fn long_turn_memory(daemon: &OrchestratorDaemon) {
+    let idle = status_mib("VmRSS");
+    // Resets the peak (VmHWM) to the current RSS.
+    std::fs::write("/proc/self/clear_refs", "5").unwrap();
+    let began = Instant::now();
+    let session = daemon
+        .spawn(request(&format!("flood:{LONG_TURN}")))
+        .await
+        .unwrap();
+    wait(daemon, &session.id, |s| s.status.is_ended()).await;
+    let peak = status_mib("VmHWM");
+    let ended = daemon.core().session(&session.id).unwrap();
+    assert_eq!(ended.status, SessionStatus::Completed, "{ended:?}");
+    println!(
+        "{LONG_TURN}-message turn  idle RSS {idle:.1} MiB  peak {peak:.1} MiB | ratio {:.2} (target <= 2) | {:.1} s",
+        peak / idle,
+        began.elapsed().as_secs_f64()
+    );
+}
 
 fn request(prompt: &str) -> SpawnRequest {
     SpawnRequest {
@@ -144,6 +186,7 @@ fn main() {
         let daemon = Arc::new(OrchestratorDaemon::with_paths(config, paths).unwrap());
         daemon.start().await.unwrap();
         let supervisor = daemon.supervisor().unwrap().clone();
+        long_turn_memory(&daemon).await;
 
         let (mut init, mut stop) = (Vec::new(), Vec::new());
         for _ in 0..SINGLE {
@@ -236,16 +279,6 @@ fn main() {
 /// Sessions run to their end for the resident-set figure.
 const ENDED: usize = 2_000;
 
-/// The resident set of process `pid`, in KiB.
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
 /// Runs the daemon binary, gives it memories, runs `ENDED` sessions to their end from eight
 /// clients, and compares its resident set after them with the one at start.
 async fn ended_sessions_rss() {
@@ -292,7 +325,7 @@ async fn ended_sessions_rss() {
         memory.add(request).await.unwrap();
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let at_start = rss_kib(pid);
+    let at_start = status_mib_of(&pid.to_string(), "VmRSS");
     let clients: Vec<_> = (0..8)
         .map(|client| {
             let mut sessions = v1::sessions_client::SessionsClient::new(channel.clone());
@@ -333,7 +366,7 @@ async fn ended_sessions_rss() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let after = rss_kib(pid);
+    let after = status_mib_of(&pid.to_string(), "VmRSS");
     let context = sessions
         .list(v1::ListSessionsRequest {
             limit: 1,
@@ -346,16 +379,14 @@ async fn ended_sessions_rss() {
         .memory_context_json
         .len();
     println!(
-        "daemon RSS after {ENDED} ended sessions ({context} bytes of memory context each) {:.1} MiB | at start {:.1} MiB | ratio {:.2} (target <= 1.5)",
-        after as f64 / 1024.0,
-        at_start as f64 / 1024.0,
-        after as f64 / at_start as f64
+        "daemon RSS after {ENDED} ended sessions ({context} bytes of memory context each) {after:.1} MiB | at start {at_start:.1} MiB | ratio {:.2} (target <= 1.5)",
+        after / at_start
     );
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid as i32),
         nix::sys::signal::Signal::SIGTERM,
     );
-    while rss_kib(pid) > 0 {
+    while status_mib_of(&pid.to_string(), "VmRSS") > 0.0 {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }

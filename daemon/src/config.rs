@@ -36,6 +36,9 @@ pub struct DaemonConfig {
     pub log_max_bytes: u64,
     /// How many rotated log files (`daemon.log.1` …) are kept.
     pub log_keep_files: u32,
+    /// A session's `transcript.jsonl` (and `stderr.log`), with its one rotated predecessor,
+    /// stays within this many bytes.
+    pub transcript_max_bytes: u64,
     /// How often a session's agent is restarted after crashing before it answered.
     pub max_restarts: u32,
     /// A working agent that prints nothing for this long is stopped.
@@ -137,6 +140,7 @@ impl Default for DaemonConfig {
             socket: None,
             log_max_bytes: 10 * 1024 * 1024,
             log_keep_files: 5,
+            transcript_max_bytes: 64 * 1024 * 1024,
             max_restarts: 2,
             idle_timeout: Duration::from_secs(30 * 60),
             result_grace: Duration::from_secs(10),
@@ -222,8 +226,8 @@ impl ConfigError {
             Self::ReadFile { .. } => "check the path given to --config (or remove the flag)",
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
-                 shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, maxRestarts, \
-                 idleTimeout, resultGrace, agents, websocket, charter, hookCommand, memory"
+                 shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, \
+                 transcriptMaxBytes, maxRestarts, idleTimeout, resultGrace, agents, websocket, charter, hookCommand, memory"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
@@ -260,6 +264,8 @@ pub struct ConfigLayer {
     pub log_max_bytes: Option<i64>,
     /// `logKeepFiles`
     pub log_keep_files: Option<i64>,
+    /// `transcriptMaxBytes`
+    pub transcript_max_bytes: Option<i64>,
     /// `maxRestarts`
     pub max_restarts: Option<i64>,
     /// `idleTimeout`, milliseconds
@@ -457,6 +463,12 @@ impl DaemonConfig {
                 .filter(|b| *b >= 64 * 1024)
                 .ok_or_else(|| invalid("logMaxBytes", &bytes, "must be at least 65536"))?;
         }
+        if let Some(bytes) = layer.transcript_max_bytes {
+            self.transcript_max_bytes = u64::try_from(bytes)
+                .ok()
+                .filter(|b| *b >= 64 * 1024)
+                .ok_or_else(|| invalid("transcriptMaxBytes", &bytes, "must be at least 65536"))?;
+        }
         if let Some(restarts) = layer.max_restarts {
             self.max_restarts = u32::try_from(restarts)
                 .ok()
@@ -616,6 +628,9 @@ impl DaemonConfig {
             socket: self.socket.clone(),
             log_max_bytes: Some(i64::try_from(self.log_max_bytes).unwrap_or(i64::MAX)),
             log_keep_files: Some(i64::from(self.log_keep_files)),
+            transcript_max_bytes: Some(
+                i64::try_from(self.transcript_max_bytes).unwrap_or(i64::MAX),
+            ),
             max_restarts: Some(i64::from(self.max_restarts)),
             idle_timeout: Some(duration_ms(self.idle_timeout)),
             result_grace: Some(duration_ms(self.result_grace)),

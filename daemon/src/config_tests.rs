@@ -26,6 +26,7 @@ fn defaults_match_the_readme() {
     assert_eq!(config.heartbeat_interval, Duration::from_millis(30_000));
     assert_eq!(config.shutdown_timeout, Duration::from_millis(10_000));
     assert!(!config.verbose);
+    assert_eq!(config.transcript_max_bytes, 64 * 1024 * 1024);
     config.validate().unwrap();
 }
 
@@ -136,6 +137,7 @@ fn semantic_errors_name_field_and_origin() {
         ("shutdownTimeout: -1\n", "shutdownTimeout"),
         ("name: ''\n", "name"),
         ("logKeepFiles: 0\n", "logKeepFiles"),
+        ("transcriptMaxBytes: 1000\n", "transcriptMaxBytes"),
     ] {
         let layer = ConfigLayer::from_file(&write(&dir, yaml)).unwrap();
         let text = DaemonConfig::resolve([&layer]).unwrap_err().to_string();

@@ -21,7 +21,8 @@ use crate::logging::LogHub;
 use crate::memory::DaemonMemory;
 use crate::store::{Store, StoreError};
 use crate::supervisor::{
-    LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor, TaskInput,
+    InterruptedSession, LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor,
+    TaskInput,
 };
 use crate::{api, dirs};
 
@@ -266,10 +267,16 @@ impl OrchestratorDaemon {
         let mut instance = Instance::claim(&self.paths.socket, &self.paths.pid_file)?;
         let public = bind_public(&config.host, config.port).await?;
         if self.core.store().is_none() {
-            let (store, sessions) = Store::open(&self.paths.data_dir.join("orchestrator.db"))?;
-            for (session, pid) in self.core.attach_store(store, sessions) {
-                crate::supervisor::kill_orphaned_agent(pid, &session);
-            }
+            let (store, loaded) = Store::open(&self.paths.data_dir.join("orchestrator.db"))?;
+            // Active when the previous daemon died: whatever their agents started may still
+            // run. Ended before any new agent starts, so none of those can be hit.
+            let interrupted: Vec<InterruptedSession> = self
+                .core
+                .attach_store(store, loaded)
+                .into_iter()
+                .map(|(session_id, pid)| InterruptedSession { session_id, pid })
+                .collect();
+            self.runner.reclaim(&interrupted).await;
         }
         if self.core.daemon_memory().is_none() {
             // Same file as the sessions; a failure here degrades memory, never the daemon.

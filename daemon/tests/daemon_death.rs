@@ -106,8 +106,9 @@ async fn agents_die_with_the_daemon_and_their_sessions_can_be_continued() {
     assert_eq!(finished.metrics.unwrap().tasks_completed, 1);
 }
 
-#[test]
-fn a_leftover_agent_is_killed_only_when_it_carries_the_session_id() {
+#[tokio::test]
+async fn a_leftover_agent_is_killed_only_when_it_carries_the_session_id() {
+    use orchestrator_daemon::supervisor::{InterruptedSession, LocalRunner, SessionRunner};
     use std::os::unix::process::CommandExt;
     let mut child = std::process::Command::new("sleep")
         .arg("1000")
@@ -123,15 +124,14 @@ fn a_leftover_agent_is_killed_only_when_it_carries_the_session_id() {
             .filter(|env| env.windows(14).any(|w| w == b"WUNDR_SESSION_"))
     })
     .expect("the child's environment is visible");
-    assert!(!orchestrator_daemon::supervisor::kill_orphaned_agent(
-        pid,
-        "session_2_other"
-    ));
+    let interrupted = |id: &str| InterruptedSession {
+        session_id: id.to_owned(),
+        pid: Some(pid),
+    };
+    LocalRunner.reclaim(&[interrupted("session_1_ab")]).await;
+    LocalRunner.reclaim(&[interrupted("session_2_other")]).await;
     assert!(alive(pid), "a process of another session is left alone");
-    assert!(orchestrator_daemon::supervisor::kill_orphaned_agent(
-        pid,
-        "session_1_abc"
-    ));
+    LocalRunner.reclaim(&[interrupted("session_1_abc")]).await;
     let status = child.wait().unwrap();
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(9));

@@ -178,7 +178,10 @@ pub fn agent_environment(
         .into_iter()
         .filter(|(name, _)| !withheld(name))
         .collect();
-    env.insert("WUNDR_SESSION_ID".to_owned(), session_id.to_owned());
+    env.insert(
+        crate::supervisor::SESSION_ID_VAR.to_owned(),
+        session_id.to_owned(),
+    );
     env.insert(
         orchestrator_api::paths::SOCKET_ENV.to_owned(),
         socket.display().to_string(),

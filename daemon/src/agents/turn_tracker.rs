@@ -15,22 +15,32 @@
 //!   daemon can fail the task with the charter's words instead of the CLI's long prose.
 //! - Tool calls still pending when a turn ends get a synthetic failed `ToolCallResult`, so no
 //!   client shows a tool running forever.
+//! - Memory does not grow with the length of a turn: message usage is folded into a sum
+//!   ([`MessageUsage`]) and at most [`MAX_PENDING_TOOLS`] tool calls are tracked.
 
-use std::collections::HashMap;
+use std::collections::VecDeque;
 use std::time::Instant;
 
 use serde_json::Value;
 
 use super::events::{AgentEvent, ChunkKind};
 use super::stream_json::{
-    AssistantEvent, ContentBlock, ParsedLine, ResultEvent, StreamEvent, SystemEvent, Usage,
-    UserContent, UserEvent, parse_line,
+    AssistantEvent, ContentBlock, ParsedLine, ResultEvent, StreamEvent, SystemEvent, UserContent,
+    UserEvent, parse_line,
 };
+use message_usage::MessageUsage;
 
 /// Failure text when an agent process ends a turn without a `result` event.
 pub const NO_RESULT_ERROR: &str = "agent exited before reporting a result";
 /// Content of the synthetic result of a tool call that never returned.
 pub const TOOL_NEVER_RETURNED: &str = "the turn ended before the tool returned";
+/// Content of the synthetic result of a tool call evicted by [`MAX_PENDING_TOOLS`].
+pub const TOOL_NO_LONGER_TRACKED: &str =
+    "too many tool calls were pending; the daemon stopped tracking this one";
+/// Tool calls tracked at once in a turn. Claude Code runs a handful in parallel (subagents
+/// included); past this the oldest is closed with a synthetic result, so a stream of calls
+/// that never return cannot grow the daemon's memory.
+pub const MAX_PENDING_TOOLS: usize = 1024;
 
 /// Maps one agent process's output to [`AgentEvent`]s. See the module doc for the rules.
 #[derive(Debug, Default)]
@@ -43,14 +53,11 @@ pub struct TurnTracker {
 struct Turn {
     next_chunk: u32,
     /// In start order, so synthetic results come out deterministically.
-    pending_tools: Vec<PendingTool>,
+    pending_tools: VecDeque<PendingTool>,
     blocked_reason: Option<String>,
     api_error: Option<String>,
-    /// Last usage per assistant message id: Claude Code repeats a message's usage on every
-    /// content block it emits separately. Only used when no `result` arrives.
-    message_usage: HashMap<String, Usage>,
-    /// Usage of assistant messages without an id, summed.
-    anonymous_usage: Usage,
+    /// The usage of the turn's assistant messages. Only used when no `result` arrives.
+    usage: MessageUsage,
 }
 
 #[derive(Debug)]
@@ -73,6 +80,20 @@ impl TurnTracker {
     /// Whether a turn has started and not yet ended.
     pub fn in_turn(&self) -> bool {
         self.turn.is_some()
+    }
+
+    /// How many assistant message ids the open turn holds (tests check it stays bounded).
+    #[cfg(test)]
+    fn held_message_ids(&self) -> usize {
+        self.turn.as_ref().map_or(0, |turn| turn.usage.ids_held())
+    }
+
+    /// How many tool calls the open turn tracks.
+    #[cfg(test)]
+    fn held_tool_calls(&self) -> usize {
+        self.turn
+            .as_ref()
+            .map_or(0, |turn| turn.pending_tools.len())
     }
 
     pub fn push_line(&mut self, line: &str) -> Vec<AgentEvent> {
@@ -118,13 +139,7 @@ impl TurnTracker {
         };
         let mut out = Vec::new();
         close_pending_tools(&mut turn, Instant::now(), &mut out);
-        let usage = turn
-            .message_usage
-            .values()
-            .fold(turn.anonymous_usage, |mut sum, u| {
-                sum += *u;
-                sum
-            });
+        let usage = turn.usage.total();
         let details: Vec<&str> = turn.api_error.as_deref().into_iter().chain(cause).collect();
         let error = if details.is_empty() {
             NO_RESULT_ERROR.to_owned()
@@ -190,12 +205,7 @@ impl TurnTracker {
         let turn = self.open_turn(out);
         let message = event.message;
         if let Some(usage) = message.usage {
-            match &message.id {
-                Some(id) => {
-                    turn.message_usage.insert(id.clone(), usage);
-                }
-                None => turn.anonymous_usage += usage,
-            }
+            turn.usage.record(message.id.as_deref(), usage);
         }
         if let Some(code) = event.error {
             let text = message.content.iter().find_map(|block| match block {
@@ -212,7 +222,12 @@ impl TurnTracker {
                     turn.chunk(thinking, ChunkKind::Thinking, out)
                 }
                 ContentBlock::ToolUse { id, name, input } => {
-                    turn.pending_tools.push(PendingTool {
+                    if turn.pending_tools.len() >= MAX_PENDING_TOOLS
+                        && let Some(oldest) = turn.pending_tools.pop_front()
+                    {
+                        out.push(oldest.synthetic_result(now, TOOL_NO_LONGER_TRACKED));
+                    }
+                    turn.pending_tools.push_back(PendingTool {
                         id: id.clone(),
                         name: name.clone(),
                         started: now,
@@ -245,7 +260,7 @@ impl TurnTracker {
                     .pending_tools
                     .iter()
                     .position(|t| t.id == tool_use_id)
-                    .map(|i| turn.pending_tools.remove(i));
+                    .and_then(|i| turn.pending_tools.remove(i));
                 out.push(AgentEvent::ToolCallResult {
                     tool_use_id,
                     name: start.as_ref().map(|t| t.name.clone()),
@@ -300,15 +315,22 @@ impl Turn {
     }
 }
 
+impl PendingTool {
+    /// A failed result saying why the daemon closed the call itself.
+    fn synthetic_result(self, now: Instant, why: &str) -> AgentEvent {
+        AgentEvent::ToolCallResult {
+            duration_ms: Some(millis(now, self.started)),
+            tool_use_id: self.id,
+            name: Some(self.name),
+            is_error: true,
+            content: Value::String(why.to_owned()),
+        }
+    }
+}
+
 fn close_pending_tools(turn: &mut Turn, now: Instant, out: &mut Vec<AgentEvent>) {
     for tool in turn.pending_tools.drain(..) {
-        out.push(AgentEvent::ToolCallResult {
-            duration_ms: Some(millis(now, tool.started)),
-            tool_use_id: tool.id,
-            name: Some(tool.name),
-            is_error: true,
-            content: Value::String(TOOL_NEVER_RETURNED.to_owned()),
-        });
+        out.push(tool.synthetic_result(now, TOOL_NEVER_RETURNED));
     }
 }
 
@@ -339,6 +361,8 @@ fn failure_message(result: &ResultEvent, api_error: Option<&str>) -> String {
 fn millis(now: Instant, since: Instant) -> u64 {
     u64::try_from(now.saturating_duration_since(since).as_millis()).unwrap_or(u64::MAX)
 }
+
+mod message_usage;
 
 #[cfg(test)]
 mod tests;

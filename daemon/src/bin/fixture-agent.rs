@@ -9,6 +9,7 @@
 //! | word            | output                                                                |
 //! |-----------------|-----------------------------------------------------------------------|
 //! | `replay:<path>` | the lines of a jsonl file (relative to the cwd), verbatim, no own init |
+//! | `descendants`   | first starts two `sleep`s (see below), then goes on with the other words |
 //! | `flood:<n>`     | n assistant text chunks, then a success result                        |
 //! | `ignore-term`   | ignores SIGTERM, then hangs                                           |
 //! | `hang`          | hangs after init (stops reading stdin)                                |
@@ -18,6 +19,11 @@
 //! | `fail`          | a result with `is_error: true` ("fixture failure")                    |
 //! | `block`         | a prompt blocked by a `UserPromptSubmit` hook, as Claude Code reports |
 //! | anything else   | a text chunk and a success result `echo: <prompt>`                    |
+//!
+//! `descendants` is what a Bash tool leaves running: one `sleep 1000` stays in the agent's
+//! process group, the other is double-forked into a session of its own (`setsid`, then its
+//! parent exits), as a daemonising tool does. Their pids come as the text chunk
+//! `descendants <in-group pid> <setsid pid>`.
 //!
 //! Success results carry usage input 10, output 5, cache creation 2, cache read 100 (the
 //! `tool` script: 20/8/0/50) and `duration_ms: 42`. Every turn also writes one line to stderr. The session id is
@@ -133,6 +139,11 @@ impl Agent {
             hang();
         }
         self.init()?;
+        if words.contains(&"descendants") {
+            let (in_group, escaped) = (sleeper_in_group()?, sleeper_in_own_session()?);
+            let text = format!("descendants {in_group} {escaped}");
+            emit(&self.assistant(json!([{"type":"text","text":text}])))?;
+        }
         if let Some(n) = words.iter().find_map(|w| w.strip_prefix("flood:")) {
             let n: u64 = n.parse().map_err(io::Error::other)?;
             let mut out = io::stdout().lock();
@@ -253,6 +264,40 @@ fn emit_lines<'a>(lines: impl Iterator<Item = &'a str>) -> io::Result<()> {
         writeln!(out, "{line}")?;
     }
     out.flush()
+}
+
+/// A `sleep 1000` child left in this process's group. Never waited for: it is meant to
+/// outlive the agent, as a tool's background job does.
+fn sleeper_in_group() -> io::Result<u32> {
+    let child = std::process::Command::new("sleep")
+        .arg("1000")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    Ok(child.id())
+}
+
+/// A `sleep 1000` double-forked into its own session: a `sh` that called `setsid` starts it
+/// in the background, prints its pid and exits, so it is nobody's child here and in no
+/// group of ours.
+fn sleeper_in_own_session() -> io::Result<u32> {
+    use std::os::unix::process::CommandExt;
+    let mut command = std::process::Command::new("/bin/sh");
+    command
+        .args(["-c", "sleep 1000 </dev/null >/dev/null 2>&1 & echo $!"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    // SAFETY: runs in the forked child before exec; `setsid` is a single async-signal-safe
+    // syscall, and the closure touches no shared state.
+    unsafe {
+        command.pre_exec(|| nix::unistd::setsid().map(drop).map_err(io::Error::from));
+    }
+    let output = command.output()?;
+    String::from_utf8_lossy(&output.stdout)
+        .trim()
+        .parse()
+        .map_err(io::Error::other)
 }
 
 fn ignore_sigterm() {

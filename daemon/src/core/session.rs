@@ -268,6 +268,10 @@ pub struct Session {
     pub worktree_repo: Option<PathBuf>,
     /// What memory the session was given (upstream's `memoryContext`).
     pub memory_context: serde_json::Value,
+    /// Why lines of the session's transcript or stderr.log were lost (the latest streak of
+    /// failed writes, e.g. a full disk); `None` when every line was written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript_error: Option<String>,
 }
 
 impl Session {

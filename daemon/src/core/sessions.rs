@@ -67,8 +67,8 @@ impl Core {
     /// the previous daemon died are marked failed (their processes died with it, and the
     /// conversation can be continued with `session send`) as of their last saved change;
     /// queued ones stay queued. Returns the interrupted sessions' ids with the pid their agent
-    /// had, so leftovers can be reconciled.
-    pub fn attach_store(&self, store: Store, loaded: Loaded) -> Vec<(String, u32)> {
+    /// had (when it had one), so whatever they left running can be reclaimed.
+    pub fn attach_store(&self, store: Store, loaded: Loaded) -> Vec<(String, Option<u32>)> {
         let stored: Vec<Session> = loaded.live.iter().map(|s| s.session.clone()).collect();
         self.seed_token_pools(&stored);
         let mut interrupted = Vec::new();
@@ -109,9 +109,7 @@ impl Core {
         let mut orphans = Vec::new();
         for (id, pid, updated) in interrupted {
             self.save(&updated);
-            if let Some(pid) = pid {
-                orphans.push((id, pid));
-            }
+            orphans.push((id, pid));
         }
         orphans
     }

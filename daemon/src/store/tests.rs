@@ -39,6 +39,7 @@ fn session(id: &str, status: SessionStatus) -> Session {
         worktree_branch: None,
         worktree_repo: None,
         memory_context: serde_json::json!({}),
+        transcript_error: None,
     }
 }
 

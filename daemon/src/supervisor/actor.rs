@@ -37,6 +37,8 @@ pub(crate) struct ActorContext {
     pub max_restarts: u32,
     pub idle_timeout: Duration,
     pub result_grace: Duration,
+    /// The cap of each of a session's output files.
+    pub transcript_max_bytes: u64,
 }
 
 /// How a session's actor begins.
@@ -110,7 +112,10 @@ pub(crate) async fn run(
     start: Start,
     commands: mpsc::Receiver<Command>,
 ) {
-    let files = files::SessionFiles::open(&ctx.sessions_dir.join(&session.id));
+    let files = files::SessionFiles::open(
+        &ctx.sessions_dir.join(&session.id),
+        ctx.transcript_max_bytes,
+    );
     let mut actor = SessionActor {
         id: session.id.clone(),
         session_type: session.session_type,

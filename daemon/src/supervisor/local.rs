@@ -7,7 +7,12 @@
 //! - `PR_SET_PDEATHSIG(SIGKILL)`: agents die with the daemon instead of running on untracked.
 //! - One reaper task per child awaits exactly that child (tokio's per-pid wait, never a global
 //!   `waitpid(-1)`), then SIGKILLs what is left of the group: grandchildren would otherwise be
-//!   orphaned, and would hold the output pipes open so readers never saw EOF.
+//!   orphaned, and would hold the output pipes open so readers never saw EOF. Then it sweeps
+//!   `/proc` for the session's marked processes that left the group (`setsid`, double
+//!   forks; see `super::sweep`), and only then reports the agent exited — so the next agent
+//!   of the same session never starts while the sweep could still hit it.
+//! - At start, [`SessionRunner::reclaim`] sweeps for the interrupted sessions of a daemon
+//!   that died: the agents died with it, but their group members and escapees did not.
 //! - `kill_on_drop(false)`: tokio's drop-kill reaches only the leader; instead, dropping the
 //!   last [`AgentHandle`] SIGKILLs the whole group, and the reaper still reaps it.
 
@@ -24,9 +29,10 @@ use tokio::sync::watch;
 
 use super::output::{AgentStdin, LineReader};
 use super::runner::{
-    AgentHandle, AgentProcess, AgentSignal, BoxFuture, ExitOutcome, RunSpec, RunnerError,
-    RunningAgent, SessionRunner, StdinMode,
+    AgentHandle, AgentProcess, AgentSignal, BoxFuture, ExitOutcome, InterruptedSession, RunSpec,
+    RunnerError, RunningAgent, SESSION_ID_VAR, SessionRunner, StdinMode,
 };
+use super::sweep::{SweepTarget, sweep};
 
 /// How long `stop` waits for the group to end after SIGKILL before reporting
 /// [`RunnerError::KillTimeout`].
@@ -90,7 +96,8 @@ impl LocalRunner {
             });
         };
         let stdin = child.stdin.take().map(AgentStdin::new);
-        let process = LocalProcess::spawn_reaper(child, pid);
+        let session = spec.env.get(SESSION_ID_VAR).cloned();
+        let process = LocalProcess::spawn_reaper(child, pid, session);
         tracing::debug!(pid, program = %spec.program, "agent started");
         Ok(RunningAgent::new(
             stdin,
@@ -105,6 +112,31 @@ impl SessionRunner for LocalRunner {
     fn start(&self, spec: RunSpec) -> BoxFuture<'_, Result<RunningAgent, RunnerError>> {
         let started = LocalRunner::start(self, spec);
         Box::pin(async move { started })
+    }
+
+    fn reclaim<'a>(&'a self, sessions: &'a [InterruptedSession]) -> BoxFuture<'a, ()> {
+        let sessions = sessions.to_vec();
+        Box::pin(async move {
+            let swept = tokio::task::spawn_blocking(move || {
+                let targets: Vec<SweepTarget<'_>> = sessions
+                    .iter()
+                    .map(|s| SweepTarget {
+                        session_id: &s.session_id,
+                        group: s.pid.and_then(|pid| i32::try_from(pid).ok()),
+                    })
+                    .collect();
+                sweep(&targets)
+            })
+            .await;
+            match swept {
+                Ok(0) => {}
+                Ok(killed) => tracing::warn!(
+                    killed,
+                    "killed processes that interrupted sessions left running"
+                ),
+                Err(err) => tracing::error!(%err, "the sweep for leftover processes failed"),
+            }
+        })
     }
 }
 
@@ -149,7 +181,8 @@ struct LocalProcess {
 }
 
 impl LocalProcess {
-    fn spawn_reaper(mut child: Child, pid: u32) -> LocalProcess {
+    /// `session`: the marker the agent's processes carry, swept for after it exits.
+    fn spawn_reaper(mut child: Child, pid: u32, session: Option<String>) -> LocalProcess {
         let group = Pid::from_raw(i32::try_from(pid).unwrap_or(i32::MAX));
         let exit = Arc::new(watch::Sender::new(None));
         let publish = Arc::clone(&exit);
@@ -171,6 +204,18 @@ impl LocalProcess {
                 Ok(()) => tracing::debug!(pid, "killed leftover processes of the agent's group"),
                 Err(Errno::ESRCH) => {}
                 Err(err) => tracing::warn!(pid, %err, "cannot kill the agent's process group"),
+            }
+            if let Some(session) = session {
+                let swept = tokio::task::spawn_blocking(move || {
+                    sweep(&[SweepTarget {
+                        session_id: &session,
+                        group: Some(group.as_raw()),
+                    }])
+                })
+                .await;
+                if let Err(err) = swept {
+                    tracing::error!(pid, %err, "the sweep for the agent's leftovers failed");
+                }
             }
             tracing::debug!(pid, %outcome, "agent exited");
             publish.send_replace(Some(outcome));
@@ -302,30 +347,4 @@ fn outcome_of(status: ExitStatus) -> ExitOutcome {
         code: status.code(),
         signal: status.signal(),
     }
-}
-
-/// Kills what is left of an agent started by a previous daemon (one that died without taking
-/// its children along, e.g. where parent-death signals do not exist). The pid is only trusted
-/// if that process still carries the session's `WUNDR_SESSION_ID`, so a reused pid is never
-/// hit. Returns whether a group was killed.
-pub fn kill_orphaned_agent(pid: u32, session_id: &str) -> bool {
-    let Ok(environ) = std::fs::read(format!("/proc/{pid}/environ")) else {
-        return false;
-    };
-    let marker = format!("WUNDR_SESSION_ID={session_id}");
-    if !environ
-        .split(|byte| *byte == 0)
-        .any(|entry| entry == marker.as_bytes())
-    {
-        return false;
-    }
-    let Ok(raw) = i32::try_from(pid) else {
-        return false;
-    };
-    tracing::warn!(
-        pid,
-        session = session_id,
-        "killing an agent left over from a previous daemon"
-    );
-    nix::sys::signal::killpg(Pid::from_raw(raw), Signal::SIGKILL).is_ok()
 }

@@ -66,6 +66,7 @@ impl Supervisor {
                 max_restarts: config.max_restarts,
                 idle_timeout: config.idle_timeout,
                 result_grace: config.result_grace,
+                transcript_max_bytes: config.transcript_max_bytes,
             }),
             core,
             actors: Mutex::new(HashMap::new()),
@@ -147,6 +148,7 @@ impl Supervisor {
             worktree_branch: dir.branch.clone(),
             worktree_repo: dir.repo.clone(),
             memory_context,
+            transcript_error: None,
         };
         if let Err(err) = self.core.insert_session(session).await {
             tracing::error!(session = %id, error = %crate::error_chain(&err), "spawn refused: the session could not be saved");

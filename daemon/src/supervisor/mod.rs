@@ -4,7 +4,7 @@
 //! Key types: [`Supervisor`] (spawn, send, stop, pause, the capacity queue), the actor that
 //! owns one agent process per session (`actor`), [`SessionError`], and the process seam —
 //! [`SessionRunner`] (where a session runs), [`LocalRunner`] (the process-group runner, the only
-//! one for now), [`RunSpec`], [`RunningAgent`], [`AgentHandle`], [`LineReader`]/[`OutputLine`],
+//! one for now; `sweep` finds what its agents left behind), [`InterruptedSession`], [`RunSpec`], [`RunningAgent`], [`AgentHandle`], [`LineReader`]/[`OutputLine`],
 //! [`AgentStdin`], [`ExitOutcome`] and [`RunnerError`].
 
 mod actor;
@@ -14,14 +14,16 @@ mod manager;
 mod output;
 mod request;
 pub mod runner;
+mod sweep;
 pub mod workdir;
 
 pub use error::SessionError;
-pub use local::{LocalRunner, kill_orphaned_agent};
+pub use local::LocalRunner;
 pub use manager::Supervisor;
 pub use output::{AgentStdin, LineReader, OutputLine};
 pub use request::{MAX_TASK_CHARS, SpawnRequest, TaskInput};
 pub use runner::{
     AgentHandle, AgentProcess, AgentSignal, BoxFuture, DEFAULT_MAX_LINE_BYTES, ExitOutcome,
-    RunSpec, RunnerError, RunningAgent, SessionRunner, StdinMode,
+    InterruptedSession, RunSpec, RunnerError, RunningAgent, SESSION_ID_VAR, SessionRunner,
+    StdinMode,
 };

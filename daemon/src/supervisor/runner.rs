@@ -1,8 +1,9 @@
 //! The seam between the supervisor and wherever an agent runs.
 //!
-//! Key types: [`SessionRunner`] (starts an agent from a [`RunSpec`]), [`RunningAgent`] (its
-//! stdin, stdout/stderr line streams and an [`AgentHandle`]), [`AgentProcess`] (what a runner
-//! implements to signal, wait and stop), [`AgentSignal`], [`ExitOutcome`] and [`RunnerError`].
+//! Key types: [`SessionRunner`] (starts an agent from a [`RunSpec`], and reclaims what agents
+//! of an [`InterruptedSession`] left running), [`RunningAgent`] (its stdin, stdout/stderr line
+//! streams and an [`AgentHandle`]), [`AgentProcess`] (what a runner implements to signal, wait
+//! and stop), [`AgentSignal`], [`ExitOutcome`] and [`RunnerError`].
 //!
 //! Nothing here knows about pids or process groups: the local process-group runner
 //! ([`LocalRunner`](super::LocalRunner)) keeps those to itself, so a runner on a cluster job
@@ -25,9 +26,32 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Default cap on one output line: longer lines are truncated, never buffered whole.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1024 * 1024;
 
+/// The environment variable that names an agent's session. Every agent gets it, and what it
+/// starts inherits it, so a runner can find everything that belongs to a session by it.
+pub const SESSION_ID_VAR: &str = "WUNDR_SESSION_ID";
+
 /// Starts agents somewhere (this machine, a cluster).
 pub trait SessionRunner: Send + Sync {
+    /// Starts an agent. When `spec.env` names its session ([`SESSION_ID_VAR`]), nothing the
+    /// agent started may outlive it: the runner ends all of it before the agent counts as
+    /// exited.
     fn start(&self, spec: RunSpec) -> BoxFuture<'_, Result<RunningAgent, RunnerError>>;
+
+    /// Ends whatever the agents of `sessions` still run: they were started by a daemon that
+    /// died without stopping them. Called once at start, before any agent is started. The
+    /// default suits runners whose agents cannot outlive the daemon.
+    fn reclaim<'a>(&'a self, sessions: &'a [InterruptedSession]) -> BoxFuture<'a, ()> {
+        let _ = sessions;
+        Box::pin(async {})
+    }
+}
+
+/// A session that was active when the previous daemon died.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InterruptedSession {
+    pub session_id: String,
+    /// The OS process id its agent had, for runners that have one.
+    pub pid: Option<u32>,
 }
 
 /// A started agent as a runner sees it. All methods take `&self` so one handle can be shared

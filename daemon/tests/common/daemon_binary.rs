@@ -100,3 +100,72 @@ pub async fn public_port(home: &TestHome) -> u16 {
         .into_inner();
     u16::try_from(status.endpoints.expect("endpoints").port).unwrap()
 }
+
+/// A gRPC `Sessions` client of the daemon running in `home`.
+pub async fn sessions(
+    home: &TestHome,
+) -> orchestrator_api::v1::sessions_client::SessionsClient<tonic::transport::Channel> {
+    let channel = orchestrator_api::connect(&home.paths().socket)
+        .await
+        .unwrap();
+    orchestrator_api::v1::sessions_client::SessionsClient::new(channel)
+}
+
+/// Spawns a claude-code session for `description` through gRPC.
+pub async fn spawn(home: &TestHome, description: &str) -> orchestrator_api::v1::Session {
+    use orchestrator_api::v1;
+    sessions(home)
+        .await
+        .spawn(v1::SpawnSessionRequest {
+            task: Some(v1::TaskSpec {
+                description: description.to_owned(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// Session `id` as the daemon reports it.
+pub async fn session(home: &TestHome, id: &str) -> orchestrator_api::v1::Session {
+    sessions(home)
+        .await
+        .get(orchestrator_api::v1::SessionRef {
+            session_id: id.to_owned(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+}
+
+/// Polls session `id` until `done` holds, failing the test after 30 s.
+pub async fn wait_for(
+    home: &TestHome,
+    id: &str,
+    what: &str,
+    done: impl Fn(&orchestrator_api::v1::Session) -> bool,
+) -> orchestrator_api::v1::Session {
+    let done = &done;
+    let found = super::wait_until_async(std::time::Duration::from_secs(30), move || async move {
+        Some(session(home, id).await).filter(|s| done(s))
+    })
+    .await;
+    match found {
+        Some(session) => session,
+        None => panic!(
+            "timed out waiting for {what}; session is {:#?}",
+            session(home, id).await
+        ),
+    }
+}
+
+/// The session's transcript file in `home`'s data dir.
+pub fn transcript(home: &TestHome, id: &str) -> std::path::PathBuf {
+    home.paths()
+        .data_dir
+        .join("sessions")
+        .join(id)
+        .join("transcript.jsonl")
+}

@@ -8,6 +8,8 @@ mod common;
 
 mod durability;
 mod fds;
+mod processes;
 mod storage;
+mod transcripts;
 mod ws_frames;
 mod ws_users;

@@ -3,6 +3,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use super::*;
+use crate::agents::Usage;
 
 fn usage(input: u64, output: u64) -> Usage {
     Usage {
@@ -283,4 +284,109 @@ fn replayed_user_prompt_is_ignored() {
     let events = t.push_line(r#"{"type":"user","message":{"role":"user","content":"hello"}}"#);
     assert!(events.is_empty());
     assert!(!t.in_turn());
+}
+
+fn assistant_line(id: Option<&str>, usage: Usage) -> String {
+    json!({"type":"assistant","message":{"id":id,"content":[{"type":"text","text":"x"}],
+           "usage":usage}})
+    .to_string()
+}
+
+/// What `finish` must report: the last usage of every message id, plus every anonymous one.
+fn reference_total(messages: &[(Option<String>, Usage)]) -> Usage {
+    let mut last = std::collections::HashMap::new();
+    let mut sum = Usage::default();
+    for (id, usage) in messages {
+        match id {
+            Some(id) => {
+                last.insert(id.clone(), *usage);
+            }
+            None => sum += *usage,
+        }
+    }
+    last.values().fold(sum, |mut sum, u| {
+        sum += *u;
+        sum
+    })
+}
+
+fn finished_usage(t: &mut TurnTracker) -> Usage {
+    match t.finish(None).last() {
+        Some(AgentEvent::TurnFailed { usage, .. }) => *usage,
+        other => panic!("expected a failed turn, got {other:?}"),
+    }
+}
+
+#[test]
+fn usage_without_result_counts_each_message_once_however_long_the_turn() {
+    // Three blocks per message with growing usage (the last one counts), messages of two
+    // parallel agents interleaved, and some without an id (always added).
+    let mut messages = Vec::new();
+    for pair in 0..2_000u64 {
+        for block in 1..=3u64 {
+            for agent in ["a", "b"] {
+                let id = format!("{agent}-{pair}");
+                messages.push((Some(id), usage(pair + 1, block * 10)));
+            }
+        }
+        if pair % 7 == 0 {
+            messages.push((None, usage(3, 4)));
+        }
+    }
+    let mut t = TurnTracker::new();
+    for (id, u) in &messages {
+        t.push_line(&assistant_line(id.as_deref(), *u));
+        assert!(t.held_message_ids() <= message_usage::RECENT_MESSAGES);
+    }
+    assert_eq!(finished_usage(&mut t), reference_total(&messages));
+}
+
+#[test]
+fn a_turn_of_many_messages_holds_a_bounded_number_of_ids() {
+    let mut t = TurnTracker::new();
+    let n = 20_000u64;
+    let mut most_held = 0;
+    for i in 0..n {
+        let id = format!("msg_{i}");
+        t.push_line(&assistant_line(Some(&id), usage(1, 2)));
+        t.push_line(&assistant_line(Some(&id), usage(2, 3)));
+        most_held = most_held.max(t.held_message_ids());
+    }
+    assert!(
+        most_held <= message_usage::RECENT_MESSAGES,
+        "the tracker held {most_held} message ids at once"
+    );
+    assert_eq!(finished_usage(&mut t), usage(2 * n, 3 * n));
+}
+
+#[test]
+fn tool_calls_that_never_return_are_bounded() {
+    let mut t = TurnTracker::new();
+    let extra = 5;
+    let mut evicted = Vec::new();
+    for i in 0..MAX_PENDING_TOOLS + extra {
+        let line = json!({"type":"assistant","message":{"content":[
+            {"type":"tool_use","id":format!("tu{i}"),"name":"Bash","input":{}}]}});
+        for event in t.push_line(&line.to_string()) {
+            if let AgentEvent::ToolCallResult {
+                tool_use_id,
+                content,
+                is_error: true,
+                ..
+            } = event
+            {
+                assert_eq!(content, json!(TOOL_NO_LONGER_TRACKED));
+                evicted.push(tool_use_id);
+            }
+        }
+        assert!(t.held_tool_calls() <= MAX_PENDING_TOOLS);
+    }
+    let oldest: Vec<String> = (0..extra).map(|i| format!("tu{i}")).collect();
+    assert_eq!(evicted, oldest, "the oldest calls are closed first");
+    let closed_at_end = t
+        .finish(None)
+        .iter()
+        .filter(|e| matches!(e, AgentEvent::ToolCallResult { .. }))
+        .count();
+    assert_eq!(closed_at_end, MAX_PENDING_TOOLS);
 }

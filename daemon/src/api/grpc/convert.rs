@@ -212,6 +212,7 @@ pub fn session_to_proto(session: &Session) -> v1::Session {
         restarts: session.restarts,
         worktree_branch: session.worktree_branch.clone().unwrap_or_default(),
         memory_context_json: session.memory_context.to_string(),
+        transcript_error: session.transcript_error.clone().unwrap_or_default(),
     }
 }
 

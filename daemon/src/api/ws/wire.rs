@@ -73,6 +73,8 @@ pub struct WireSession<'a> {
     created_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     ended_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    transcript_error: Option<&'a str>,
 }
 
 impl<'a> WireSession<'a> {
@@ -117,6 +119,7 @@ impl<'a> WireSession<'a> {
             metadata: metadata(s),
             created_at: iso(s.started_at),
             ended_at: s.ended_at.map(iso),
+            transcript_error: s.transcript_error.as_deref(),
         }
     }
 }

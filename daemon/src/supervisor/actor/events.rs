@@ -76,7 +76,7 @@ impl Pump {
                 line = self.stdout.next_line(), if self.stdout_open => match line {
                     Ok(Some(line)) => {
                         self.last_output = Instant::now();
-                        actor.files.transcript(&line.text);
+                        actor.write_transcript(&line.text);
                         for event in self.tracker.push_line(&line.text) {
                             apply(actor, event);
                         }
@@ -93,7 +93,7 @@ impl Pump {
                 line = self.stderr.next_line(), if self.stderr_open => match line {
                     Ok(Some(line)) => {
                         self.last_output = Instant::now();
-                        actor.files.stderr(&line.text);
+                        actor.write_stderr(&line.text);
                         actor.emit(OutputKind::Line { source: LineSource::Stderr, line: line.text });
                     }
                     Ok(None) | Err(_) => self.stderr_open = false,
@@ -318,6 +318,21 @@ fn fail_turn(actor: &mut SessionActor, error: String) {
 }
 
 impl SessionActor {
+    /// Appends a stdout line to the transcript; a failure that begins a streak marks the
+    /// session (the files log it).
+    fn write_transcript(&mut self, line: &str) {
+        if let Some(problem) = self.files.transcript(line) {
+            self.update(|s| s.transcript_error = Some(problem));
+        }
+    }
+
+    /// Appends a stderr line to `stderr.log`, like [`Self::write_transcript`].
+    fn write_stderr(&mut self, line: &str) {
+        if let Some(problem) = self.files.stderr(line) {
+            self.update(|s| s.transcript_error = Some(problem));
+        }
+    }
+
     /// Fails every turn that will now never be answered.
     pub(super) fn fail_unanswered(&mut self, reason: &str) {
         let never_sent: Vec<String> = self

@@ -115,6 +115,7 @@ pub fn session_json(session: &Session) -> Value {
         "restarts": session.restarts,
         "worktree_branch": text_or_null(&session.worktree_branch),
         "memory_context": json_field(&session.memory_context_json),
+        "transcript_error": text_or_null(&session.transcript_error),
     })
 }
 
@@ -195,6 +196,7 @@ pub(crate) mod tests {
             restarts: 0,
             worktree_branch: String::new(),
             memory_context_json: r#"{"scratchpad":{}}"#.into(),
+            transcript_error: String::new(),
         }
     }
 

@@ -65,6 +65,9 @@ pub fn render_human(session: &Session) -> String {
     if session.queue_position > 0 {
         fields.push(("queue position", session.queue_position.to_string()));
     }
+    if !session.transcript_error.is_empty() {
+        fields.push(("transcript error", session.transcript_error.clone()));
+    }
     fields.extend([
         ("error", or_dash(&session.error)),
         (
