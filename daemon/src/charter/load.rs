@@ -6,13 +6,14 @@
 //! column and field; warn about unknown keys (serde would drop them silently); expand
 //! `${VAR}` in string values from an injected lookup; fold schema B's `requireConfirmation`
 //! into `escalate`. Expansion happens on parsed string values, never on the raw text, so a
-//! variable's value cannot inject YAML structure.
+//! variable's value cannot inject YAML structure. Every step is linear in the file's size.
 
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_yaml::Value;
 
+use super::env_vars::{Unset, expand_env, first_lines_of_variables};
 use super::lines::LineMap;
 use super::schema::{Charter, KNOWN_KEYS};
 use super::validate::{self, Finding};
@@ -130,13 +131,11 @@ pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharte
     let lines = LineMap::scan(text);
     let mut warnings = Vec::new();
     warn_unknown_keys(&value, "", &lines, &mut warnings);
-    let mut unset = Vec::new();
+    let mut unset = Unset::default();
     expand_env(&mut value, env, &mut unset);
-    for var in unset {
-        let line = text
-            .lines()
-            .position(|l| l.contains(&format!("${{{var}}}")))
-            .map(|i| i + 1);
+    let unset_lines = first_lines_of_variables(text, &unset.seen);
+    for var in unset.names {
+        let line = unset_lines.get(var.as_str()).copied();
         warnings.push(
             Finding::warning(
                 "CHARTER_ENV_UNSET",
@@ -219,38 +218,6 @@ fn warn_unknown_keys(value: &Value, path: &str, lines: &LineMap, out: &mut Vec<F
             );
         }
     }
-}
-
-fn expand_env(value: &mut Value, env: EnvLookup, unset: &mut Vec<String>) {
-    match value {
-        Value::String(s) if s.contains("${") => *s = expand_str(s, env, unset),
-        Value::Sequence(items) => items.iter_mut().for_each(|v| expand_env(v, env, unset)),
-        Value::Mapping(map) => map.iter_mut().for_each(|(_, v)| expand_env(v, env, unset)),
-        _ => {}
-    }
-}
-
-/// Replaces each `${NAME}`; an unterminated `${` is kept literally.
-fn expand_str(s: &str, env: EnvLookup, unset: &mut Vec<String>) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let name = &after[..end];
-        match env(name) {
-            Some(v) => out.push_str(&v),
-            None if !unset.iter().any(|u| u == name) => unset.push(name.to_string()),
-            None => {}
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Schema B (the upstream template) onto ours.

@@ -107,3 +107,25 @@ fn unknown_keys_warn_with_path_and_line_and_documents_are_counted() {
         Err(CharterError::Empty { .. })
     ));
 }
+
+#[test]
+fn each_unset_variable_is_reported_once_at_its_first_line() {
+    let mut text = "name: x\nresponsibilities:\n".to_owned();
+    for i in 0..300 {
+        text.push_str(&format!("  - \"${{V{}}} and ${{W{i}}}\"\n", i % 100));
+    }
+    let l = from_str(&text, "c", &|_| None).expect("loads");
+    assert_eq!(l.warnings.len(), 400);
+    let v7 = l
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("V7 "))
+        .unwrap();
+    assert_eq!(v7.line, Some(10));
+    let w250 = l
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("W250 "))
+        .unwrap();
+    assert_eq!(w250.line, Some(253));
+}

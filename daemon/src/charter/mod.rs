@@ -10,6 +10,7 @@ pub mod approvals;
 pub mod budget;
 pub mod categories;
 pub mod enforce;
+mod env_vars;
 pub mod hook;
 mod lines;
 pub mod load;

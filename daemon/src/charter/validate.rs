@@ -11,6 +11,8 @@
 //! `field` is a dotted path (`safetyHeuristics.escalate[2]`); `line` is filled in by
 //! `LoadedCharter::validate` from the source text (see `lines`).
 
+use std::collections::HashSet;
+
 use super::policy::{Matcher, compile_entry};
 use super::schema::Charter;
 
@@ -208,8 +210,10 @@ fn heuristics(c: &Charter, out: &mut Vec<Finding>) {
             Some("safetyHeuristics.alwaysReject".into()),
         ));
     }
+    // Sets, not pairwise comparisons: the lists may hold hundreds of thousands of entries.
+    let approved: HashSet<String> = h.auto_approve.iter().map(|a| norm(a)).collect();
     for (i, r) in h.always_reject.iter().enumerate() {
-        if h.auto_approve.iter().any(|a| norm(a) == norm(r)) {
+        if approved.contains(&norm(r)) {
             out.push(Finding::error(
                 "CHARTER_HEURISTICS_CONFLICT",
                 format!(
@@ -226,9 +230,10 @@ fn heuristics(c: &Charter, out: &mut Vec<Finding>) {
         ("escalate", &h.escalate),
     ];
     for (name, list) in lists {
+        let mut seen = HashSet::with_capacity(list.len());
         for (i, entry) in list.iter().enumerate() {
             let path = format!("safetyHeuristics.{name}[{i}]");
-            if list[..i].iter().any(|e| norm(e) == norm(entry)) {
+            if !seen.insert(norm(entry)) {
                 out.push(Finding::warning(
                     "CHARTER_DUPLICATE_ENTRY",
                     format!("\"{entry}\" appears twice in {name}."),
@@ -298,6 +303,22 @@ mod tests {
             "CHARTER_EMPTY_ALWAYS_REJECT",
             Severity::Warning
         ));
+        // Every repeat is reported, at its own index, whatever its case and spacing.
+        let fs = findings(
+            "safetyHeuristics:\n  alwaysReject:\n    - rm -rf /\n    - git push --force*\n    - RM -rf / \n    - rm -rf /\n",
+        );
+        let duplicates: Vec<_> = fs
+            .iter()
+            .filter(|f| f.code == "CHARTER_DUPLICATE_ENTRY")
+            .map(|f| (f.field.as_deref().unwrap_or_default(), f.line))
+            .collect();
+        assert_eq!(
+            duplicates,
+            [
+                ("safetyHeuristics.alwaysReject[2]", Some(5)),
+                ("safetyHeuristics.alwaysReject[3]", Some(6))
+            ]
+        );
     }
 
     #[test]
