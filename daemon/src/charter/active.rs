@@ -5,13 +5,14 @@
 //! start); a missing file that was named explicitly (`--charter`, `ORCHESTRATOR_CHARTER`) is an
 //! error, since a typo must not silently drop every rule. A file that does not parse, or whose
 //! validation has errors, is refused with file:line:column and field ([`ActiveError`]); at
-//! start the daemon then refuses to start, on reload the previous charter stays.
+//! start the daemon then refuses to start, on reload the previous charter stays. A file over
+//! the size limit (`charterMaxBytes`) is refused before it is read.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use super::load::{CharterError, load_charter};
+use super::load::{CharterError, DEFAULT_MAX_CHARTER_BYTES, load_charter_limited};
 use super::policy::Policy;
 use super::schema::Charter;
 use super::validate::{Finding, Severity};
@@ -66,10 +67,17 @@ impl ActiveCharter {
         }
     }
 
-    /// Loads, validates and compiles `path`. `explicit`: the path was named by the user, so a
-    /// missing file is an error rather than a reason for defaults.
+    /// Loads, validates and compiles `path` (at most [`DEFAULT_MAX_CHARTER_BYTES`]).
+    /// `explicit`: the path was named by the user, so a missing file is an error rather than a
+    /// reason for defaults.
     pub fn load(path: &Path, explicit: bool) -> Result<Self, ActiveError> {
-        let loaded = match load_charter(path) {
+        Self::load_limited(path, explicit, DEFAULT_MAX_CHARTER_BYTES)
+    }
+
+    /// [`load`](Self::load) refusing a file over `max_bytes`. Takes as long as the file is
+    /// big: call it off the async runtime.
+    pub fn load_limited(path: &Path, explicit: bool, max_bytes: u64) -> Result<Self, ActiveError> {
+        let loaded = match load_charter_limited(path, max_bytes) {
             Ok(loaded) => loaded,
             Err(CharterError::NotFound { .. }) if !explicit => {
                 return Ok(Self::defaults(format!(
@@ -152,14 +160,26 @@ pub fn render_finding(file: &str, f: &Finding) -> String {
 pub struct CharterHolder {
     path: PathBuf,
     explicit: bool,
+    max_bytes: u64,
     current: RwLock<Arc<ActiveCharter>>,
 }
 
 impl CharterHolder {
     /// Loads `path` (see [`ActiveCharter::load`]).
     pub fn load(path: PathBuf, explicit: bool) -> Result<Self, ActiveError> {
-        let active = ActiveCharter::load(&path, explicit)?;
-        Ok(Self::with(path, explicit, active))
+        Self::load_limited(path, explicit, DEFAULT_MAX_CHARTER_BYTES)
+    }
+
+    /// Loads `path`, refusing it (now and on reload) when it is over `max_bytes`.
+    pub fn load_limited(
+        path: PathBuf,
+        explicit: bool,
+        max_bytes: u64,
+    ) -> Result<Self, ActiveError> {
+        let active = ActiveCharter::load_limited(&path, explicit, max_bytes)?;
+        let mut holder = Self::with(path, explicit, active);
+        holder.max_bytes = max_bytes;
+        Ok(holder)
     }
 
     /// A holder with an already built charter (embedding and tests).
@@ -167,6 +187,7 @@ impl CharterHolder {
         Self {
             path,
             explicit,
+            max_bytes: DEFAULT_MAX_CHARTER_BYTES,
             current: RwLock::new(Arc::new(active)),
         }
     }
@@ -174,6 +195,11 @@ impl CharterHolder {
     /// The charter file path (whether or not it exists).
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The size limit of the charter file.
+    pub fn max_bytes(&self) -> u64 {
+        self.max_bytes
     }
 
     /// The charter in force.
@@ -186,7 +212,11 @@ impl CharterHolder {
 
     /// Re-reads the file; on error the previous charter stays in force.
     pub fn reload(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
-        let active = Arc::new(ActiveCharter::load(&self.path, self.explicit)?);
+        let active = Arc::new(ActiveCharter::load_limited(
+            &self.path,
+            self.explicit,
+            self.max_bytes,
+        )?);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = active.clone();
         Ok(active)
     }
@@ -231,5 +261,23 @@ mod tests {
         assert_eq!(holder.current().charter.name, "first");
         std::fs::write(&path, "name: fourth\n").unwrap();
         assert_eq!(holder.reload().unwrap().charter.name, "fourth");
+    }
+
+    #[test]
+    fn an_over_limit_file_is_refused_on_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.yaml");
+        std::fs::write(&path, "name: first\n").unwrap();
+        let holder = CharterHolder::load_limited(path.clone(), true, 1024).unwrap();
+        std::fs::write(&path, format!("name: second\n{}", "# pad\n".repeat(200))).unwrap();
+        let err = holder.reload().unwrap_err();
+        let chain = crate::error_chain(&err);
+        assert!(
+            chain.contains("is 1213 bytes, over the 1024-byte limit"),
+            "{chain}"
+        );
+        assert_eq!(holder.current().charter.name, "first");
+        std::fs::write(&path, "name: third\n").unwrap();
+        assert_eq!(holder.reload().unwrap().charter.name, "third");
     }
 }

@@ -1,25 +1,36 @@
 //! Loading: [`load_charter`] / [`from_str`] → [`LoadedCharter`] or [`CharterError`].
 //!
-//! Steps: split the text into YAML documents and take the single non-empty one (the shipped
-//! computer-setup charter ends with `---`, an empty second document, which upstream choked on);
-//! parse it into the typed [`Charter`] straight from the text so errors carry file, line,
-//! column and field; warn about unknown keys (serde would drop them silently); expand
-//! `${VAR}` in string values from an injected lookup; fold schema B's `requireConfirmation`
-//! into `escalate`. Expansion happens on parsed string values, never on the raw text, so a
-//! variable's value cannot inject YAML structure. Every step is linear in the file's size.
+//! Steps: refuse a file over the size limit ([`DEFAULT_MAX_CHARTER_BYTES`] unless the
+//! daemon's `charterMaxBytes` says otherwise) without reading past it; split the text into YAML
+//! documents and take the single non-empty one (the shipped computer-setup charter ends with
+//! `---`, an empty second document, which upstream choked on), holding what its aliases expand
+//! to within an [`ExpansionBudget`]; parse it into the typed [`Charter`] straight from the text
+//! so errors carry file, line, column and field; warn about unknown keys (serde would drop them
+//! silently); expand `${VAR}` in string values from an injected lookup; fold schema B's
+//! `requireConfirmation` into `escalate`. Expansion happens on
+//! parsed string values, never on the raw text, so a variable's value cannot inject YAML
+//! structure. Every step is linear in the file's size. Errors always point into the file:
+//! serde_yaml's own limits (nesting depth, alias repetition) get a clear message and, where
+//! serde_yaml gives no location, the first alias or line 1 — never `0:0`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_yaml::Value;
 
 use super::env_vars::{Unset, expand_env, first_lines_of_variables};
+use super::expansion::ExpansionBudget;
 use super::lines::LineMap;
 use super::schema::{Charter, KNOWN_KEYS};
 use super::validate::{self, Finding};
 
 /// Looks up an environment variable; injected so tests need not touch the process env.
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The largest charter file read when nothing else is configured: 4 MiB, a thousand times a
+/// generous hand-written charter, and still loaded in well under a second.
+pub const DEFAULT_MAX_CHARTER_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CharterError {
@@ -36,8 +47,23 @@ pub enum CharterError {
         #[source]
         source: std::io::Error,
     },
-    /// Bad YAML or a value of the wrong type. `line`/`column` are 1-based, 0 when unknown;
-    /// `field` is the dotted path serde_yaml reports, when it reports one.
+    /// Over the size limit; nothing past the limit was read.
+    #[error(
+        "charter file {} is {}, over the {limit}-byte limit{}; a charter is a short policy \
+         document: shorten it, or raise charterMaxBytes in the daemon's config file",
+        path.display(),
+        size.map_or_else(|| "larger than that".to_owned(), |s| format!("{s} bytes")),
+        mib(*limit)
+    )]
+    TooLarge {
+        path: PathBuf,
+        /// The file's size, when it has one (a pipe or device has none).
+        size: Option<u64>,
+        limit: u64,
+    },
+    /// Bad YAML or a value of the wrong type. `line`/`column` are 1-based and always point
+    /// into the file (line 1 when the parser gave no location); `field` is the dotted path
+    /// serde_yaml reports, when it reports one.
     #[error("{file}:{line}:{column}: invalid charter{}: {message}", field.as_deref().map(|f| format!(" field `{f}`")).unwrap_or_default())]
     Invalid {
         file: String,
@@ -78,13 +104,30 @@ impl LoadedCharter {
     }
 }
 
-/// Loads `path`, expanding `${VAR}` from the process environment.
+/// Loads `path` (at most [`DEFAULT_MAX_CHARTER_BYTES`]), expanding `${VAR}` from the process
+/// environment.
 pub fn load_charter(path: &Path) -> Result<LoadedCharter, CharterError> {
-    load_charter_with_env(path, &|name| std::env::var(name).ok())
+    load_charter_limited(path, DEFAULT_MAX_CHARTER_BYTES)
 }
 
-pub fn load_charter_with_env(path: &Path, env: EnvLookup) -> Result<LoadedCharter, CharterError> {
-    let text = std::fs::read_to_string(path).map_err(|source| {
+/// Loads `path` if it is at most `max_bytes` long.
+pub fn load_charter_limited(path: &Path, max_bytes: u64) -> Result<LoadedCharter, CharterError> {
+    load_charter_with_env(path, max_bytes, &|name| std::env::var(name).ok())
+}
+
+pub fn load_charter_with_env(
+    path: &Path,
+    max_bytes: u64,
+    env: EnvLookup,
+) -> Result<LoadedCharter, CharterError> {
+    let text = read_limited(path, max_bytes)?;
+    from_str(&text, &path.display().to_string(), env)
+}
+
+/// Reads at most `max_bytes` (+1, to notice more): a huge file, or `/dev/zero`, is refused
+/// without reading it all.
+fn read_limited(path: &Path, max_bytes: u64) -> Result<String, CharterError> {
+    let io_error = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
             CharterError::NotFound {
                 path: path.to_path_buf(),
@@ -96,17 +139,54 @@ pub fn load_charter_with_env(path: &Path, env: EnvLookup) -> Result<LoadedCharte
                 source,
             }
         }
-    })?;
-    from_str(&text, &path.display().to_string(), env)
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let too_large = |size| CharterError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit: max_bytes,
+    };
+    if size.is_some_and(|s| s > max_bytes) {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size.map_or(0, |s| usize::try_from(s).unwrap_or(0)));
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > max_bytes {
+        // It grew since we looked, or has no size of its own.
+        return Err(too_large(size.filter(|s| *s > max_bytes)));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        io_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text ({err})"),
+        ))
+    })
+}
+
+/// `limit` in MiB when it is a whole number of them, for the error message.
+fn mib(limit: u64) -> String {
+    if limit >= 1024 * 1024 && limit % (1024 * 1024) == 0 {
+        format!(" ({} MiB)", limit / (1024 * 1024))
+    } else {
+        String::new()
+    }
 }
 
 /// Parses charter text; `source` names it in errors and in [`LoadedCharter::source`].
 pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharter, CharterError> {
-    let invalid = |e: serde_yaml::Error| invalid_error(source, e);
-    // First pass: find the one non-empty document.
+    let invalid = |e: serde_yaml::Error| invalid_error(source, text, e);
+    // First pass: find the one non-empty document, with aliases held to a budget.
+    let mut budget = ExpansionBudget::for_text(text.len());
     let mut chosen: Option<(usize, Value)> = None;
     for (idx, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = Value::deserialize(doc).map_err(invalid)?;
+        let value = budget.read(doc).map_err(invalid)?;
         if value.is_null() {
             continue;
         }
@@ -157,8 +237,7 @@ pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharte
     })
 }
 
-fn invalid_error(file: &str, source: serde_yaml::Error) -> CharterError {
-    let (line, column) = source.location().map_or((0, 0), |l| (l.line(), l.column()));
+fn invalid_error(file: &str, text: &str, source: serde_yaml::Error) -> CharterError {
     let mut message = source.to_string();
     if let Some(cut) = message.rfind(" at line ") {
         message.truncate(cut);
@@ -172,14 +251,66 @@ fn invalid_error(file: &str, source: serde_yaml::Error) -> CharterError {
     if let Some(f) = &field {
         message = message[f.len() + 2..].to_string();
     }
+    let mut location = source.location().map(|l| (l.line(), l.column()));
+    // serde_yaml's own limits say little; say what they mean for a charter.
+    if message == "recursion limit exceeded" {
+        message = "values nest more than 128 levels deep (recursion limit exceeded); a charter \
+                   nests a few levels: flatten the structure"
+            .to_owned();
+    } else if message == "repetition limit exceeded" {
+        message = "aliases are followed too many times (repetition limit exceeded): it looks \
+                   like a YAML alias bomb (\"billion laughs\"); write the entries out instead \
+                   of nesting aliases"
+            .to_owned();
+        location = location.or_else(|| first_alias(text));
+    } else if message == "EOF while parsing a value" {
+        location = location.or_else(|| Some((text.lines().count().max(1), 1)));
+    }
+    if location.is_none() {
+        location = field
+            .as_deref()
+            .and_then(|f| LineMap::scan(text).line_of(f))
+            .map(|line| (line, 1));
+    }
+    // Never 0:0: a position the parser did not give is the top of the file.
+    let (line, column) = location.unwrap_or((1, 1));
     CharterError::Invalid {
         file: file.to_string(),
-        line,
-        column,
+        line: line.max(1),
+        column: column.max(1),
         field,
         message,
         source,
     }
+}
+
+/// Line and column (1-based, in characters) of the first alias (`*name`) in `text`, found by
+/// reading it as YAML would only roughly: outside quotes and comments, where a node starts.
+fn first_alias(text: &str) -> Option<(usize, usize)> {
+    for (idx, line) in text.lines().enumerate() {
+        let mut quote = None;
+        let mut prev = ' ';
+        let chars: Vec<char> = line.chars().collect();
+        for (col, &c) in chars.iter().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') if prev.is_whitespace() => break,
+                (None, '*')
+                    if (prev.is_whitespace() || "-:[{,?".contains(prev))
+                        && chars
+                            .get(col + 1)
+                            .is_some_and(|n| !n.is_whitespace() && !",[]{}".contains(*n)) =>
+                {
+                    return Some((idx + 1, col + 1));
+                }
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    None
 }
 
 /// The 1-based line where document `idx` (0-based, counting `---` separators) starts.

@@ -11,6 +11,7 @@ pub mod budget;
 pub mod categories;
 pub mod enforce;
 mod env_vars;
+mod expansion;
 pub mod hook;
 mod lines;
 pub mod load;
@@ -24,7 +25,10 @@ pub mod validate;
 
 pub use budget::{BudgetStatus, Pool, TokenPools};
 pub use hook::{HookEvent, hook_response, session_start_response};
-pub use load::{CharterError, LoadedCharter, from_str, load_charter, load_charter_with_env};
+pub use load::{
+    CharterError, DEFAULT_MAX_CHARTER_BYTES, LoadedCharter, from_str, load_charter,
+    load_charter_limited, load_charter_with_env,
+};
 pub use policy::{Action, Decision, MatchedRule, Policy, RuleList, Verdict};
 pub use schema::{Charter, DefaultDecision};
 pub use validate::{Finding, Severity, validate};

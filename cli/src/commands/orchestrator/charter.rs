@@ -14,6 +14,7 @@ use orchestrator_api::v1::charter_client::CharterClient;
 use orchestrator_api::v1::{
     CharterInfo, ReloadCharterRequest, ShowCharterRequest, ValidateCharterRequest,
 };
+use orchestrator_daemon::charter::DEFAULT_MAX_CHARTER_BYTES;
 use orchestrator_daemon::charter::report::{FileReport, ReportFinding, check_file, render};
 use tonic::transport::Channel;
 
@@ -126,7 +127,7 @@ pub async fn run(command: CharterCommand, socket: &Path) -> Result<Outcome, CliE
 
 async fn validate(args: &ValidateArgs, socket: &Path) -> Result<Outcome, CliError> {
     let report = match &args.file {
-        Some(file) => check_file(file),
+        Some(file) => check_file(file, DEFAULT_MAX_CHARTER_BYTES),
         None => match daemon_client::open(socket).await? {
             Some(channel) => {
                 let mut client = CharterClient::new(channel);
@@ -144,7 +145,7 @@ async fn validate(args: &ValidateArgs, socket: &Path) -> Result<Outcome, CliErro
                     valid: reply.valid,
                 }
             }
-            None => check_file(&default_path()),
+            None => check_file(&default_path(), DEFAULT_MAX_CHARTER_BYTES),
         },
     };
     if args.json {

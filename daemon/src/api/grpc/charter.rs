@@ -120,6 +120,7 @@ impl Charter for CharterService {
         request: Request<v1::ValidateCharterRequest>,
     ) -> Result<Response<v1::ValidateCharterResponse>, Status> {
         let path = request.into_inner().path;
+        let max_bytes = self.core.config().charter_max_bytes;
         let path = if path.is_empty() {
             match self.core.charter_holder() {
                 Some(holder) => holder.path().to_path_buf(),
@@ -134,7 +135,7 @@ impl Charter for CharterService {
                 path.display()
             )));
         }
-        let report = tokio::task::spawn_blocking(move || check_file(&path))
+        let report = tokio::task::spawn_blocking(move || check_file(&path, max_bytes))
             .await
             .map_err(|err| Status::internal(format!("validation failed: {err}")))?;
         Ok(Response::new(report_to_proto(report)))
