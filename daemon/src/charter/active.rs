@@ -7,12 +7,17 @@
 //! validation has errors, is refused with file:line:column and field ([`ActiveError`]); at
 //! start the daemon then refuses to start, on reload the previous charter stays. A file over
 //! the size limit (`charterMaxBytes`) is refused before it is read.
+//!
+//! Reloads ([`CharterHolder::reload`]) run one at a time, off the async runtime (see
+//! `off_runtime`): the daemon keeps answering while a big file is checked, and a reload
+//! abandoned half way (a SIGTERM, a cancelled call) changes nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use super::load::{CharterError, DEFAULT_MAX_CHARTER_BYTES, load_charter_limited};
+use super::off_runtime::{OffRuntimeError, off_runtime};
 use super::policy::Policy;
 use super::schema::Charter;
 use super::validate::{Finding, Severity};
@@ -124,6 +129,13 @@ pub enum ActiveError {
         /// Every finding (errors and warnings).
         findings: Vec<Finding>,
     },
+    /// The thread checking the file failed.
+    #[error("the charter was not reloaded")]
+    Worker {
+        /// How it failed.
+        #[source]
+        source: OffRuntimeError,
+    },
 }
 
 impl ActiveError {
@@ -162,6 +174,8 @@ pub struct CharterHolder {
     explicit: bool,
     max_bytes: u64,
     current: RwLock<Arc<ActiveCharter>>,
+    /// One reload at a time, so a slow reload of an older file never replaces a newer one.
+    reloading: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl CharterHolder {
@@ -189,6 +203,7 @@ impl CharterHolder {
             explicit,
             max_bytes: DEFAULT_MAX_CHARTER_BYTES,
             current: RwLock::new(Arc::new(active)),
+            reloading: Arc::default(),
         }
     }
 
@@ -210,14 +225,24 @@ impl CharterHolder {
             .clone()
     }
 
-    /// Re-reads the file; on error the previous charter stays in force.
-    pub fn reload(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
-        let active = Arc::new(ActiveCharter::load_limited(
-            &self.path,
-            self.explicit,
-            self.max_bytes,
-        )?);
+    /// Re-reads the file on a thread of its own; on error the previous charter stays in force.
+    /// Dropping the future abandons the reload: the file is still checked to the end, its
+    /// result is dropped, and the next reload waits for it.
+    pub async fn reload(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
+        let turn = self.reloading.clone().lock_owned().await;
+        let (path, explicit, max_bytes) = (self.path.clone(), self.explicit, self.max_bytes);
+        let (loaded, turn) = off_runtime("charter-reload", move || {
+            // The turn travels with the work, so an abandoned reload keeps it until it ends.
+            (
+                ActiveCharter::load_limited(&path, explicit, max_bytes),
+                turn,
+            )
+        })
+        .await
+        .map_err(|source| ActiveError::Worker { source })?;
+        let active = Arc::new(loaded?);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = active.clone();
+        drop(turn);
         Ok(active)
     }
 }
@@ -239,8 +264,8 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn reload_keeps_the_previous_charter_on_error() {
+    #[tokio::test]
+    async fn reload_keeps_the_previous_charter_on_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.yaml");
         std::fs::write(
@@ -250,27 +275,27 @@ mod tests {
         .unwrap();
         let holder = CharterHolder::load(path.clone(), true).unwrap();
         std::fs::write(&path, "name: second\ntier: 9\n").unwrap();
-        let err = holder.reload().unwrap_err();
+        let err = holder.reload().await.unwrap_err();
         let text = err.to_string();
         assert!(text.contains("c.yaml:2: CHARTER_INVALID_TIER"), "{text}");
         assert_eq!(holder.current().charter.name, "first");
         std::fs::write(&path, "name: third\ntier: [\n").unwrap();
-        let err = holder.reload().unwrap_err();
+        let err = holder.reload().await.unwrap_err();
         let chain = crate::error_chain(&err);
         assert!(chain.contains("c.yaml:3:1: invalid charter"), "{chain}");
         assert_eq!(holder.current().charter.name, "first");
         std::fs::write(&path, "name: fourth\n").unwrap();
-        assert_eq!(holder.reload().unwrap().charter.name, "fourth");
+        assert_eq!(holder.reload().await.unwrap().charter.name, "fourth");
     }
 
-    #[test]
-    fn an_over_limit_file_is_refused_on_reload() {
+    #[tokio::test]
+    async fn an_over_limit_file_is_refused_on_reload() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.yaml");
         std::fs::write(&path, "name: first\n").unwrap();
         let holder = CharterHolder::load_limited(path.clone(), true, 1024).unwrap();
         std::fs::write(&path, format!("name: second\n{}", "# pad\n".repeat(200))).unwrap();
-        let err = holder.reload().unwrap_err();
+        let err = holder.reload().await.unwrap_err();
         let chain = crate::error_chain(&err);
         assert!(
             chain.contains("is 1213 bytes, over the 1024-byte limit"),
@@ -278,6 +303,6 @@ mod tests {
         );
         assert_eq!(holder.current().charter.name, "first");
         std::fs::write(&path, "name: third\n").unwrap();
-        assert_eq!(holder.reload().unwrap().charter.name, "third");
+        assert_eq!(holder.reload().await.unwrap().charter.name, "third");
     }
 }

@@ -3,7 +3,8 @@
 //! [`Action`]s ([`Decision`]), answer Claude Code hooks ([`hook_response`]) and count tokens
 //! against its budget split ([`TokenPools`]). Everything here is pure apart from reading the
 //! file. The daemon side: [`active`] (the charter in force, reload), [`approvals`] (escalations
-//! waiting for a person), [`enforce`] (a hook call decided, waited on, audited).
+//! waiting for a person), [`enforce`] (a hook call decided, waited on, audited),
+//! [`off_runtime`] (where file checks run, so they never stall the async runtime).
 
 pub mod active;
 pub mod approvals;
@@ -16,6 +17,7 @@ pub mod hook;
 mod lines;
 pub mod load;
 pub mod memory;
+pub mod off_runtime;
 pub mod pattern;
 pub mod policy;
 pub mod report;
