@@ -92,8 +92,9 @@ impl ActiveCharter {
             }
             Err(source) => return Err(ActiveError::Load { source }),
         };
+        let policy = Policy::compile(&loaded.charter);
         let mut findings = loaded.warnings.clone();
-        findings.extend(loaded.validate());
+        findings.extend(loaded.validate_compiled(&policy));
         if findings.iter().any(|f| f.severity == Severity::Error) {
             return Err(ActiveError::Invalid {
                 file: path.display().to_string(),
@@ -101,7 +102,7 @@ impl ActiveCharter {
             });
         }
         Ok(Self {
-            policy: Policy::compile(&loaded.charter),
+            policy,
             charter: loaded.charter,
             source: Some(path.to_path_buf()),
             defaults_reason: None,

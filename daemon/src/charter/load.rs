@@ -4,10 +4,10 @@
 //! daemon's `charterMaxBytes` says otherwise) without reading past it; split the text into YAML
 //! documents and take the single non-empty one (the shipped computer-setup charter ends with
 //! `---`, an empty second document, which upstream choked on), holding what its aliases expand
-//! to within an [`ExpansionBudget`]; parse it into the typed [`Charter`] straight from the text
-//! so errors carry file, line, column and field; warn about unknown keys (serde would drop them
-//! silently); expand `${VAR}` in string values from an injected lookup; fold schema B's
-//! `requireConfirmation` into `escalate`. Expansion happens on
+//! to within an [`ExpansionBudget`]; warn about unknown keys (serde would drop them silently);
+//! expand `${VAR}` in string values from an injected lookup; convert to the typed [`Charter`]
+//! (when that fails, the text is read again, typed, so the error carries file, line, column
+//! and field); fold schema B's `requireConfirmation` into `escalate`. Expansion happens on
 //! parsed string values, never on the raw text, so a variable's value cannot inject YAML
 //! structure. Every step is linear in the file's size. Errors always point into the file:
 //! serde_yaml's own limits (nesting depth, alias repetition) get a clear message and, where
@@ -22,6 +22,7 @@ use serde_yaml::Value;
 use super::env_vars::{Unset, expand_env, first_lines_of_variables};
 use super::expansion::ExpansionBudget;
 use super::lines::LineMap;
+use super::policy::Policy;
 use super::schema::{Charter, KNOWN_KEYS};
 use super::validate::{self, Finding};
 
@@ -94,7 +95,12 @@ pub struct LoadedCharter {
 impl LoadedCharter {
     /// Semantic validation with line numbers filled in from the source text.
     pub fn validate(&self) -> Vec<Finding> {
-        let mut findings = validate::validate(&self.charter);
+        self.validate_compiled(&Policy::compile(&self.charter))
+    }
+
+    /// [`validate`](Self::validate) with the charter's policy already compiled.
+    pub fn validate_compiled(&self, policy: &Policy) -> Vec<Finding> {
+        let mut findings = validate::validate_compiled(&self.charter, policy);
         for f in &mut findings {
             if f.line.is_none() {
                 f.line = f.field.as_deref().and_then(|p| self.lines.line_of(p));
@@ -203,10 +209,6 @@ pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharte
             file: source.to_string(),
         });
     };
-    // Second pass, typed and straight from the text, so type errors carry locations.
-    if let Some(doc) = serde_yaml::Deserializer::from_str(text).nth(doc_idx) {
-        Charter::deserialize(doc).map_err(invalid)?;
-    }
 
     let lines = LineMap::scan(text);
     let mut warnings = Vec::new();
@@ -227,7 +229,20 @@ pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharte
             .at_line(line),
         );
     }
-    let mut charter: Charter = serde_yaml::from_value(value).map_err(invalid)?;
+    let mut charter: Charter = match serde_yaml::from_value(value) {
+        Ok(charter) => charter,
+        // Only errors read from the text carry a line and column: read it again, typed, to
+        // find where (expansion turns strings into strings, so it fails the same way).
+        Err(unlocated) => {
+            let located = serde_yaml::Deserializer::from_str(text)
+                .nth(doc_idx)
+                .map(Charter::deserialize);
+            return Err(invalid(match located {
+                Some(Err(located)) => located,
+                _ => unlocated,
+            }));
+        }
+    };
     map_schema_b(&mut charter, &lines, &mut warnings);
     Ok(LoadedCharter {
         charter,

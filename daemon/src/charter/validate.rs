@@ -13,7 +13,7 @@
 
 use std::collections::HashSet;
 
-use super::policy::{Matcher, compile_entry};
+use super::policy::{Matcher, Policy, RuleList};
 use super::schema::Charter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +63,11 @@ pub fn parse_percentage(s: &str) -> Option<f64> {
 }
 
 pub fn validate(c: &Charter) -> Vec<Finding> {
+    validate_compiled(c, &Policy::compile(c))
+}
+
+/// [`validate`] with `policy` already compiled from `c`, so no entry is compiled twice.
+pub fn validate_compiled(c: &Charter, policy: &Policy) -> Vec<Finding> {
     let mut out = Vec::new();
     let field = |f: &str| Some(f.to_string());
     if c.name.trim().is_empty() {
@@ -195,11 +200,11 @@ pub fn validate(c: &Charter) -> Vec<Finding> {
             ));
         }
     }
-    heuristics(c, &mut out);
+    heuristics(c, policy, &mut out);
     out
 }
 
-fn heuristics(c: &Charter, out: &mut Vec<Finding>) {
+fn heuristics(c: &Charter, policy: &Policy, out: &mut Vec<Finding>) {
     let h = &c.safety_heuristics;
     let norm = |s: &str| s.trim().to_lowercase();
     if h.always_reject.is_empty() {
@@ -225,26 +230,26 @@ fn heuristics(c: &Charter, out: &mut Vec<Finding>) {
         }
     }
     let lists = [
-        ("autoApprove", &h.auto_approve),
-        ("alwaysReject", &h.always_reject),
-        ("escalate", &h.escalate),
+        ("autoApprove", &h.auto_approve, RuleList::AutoApprove),
+        ("alwaysReject", &h.always_reject, RuleList::AlwaysReject),
+        ("escalate", &h.escalate, RuleList::Escalate),
     ];
-    for (name, list) in lists {
+    for (name, list, compiled) in lists {
         let mut seen = HashSet::with_capacity(list.len());
-        for (i, entry) in list.iter().enumerate() {
-            let path = format!("safetyHeuristics.{name}[{i}]");
+        let path = |i: usize| Some(format!("safetyHeuristics.{name}[{i}]"));
+        for ((i, entry), matcher) in list.iter().enumerate().zip(policy.matchers(compiled)) {
             if !seen.insert(norm(entry)) {
                 out.push(Finding::warning(
                     "CHARTER_DUPLICATE_ENTRY",
                     format!("\"{entry}\" appears twice in {name}."),
-                    Some(path.clone()),
+                    path(i),
                 ));
             }
-            if let Matcher::Nothing(why) = compile_entry(entry) {
+            if let Matcher::Nothing(why) = matcher {
                 out.push(Finding::warning(
                     "CHARTER_UNMATCHABLE_ENTRY",
                     format!("{name} entry \"{entry}\" matches nothing ({why})."),
-                    Some(path),
+                    path(i),
                 ));
             }
         }
