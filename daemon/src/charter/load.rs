@@ -178,7 +178,7 @@ fn read_limited(path: &Path, max_bytes: u64) -> Result<String, CharterError> {
 
 /// `limit` in MiB when it is a whole number of them, for the error message.
 fn mib(limit: u64) -> String {
-    if limit >= 1024 * 1024 && limit % (1024 * 1024) == 0 {
+    if limit >= 1024 * 1024 && limit.is_multiple_of(1024 * 1024) {
         format!(" ({} MiB)", limit / (1024 * 1024))
     } else {
         String::new()
