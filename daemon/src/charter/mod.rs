@@ -16,6 +16,7 @@ mod expansion;
 pub mod hook;
 mod lines;
 pub mod load;
+mod located;
 pub mod memory;
 pub mod off_runtime;
 pub mod pattern;
