@@ -142,8 +142,16 @@ pub enum ActiveError {
 impl ActiveError {
     /// What to do about it.
     pub fn remedy(&self) -> &'static str {
-        "fix the charter file (check it with: wundr orchestrator charter validate FILE), or \
-         point --charter / ORCHESTRATOR_CHARTER at another file"
+        match self {
+            Self::Worker { .. } => {
+                "the previous charter stays in force; reload again, and if it fails again see \
+                 the daemon log (wundr orchestrator logs)"
+            }
+            _ => {
+                "fix the charter file (check it with: wundr orchestrator charter validate FILE), \
+                 or point --charter / ORCHESTRATOR_CHARTER at another file"
+            }
+        }
     }
 }
 
@@ -211,11 +219,6 @@ impl CharterHolder {
     /// The charter file path (whether or not it exists).
     pub fn path(&self) -> &Path {
         &self.path
-    }
-
-    /// The size limit of the charter file.
-    pub fn max_bytes(&self) -> u64 {
-        self.max_bytes
     }
 
     /// The charter in force.
