@@ -1,7 +1,11 @@
-//! The daemon as a process: [`send`] a signal to it, and [`wait_gone`] until it has exited,
-//! judged by `kill(pid, 0)` and by the pid file's lock ([`PidWatch`]).
+//! The daemon as a process: [`send`] a signal to it, and [`wait_gone`] until it has exited
+//! ([`PidWatch`]), judged by the process itself: `kill(pid, 0)`, and on Linux its state in
+//! `/proc` (an exited process its parent has not reaped yet is gone too).
+//!
+//! Not by the pid file's lock: the daemon releases it (and removes its socket) in its stop
+//! sequence, before the process has ended — it may still be closing its database then.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use nix::errno::Errno;
@@ -44,37 +48,45 @@ pub fn send(pid: u32, signal: Signal) -> Result<bool, CliError> {
     }
 }
 
-/// What tells that one daemon process has exited.
+/// Tells when one daemon process has exited.
 #[derive(Debug, Clone)]
 pub struct PidWatch {
     pid: u32,
-    pid_file: PathBuf,
-    // Only a lock this very pid held when we started watching says anything about it.
-    lock_was_its: bool,
 }
 
 impl PidWatch {
-    /// Watches `pid`; `locked_pid` is what the pid file's lock said before we acted.
-    pub fn new(pid: u32, pid_file: &Path, locked_pid: Option<u32>) -> Self {
-        Self {
-            pid,
-            pid_file: pid_file.to_path_buf(),
-            lock_was_its: locked_pid == Some(pid),
-        }
+    /// Watches `pid`.
+    pub fn new(pid: u32) -> Self {
+        Self { pid }
     }
 
-    /// True once the process has exited. The lock is released when the process dies, even
-    /// while it waits as a zombie for a parent to reap it, which `kill(pid, 0)` cannot see.
+    /// True once the process has exited: it no longer exists, or it is a zombie waiting for
+    /// its parent to reap it (which `kill(pid, 0)` cannot tell from a live process).
     pub fn is_gone(&self) -> bool {
         let Ok(pid) = daemon_pid(self.pid) else {
             return true;
         };
-        if kill(pid, None) == Err(Errno::ESRCH) {
-            return true;
-        }
-        self.lock_was_its
-            && matches!(running_daemon_pid(&self.pid_file), Ok(holder) if holder != Some(self.pid))
+        kill(pid, None) == Err(Errno::ESRCH) || has_exited(self.pid)
     }
+}
+
+/// Whether `pid` is a process that has ended but not been reaped.
+#[cfg(target_os = "linux")]
+fn has_exited(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        // The state follows the command name, which is in parentheses and may hold any byte.
+        Ok(stat) => stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
+        Err(_) => true,
+    }
+}
+
+/// Elsewhere there is no `/proc`: a zombie counts as running until it is reaped. A daemon's
+/// parent (launchd, init, a shell) reaps it at once.
+#[cfg(not(target_os = "linux"))]
+fn has_exited(_pid: u32) -> bool {
+    false
 }
 
 /// Polls until the watched process is gone or `within` has passed; true when it is gone.
@@ -116,8 +128,34 @@ mod tests {
         let mut child = std::process::Command::new("true").spawn().unwrap();
         let pid = child.id();
         child.wait().unwrap();
-        let dir = tempfile::tempdir().unwrap();
-        let watch = PidWatch::new(pid, &dir.path().join("none.pid"), None);
-        assert!(wait_gone(&watch, Duration::from_secs(1)).await);
+        assert!(wait_gone(&PidWatch::new(pid), Duration::from_secs(1)).await);
+    }
+
+    /// A child killed and reaped on drop, so a failing test leaves no process behind.
+    struct Sleeper(std::process::Child);
+
+    impl Drop for Sleeper {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    #[tokio::test]
+    async fn a_live_process_is_not_gone_and_an_unreaped_one_is() {
+        // The daemon's pid file lock is gone before its process is: only the process counts.
+        let mut sleeper = Sleeper(
+            std::process::Command::new("sleep")
+                .arg("30")
+                .spawn()
+                .unwrap(),
+        );
+        let watch = PidWatch::new(sleeper.0.id());
+        assert!(!wait_gone(&watch, Duration::from_millis(300)).await);
+        sleeper.0.kill().unwrap();
+        // Not reaped yet: a zombie, which has exited all the same.
+        assert!(wait_gone(&watch, Duration::from_secs(5)).await);
+        sleeper.0.wait().unwrap();
+        assert!(watch.is_gone());
     }
 }

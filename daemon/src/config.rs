@@ -52,6 +52,8 @@ pub struct DaemonConfig {
     /// The charter file; `None` = `~/orchestrator-daemon/orchestrator-charter.yaml` (the
     /// README's path), where a missing file means built-in defaults.
     pub charter: Option<PathBuf>,
+    /// The largest charter file read, in bytes; a bigger one is refused unread.
+    pub charter_max_bytes: u64,
     /// The `wundr` program Claude Code hooks run; `None` = the `wundr` next to the daemon's
     /// executable, else `wundr` on `PATH`.
     pub hook_command: Option<String>,
@@ -147,6 +149,7 @@ impl Default for DaemonConfig {
             agents: AgentsConfig::default(),
             websocket: WebSocketSettings::default(),
             charter: None,
+            charter_max_bytes: crate::charter::DEFAULT_MAX_CHARTER_BYTES,
             hook_command: None,
             memory: MemorySettings::default(),
         }
@@ -227,7 +230,8 @@ impl ConfigError {
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
                  shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, \
-                 transcriptMaxBytes, maxRestarts, idleTimeout, resultGrace, agents, websocket, charter, hookCommand, memory"
+                 transcriptMaxBytes, maxRestarts, idleTimeout, resultGrace, agents, websocket, \
+                 charter, charterMaxBytes, hookCommand, memory"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
@@ -278,6 +282,8 @@ pub struct ConfigLayer {
     pub websocket: Option<WebSocketLayer>,
     /// `charter`: the charter file (also `ORCHESTRATOR_CHARTER`, `--charter`)
     pub charter: Option<PathBuf>,
+    /// `charterMaxBytes`: the largest charter file read
+    pub charter_max_bytes: Option<i64>,
     /// `hookCommand`: the `wundr` program hooks run
     pub hook_command: Option<String>,
     /// `memory`
@@ -511,6 +517,12 @@ impl DaemonConfig {
             }
             self.charter = Some(charter.clone());
         }
+        if let Some(bytes) = layer.charter_max_bytes {
+            self.charter_max_bytes = u64::try_from(bytes)
+                .ok()
+                .filter(|b| (1024..=256 * 1024 * 1024).contains(b))
+                .ok_or_else(|| invalid("charterMaxBytes", &bytes, "must be 1 KiB–256 MiB"))?;
+        }
         if let Some(hook) = &layer.hook_command {
             if hook.trim().is_empty() {
                 return Err(invalid("hookCommand", &"", "must not be empty"));
@@ -649,6 +661,7 @@ impl DaemonConfig {
             memory: Some(MemoryLayer::from_settings(&self.memory)),
             auth: self.websocket.auth.clone(),
             charter: self.charter.clone(),
+            charter_max_bytes: Some(i64::try_from(self.charter_max_bytes).unwrap_or(i64::MAX)),
             hook_command: self.hook_command.clone(),
             origin: Some("DaemonConfig".to_owned()),
         };

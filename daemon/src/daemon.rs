@@ -159,7 +159,11 @@ impl OrchestratorDaemon {
     pub fn with_paths(config: DaemonConfig, paths: DaemonPaths) -> Result<Self, NewError> {
         config.validate()?;
         let (charter_path, explicit) = config.charter_path();
-        let charter = crate::charter::active::CharterHolder::load(charter_path, explicit)?;
+        let charter = crate::charter::active::CharterHolder::load_limited(
+            charter_path,
+            explicit,
+            config.charter_max_bytes,
+        )?;
         let core = Core::new(Arc::new(config));
         core.install_charter(charter);
         Ok(Self {

@@ -6,6 +6,9 @@
 //! With `--daemonize` the launching process exits only once the detached daemon is ready
 //! (exit 0, pid on stdout) or has failed to start (its reason on stderr), so scripts and
 //! `wundr orchestrator start` learn the outcome without polling.
+//!
+//! SIGHUP re-reads the charter in a task of its own, so the signal loop stays free: a SIGTERM
+//! during a long reload is acted on at once (the reload is abandoned and changes nothing).
 
 #[cfg(test)]
 mod man_page;
@@ -14,11 +17,14 @@ mod service_manager;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::Parser;
 use orchestrator_api::paths::DaemonPaths;
+use orchestrator_daemon::core::Core;
 use orchestrator_daemon::{ConfigLayer, DaemonConfig, OrchestratorDaemon, error_chain, logging};
 use readiness::Readiness;
+use tokio::sync::Notify;
 
 /// Supervises Claude Code and Claude Flow agent sessions.
 #[derive(Debug, Parser)]
@@ -142,7 +148,13 @@ fn run(daemon: OrchestratorDaemon, readiness: Readiness, to_stderr: bool) -> Exi
             return ExitCode::from(1);
         }
     };
-    runtime.block_on(serve(daemon, readiness))
+    let grace = daemon.config().shutdown_timeout;
+    let code = runtime.block_on(serve(daemon, readiness));
+    // Dropping a runtime waits for its blocking tasks without limit; one still running (a
+    // client's call the daemon no longer answers) gets the shutdown timeout, then the process
+    // ends anyway.
+    runtime.shutdown_timeout(grace);
+    code
 }
 
 async fn serve(daemon: OrchestratorDaemon, readiness: Readiness) -> ExitCode {
@@ -168,31 +180,43 @@ async fn serve(daemon: OrchestratorDaemon, readiness: Readiness) -> ExitCode {
         .endpoints
         .map_or_else(String::new, |e| format!(", WebSocket on port {}", e.port));
     service_manager::ready(&format!("running{ws}"));
-    loop {
-        let reason = tokio::select! {
-            reason = daemon.shutdown_requested() => reason,
-            _ = term.recv() => "SIGTERM".to_owned(),
-            _ = int.recv() => "SIGINT".to_owned(),
-            _ = hup.recv() => {
-                // Reload the charter; a bad file keeps the previous one (and says why).
-                match daemon.core().reload_charter() {
-                    Ok(active) => tracing::info!(
-                        charter = %active.source.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
-                        defaults = active.source.is_none(),
-                        "SIGHUP: charter reloaded"
-                    ),
-                    Err(err) => tracing::error!(
-                        error = %error_chain(&err),
-                        "SIGHUP: charter not reloaded; the previous charter stays in force"
-                    ),
-                }
-                continue;
-            }
-        };
-        daemon.core().request_shutdown(&reason);
-        break;
-    }
+    let reload_requests = Arc::new(Notify::new());
+    let reloader = tokio::spawn(reload_on_request(
+        daemon.core().clone(),
+        reload_requests.clone(),
+    ));
+    let reason = loop {
+        tokio::select! {
+            reason = daemon.shutdown_requested() => break reason,
+            _ = term.recv() => break "SIGTERM".to_owned(),
+            _ = int.recv() => break "SIGINT".to_owned(),
+            _ = hup.recv() => reload_requests.notify_one(),
+        }
+    };
+    // A reload still running is abandoned: it installs nothing and does not hold the stop.
+    reloader.abort();
+    daemon.core().request_shutdown(&reason);
     service_manager::stopping();
     daemon.stop().await;
     ExitCode::SUCCESS
+}
+
+/// Re-reads the charter each time SIGHUP asks; a bad file keeps the previous one (and the log
+/// says why). SIGHUPs arriving during a reload ask for one more reload, not one each.
+async fn reload_on_request(core: Arc<Core>, requests: Arc<Notify>) {
+    loop {
+        requests.notified().await;
+        tracing::info!("SIGHUP: re-reading the charter file");
+        match core.reload_charter().await {
+            Ok(active) => tracing::info!(
+                charter = %active.source.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+                defaults = active.source.is_none(),
+                "SIGHUP: charter reloaded"
+            ),
+            Err(err) => tracing::error!(
+                error = %error_chain(&err),
+                "SIGHUP: charter not reloaded; the previous charter stays in force"
+            ),
+        }
+    }
 }

@@ -82,27 +82,10 @@ async fn a_not_logged_in_claude_fails_the_session_with_its_message() {
     assert!(gone.is_some());
 }
 
-/// The `wundr` binary built beside the daemon (built here if a daemon-only test run left it
-/// out: hooks need the real one).
-fn wundr_binary() -> std::path::PathBuf {
-    let daemon = std::path::Path::new(common::daemon_binary::DAEMON);
-    let wundr = daemon.with_file_name("wundr");
-    if !wundr.is_file() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "-p", "wundr"])
-            .status()
-            .expect("run cargo build -p wundr");
-        assert!(status.success(), "cargo build -p wundr failed");
-    }
-    assert!(wundr.is_file(), "{} is missing", wundr.display());
-    wundr
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_prompt_hitting_always_reject_is_blocked_by_the_charter_hook() {
     let Some(claude) = real_claude() else { return };
-    let wundr = wundr_binary();
+    let wundr = common::daemon_binary::wundr_binary();
     let home = TestHome::new();
     // The README's default charter path under HOME, and the hook program in the config file.
     let charter = home
@@ -242,7 +225,7 @@ async fn a_hook_program_that_cannot_run_blocks_the_prompt() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_start_serves_the_memories_chosen_for_the_task() {
     let Some(claude) = real_claude() else { return };
-    let wundr = wundr_binary();
+    let wundr = common::daemon_binary::wundr_binary();
     let home = TestHome::new();
     let config = home.paths().config_file;
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();

@@ -5,13 +5,19 @@
 //! start); a missing file that was named explicitly (`--charter`, `ORCHESTRATOR_CHARTER`) is an
 //! error, since a typo must not silently drop every rule. A file that does not parse, or whose
 //! validation has errors, is refused with file:line:column and field ([`ActiveError`]); at
-//! start the daemon then refuses to start, on reload the previous charter stays.
+//! start the daemon then refuses to start, on reload the previous charter stays. A file over
+//! the size limit (`charterMaxBytes`) is refused before it is read.
+//!
+//! Reloads ([`CharterHolder::reload`]) run one at a time, off the async runtime (see
+//! `off_runtime`): the daemon keeps answering while a big file is checked, and a reload
+//! abandoned half way (a SIGTERM, a cancelled call) changes nothing.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use super::load::{CharterError, load_charter};
+use super::load::{CharterError, DEFAULT_MAX_CHARTER_BYTES, load_charter_limited};
+use super::off_runtime::{OffRuntimeError, off_runtime};
 use super::policy::Policy;
 use super::schema::Charter;
 use super::validate::{Finding, Severity};
@@ -66,10 +72,17 @@ impl ActiveCharter {
         }
     }
 
-    /// Loads, validates and compiles `path`. `explicit`: the path was named by the user, so a
-    /// missing file is an error rather than a reason for defaults.
+    /// Loads, validates and compiles `path` (at most [`DEFAULT_MAX_CHARTER_BYTES`]).
+    /// `explicit`: the path was named by the user, so a missing file is an error rather than a
+    /// reason for defaults.
     pub fn load(path: &Path, explicit: bool) -> Result<Self, ActiveError> {
-        let loaded = match load_charter(path) {
+        Self::load_limited(path, explicit, DEFAULT_MAX_CHARTER_BYTES)
+    }
+
+    /// [`load`](Self::load) refusing a file over `max_bytes`. Takes as long as the file is
+    /// big: call it off the async runtime.
+    pub fn load_limited(path: &Path, explicit: bool, max_bytes: u64) -> Result<Self, ActiveError> {
+        let loaded = match load_charter_limited(path, max_bytes) {
             Ok(loaded) => loaded,
             Err(CharterError::NotFound { .. }) if !explicit => {
                 return Ok(Self::defaults(format!(
@@ -79,8 +92,9 @@ impl ActiveCharter {
             }
             Err(source) => return Err(ActiveError::Load { source }),
         };
+        let policy = Policy::compile(&loaded.charter);
         let mut findings = loaded.warnings.clone();
-        findings.extend(loaded.validate());
+        findings.extend(loaded.validate_compiled(&policy));
         if findings.iter().any(|f| f.severity == Severity::Error) {
             return Err(ActiveError::Invalid {
                 file: path.display().to_string(),
@@ -88,7 +102,7 @@ impl ActiveCharter {
             });
         }
         Ok(Self {
-            policy: Policy::compile(&loaded.charter),
+            policy,
             charter: loaded.charter,
             source: Some(path.to_path_buf()),
             defaults_reason: None,
@@ -116,13 +130,28 @@ pub enum ActiveError {
         /// Every finding (errors and warnings).
         findings: Vec<Finding>,
     },
+    /// The thread checking the file failed.
+    #[error("the charter was not reloaded")]
+    Worker {
+        /// How it failed.
+        #[source]
+        source: OffRuntimeError,
+    },
 }
 
 impl ActiveError {
     /// What to do about it.
     pub fn remedy(&self) -> &'static str {
-        "fix the charter file (check it with: wundr orchestrator charter validate FILE), or \
-         point --charter / ORCHESTRATOR_CHARTER at another file"
+        match self {
+            Self::Worker { .. } => {
+                "the previous charter stays in force; reload again, and if it fails again see \
+                 the daemon log (wundr orchestrator logs)"
+            }
+            _ => {
+                "fix the charter file (check it with: wundr orchestrator charter validate FILE), \
+                 or point --charter / ORCHESTRATOR_CHARTER at another file"
+            }
+        }
     }
 }
 
@@ -152,14 +181,28 @@ pub fn render_finding(file: &str, f: &Finding) -> String {
 pub struct CharterHolder {
     path: PathBuf,
     explicit: bool,
+    max_bytes: u64,
     current: RwLock<Arc<ActiveCharter>>,
+    /// One reload at a time, so a slow reload of an older file never replaces a newer one.
+    reloading: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl CharterHolder {
     /// Loads `path` (see [`ActiveCharter::load`]).
     pub fn load(path: PathBuf, explicit: bool) -> Result<Self, ActiveError> {
-        let active = ActiveCharter::load(&path, explicit)?;
-        Ok(Self::with(path, explicit, active))
+        Self::load_limited(path, explicit, DEFAULT_MAX_CHARTER_BYTES)
+    }
+
+    /// Loads `path`, refusing it (now and on reload) when it is over `max_bytes`.
+    pub fn load_limited(
+        path: PathBuf,
+        explicit: bool,
+        max_bytes: u64,
+    ) -> Result<Self, ActiveError> {
+        let active = ActiveCharter::load_limited(&path, explicit, max_bytes)?;
+        let mut holder = Self::with(path, explicit, active);
+        holder.max_bytes = max_bytes;
+        Ok(holder)
     }
 
     /// A holder with an already built charter (embedding and tests).
@@ -167,7 +210,9 @@ impl CharterHolder {
         Self {
             path,
             explicit,
+            max_bytes: DEFAULT_MAX_CHARTER_BYTES,
             current: RwLock::new(Arc::new(active)),
+            reloading: Arc::default(),
         }
     }
 
@@ -184,10 +229,24 @@ impl CharterHolder {
             .clone()
     }
 
-    /// Re-reads the file; on error the previous charter stays in force.
-    pub fn reload(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
-        let active = Arc::new(ActiveCharter::load(&self.path, self.explicit)?);
+    /// Re-reads the file on a thread of its own; on error the previous charter stays in force.
+    /// Dropping the future abandons the reload: the file is still checked to the end, its
+    /// result is dropped, and the next reload waits for it.
+    pub async fn reload(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
+        let turn = self.reloading.clone().lock_owned().await;
+        let (path, explicit, max_bytes) = (self.path.clone(), self.explicit, self.max_bytes);
+        let (loaded, turn) = off_runtime("charter-reload", move || {
+            // The turn travels with the work, so an abandoned reload keeps it until it ends.
+            (
+                ActiveCharter::load_limited(&path, explicit, max_bytes),
+                turn,
+            )
+        })
+        .await
+        .map_err(|source| ActiveError::Worker { source })?;
+        let active = Arc::new(loaded?);
         *self.current.write().unwrap_or_else(|p| p.into_inner()) = active.clone();
+        drop(turn);
         Ok(active)
     }
 }
@@ -209,8 +268,8 @@ mod tests {
         ));
     }
 
-    #[test]
-    fn reload_keeps_the_previous_charter_on_error() {
+    #[tokio::test]
+    async fn reload_keeps_the_previous_charter_on_error() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.yaml");
         std::fs::write(
@@ -220,16 +279,34 @@ mod tests {
         .unwrap();
         let holder = CharterHolder::load(path.clone(), true).unwrap();
         std::fs::write(&path, "name: second\ntier: 9\n").unwrap();
-        let err = holder.reload().unwrap_err();
+        let err = holder.reload().await.unwrap_err();
         let text = err.to_string();
         assert!(text.contains("c.yaml:2: CHARTER_INVALID_TIER"), "{text}");
         assert_eq!(holder.current().charter.name, "first");
         std::fs::write(&path, "name: third\ntier: [\n").unwrap();
-        let err = holder.reload().unwrap_err();
+        let err = holder.reload().await.unwrap_err();
         let chain = crate::error_chain(&err);
         assert!(chain.contains("c.yaml:3:1: invalid charter"), "{chain}");
         assert_eq!(holder.current().charter.name, "first");
         std::fs::write(&path, "name: fourth\n").unwrap();
-        assert_eq!(holder.reload().unwrap().charter.name, "fourth");
+        assert_eq!(holder.reload().await.unwrap().charter.name, "fourth");
+    }
+
+    #[tokio::test]
+    async fn an_over_limit_file_is_refused_on_reload() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.yaml");
+        std::fs::write(&path, "name: first\n").unwrap();
+        let holder = CharterHolder::load_limited(path.clone(), true, 1024).unwrap();
+        std::fs::write(&path, format!("name: second\n{}", "# pad\n".repeat(200))).unwrap();
+        let err = holder.reload().await.unwrap_err();
+        let chain = crate::error_chain(&err);
+        assert!(
+            chain.contains("is 1213 bytes, over the 1024-byte limit"),
+            "{chain}"
+        );
+        assert_eq!(holder.current().charter.name, "first");
+        std::fs::write(&path, "name: third\n").unwrap();
+        assert_eq!(holder.reload().await.unwrap().charter.name, "third");
     }
 }

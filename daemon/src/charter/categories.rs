@@ -59,11 +59,10 @@ impl Category {
 
 /// The category of a prose entry, if any.
 pub fn lookup(entry: &str) -> Option<&'static Category> {
-    let words: Vec<String> = entry
-        .to_lowercase()
+    let lowercase = entry.to_lowercase();
+    let words: Vec<&str> = lowercase
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_string)
         .collect();
     let has = |k: &str| words.iter().any(|w| w.starts_with(k));
     CATEGORIES

@@ -1,24 +1,38 @@
 //! Loading: [`load_charter`] / [`from_str`] → [`LoadedCharter`] or [`CharterError`].
 //!
-//! Steps: split the text into YAML documents and take the single non-empty one (the shipped
-//! computer-setup charter ends with `---`, an empty second document, which upstream choked on);
-//! parse it into the typed [`Charter`] straight from the text so errors carry file, line,
-//! column and field; warn about unknown keys (serde would drop them silently); expand
-//! `${VAR}` in string values from an injected lookup; fold schema B's `requireConfirmation`
-//! into `escalate`. Expansion happens on parsed string values, never on the raw text, so a
-//! variable's value cannot inject YAML structure.
+//! Steps: refuse a file over the size limit ([`DEFAULT_MAX_CHARTER_BYTES`] unless the
+//! daemon's `charterMaxBytes` says otherwise) without reading past it; split the text into YAML
+//! documents and take the single non-empty one (the shipped computer-setup charter ends with
+//! `---`, an empty second document, which upstream choked on), holding what its aliases expand
+//! to within an [`ExpansionBudget`]; warn about unknown keys (serde would drop them silently);
+//! expand `${VAR}` in string values from an injected lookup; convert to the typed [`Charter`]
+//! (when that fails, the text is read again, typed, so the error carries file, line, column
+//! and field); fold schema B's `requireConfirmation` into `escalate`. Expansion happens on
+//! parsed string values, never on the raw text, so a variable's value cannot inject YAML
+//! structure. Every step is linear in the file's size. Errors always point into the file:
+//! serde_yaml's own limits (nesting depth, alias repetition) get a clear message and, where
+//! serde_yaml gives no location, the first alias or line 1 — never `0:0`.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use serde_yaml::Value;
 
+use super::env_vars::{Unset, expand_env, first_lines_of_variables};
+use super::expansion::ExpansionBudget;
 use super::lines::LineMap;
+use super::located::invalid_error;
+use super::policy::Policy;
 use super::schema::{Charter, KNOWN_KEYS};
 use super::validate::{self, Finding};
 
 /// Looks up an environment variable; injected so tests need not touch the process env.
 pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// The largest charter file read when nothing else is configured: 4 MiB, a thousand times a
+/// generous hand-written charter, and still loaded in well under a second.
+pub const DEFAULT_MAX_CHARTER_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CharterError {
@@ -35,8 +49,23 @@ pub enum CharterError {
         #[source]
         source: std::io::Error,
     },
-    /// Bad YAML or a value of the wrong type. `line`/`column` are 1-based, 0 when unknown;
-    /// `field` is the dotted path serde_yaml reports, when it reports one.
+    /// Over the size limit; nothing past the limit was read.
+    #[error(
+        "charter file {} is {}, over the {limit}-byte limit{}; a charter is a short policy \
+         document: shorten it, or raise charterMaxBytes in the daemon's config file",
+        path.display(),
+        size.map_or_else(|| "larger than that".to_owned(), |s| format!("{s} bytes")),
+        mib(*limit)
+    )]
+    TooLarge {
+        path: PathBuf,
+        /// The file's size, when it has one (a pipe or device has none).
+        size: Option<u64>,
+        limit: u64,
+    },
+    /// Bad YAML or a value of the wrong type. `line`/`column` are 1-based and always point
+    /// into the file (line 1 when the parser gave no location); `field` is the dotted path
+    /// serde_yaml reports, when it reports one.
     #[error("{file}:{line}:{column}: invalid charter{}: {message}", field.as_deref().map(|f| format!(" field `{f}`")).unwrap_or_default())]
     Invalid {
         file: String,
@@ -67,7 +96,12 @@ pub struct LoadedCharter {
 impl LoadedCharter {
     /// Semantic validation with line numbers filled in from the source text.
     pub fn validate(&self) -> Vec<Finding> {
-        let mut findings = validate::validate(&self.charter);
+        self.validate_compiled(&Policy::compile(&self.charter))
+    }
+
+    /// [`validate`](Self::validate) with the charter's policy already compiled.
+    pub fn validate_compiled(&self, policy: &Policy) -> Vec<Finding> {
+        let mut findings = validate::validate_compiled(&self.charter, policy);
         for f in &mut findings {
             if f.line.is_none() {
                 f.line = f.field.as_deref().and_then(|p| self.lines.line_of(p));
@@ -77,13 +111,30 @@ impl LoadedCharter {
     }
 }
 
-/// Loads `path`, expanding `${VAR}` from the process environment.
+/// Loads `path` (at most [`DEFAULT_MAX_CHARTER_BYTES`]), expanding `${VAR}` from the process
+/// environment.
 pub fn load_charter(path: &Path) -> Result<LoadedCharter, CharterError> {
-    load_charter_with_env(path, &|name| std::env::var(name).ok())
+    load_charter_limited(path, DEFAULT_MAX_CHARTER_BYTES)
 }
 
-pub fn load_charter_with_env(path: &Path, env: EnvLookup) -> Result<LoadedCharter, CharterError> {
-    let text = std::fs::read_to_string(path).map_err(|source| {
+/// Loads `path` if it is at most `max_bytes` long.
+pub fn load_charter_limited(path: &Path, max_bytes: u64) -> Result<LoadedCharter, CharterError> {
+    load_charter_with_env(path, max_bytes, &|name| std::env::var(name).ok())
+}
+
+pub fn load_charter_with_env(
+    path: &Path,
+    max_bytes: u64,
+    env: EnvLookup,
+) -> Result<LoadedCharter, CharterError> {
+    let text = read_limited(path, max_bytes)?;
+    from_str(&text, &path.display().to_string(), env)
+}
+
+/// Reads at most `max_bytes` (+1, to notice more): a huge file, or `/dev/zero`, is refused
+/// without reading it all.
+fn read_limited(path: &Path, max_bytes: u64) -> Result<String, CharterError> {
+    let io_error = |source: std::io::Error| {
         if source.kind() == std::io::ErrorKind::NotFound {
             CharterError::NotFound {
                 path: path.to_path_buf(),
@@ -95,17 +146,54 @@ pub fn load_charter_with_env(path: &Path, env: EnvLookup) -> Result<LoadedCharte
                 source,
             }
         }
-    })?;
-    from_str(&text, &path.display().to_string(), env)
+    };
+    let file = std::fs::File::open(path).map_err(io_error)?;
+    let size = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    let too_large = |size| CharterError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit: max_bytes,
+    };
+    if size.is_some_and(|s| s > max_bytes) {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size.map_or(0, |s| usize::try_from(s).unwrap_or(0)));
+    file.take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io_error)?;
+    if bytes.len() as u64 > max_bytes {
+        // It grew since we looked, or has no size of its own.
+        return Err(too_large(size.filter(|s| *s > max_bytes)));
+    }
+    String::from_utf8(bytes).map_err(|err| {
+        io_error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("not UTF-8 text ({err})"),
+        ))
+    })
+}
+
+/// `limit` in MiB when it is a whole number of them, for the error message.
+fn mib(limit: u64) -> String {
+    if limit >= 1024 * 1024 && limit.is_multiple_of(1024 * 1024) {
+        format!(" ({} MiB)", limit / (1024 * 1024))
+    } else {
+        String::new()
+    }
 }
 
 /// Parses charter text; `source` names it in errors and in [`LoadedCharter::source`].
 pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharter, CharterError> {
-    let invalid = |e: serde_yaml::Error| invalid_error(source, e);
-    // First pass: find the one non-empty document.
+    let invalid = |e: serde_yaml::Error| invalid_error(source, text, e);
+    // First pass: find the one non-empty document, with aliases held to a budget.
+    let mut budget = ExpansionBudget::for_text(text.len());
     let mut chosen: Option<(usize, Value)> = None;
     for (idx, doc) in serde_yaml::Deserializer::from_str(text).enumerate() {
-        let value = Value::deserialize(doc).map_err(invalid)?;
+        let value = budget.read(doc).map_err(invalid)?;
         if value.is_null() {
             continue;
         }
@@ -122,21 +210,15 @@ pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharte
             file: source.to_string(),
         });
     };
-    // Second pass, typed and straight from the text, so type errors carry locations.
-    if let Some(doc) = serde_yaml::Deserializer::from_str(text).nth(doc_idx) {
-        Charter::deserialize(doc).map_err(invalid)?;
-    }
 
     let lines = LineMap::scan(text);
     let mut warnings = Vec::new();
     warn_unknown_keys(&value, "", &lines, &mut warnings);
-    let mut unset = Vec::new();
+    let mut unset = Unset::default();
     expand_env(&mut value, env, &mut unset);
-    for var in unset {
-        let line = text
-            .lines()
-            .position(|l| l.contains(&format!("${{{var}}}")))
-            .map(|i| i + 1);
+    let unset_lines = first_lines_of_variables(text, &unset.seen);
+    for var in unset.names {
+        let line = unset_lines.get(var.as_str()).copied();
         warnings.push(
             Finding::warning(
                 "CHARTER_ENV_UNSET",
@@ -148,7 +230,20 @@ pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharte
             .at_line(line),
         );
     }
-    let mut charter: Charter = serde_yaml::from_value(value).map_err(invalid)?;
+    let mut charter: Charter = match serde_yaml::from_value(value) {
+        Ok(charter) => charter,
+        // Only errors read from the text carry a line and column: read it again, typed, to
+        // find where (expansion turns strings into strings, so it fails the same way).
+        Err(unlocated) => {
+            let located = serde_yaml::Deserializer::from_str(text)
+                .nth(doc_idx)
+                .map(Charter::deserialize);
+            return Err(invalid(match located {
+                Some(Err(located)) => located,
+                _ => unlocated,
+            }));
+        }
+    };
     map_schema_b(&mut charter, &lines, &mut warnings);
     Ok(LoadedCharter {
         charter,
@@ -156,31 +251,6 @@ pub fn from_str(text: &str, source: &str, env: EnvLookup) -> Result<LoadedCharte
         source: source.to_string(),
         lines,
     })
-}
-
-fn invalid_error(file: &str, source: serde_yaml::Error) -> CharterError {
-    let (line, column) = source.location().map_or((0, 0), |l| (l.line(), l.column()));
-    let mut message = source.to_string();
-    if let Some(cut) = message.rfind(" at line ") {
-        message.truncate(cut);
-    }
-    // serde_yaml prefixes type errors with the dotted path of the offending field.
-    let field = message.split_once(": ").and_then(|(head, _)| {
-        head.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._[]".contains(c))
-            .then(|| head.to_string())
-    });
-    if let Some(f) = &field {
-        message = message[f.len() + 2..].to_string();
-    }
-    CharterError::Invalid {
-        file: file.to_string(),
-        line,
-        column,
-        field,
-        message,
-        source,
-    }
 }
 
 /// The 1-based line where document `idx` (0-based, counting `---` separators) starts.
@@ -219,38 +289,6 @@ fn warn_unknown_keys(value: &Value, path: &str, lines: &LineMap, out: &mut Vec<F
             );
         }
     }
-}
-
-fn expand_env(value: &mut Value, env: EnvLookup, unset: &mut Vec<String>) {
-    match value {
-        Value::String(s) if s.contains("${") => *s = expand_str(s, env, unset),
-        Value::Sequence(items) => items.iter_mut().for_each(|v| expand_env(v, env, unset)),
-        Value::Mapping(map) => map.iter_mut().for_each(|(_, v)| expand_env(v, env, unset)),
-        _ => {}
-    }
-}
-
-/// Replaces each `${NAME}`; an unterminated `${` is kept literally.
-fn expand_str(s: &str, env: EnvLookup, unset: &mut Vec<String>) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else {
-            out.push_str(&rest[start..]);
-            return out;
-        };
-        let name = &after[..end];
-        match env(name) {
-            Some(v) => out.push_str(&v),
-            None if !unset.iter().any(|u| u == name) => unset.push(name.to_string()),
-            None => {}
-        }
-        rest = &after[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Schema B (the upstream template) onto ours.

@@ -215,31 +215,34 @@ fn alias(program: &str, flag: &str) -> String {
 }
 
 /// `/*`, `/.`, `//`, trailing `/` → canonical absolute path; other words unchanged.
+///
+/// One pass to collapse slashes, then suffixes are cut from a slice: a word like `/./././.`
+/// costs its length, not its length squared.
 pub fn normalise_path(p: &str) -> String {
     if !p.starts_with('/') {
         return p.to_string();
     }
-    let mut s = p.to_string();
+    let mut collapsed = String::with_capacity(p.len());
+    for c in p.chars() {
+        if !(c == '/' && collapsed.ends_with('/')) {
+            collapsed.push(c);
+        }
+    }
+    // Cutting a suffix cannot make a new `//`, so collapsing once is enough.
+    let mut s = collapsed.as_str();
     loop {
-        let before = s.clone();
-        while s.contains("//") {
-            s = s.replace("//", "/");
-        }
+        let before = s.len();
         for suffix in ["/*", "/."] {
-            if let Some(stripped) = s.strip_suffix(suffix) {
-                s = stripped.to_string();
-            }
+            s = s.strip_suffix(suffix).unwrap_or(s);
         }
-        if s.len() > 1
-            && let Some(stripped) = s.strip_suffix('/')
-        {
-            s = stripped.to_string();
+        if s.len() > 1 {
+            s = s.strip_suffix('/').unwrap_or(s);
         }
         if s.is_empty() {
-            s = "/".into();
+            return "/".into();
         }
-        if s == before {
-            return s;
+        if s.len() == before {
+            return s.to_string();
         }
     }
 }
@@ -271,4 +274,26 @@ pub fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     p[pi..].iter().all(|c| *c == '*')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_path;
+
+    #[test]
+    fn paths_normalise_to_one_spelling() {
+        for (raw, want) in [
+            ("/", "/"),
+            ("//", "/"),
+            ("/*", "/"),
+            ("/./", "/"),
+            ("/./././.", "/"),
+            ("/srv//data/*", "/srv/data"),
+            ("/srv/data/", "/srv/data"),
+            ("/srv/data/./*", "/srv/data"),
+            ("relative/./", "relative/./"),
+        ] {
+            assert_eq!(normalise_path(raw), want, "{raw}");
+        }
+    }
 }

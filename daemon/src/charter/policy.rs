@@ -270,6 +270,15 @@ impl Policy {
         }
     }
 
+    /// The compiled matchers of `list`'s entries, in the charter's order (for `escalate`, its
+    /// own entries come first). Validation reads them instead of compiling every entry again.
+    pub fn matchers(&self, list: RuleList) -> impl Iterator<Item = &Matcher> {
+        self.lists
+            .iter()
+            .filter(move |(l, _, _)| *l == list)
+            .flat_map(|(_, _, rules)| rules.iter().map(|r| &r.matcher))
+    }
+
     pub fn decide(&self, action: &Action) -> Decision {
         let facts = match action {
             Action::ToolUse { tool_name, input } if tool_name == "Bash" => {

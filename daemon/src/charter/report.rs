@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::load::{CharterError, load_charter};
+use super::load::{CharterError, load_charter_limited};
 use super::validate::{Finding, Severity};
 
 /// One finding with its location.
@@ -51,10 +51,11 @@ impl From<&Finding> for ReportFinding {
     }
 }
 
-/// Loads and validates `path` without enforcing it.
-pub fn check_file(path: &Path) -> FileReport {
+/// Loads and validates `path` without enforcing it; a file over `max_bytes` is refused
+/// unread. Takes as long as the file is big: call it off the async runtime.
+pub fn check_file(path: &Path, max_bytes: u64) -> FileReport {
     let source = path.display().to_string();
-    let findings = match load_charter(path) {
+    let findings = match load_charter_limited(path, max_bytes) {
         Ok(loaded) => {
             let mut all: Vec<ReportFinding> =
                 loaded.warnings.iter().map(ReportFinding::from).collect();
@@ -97,6 +98,7 @@ fn load_error_finding(err: &CharterError) -> ReportFinding {
             0,
         ),
         CharterError::Empty { .. } => ("CHARTER_EMPTY", err.to_string(), None, 0, 0),
+        CharterError::TooLarge { .. } => ("CHARTER_TOO_LARGE", err.to_string(), None, 0, 0),
     };
     ReportFinding {
         severity: "error",
@@ -128,6 +130,7 @@ pub fn render(source: &str, f: &ReportFinding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::charter::DEFAULT_MAX_CHARTER_BYTES;
 
     #[test]
     fn fixtures_are_valid_and_a_type_error_has_line_and_column() {
@@ -137,13 +140,13 @@ mod tests {
             "computer-setup-charter.yaml",
             "template-charter.yaml",
         ] {
-            let report = check_file(&dir.join(name));
+            let report = check_file(&dir.join(name), DEFAULT_MAX_CHARTER_BYTES);
             assert!(report.valid, "{name}: {:?}", report.findings);
         }
         let tmp = tempfile::tempdir().unwrap();
         let bad = tmp.path().join("bad.yaml");
         std::fs::write(&bad, "name: x\nresourceLimits:\n  maxSessions: many\n").unwrap();
-        let report = check_file(&bad);
+        let report = check_file(&bad, DEFAULT_MAX_CHARTER_BYTES);
         assert!(!report.valid);
         let f = &report.findings[0];
         assert_eq!((f.code.as_str(), f.line, f.column), ("CHARTER_YAML", 3, 16));

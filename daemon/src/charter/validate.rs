@@ -11,7 +11,9 @@
 //! `field` is a dotted path (`safetyHeuristics.escalate[2]`); `line` is filled in by
 //! `LoadedCharter::validate` from the source text (see `lines`).
 
-use super::policy::{Matcher, compile_entry};
+use std::collections::HashSet;
+
+use super::policy::{Matcher, Policy, RuleList};
 use super::schema::Charter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +63,11 @@ pub fn parse_percentage(s: &str) -> Option<f64> {
 }
 
 pub fn validate(c: &Charter) -> Vec<Finding> {
+    validate_compiled(c, &Policy::compile(c))
+}
+
+/// [`validate`] with `policy` already compiled from `c`, so no entry is compiled twice.
+pub fn validate_compiled(c: &Charter, policy: &Policy) -> Vec<Finding> {
     let mut out = Vec::new();
     let field = |f: &str| Some(f.to_string());
     if c.name.trim().is_empty() {
@@ -193,11 +200,11 @@ pub fn validate(c: &Charter) -> Vec<Finding> {
             ));
         }
     }
-    heuristics(c, &mut out);
+    heuristics(c, policy, &mut out);
     out
 }
 
-fn heuristics(c: &Charter, out: &mut Vec<Finding>) {
+fn heuristics(c: &Charter, policy: &Policy, out: &mut Vec<Finding>) {
     let h = &c.safety_heuristics;
     let norm = |s: &str| s.trim().to_lowercase();
     if h.always_reject.is_empty() {
@@ -208,8 +215,10 @@ fn heuristics(c: &Charter, out: &mut Vec<Finding>) {
             Some("safetyHeuristics.alwaysReject".into()),
         ));
     }
+    // Sets, not pairwise comparisons: the lists may hold hundreds of thousands of entries.
+    let approved: HashSet<String> = h.auto_approve.iter().map(|a| norm(a)).collect();
     for (i, r) in h.always_reject.iter().enumerate() {
-        if h.auto_approve.iter().any(|a| norm(a) == norm(r)) {
+        if approved.contains(&norm(r)) {
             out.push(Finding::error(
                 "CHARTER_HEURISTICS_CONFLICT",
                 format!(
@@ -221,25 +230,26 @@ fn heuristics(c: &Charter, out: &mut Vec<Finding>) {
         }
     }
     let lists = [
-        ("autoApprove", &h.auto_approve),
-        ("alwaysReject", &h.always_reject),
-        ("escalate", &h.escalate),
+        ("autoApprove", &h.auto_approve, RuleList::AutoApprove),
+        ("alwaysReject", &h.always_reject, RuleList::AlwaysReject),
+        ("escalate", &h.escalate, RuleList::Escalate),
     ];
-    for (name, list) in lists {
-        for (i, entry) in list.iter().enumerate() {
-            let path = format!("safetyHeuristics.{name}[{i}]");
-            if list[..i].iter().any(|e| norm(e) == norm(entry)) {
+    for (name, list, compiled) in lists {
+        let mut seen = HashSet::with_capacity(list.len());
+        let path = |i: usize| Some(format!("safetyHeuristics.{name}[{i}]"));
+        for ((i, entry), matcher) in list.iter().enumerate().zip(policy.matchers(compiled)) {
+            if !seen.insert(norm(entry)) {
                 out.push(Finding::warning(
                     "CHARTER_DUPLICATE_ENTRY",
                     format!("\"{entry}\" appears twice in {name}."),
-                    Some(path.clone()),
+                    path(i),
                 ));
             }
-            if let Matcher::Nothing(why) = compile_entry(entry) {
+            if let Matcher::Nothing(why) = matcher {
                 out.push(Finding::warning(
                     "CHARTER_UNMATCHABLE_ENTRY",
                     format!("{name} entry \"{entry}\" matches nothing ({why})."),
-                    Some(path),
+                    path(i),
                 ));
             }
         }
@@ -298,6 +308,22 @@ mod tests {
             "CHARTER_EMPTY_ALWAYS_REJECT",
             Severity::Warning
         ));
+        // Every repeat is reported, at its own index, whatever its case and spacing.
+        let fs = findings(
+            "safetyHeuristics:\n  alwaysReject:\n    - rm -rf /\n    - git push --force*\n    - RM -rf / \n    - rm -rf /\n",
+        );
+        let duplicates: Vec<_> = fs
+            .iter()
+            .filter(|f| f.code == "CHARTER_DUPLICATE_ENTRY")
+            .map(|f| (f.field.as_deref().unwrap_or_default(), f.line))
+            .collect();
+        assert_eq!(
+            duplicates,
+            [
+                ("safetyHeuristics.alwaysReject[2]", Some(5)),
+                ("safetyHeuristics.alwaysReject[3]", Some(6))
+            ]
+        );
     }
 
     #[test]

@@ -49,9 +49,10 @@ impl Core {
         }
     }
 
-    /// Re-reads the charter file; on error the previous charter stays. The token pools are
-    /// resized from the new charter and keep what was used.
-    pub fn reload_charter(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
+    /// Re-reads the charter file, off the async runtime and one reload at a time; on error the
+    /// previous charter stays. The token pools are resized from the new charter and keep what
+    /// was used. Dropping the future abandons the reload and changes nothing.
+    pub async fn reload_charter(&self) -> Result<Arc<ActiveCharter>, ActiveError> {
         let holder = self.charter.get_or_init(|| {
             CharterHolder::with(
                 std::path::PathBuf::new(),
@@ -59,9 +60,11 @@ impl Core {
                 ActiveCharter::defaults("no charter installed"),
             )
         });
-        let active = holder.reload()?;
+        let active = holder.reload().await?;
         let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
-        let fresh = TokenPools::from_charter(&active.charter);
+        // From the charter in force now, not `active`: a later reload may have replaced it
+        // already, and its pool sizes must win.
+        let fresh = TokenPools::from_charter(&holder.current().charter);
         pools.subscription_limit = fresh.subscription_limit;
         pools.api_limit = fresh.api_limit;
         pools.period_secs = fresh.period_secs;

@@ -1,7 +1,9 @@
 //! The real `orchestrator-daemon` binary in tests: [`daemonize`] runs `--daemonize --port 0`
-//! in a [`TestHome`], [`start`] asserts it came up and returns a [`RunningDaemon`], which kills
-//! the daemon on drop so a failing test leaves no process behind; [`write_config`] and
-//! [`public_port`] for tests that configure it by file and talk to its public port.
+//! in a [`TestHome`], [`start`] / [`start_with`] / [`start_with_args`] assert it came up and
+//! return a [`RunningDaemon`], which kills the daemon on drop so a failing test leaves no
+//! process behind; [`write_config`] and [`public_port`] for tests that configure it by file and
+//! talk to its public port; gRPC shortcuts for its sessions; [`wundr_binary`] is the real CLI
+//! beside it.
 
 use std::process::{Command, Output, Stdio};
 
@@ -62,13 +64,22 @@ pub fn start(home: &TestHome, env: &[(&str, &str)]) -> RunningDaemon {
     start_with(home, env, |_| {})
 }
 
+/// [`start`] with extra command-line arguments.
+pub fn start_with_args(home: &TestHome, extra: &[&str], env: &[(&str, &str)]) -> RunningDaemon {
+    started(daemonize(home, extra, env))
+}
+
 /// [`start`], with `customize` applied to the command last.
 pub fn start_with(
     home: &TestHome,
     env: &[(&str, &str)],
     customize: impl FnOnce(&mut Command),
 ) -> RunningDaemon {
-    let out = daemonize_with(home, &[], env, customize);
+    started(daemonize_with(home, &[], env, customize))
+}
+
+/// The daemon a launcher reported ready, or the test fails with the launcher's words.
+fn started(out: Output) -> RunningDaemon {
     assert!(
         out.status.success(),
         "start failed: {}",
@@ -168,4 +179,23 @@ pub fn transcript(home: &TestHome, id: &str) -> std::path::PathBuf {
         .join("sessions")
         .join(id)
         .join("transcript.jsonl")
+}
+
+/// The `wundr` binary built beside the daemon, (re)built when it is missing or older than the
+/// daemon binary: a test run of this crate alone does not build it, and a stale one would test
+/// old code.
+pub fn wundr_binary() -> std::path::PathBuf {
+    let daemon = std::path::Path::new(DAEMON);
+    let wundr = daemon.with_file_name("wundr");
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    if modified(&wundr) < modified(daemon) {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "-p", "wundr"])
+            .status()
+            .expect("run cargo build -p wundr");
+        assert!(status.success(), "cargo build -p wundr failed");
+    }
+    assert!(wundr.is_file(), "{} is missing", wundr.display());
+    wundr
 }

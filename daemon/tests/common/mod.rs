@@ -3,6 +3,7 @@
 //! clients.
 #![allow(dead_code)] // reason: each test binary uses a different subset of these helpers
 
+pub mod charter_gen;
 pub mod claude;
 pub mod daemon_binary;
 pub mod faults;

@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod charter;
 mod durability;
 mod fds;
 mod processes;

@@ -1,7 +1,9 @@
 //! `wundr orchestrator charter validate [FILE] | show [--json] | reload`: [`CharterCommand`].
 //! `validate FILE` checks a file locally (no daemon needed; exit 0 valid, 1 invalid, findings
-//! as `file:line:column: severity CODE: message (field x)`); without FILE it asks the running
-//! daemon to check its own charter file, or checks the default path when none runs. `show`
+//! as `file:line:column: severity CODE: message (field x)`), on a blocking thread and with the
+//! daemon's size limit (`charterMaxBytes` of the config file, else 4 MiB); without FILE it asks
+//! the running daemon to check its own charter file, or checks the default path when none
+//! runs. `show`
 //! prints the effective charter; `reload` re-reads it (as SIGHUP does). [`charter_client`] and
 //! [`charter_call`] are shared with `hook`, `audit` and `approval`.
 
@@ -10,11 +12,14 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::charter_client::CharterClient;
 use orchestrator_api::v1::{
     CharterInfo, ReloadCharterRequest, ShowCharterRequest, ValidateCharterRequest,
 };
+use orchestrator_daemon::charter::DEFAULT_MAX_CHARTER_BYTES;
 use orchestrator_daemon::charter::report::{FileReport, ReportFinding, check_file, render};
+use orchestrator_daemon::{ConfigLayer, DaemonConfig};
 use tonic::transport::Channel;
 
 use super::session::error::SessionCommandError;
@@ -54,10 +59,16 @@ pub struct ShowArgs {
     pub json: bool,
 }
 
+/// The largest answer a `Charter` call may bring: `show` and `reload` carry the whole
+/// charter as JSON, which for a file near a raised `charterMaxBytes` is far past gRPC's 4 MiB.
+const MAX_CHARTER_MESSAGE: usize = 1024 * 1024 * 1024;
+
 /// A `Charter` client, or "not running" (exit 3).
 pub async fn charter_client(socket: &Path) -> Result<CharterClient<Channel>, CliError> {
     match daemon_client::open(socket).await? {
-        Some(channel) => Ok(CharterClient::new(channel)),
+        Some(channel) => {
+            Ok(CharterClient::new(channel).max_decoding_message_size(MAX_CHARTER_MESSAGE))
+        }
         None => Err(SessionCommandError::NotRunning {
             socket: socket.to_path_buf(),
         }
@@ -92,9 +103,10 @@ pub async fn charter_call<T>(
 }
 
 /// Runs one `charter` subcommand.
-pub async fn run(command: CharterCommand, socket: &Path) -> Result<Outcome, CliError> {
+pub async fn run(command: CharterCommand, paths: &DaemonPaths) -> Result<Outcome, CliError> {
+    let socket = paths.socket.as_path();
     match command {
-        CharterCommand::Validate(args) => validate(&args, socket).await,
+        CharterCommand::Validate(args) => validate(&args, paths).await,
         CharterCommand::Show(args) => {
             let mut client = charter_client(socket).await?;
             let info = charter_call(
@@ -127,12 +139,14 @@ pub async fn run(command: CharterCommand, socket: &Path) -> Result<Outcome, CliE
     }
 }
 
-async fn validate(args: &ValidateArgs, socket: &Path) -> Result<Outcome, CliError> {
+async fn validate(args: &ValidateArgs, paths: &DaemonPaths) -> Result<Outcome, CliError> {
+    let socket = paths.socket.as_path();
     let report = match &args.file {
-        Some(file) => check_file(file),
+        Some(file) => check_locally(file.clone(), paths).await,
         None => match daemon_client::open(socket).await? {
             Some(channel) => {
-                let mut client = CharterClient::new(channel);
+                let mut client =
+                    CharterClient::new(channel).max_decoding_message_size(MAX_CHARTER_MESSAGE);
                 let reply = charter_call(
                     socket,
                     "Validate",
@@ -147,7 +161,7 @@ async fn validate(args: &ValidateArgs, socket: &Path) -> Result<Outcome, CliErro
                     valid: reply.valid,
                 }
             }
-            None => check_file(&default_path()),
+            None => check_locally(default_path(), paths).await,
         },
     };
     if args.json {
@@ -171,6 +185,28 @@ async fn validate(args: &ValidateArgs, socket: &Path) -> Result<Outcome, CliErro
             .count(),
         file: report.source,
     })
+}
+
+/// Checks `file` here, on a blocking thread (a big file takes a while), with the size limit
+/// the daemon started here would apply.
+async fn check_locally(file: PathBuf, paths: &DaemonPaths) -> FileReport {
+    let max_bytes = configured_max_bytes(&paths.config_file);
+    tokio::task::spawn_blocking(move || check_file(&file, max_bytes))
+        .await
+        .expect("checking a charter file does not panic")
+}
+
+/// `charterMaxBytes` from the daemon's default config file, or the built-in limit when the
+/// file is absent, does not set it, or is invalid (the daemon reports that itself).
+fn configured_max_bytes(config_file: &Path) -> u64 {
+    if !config_file.exists() {
+        return DEFAULT_MAX_CHARTER_BYTES;
+    }
+    ConfigLayer::from_file(config_file)
+        .ok()
+        .filter(|layer| layer.charter_max_bytes.is_some())
+        .and_then(|layer| DaemonConfig::resolve([&layer]).ok())
+        .map_or(DEFAULT_MAX_CHARTER_BYTES, |config| config.charter_max_bytes)
 }
 
 /// The charter path a daemon started here would use.

@@ -72,7 +72,7 @@ pub async fn run(
         OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
         OrchestratorCommand::Session(command) => session::run(command, &paths).await,
-        OrchestratorCommand::Charter(command) => charter::run(command, &paths.socket).await,
+        OrchestratorCommand::Charter(command) => charter::run(command, &paths).await,
         OrchestratorCommand::Approval(command) => approval::run(command, &paths.socket).await,
         OrchestratorCommand::Audit(args) => audit::run(&args, &paths.socket).await,
         OrchestratorCommand::Hook(args) => hook::run(&args, &paths.socket).await,

@@ -1,7 +1,8 @@
 //! `wundr orchestrator stop [-t SECS] [-f]`: [`StopArgs`]; asks the daemon to shut down (the
 //! `Shutdown` RPC, or SIGTERM when it does not answer), waits for its process to exit, and
 //! escalates to SIGTERM then SIGKILL after the timeout. [`stop_daemon`] is shared with
-//! `restart` and returns a [`StopReport`].
+//! `restart` and returns a [`StopReport`], which says "stopped" only once the process has
+//! ended: its socket and pid file go first, while it may still be closing its database.
 
 use std::time::Duration;
 
@@ -108,7 +109,7 @@ pub async fn stop_daemon(
         let Some(pid) = answered.or(locked) else {
             return Ok(StopReport::NotRunning);
         };
-        let watch = PidWatch::new(pid, &paths.pid_file, locked);
+        let watch = PidWatch::new(pid);
         kill_and_wait(&watch, pid).await?;
         return Ok(StopReport::Killed { pid });
     }
@@ -128,7 +129,7 @@ pub async fn stop_daemon(
             None => return Ok(StopReport::NotRunning),
         },
     };
-    let watch = PidWatch::new(pid, &paths.pid_file, locked);
+    let watch = PidWatch::new(pid);
     let spinner = Spinner::start(format!("Stopping orchestrator daemon (pid {pid})…"));
     if process::wait_gone(&watch, timeout).await {
         return Ok(StopReport::Stopped { pid });

@@ -1,6 +1,8 @@
 //! [`CharterService`]: `orchestrator.v1.Charter` — show, validate and reload the charter,
 //! decide hook calls (`Hook`, which may wait for an approval), list the audit, list and answer
-//! approvals. Translation only: the work is in `crate::charter`.
+//! approvals. Translation only: the work is in `crate::charter`. `Validate` and `Reload` check
+//! the file on a thread of their own (`charter::off_runtime`), so a big file never stalls the
+//! runtime that answers every other call.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use super::errors::{approval_status, charter_status, hook_status};
 use crate::charter::active::ActiveCharter;
 use crate::charter::approvals::{ApprovalAnswer, ApprovalRequest};
 use crate::charter::enforce::{answer_approval, handle_hook};
+use crate::charter::off_runtime::off_runtime;
 use crate::charter::report::{FileReport, ReportFinding, check_file};
 use crate::core::Core;
 use crate::store::AuditRecord;
@@ -120,6 +123,7 @@ impl Charter for CharterService {
         request: Request<v1::ValidateCharterRequest>,
     ) -> Result<Response<v1::ValidateCharterResponse>, Status> {
         let path = request.into_inner().path;
+        let max_bytes = self.core.config().charter_max_bytes;
         let path = if path.is_empty() {
             match self.core.charter_holder() {
                 Some(holder) => holder.path().to_path_buf(),
@@ -134,9 +138,9 @@ impl Charter for CharterService {
                 path.display()
             )));
         }
-        let report = tokio::task::spawn_blocking(move || check_file(&path))
+        let report = off_runtime("charter-validate", move || check_file(&path, max_bytes))
             .await
-            .map_err(|err| Status::internal(format!("validation failed: {err}")))?;
+            .map_err(|err| Status::internal(crate::error_chain(&err)))?;
         Ok(Response::new(report_to_proto(report)))
     }
 
@@ -144,7 +148,7 @@ impl Charter for CharterService {
         &self,
         _request: Request<v1::ReloadCharterRequest>,
     ) -> Result<Response<v1::CharterInfo>, Status> {
-        match self.core.reload_charter() {
+        match self.core.reload_charter().await {
             Ok(active) => {
                 tracing::info!(
                     charter = %active.source.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
