@@ -183,6 +183,11 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async move {
+        // For quick iterations on one figure (reported figures come from full runs).
+        if std::env::var("WUNDR_BENCH_SESSIONS_ONLY").as_deref() == Ok("ended-rss") {
+            ended_sessions_rss().await;
+            return;
+        }
         let daemon = Arc::new(OrchestratorDaemon::with_paths(config, paths).unwrap());
         daemon.start().await.unwrap();
         let supervisor = daemon.supervisor().unwrap().clone();
@@ -278,6 +283,32 @@ fn main() {
 
 /// Sessions run to their end for the resident-set figure.
 const ENDED: usize = 2_000;
+/// Components the memories and tasks of that figure talk about: each task finds the memory of
+/// its component and the records of the sessions before it on the same component.
+const COMPONENTS: usize = 200;
+
+/// Prints where process `pid`'s resident memory is: its heap and stacks (anonymous) and the
+/// rest (the mapped binary and libraries).
+fn print_rollup(pid: u32, when: &str) {
+    let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    let field = |name: &str| {
+        rollup
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .map_or(0.0, |kib| kib / 1024.0)
+    };
+    let threads = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:").map(|v| v.trim().to_owned()))
+        .unwrap_or_default();
+    println!(
+        "  daemon {when}: RSS {:.1} MiB, of which anonymous (heap, stacks) {:.1} MiB; {threads} threads",
+        field("Rss:"),
+        field("Anonymous:")
+    );
+}
 
 /// Runs the daemon binary, gives it memories, runs `ENDED` sessions to their end from eight
 /// clients, and compares its resident set after them with the one at start.
@@ -296,26 +327,53 @@ async fn ended_sessions_rss() {
         ("XDG_DATA_HOME", base.join("data")),
         ("XDG_CONFIG_HOME", base.join("config")),
     ];
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_orchestrator-daemon"))
-        .args(["--daemonize", "--port", "0", "--max-sessions", "50"])
+    // WUNDR_BENCH_DAEMON_WRAPPER runs the daemon under a tool, e.g.
+    // `valgrind --tool=massif --massif-out-file=/tmp/massif.out` to see where its heap goes.
+    let wrapper = std::env::var("WUNDR_BENCH_DAEMON_WRAPPER").unwrap_or_default();
+    let wrapped = !wrapper.trim().is_empty();
+    let mut wrapper = wrapper.split_whitespace();
+    let mut command = match wrapper.next() {
+        Some(program) => {
+            let mut command = std::process::Command::new(program);
+            command
+                .args(wrapper)
+                .arg(env!("CARGO_BIN_EXE_orchestrator-daemon"));
+            command
+        }
+        None => std::process::Command::new(env!("CARGO_BIN_EXE_orchestrator-daemon")),
+    };
+    command
+        .args(["--port", "0", "--max-sessions", "50"])
         .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
-        .env("CLAUDE_BIN", AGENT)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pid: u32 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+        .env("CLAUDE_BIN", AGENT);
+    // Under a wrapper (a heap profiler) the daemon runs in the foreground as our child.
+    let mut child = None;
+    let pid: u32 = if wrapped {
+        let spawned = command.stdin(std::process::Stdio::null()).spawn().unwrap();
+        let socket = base.join("run/wundr/orchestrator.sock");
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        let pid = spawned.id();
+        child = Some(spawned);
+        pid
+    } else {
+        let out = command.arg("--daemonize").output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().parse().unwrap()
+    };
     let channel = orchestrator_api::connect(&base.join("run/wundr/orchestrator.sock"))
         .await
         .unwrap();
     let mut memory = v1::memory_client::MemoryClient::new(channel.clone());
-    for i in 0..200 {
+    for i in 0..COMPONENTS {
         let content = format!(
-            "the report service deploys with scripts/ship.sh; build {i} needed the cache \
-             warmed first and the staging database migrated before the canary"
+            "component{i} deploys with scripts/ship-{i}.sh; its last build needed the cache \
+             warmed first and the staging database migrated before the canary went out"
         );
         let request = v1::AddMemoryRequest {
             tier: "semantic".to_owned(),
@@ -326,14 +384,22 @@ async fn ended_sessions_rss() {
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let at_start = status_mib_of(&pid.to_string(), "VmRSS");
+    print_rollup(pid, "at start");
+    let ended = std::env::var("WUNDR_BENCH_ENDED")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(ENDED);
     let clients: Vec<_> = (0..8)
         .map(|client| {
             let mut sessions = v1::sessions_client::SessionsClient::new(channel.clone());
             tokio::spawn(async move {
-                for i in (client..ENDED).step_by(8) {
+                for i in (client..ended).step_by(8) {
                     let request = v1::SpawnSessionRequest {
                         task: Some(v1::TaskSpec {
-                            description: format!("deploy the report service, build {i}"),
+                            description: format!(
+                                "deploy component{} again and check its canary",
+                                i % COMPONENTS
+                            ),
                             ..Default::default()
                         }),
                         ..Default::default()
@@ -347,25 +413,29 @@ async fn ended_sessions_rss() {
         client.await.unwrap();
     }
     let mut sessions = v1::sessions_client::SessionsClient::new(channel.clone());
-    let live = |sessions: &mut v1::sessions_client::SessionsClient<_>| {
-        let request = v1::ListSessionsRequest {
-            limit: 1,
-            statuses: [
-                v1::SessionStatus::Queued,
-                v1::SessionStatus::Initializing,
-                v1::SessionStatus::Running,
-            ]
-            .map(|s| s as i32)
-            .to_vec(),
-            ..Default::default()
-        };
-        let mut sessions = sessions.clone();
-        async move { sessions.list(request).await.unwrap().into_inner().total }
+    let not_ended = v1::ListSessionsRequest {
+        limit: 1,
+        statuses: [
+            v1::SessionStatus::Queued,
+            v1::SessionStatus::Initializing,
+            v1::SessionStatus::Running,
+        ]
+        .map(|s| s as i32)
+        .to_vec(),
+        ..Default::default()
     };
-    while live(&mut sessions).await > 0 {
+    while sessions
+        .list(not_ended.clone())
+        .await
+        .unwrap()
+        .into_inner()
+        .total
+        > 0
+    {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
+    print_rollup(pid, "after");
     let after = status_mib_of(&pid.to_string(), "VmRSS");
     let context = sessions
         .list(v1::ListSessionsRequest {
@@ -379,14 +449,19 @@ async fn ended_sessions_rss() {
         .memory_context_json
         .len();
     println!(
-        "daemon RSS after {ENDED} ended sessions ({context} bytes of memory context each) {after:.1} MiB | at start {at_start:.1} MiB | ratio {:.2} (target <= 1.5)",
+        "daemon RSS after {ended} ended sessions ({context} bytes of memory context each) {after:.1} MiB | at start {at_start:.1} MiB | ratio {:.2} (target <= 1.5)",
         after / at_start
     );
     let _ = nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(pid as i32),
         nix::sys::signal::Signal::SIGTERM,
     );
-    while status_mib_of(&pid.to_string(), "VmRSS") > 0.0 {
-        tokio::time::sleep(Duration::from_millis(50)).await;
+    match child {
+        Some(mut child) => drop(child.wait()),
+        None => {
+            while status_mib_of(&pid.to_string(), "VmRSS") > 0.0 {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
     }
 }

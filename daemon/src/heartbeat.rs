@@ -81,6 +81,7 @@ pub async fn run(core: Arc<Core>, probes: Probes) {
             _ = ticker.tick() => {}
         }
         check_subsystems(&core, &probes);
+        crate::heap::release_free_memory();
         let status = core.status();
         tracing::debug!(
             state = status.state.as_str(),

@@ -28,6 +28,7 @@ mod daemon;
 mod dirs;
 mod error_chain;
 pub mod fd_limit;
+mod heap;
 pub mod heartbeat;
 pub mod instance;
 pub mod logging;

@@ -197,7 +197,7 @@ impl Supervisor {
         let this = self.clone();
         self.tasks.spawn(async move {
             actor::run(context, session, start, rx).await;
-            {
+            let idle = {
                 // A follow-up may already have started a new actor for this session.
                 let mut actors = this.lock_actors();
                 if actors
@@ -206,8 +206,13 @@ impl Supervisor {
                 {
                     actors.remove(&id);
                 }
-            }
+                actors.is_empty()
+            };
             this.schedule();
+            if idle && this.lock_actors().is_empty() {
+                // The burst is over: what it allocated and freed goes back to the system.
+                crate::heap::release_free_memory();
+            }
         });
     }
 
