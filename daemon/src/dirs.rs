@@ -1,8 +1,10 @@
-//! [`create_private`]: the daemon's own directories, created readable by their owner only
-//! (they hold logs with task texts, and later the database).
+//! [`create_private`] and [`open_private_append`]: the daemon's own directories and the files
+//! it appends to (logs, transcripts), readable by their owner only: they hold task texts and
+//! what agents printed.
 
+use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::unix::fs::DirBuilderExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::Path;
 
 /// Creates `path` and any missing parents with mode 0700; an existing directory is left as
@@ -12,4 +14,13 @@ pub fn create_private(path: &Path) -> io::Result<()> {
         .recursive(true)
         .mode(0o700)
         .create(path)
+}
+
+/// Opens `path` for appending, creating it with mode 0600.
+pub fn open_private_append(path: &Path) -> io::Result<File> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(path)
 }

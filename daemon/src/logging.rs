@@ -6,7 +6,7 @@
 //! "the last N lines, then everything after" exact — [`LogHub::tail_and_follow`] reads the tail
 //! and subscribes under the same lock, so no line is lost or doubled between the two.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -48,7 +48,7 @@ impl LogHub {
     /// Opens (appends to) the log at `path`, rotating once it grows past `max_bytes`, keeping
     /// `keep_files` rotated files.
     pub fn open(path: &Path, max_bytes: u64, keep_files: u32) -> io::Result<Self> {
-        let file = open_append(path)?;
+        let file = crate::dirs::open_private_append(path)?;
         let size = file.metadata()?.len();
         Ok(Self {
             inner: Arc::new(HubInner {
@@ -103,7 +103,7 @@ impl HubInner {
                 log.last_error = Some(format!("cannot rotate {}: {err}", self.path.display()));
             }
             // Reopen even when rotation failed, so a removed file is recreated.
-            log.file = open_append(&self.path).ok();
+            log.file = crate::dirs::open_private_append(&self.path).ok();
             log.size = log
                 .file
                 .as_ref()
@@ -112,7 +112,7 @@ impl HubInner {
         }
         let result = match log.file.as_mut() {
             Some(file) => file.write_all(buf),
-            None => open_append(&self.path).and_then(|mut file| {
+            None => crate::dirs::open_private_append(&self.path).and_then(|mut file| {
                 file.write_all(buf)?;
                 log.file = Some(file);
                 Ok(())
@@ -134,15 +134,6 @@ impl HubInner {
             }
         }
     }
-}
-
-fn open_append(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
 }
 
 fn rotated(path: &Path, index: u32) -> PathBuf {

@@ -184,15 +184,7 @@ async fn a_spent_token_pool_refuses_spawns_after_a_warning() {
         other => panic!("expected a budget refusal, got {other:?}"),
     }
     assert_eq!(
-        daemon
-            .core()
-            .list_sessions(&orchestrator_daemon::core::SessionQuery {
-                limit: 100_000,
-                ..Default::default()
-            })
-            .unwrap()
-            .sessions
-            .len(),
+        common::sessions::all_sessions(&daemon).len(),
         1,
         "the refusal created nothing"
     );

@@ -45,18 +45,7 @@ async fn a_thousand_spawn_stop_cycles_leave_no_processes() {
     for worker in workers {
         worker.await.unwrap();
     }
-    assert_eq!(
-        daemon
-            .core()
-            .list_sessions(&orchestrator_daemon::core::SessionQuery {
-                limit: 100_000,
-                ..Default::default()
-            })
-            .unwrap()
-            .sessions
-            .len(),
-        CYCLES
-    );
+    assert_eq!(common::sessions::all_sessions(&daemon).len(), CYCLES);
     assert_eq!(daemon.status().sessions.active, 0);
     let left = tokio::time::timeout(Duration::from_secs(30), async {
         loop {

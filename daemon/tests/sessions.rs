@@ -307,15 +307,7 @@ async fn bad_requests_change_nothing() {
         Err(SessionError::NotAGitRepository { .. })
     ));
     assert!(
-        daemon
-            .core()
-            .list_sessions(&orchestrator_daemon::core::SessionQuery {
-                limit: 100_000,
-                ..Default::default()
-            })
-            .unwrap()
-            .sessions
-            .is_empty(),
+        common::sessions::all_sessions(&daemon).is_empty(),
         "no session was created"
     );
     daemon.stop().await;
@@ -450,14 +442,7 @@ async fn sessions_survive_a_daemon_restart() {
     drop(daemon);
 
     let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
-    let sessions = daemon
-        .core()
-        .list_sessions(&orchestrator_daemon::core::SessionQuery {
-            limit: 100_000,
-            ..Default::default()
-        })
-        .unwrap()
-        .sessions;
+    let sessions = common::sessions::all_sessions(&daemon);
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions[0].id, done.id, "creation order is kept");
     assert_eq!(sessions[0].status, SessionStatus::Completed);

@@ -325,14 +325,7 @@ async fn stop_pause_subscribe_and_cross_door() {
         .await;
     let ws_id = spawned["session"]["id"].as_str().unwrap().to_owned();
     assert!(
-        daemon
-            .core()
-            .list_sessions(&orchestrator_daemon::core::SessionQuery {
-                limit: 100_000,
-                ..Default::default()
-            })
-            .unwrap()
-            .sessions
+        common::sessions::all_sessions(&daemon)
             .iter()
             .any(|s| s.id == ws_id)
     );

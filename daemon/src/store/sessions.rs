@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, Params, Statement, Transaction, params};
 
 use super::StoreError;
 use crate::core::session::{Session, SessionStatus};
@@ -58,6 +58,35 @@ fn from_ms(ms: i64) -> SystemTime {
 
 const LIVE: &str = "('queued', 'initializing', 'running', 'paused')";
 
+/// The sessions a `SELECT seq, id, data, updated_at …` statement finds, in its order.
+fn stored_rows(
+    statement: &mut Statement<'_>,
+    params: impl Params,
+    path: &Path,
+) -> Result<Vec<StoredSession>, StoreError> {
+    let read = StoreError::reading(path);
+    let rows = statement
+        .query_map(params, |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, i64>(3)?,
+            ))
+        })
+        .map_err(&read)?;
+    let mut stored = Vec::new();
+    for row in rows {
+        let (seq, id, data, saved) = row.map_err(&read)?;
+        stored.push(StoredSession {
+            seq: to_seq(seq),
+            session: decode(path, id, &data)?,
+            saved_at: from_ms(saved),
+        });
+    }
+    Ok(stored)
+}
+
 /// Reads what a starting daemon needs.
 pub(super) fn load(conn: &Connection, path: &Path) -> Result<Loaded, StoreError> {
     let read = StoreError::reading(path);
@@ -86,25 +115,7 @@ pub(super) fn load(conn: &Connection, path: &Path) -> Result<Loaded, StoreError>
             "SELECT seq, id, data, updated_at FROM sessions WHERE status IN {LIVE} ORDER BY seq"
         ))
         .map_err(&read)?;
-    let rows = statement
-        .query_map([], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-            ))
-        })
-        .map_err(&read)?;
-    let mut live = Vec::new();
-    for row in rows {
-        let (seq, id, data, saved) = row.map_err(&read)?;
-        live.push(StoredSession {
-            seq: to_seq(seq),
-            session: decode(path, id, &data)?,
-            saved_at: from_ms(saved),
-        });
-    }
+    let live = stored_rows(&mut statement, [], path)?;
     Ok(Loaded {
         live,
         counts,
@@ -118,28 +129,10 @@ pub(super) fn get(
     path: &Path,
     id: &str,
 ) -> Result<Option<StoredSession>, StoreError> {
-    let row = conn
-        .prepare_cached("SELECT seq, data, updated_at FROM sessions WHERE id = ?1")
-        .and_then(|mut statement| {
-            let mut rows = statement.query([id])?;
-            match rows.next()? {
-                Some(row) => Ok(Some((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, i64>(2)?,
-                ))),
-                None => Ok(None),
-            }
-        })
+    let mut statement = conn
+        .prepare_cached("SELECT seq, id, data, updated_at FROM sessions WHERE id = ?1")
         .map_err(StoreError::reading(path))?;
-    row.map(|(seq, data, saved)| {
-        Ok(StoredSession {
-            seq: to_seq(seq),
-            session: decode(path, id.to_owned(), &data)?,
-            saved_at: from_ms(saved),
-        })
-    })
-    .transpose()
+    Ok(stored_rows(&mut statement, [id], path)?.pop())
 }
 
 /// Up to `limit` stored sessions with `seq < before` (all when `None`) whose stored status is
@@ -167,28 +160,10 @@ pub(super) fn page(
         "SELECT seq, id, data, updated_at FROM sessions WHERE seq < ?1 {filter}
          ORDER BY seq DESC LIMIT ?2"
     );
-    let read = StoreError::reading(path);
-    let mut statement = conn.prepare_cached(&sql).map_err(&read)?;
-    let rows = statement
-        .query_map(params![before, limit], |row| {
-            Ok((
-                row.get::<_, i64>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-                row.get::<_, i64>(3)?,
-            ))
-        })
-        .map_err(&read)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, id, data, saved) = row.map_err(&read)?;
-        out.push(StoredSession {
-            seq: to_seq(seq),
-            session: decode(path, id, &data)?,
-            saved_at: from_ms(saved),
-        });
-    }
-    Ok(out)
+    let mut statement = conn
+        .prepare_cached(&sql)
+        .map_err(StoreError::reading(path))?;
+    stored_rows(&mut statement, params![before, limit], path)
 }
 
 /// Writes one session's state (insert or replace), inside the writer's transaction.

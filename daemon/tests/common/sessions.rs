@@ -79,3 +79,12 @@ pub async fn wait_running(daemon: &OrchestratorDaemon, id: &str) -> Session {
     })
     .await
 }
+
+/// Every session the daemon knows, oldest first (one page as big as any test needs).
+pub fn all_sessions(daemon: &OrchestratorDaemon) -> Vec<Session> {
+    let query = orchestrator_daemon::core::SessionQuery {
+        limit: 100_000,
+        ..Default::default()
+    };
+    daemon.core().list_sessions(&query).unwrap().sessions
+}

@@ -3,10 +3,10 @@
 //! disk loses lines without stopping the session — logged once, and marked on the session.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
 use crate::common::daemon_binary::{self, RunningDaemon};
+use crate::common::faults::{Tmpfs, root_or_skip};
 use crate::common::sessions::FIXTURE_AGENT;
 use crate::common::{TestHome, log_text, wait_until};
 use orchestrator_api::v1;
@@ -73,43 +73,16 @@ async fn a_flooding_agent_stays_within_the_transcript_cap() {
     assert_eq!(result["result"], "flooded 3000", "the final result is kept");
 }
 
-/// A tmpfs mounted for a test, lazily unmounted when dropped (even if the test fails).
-struct TinyDisk(PathBuf);
-
-impl TinyDisk {
-    fn mount(at: &Path, bytes: u64) -> TinyDisk {
-        std::fs::create_dir_all(at).unwrap();
-        let status = Command::new("mount")
-            .args([
-                "-t",
-                "tmpfs",
-                "-o",
-                &format!("size={bytes},mode=0700"),
-                "tmpfs",
-            ])
-            .arg(at)
-            .status()
-            .unwrap();
-        assert!(status.success(), "mount a tmpfs at {}", at.display());
-        TinyDisk(at.to_path_buf())
-    }
-}
-
-impl Drop for TinyDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_loses_lines_but_is_logged_once_and_marked_on_the_session() {
-    if !nix::unistd::geteuid().is_root() {
-        eprintln!("SKIPPED: a full disk needs a tmpfs mount, which needs root");
+    if !root_or_skip("a_full_disk_loses_lines_but_is_logged_once", "mount") {
         return;
     }
     let home = TestHome::new();
     let sessions_dir = home.paths().data_dir.join("sessions");
-    let _disk = TinyDisk::mount(&sessions_dir, 64 * 1024);
+    let Some(_disk) = Tmpfs::mount(&sessions_dir, "64k") else {
+        return;
+    };
     let _daemon = start_with_config(&home, "");
     let spawned = daemon_binary::spawn(&home, "flood:2000").await;
     let ended = daemon_binary::wait_for(&home, &spawned.id, "the session to end", |s| {

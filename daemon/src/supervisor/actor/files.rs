@@ -10,9 +10,8 @@
 //!   lost, the first failure of a streak is logged and reported to the caller (which marks
 //!   the session), and the file is reopened on the next line, so a freed disk is written again.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Write};
-use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 
 /// The transcript name inside a session's directory.
@@ -165,7 +164,7 @@ impl CappedFile {
         }
         let dir = self.path.parent().unwrap_or(Path::new("/"));
         crate::dirs::create_private(dir)?;
-        let file = open_append(&self.path)?;
+        let file = crate::dirs::open_private_append(&self.path)?;
         self.len = file.metadata()?.len();
         // A reopened file may start with a marker; it is small, so treating it as content
         // only means one rotation may come a marker's length early.
@@ -186,7 +185,7 @@ impl CappedFile {
             previous.push(".1");
             std::fs::rename(&self.path, &previous)?;
         }
-        self.file = Some(open_append(&self.path)?);
+        self.file = Some(crate::dirs::open_private_append(&self.path)?);
         self.len = 0;
         let mut marker = (self.marker)(self.name, self.max_bytes).into_bytes();
         marker.push(b'\n');
@@ -195,14 +194,6 @@ impl CappedFile {
         tracing::debug!(path = %self.path.display(), "rotated a session file");
         Ok(())
     }
-}
-
-fn open_append(path: &Path) -> io::Result<File> {
-    OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(path)
 }
 
 #[cfg(test)]
