@@ -61,7 +61,7 @@ pub enum MemoryError {
     },
     /// A read or write failed because of the database file or its disk (full, read-only,
     /// corrupt, locked): memory is `degraded` until one succeeds again.
-    #[error("memory {operation} failed: the database {} {fault}", path.display())]
+    #[error("memory {operation} failed on the database {}: {fault}", path.display())]
     Storage {
         /// `reads` or `writes`.
         operation: &'static str,
