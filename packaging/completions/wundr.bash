@@ -70,6 +70,9 @@ _wundr() {
             wundr__subcmd__help__subcmd__orchestrator,stop)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__stop"
                 ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__approval,answer)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__answer"
+                ;;
             wundr__subcmd__help__subcmd__orchestrator__subcmd__approval,approve)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__approve"
                 ;;
@@ -178,6 +181,9 @@ _wundr() {
             wundr__subcmd__orchestrator,stop)
                 cmd="wundr__subcmd__orchestrator__subcmd__stop"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__approval,answer)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__answer"
+                ;;
             wundr__subcmd__orchestrator__subcmd__approval,approve)
                 cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__approve"
                 ;;
@@ -189,6 +195,9 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__approval,list)
                 cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__list"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__approval__subcmd__help,answer)
+                cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__answer"
                 ;;
             wundr__subcmd__orchestrator__subcmd__approval__subcmd__help,approve)
                 cmd="wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__approve"
@@ -264,6 +273,9 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__help,stop)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__stop"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__approval,answer)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__answer"
                 ;;
             wundr__subcmd__orchestrator__subcmd__help__subcmd__approval,approve)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__approve"
@@ -553,8 +565,22 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__help__subcmd__orchestrator__subcmd__approval)
-            opts="list approve deny"
+            opts="list approve deny answer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__approval__subcmd__answer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1061,8 +1087,26 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__approval)
-            opts="-h -V --socket --help --version list approve deny help"
+            opts="-h -V --socket --help --version list approve deny answer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__answer)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1123,8 +1167,22 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__approval__subcmd__help)
-            opts="list approve deny help"
+            opts="list approve deny answer help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__approval__subcmd__help__subcmd__answer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1393,8 +1451,22 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__help__subcmd__approval)
-            opts="list approve deny"
+            opts="list approve deny answer"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__approval__subcmd__answer)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

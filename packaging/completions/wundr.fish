@@ -98,9 +98,10 @@ complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_see
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -s h -l help -d 'Print help'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -s V -l version -d 'Print version'
-complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -f -a "list" -d 'List the escalated agent actions waiting for an answer'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -f -a "list" -d 'List the agent actions and questions waiting for a person'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -f -a "approve" -d 'Let a waiting action proceed'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -f -a "deny" -d 'Refuse a waiting action (the agent is told the reason)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -f -a "answer" -d 'Answer an agent\'s question with text'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from approval" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from audit" -l session -d 'Only this session\'s decisions' -r
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from audit" -l limit -d 'At most this many (the newest)' -r

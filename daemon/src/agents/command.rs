@@ -122,6 +122,10 @@ impl AgentPrograms {
             "--output-format",
             "stream-json",
             "--verbose",
+            // Permission questions come to the daemon as `control_request`s (and go to a
+            // person) instead of being denied at once, as `-p` does without it.
+            "--permission-prompt-tool",
+            "stdio",
             flag,
             id,
             "--settings",
@@ -192,6 +196,35 @@ pub fn agent_environment(
 /// The first (or a follow-up) user turn as Claude Code's stream-json input expects it.
 pub fn user_turn(text: &str) -> String {
     serde_json::json!({"type": "user", "message": {"role": "user", "content": text}}).to_string()
+}
+
+/// The answer to a `can_use_tool` `control_request`, as one stdin line (the shape the real
+/// CLI accepts: `fixtures/claude/tool-loop/README.md`).
+pub fn permission_response(
+    request_id: &str,
+    answer: &crate::charter::permission::PermissionAnswer,
+) -> String {
+    use crate::charter::permission::PermissionAnswer;
+    let decision = match answer {
+        PermissionAnswer::Allow { updated_input } => {
+            serde_json::json!({"behavior": "allow", "updatedInput": updated_input})
+        }
+        PermissionAnswer::Deny { message } => {
+            serde_json::json!({"behavior": "deny", "message": message})
+        }
+    };
+    serde_json::json!({"type": "control_response", "response": {
+        "subtype": "success", "request_id": request_id, "response": decision,
+    }})
+    .to_string()
+}
+
+/// The answer to a `control_request` the daemon does not handle, so the agent does not wait.
+pub fn control_error(request_id: &str, message: &str) -> String {
+    serde_json::json!({"type": "control_response", "response": {
+        "subtype": "error", "request_id": request_id, "error": message,
+    }})
+    .to_string()
 }
 
 /// The variable that tells the hook where the charter file is, so it can still refuse
@@ -306,6 +339,8 @@ mod tests {
                 "--output-format",
                 "stream-json",
                 "--verbose",
+                "--permission-prompt-tool",
+                "stdio",
                 "--session-id",
                 "u-1",
                 "--settings",

@@ -81,6 +81,19 @@ pub enum AgentEvent {
     /// A `UserPromptSubmit` hook refused the prompt before any model call; `reason` is the
     /// hook's. The session should treat this as a failed task whose error is the reason.
     TurnBlocked { reason: String },
+    /// The agent asks whether a tool may run (`control_request` `can_use_tool`) and waits for
+    /// the answer on its stdin, quoting `request_id`.
+    PermissionRequest {
+        request_id: String,
+        tool_name: String,
+        input: Value,
+        tool_use_id: Option<String>,
+        /// Why it asks, when it says.
+        reason: Option<String>,
+    },
+    /// A `control_request` the daemon does not handle; it must still be answered (with an
+    /// error), or the agent waits forever.
+    UnsupportedControl { request_id: String, subtype: String },
     /// A line of output that is not a stream-json event.
     Text { line: String },
 }

@@ -50,6 +50,10 @@ pub enum StreamEvent {
     Assistant(AssistantEvent),
     User(UserEvent),
     Result(ResultEvent),
+    /// `type: "control_request"`: the CLI asks its controller (with
+    /// `--permission-prompt-tool stdio`, whether a tool may run) and waits for a
+    /// `control_response` on stdin.
+    ControlRequest(ControlRequestEvent),
     /// Any other `type` (e.g. `stream_event` with `--include-partial-messages`), or an object
     /// without `type`.
     Unknown(Value),
@@ -64,6 +68,7 @@ impl StreamEvent {
             Some("assistant") => lenient_struct(&value).map(StreamEvent::Assistant),
             Some("user") => lenient_struct(&value).map(StreamEvent::User),
             Some("result") => lenient_struct(&value).map(StreamEvent::Result),
+            Some("control_request") => lenient_struct(&value).map(StreamEvent::ControlRequest),
             _ => None,
         };
         parsed.unwrap_or(StreamEvent::Unknown(value))
@@ -83,6 +88,7 @@ impl StreamEvent {
             StreamEvent::System(SystemEvent::Other(v)) | StreamEvent::Unknown(v) => {
                 return v.get("session_id").and_then(Value::as_str);
             }
+            StreamEvent::ControlRequest(_) => return None,
         };
         (!id.is_empty()).then_some(id.as_str())
     }
@@ -249,6 +255,37 @@ pub struct UserEvent {
 #[serde(default)]
 pub struct UserMessage {
     pub content: UserContent,
+}
+
+/// `type: "control_request"`, e.g. (from the real CLI)
+/// `{"type":"control_request","request_id":"…","request":{"subtype":"can_use_tool",
+/// "tool_name":"Write","input":{…},"tool_use_id":"toolu_…","decision_reason":"…",…}}`.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ControlRequestEvent {
+    /// Echoed in the `control_response`.
+    #[serde(deserialize_with = "lenient")]
+    pub request_id: String,
+    #[serde(deserialize_with = "lenient")]
+    pub request: ControlRequestBody,
+}
+
+/// What a `control_request` asks.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ControlRequestBody {
+    /// `can_use_tool` for permission prompts.
+    #[serde(deserialize_with = "lenient")]
+    pub subtype: String,
+    #[serde(deserialize_with = "lenient")]
+    pub tool_name: String,
+    #[serde(deserialize_with = "lenient")]
+    pub input: Value,
+    #[serde(deserialize_with = "lenient")]
+    pub tool_use_id: Option<String>,
+    /// Why it asks, e.g. a PreToolUse hook's reason (then `decision_reason_type` is `hook`).
+    #[serde(deserialize_with = "lenient")]
+    pub decision_reason: Option<String>,
 }
 
 /// `type: "result"`: the authoritative end of a turn.

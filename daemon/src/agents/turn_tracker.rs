@@ -42,6 +42,25 @@ pub const TOOL_NO_LONGER_TRACKED: &str =
 /// that never return cannot grow the daemon's memory.
 pub const MAX_PENDING_TOOLS: usize = 1024;
 
+/// A `control_request` as the event the session answers.
+fn control_event(control: super::stream_json::ControlRequestEvent) -> AgentEvent {
+    let request = control.request;
+    if request.subtype == "can_use_tool" {
+        AgentEvent::PermissionRequest {
+            request_id: control.request_id,
+            tool_name: request.tool_name,
+            input: request.input,
+            tool_use_id: request.tool_use_id,
+            reason: request.decision_reason,
+        }
+    } else {
+        AgentEvent::UnsupportedControl {
+            request_id: control.request_id,
+            subtype: request.subtype,
+        }
+    }
+}
+
 /// Maps one agent process's output to [`AgentEvent`]s. See the module doc for the rules.
 #[derive(Debug, Default)]
 pub struct TurnTracker {
@@ -124,6 +143,7 @@ impl TurnTracker {
             StreamEvent::Assistant(assistant) => self.on_assistant(assistant, now, &mut out),
             StreamEvent::User(user) => self.on_user(user, now, &mut out),
             StreamEvent::Result(result) => self.on_result(result, now, &mut out),
+            StreamEvent::ControlRequest(control) => out.push(control_event(control)),
             StreamEvent::Unknown(value) => {
                 tracing::trace!(event = %value, "ignoring unknown stream-json event");
             }

@@ -14,6 +14,7 @@ use std::time::SystemTime;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+use crate::core::WaitKind;
 use crate::store::StoreError;
 
 /// One escalated agent action.
@@ -37,6 +38,38 @@ pub struct ApprovalRequest {
     pub expires: SystemTime,
     /// Where it stands.
     pub state: ApprovalState,
+    /// An approval of a tool call, or a question the agent asks (answered with text).
+    pub kind: WaitKind,
+    /// Who answered it (`cli`, `ws:<client>`), once answered.
+    pub answered_by: Option<String>,
+}
+
+impl ApprovalRequest {
+    /// A new pending request of session `session_id`, open for `timeout` from now.
+    pub fn new(
+        session_id: &str,
+        kind: WaitKind,
+        tool: &str,
+        input: Value,
+        rule: String,
+        reason: String,
+        timeout: std::time::Duration,
+    ) -> Self {
+        let now = SystemTime::now();
+        Self {
+            id: format!("approval_{}", uuid::Uuid::new_v4().simple()),
+            session_id: session_id.to_owned(),
+            tool: tool.to_owned(),
+            input,
+            rule,
+            reason,
+            created: now,
+            expires: now + timeout,
+            state: ApprovalState::Pending,
+            kind,
+            answered_by: None,
+        }
+    }
 }
 
 /// Where an approval request stands.
@@ -73,6 +106,9 @@ pub struct ApprovalAnswer {
     pub by: String,
     /// Why, shown to the agent on a deny.
     pub reason: Option<String>,
+    /// The answer to a question ([`WaitKind::Question`]); a question approved without one is
+    /// refused ([`ApprovalError::AnswerMissing`]).
+    pub text: Option<String>,
 }
 
 /// Why an answer was refused.
@@ -93,6 +129,12 @@ pub enum ApprovalError {
         #[source]
         source: StoreError,
     },
+    /// A question was "approved" without the text that answers it.
+    #[error("{id} is a question from the agent: answer it with text")]
+    AnswerMissing {
+        /// The request.
+        id: String,
+    },
     /// The agent stopped waiting (it ended or timed out) as the answer arrived.
     #[error("the agent stopped waiting for {id} as the answer arrived; nothing was done")]
     Abandoned {
@@ -107,6 +149,9 @@ impl ApprovalError {
         match self {
             Self::NotFound { .. } | Self::Abandoned { .. } => {
                 "list what waits with: wundr orchestrator approval list".to_owned()
+            }
+            Self::AnswerMissing { id } => {
+                format!("answer it with: wundr orchestrator approval answer {id} \"TEXT\"")
             }
             Self::Unrecorded { source, .. } => source.remedy(),
         }
@@ -150,15 +195,26 @@ impl Approvals {
         id: &str,
         answer: ApprovalAnswer,
     ) -> Result<(ApprovalRequest, oneshot::Receiver<Result<(), StoreError>>), ApprovalError> {
-        let (mut request, tx) = self
-            .lock()
-            .remove(id)
-            .ok_or_else(|| ApprovalError::NotFound { id: id.to_owned() })?;
+        let (mut request, tx) = {
+            let mut pending = self.lock();
+            let needs_text = pending.get(id).is_some_and(|(r, _)| {
+                r.kind == WaitKind::Question
+                    && answer.approve
+                    && answer.text.as_deref().is_none_or(|t| t.trim().is_empty())
+            });
+            if needs_text {
+                return Err(ApprovalError::AnswerMissing { id: id.to_owned() });
+            }
+            pending
+                .remove(id)
+                .ok_or_else(|| ApprovalError::NotFound { id: id.to_owned() })?
+        };
         request.state = if answer.approve {
             ApprovalState::Approved
         } else {
             ApprovalState::Denied
         };
+        request.answered_by = Some(answer.by.clone());
         let (recorded, receipt) = oneshot::channel();
         // The waiter may have just timed out; then its receipt never comes.
         if tx.send(Answered { answer, recorded }).is_err() {
@@ -173,6 +229,13 @@ impl Approvals {
             request.state = ApprovalState::Expired;
             request
         })
+    }
+
+    /// Whether a request of session `session_id` is pending.
+    pub fn has_pending_for(&self, session_id: &str) -> bool {
+        self.lock()
+            .values()
+            .any(|(r, _)| r.session_id == session_id)
     }
 
     /// Every pending request, oldest first.
@@ -198,6 +261,8 @@ mod tests {
             created: SystemTime::now(),
             expires: SystemTime::now(),
             state: ApprovalState::Pending,
+            kind: WaitKind::Approval,
+            answered_by: None,
         }
     }
 
@@ -210,6 +275,7 @@ mod tests {
             approve: false,
             by: "cli".into(),
             reason: Some("not today".into()),
+            text: None,
         };
         let (answered, receipt) = approvals.answer("a1", answer.clone()).unwrap();
         assert_eq!(answered.state, ApprovalState::Denied);

@@ -14,15 +14,26 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::approvals::{Answered, ApprovalAnswer, ApprovalError, ApprovalRequest, ApprovalState};
+use super::approvals::ApprovalRequest;
+pub use super::ask::answer_approval;
+use super::ask::ask_person;
 use super::hook::{HookEvent, hook_response, session_start_response};
 use super::policy::{Action, Decision, Verdict};
 use super::schema::Charter;
-use crate::core::{Core, DaemonEvent, Session};
+use crate::core::{Core, Session, WaitKind};
 use crate::store::{AuditRecord, StoreError};
 
-/// How long the person who answered an approval waits to hear that it was recorded.
-const RECORD_WAIT: Duration = Duration::from_secs(30);
+/// The tool with which an agent asks the person a question.
+pub const ASK_USER_QUESTION: &str = "AskUserQuestion";
+
+/// How long a question to a person stays open: the charter's `approvalTimeoutSeconds`.
+pub fn approval_timeout(charter: &Charter) -> Duration {
+    Duration::from_secs(
+        u64::try_from(charter.approval_timeout_seconds)
+            .unwrap_or(300)
+            .max(1),
+    )
+}
 
 /// The longest input summary kept in the audit (characters).
 const SUMMARY_CHARS: usize = 300;
@@ -121,24 +132,25 @@ pub async fn handle_hook(
         .unwrap_or_default();
     let mut approved_by = String::new();
     let mut receipt = None;
-    if decision.verdict == Verdict::Escalate {
-        let timeout = Duration::from_secs(
-            u64::try_from(active.charter.approval_timeout_seconds)
-                .unwrap_or(300)
-                .max(1),
+    // An agent with a permission prompt asks there (the daemon answers it on the agent's
+    // stdin, see `permission`): the hook says "ask" at once instead of holding the tool.
+    let prompts = hook_event == HookEvent::PreToolUse && core.asks_through_prompt(session_id);
+    if prompts && tool == ASK_USER_QUESTION && decision.verdict != Verdict::Deny {
+        decision.verdict = Verdict::Ask;
+        decision.reason = "the agent's question goes to a person".to_owned();
+    }
+    if decision.verdict == Verdict::Escalate && !prompts {
+        let timeout = approval_timeout(&active.charter);
+        let request = ApprovalRequest::new(
+            session_id,
+            WaitKind::Approval,
+            &tool,
+            subject.clone(),
+            rule.clone(),
+            decision.reason.clone(),
+            timeout,
         );
-        let request = ApprovalRequest {
-            id: format!("approval_{}", uuid::Uuid::new_v4().simple()),
-            session_id: session_id.to_owned(),
-            tool: tool.clone(),
-            input: subject.clone(),
-            rule: rule.clone(),
-            reason: decision.reason.clone(),
-            created: SystemTime::now(),
-            expires: SystemTime::now() + timeout,
-            state: super::approvals::ApprovalState::Pending,
-        };
-        let waited = wait_for_approval(core, request, timeout).await;
+        let waited = ask_person(core, request, timeout).await;
         decision = Decision {
             verdict: waited.verdict,
             reason: waited.reason,
@@ -198,104 +210,8 @@ fn outcome_of(hook_event: HookEvent, decision: &Decision, rule: String) -> HookO
     }
 }
 
-/// What came of waiting for a person.
-struct Waited {
-    verdict: Verdict,
-    /// Who decided: `cli`, `ws:<client>`, `timeout`.
-    by: String,
-    reason: String,
-    /// Where to report whether the decision was recorded, when a person answered.
-    receipt: Option<tokio::sync::oneshot::Sender<Result<(), StoreError>>>,
-}
-
-/// Opens the approval, announces it, waits; returns the verdict, who decided and the reason.
-async fn wait_for_approval(core: &Core, request: ApprovalRequest, timeout: Duration) -> Waited {
-    let id = request.id.clone();
-    let rule = request.rule.clone();
-    let rx = core.approvals().open(request.clone());
-    core.emit(DaemonEvent::ApprovalRequired(Box::new(request)));
-    tracing::info!(approval = %id, %rule, "waiting for an approval");
-    // If the hook's caller goes away this future is dropped; the guard removes the request.
-    let guard = ExpireOnDrop { core, id: &id };
-    let answer = tokio::time::timeout(timeout, rx).await;
-    // Answered: already removed, nothing happens. Timed out: expired and announced.
-    drop(guard);
-    match answer {
-        Ok(Ok(Answered {
-            answer:
-                ApprovalAnswer {
-                    approve,
-                    by,
-                    reason,
-                },
-            recorded,
-        })) => {
-            let why = reason.map(|r| format!(": {r}")).unwrap_or_default();
-            let (verdict, word) = if approve {
-                (Verdict::Allow, "approved")
-            } else {
-                (Verdict::Deny, "denied")
-            };
-            Waited {
-                verdict,
-                reason: format!("charter: {rule} {word} by {by}{why}"),
-                by,
-                receipt: Some(recorded),
-            }
-        }
-        _ => Waited {
-            verdict: Verdict::Deny,
-            by: "timeout".to_owned(),
-            reason: format!(
-                "charter: {rule} needs an approval and none came within {}s (approval {id})",
-                timeout.as_secs()
-            ),
-            receipt: None,
-        },
-    }
-}
-
-struct ExpireOnDrop<'a> {
-    core: &'a Core,
-    id: &'a str,
-}
-
-impl Drop for ExpireOnDrop<'_> {
-    fn drop(&mut self) {
-        if let Some(expired) = self.core.approvals().expire(self.id) {
-            self.core
-                .emit(DaemonEvent::ApprovalResolved(Box::new(expired)));
-        }
-    }
-}
-
-/// Answers a pending approval, waits until the decision it led to is recorded, and announces
-/// it. An answer that could not be recorded was turned into a deny by the waiting hook.
-pub async fn answer_approval(
-    core: &Core,
-    id: &str,
-    answer: ApprovalAnswer,
-) -> Result<ApprovalRequest, ApprovalError> {
-    let (mut resolved, receipt) = core.approvals().answer(id, answer)?;
-    let recorded = match tokio::time::timeout(RECORD_WAIT, receipt).await {
-        Ok(Ok(recorded)) => recorded,
-        // The hook call went away between receiving the answer and recording it.
-        Ok(Err(_)) | Err(_) => return Err(ApprovalError::Abandoned { id: id.to_owned() }),
-    };
-    if let Err(source) = recorded {
-        resolved.state = ApprovalState::Denied;
-        core.emit(DaemonEvent::ApprovalResolved(Box::new(resolved)));
-        return Err(ApprovalError::Unrecorded {
-            id: id.to_owned(),
-            source,
-        });
-    }
-    core.emit(DaemonEvent::ApprovalResolved(Box::new(resolved.clone())));
-    Ok(resolved)
-}
-
 /// Records one decision; resolves once it is committed.
-async fn audit(
+pub(crate) async fn audit(
     core: &Core,
     session_id: &str,
     event: &str,

@@ -3,8 +3,9 @@ use std::sync::Arc;
 
 use super::*;
 use crate::charter::active::{ActiveCharter, CharterHolder};
-use crate::charter::approvals::ApprovalState;
+use crate::charter::approvals::{ApprovalAnswer, ApprovalState};
 use crate::config::DaemonConfig;
+use crate::core::DaemonEvent;
 
 fn core_with(yaml: &str) -> (Arc<Core>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -99,6 +100,7 @@ async fn escalation_waits_for_an_answer_and_times_out_as_deny() {
         approve: true,
         by: "test".into(),
         reason: None,
+        text: None,
     };
     assert_eq!(
         answer_approval(&core, &request.id, answer)

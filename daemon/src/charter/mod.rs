@@ -2,12 +2,14 @@
 //! validate it ([`validate()`] → [`Finding`]s), compile it into a [`Policy`] that decides agent
 //! [`Action`]s ([`Decision`]), answer Claude Code hooks ([`hook_response`]) and count tokens
 //! against its budget split ([`TokenPools`]). Everything here is pure apart from reading the
-//! file. The daemon side: [`active`] (the charter in force, reload), [`approvals`] (escalations
-//! waiting for a person), [`enforce`] (a hook call decided, waited on, audited),
+//! file. The daemon side: [`active`] (the charter in force, reload), [`approvals`] (questions
+//! waiting for a person), [`ask`] (asking one and taking the answer), [`enforce`] (a hook call
+//! decided, audited), [`permission`] (the agent's own permission prompt decided, audited),
 //! [`off_runtime`] (where file checks run, so they never stall the async runtime).
 
 pub mod active;
 pub mod approvals;
+pub mod ask;
 pub mod budget;
 pub mod categories;
 pub mod enforce;
@@ -20,6 +22,7 @@ mod located;
 pub mod memory;
 pub mod off_runtime;
 pub mod pattern;
+pub mod permission;
 pub mod policy;
 pub mod report;
 pub mod schema;

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
-use super::{Core, DaemonEvent};
+use super::{Core, DaemonEvent, OutputKind, SessionOutput, SessionType, WaitingFor};
 use crate::charter::active::{ActiveCharter, ActiveError, CharterHolder};
-use crate::charter::approvals::Approvals;
+use crate::charter::approvals::{ApprovalRequest, Approvals};
 use crate::charter::budget::{BudgetStatus, Pool, TokenPools};
 use crate::supervisor::SessionError;
 
@@ -74,6 +74,81 @@ impl Core {
     /// The pending approval requests.
     pub fn approvals(&self) -> &Approvals {
         &self.approvals
+    }
+
+    /// Announces an open question to a person: the event (doors, notifications), the session's
+    /// output (`logs -f`) and its `waitingFor`.
+    pub fn announce_approval(&self, request: &ApprovalRequest) {
+        self.emit(DaemonEvent::ApprovalRequired(Box::new(request.clone())));
+        self.emit_approval_output(request);
+        let waiting = WaitingFor {
+            approval_id: request.id.clone(),
+            kind: request.kind,
+            tool: request.tool.clone(),
+            summary: crate::charter::enforce::summarize(&request.input),
+            since: request.created,
+        };
+        if self.is_live_session(&request.session_id) {
+            self.update_session(&request.session_id, |s| {
+                if !s.status.is_ended() {
+                    s.waiting_for = Some(waiting);
+                }
+            });
+        }
+    }
+
+    /// Announces a question that was answered or expired (the event and the session's
+    /// output); the waiting side clears the session's mark ([`Core::clear_waiting`]).
+    pub fn announce_resolution(&self, request: &ApprovalRequest) {
+        self.emit(DaemonEvent::ApprovalResolved(Box::new(request.clone())));
+        self.emit_approval_output(request);
+    }
+
+    /// Session `session_id` no longer waits on approval `approval_id`.
+    pub fn clear_waiting(&self, session_id: &str, approval_id: &str) {
+        if !self.is_live_session(session_id) {
+            return;
+        }
+        let marked = self
+            .session(session_id)
+            .and_then(|s| s.waiting_for)
+            .is_some_and(|w| w.approval_id == approval_id);
+        if marked {
+            self.update_session(session_id, |s| {
+                if s.waiting_for
+                    .as_ref()
+                    .is_some_and(|w| w.approval_id == approval_id)
+                {
+                    s.waiting_for = None;
+                }
+            });
+        }
+    }
+
+    /// Whether session `session_id` runs an agent that asks through its permission prompt
+    /// (a live claude-code session of this daemon), so its hooks need not wait for a person.
+    pub fn asks_through_prompt(&self, session_id: &str) -> bool {
+        self.lock()
+            .registry
+            .get(session_id)
+            .is_some_and(|s| s.session_type == SessionType::ClaudeCode && s.status.is_active())
+    }
+
+    fn is_live_session(&self, session_id: &str) -> bool {
+        self.lock()
+            .registry
+            .get(session_id)
+            .is_some_and(|s| !s.status.is_ended())
+    }
+
+    fn emit_approval_output(&self, request: &ApprovalRequest) {
+        if self.is_live_session(&request.session_id) {
+            self.emit_output(SessionOutput {
+                session_id: request.session_id.clone(),
+                at: std::time::SystemTime::now(),
+                kind: OutputKind::Approval(Box::new(request.clone())),
+            });
+        }
     }
 
     /// The token pools: limits from the charter, usage in the current window (see

@@ -13,6 +13,7 @@ pub mod registry;
 pub mod session;
 mod sessions;
 pub mod status;
+pub mod waiting;
 
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Instant, SystemTime};
@@ -35,6 +36,7 @@ pub use sessions::{SessionPage, SessionQuery};
 pub use status::{
     DaemonState, DaemonStatus, Endpoints, Metrics, SessionCounts, SubsystemHealth, SubsystemStatus,
 };
+pub use waiting::{WaitKind, WaitingFor};
 
 /// How many events a slow subscriber may fall behind before it misses some.
 const EVENT_BUFFER: usize = 1024;

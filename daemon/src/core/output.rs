@@ -95,6 +95,9 @@ pub enum OutputKind {
         /// Why.
         error: String,
     },
+    /// A question to a person about this session was asked, or answered, or expired (see its
+    /// `state`).
+    Approval(Box<crate::charter::approvals::ApprovalRequest>),
     /// A raw line.
     Line {
         /// Where it came from.

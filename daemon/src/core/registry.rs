@@ -217,6 +217,9 @@ impl Registry {
         for entry in self.sessions.values() {
             if entry.session.status.is_active() {
                 counts.active += 1;
+                if entry.session.waiting_for.is_some() {
+                    counts.waiting += 1;
+                }
             } else if entry.session.status == SessionStatus::Queued {
                 counts.queued += 1;
             }

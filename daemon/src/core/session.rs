@@ -272,6 +272,9 @@ pub struct Session {
     /// failed writes, e.g. a full disk); `None` when every line was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transcript_error: Option<String>,
+    /// The person's answer it waits for, while it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_for: Option<super::waiting::WaitingFor>,
 }
 
 impl Session {
@@ -282,6 +285,7 @@ impl Session {
         self.ended_at = Some(now);
         self.pid = None;
         self.queue_position = None;
+        self.waiting_for = None;
         if error.is_some() {
             self.error = error;
         }

@@ -114,6 +114,8 @@ pub struct SessionCounts {
     pub active: u32,
     /// Sessions waiting for a slot.
     pub queued: u32,
+    /// Active sessions waiting for a person (an approval or an answer).
+    pub waiting: u32,
     /// Every session known, any status.
     pub total: u32,
     /// The cap on active sessions.

@@ -40,6 +40,7 @@ fn session(id: &str, status: SessionStatus) -> Session {
         worktree_repo: None,
         memory_context: serde_json::json!({}),
         transcript_error: None,
+        waiting_for: None,
     }
 }
 

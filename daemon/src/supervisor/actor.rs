@@ -23,6 +23,7 @@ use crate::error_chain;
 
 mod events;
 mod files;
+mod questions;
 
 pub(crate) use files::TRANSCRIPT;
 
@@ -204,6 +205,12 @@ impl SessionActor {
 
     fn is_claude_code(&self) -> bool {
         self.session_type == SessionType::ClaudeCode
+    }
+
+    /// Whether a question of this session waits for a person (a hook's escalation, which
+    /// holds the agent without output).
+    fn waits_for_a_person(&self) -> bool {
+        self.ctx.core.approvals().has_pending_for(&self.id)
     }
 
     /// The session's final status after its agent exited by itself.

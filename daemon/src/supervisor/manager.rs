@@ -149,6 +149,7 @@ impl Supervisor {
             worktree_repo: dir.repo.clone(),
             memory_context,
             transcript_error: None,
+            waiting_for: None,
         };
         if let Err(err) = self.core.insert_session(session).await {
             tracing::error!(session = %id, error = %crate::error_chain(&err), "spawn refused: the session could not be saved");

@@ -1,5 +1,6 @@
-//! `wundr orchestrator approval list [--json] | approve ID [--reason R] | deny ID [--reason R]`:
-//! [`ApprovalCommand`]; answers the charter's escalations, which the agent's hook waits on.
+//! `wundr orchestrator approval list [--json] | approve ID [--reason R] | deny ID [--reason R]
+//! | answer ID TEXT`: [`ApprovalCommand`]; answers what agents wait on a person for — tool calls
+//! the charter escalates or leaves open, and the agents' own questions.
 
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,12 +17,14 @@ use crate::output;
 /// The subcommands of `wundr orchestrator approval`.
 #[derive(Debug, Subcommand)]
 pub enum ApprovalCommand {
-    /// List the escalated agent actions waiting for an answer
+    /// List the agent actions and questions waiting for a person
     List(ListArgs),
     /// Let a waiting action proceed
     Approve(AnswerArgs),
     /// Refuse a waiting action (the agent is told the reason)
     Deny(AnswerArgs),
+    /// Answer an agent's question with text
+    Answer(TextArgs),
 }
 
 /// Arguments of `approval list`.
@@ -43,6 +46,17 @@ pub struct AnswerArgs {
     pub reason: Option<String>,
 }
 
+/// Arguments of `approval answer`.
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The approval id of the question (see: wundr orchestrator approval list)
+    #[arg(value_name = "ID")]
+    pub id: String,
+    /// The answer, as the agent will read it
+    #[arg(value_name = "TEXT")]
+    pub text: String,
+}
+
 /// Runs one `approval` subcommand.
 pub async fn run(command: ApprovalCommand, socket: &Path) -> Result<Outcome, CliError> {
     let mut client = charter_client(socket).await?;
@@ -60,12 +74,27 @@ pub async fn run(command: ApprovalCommand, socket: &Path) -> Result<Outcome, Cli
         }
         ApprovalCommand::Approve(args) => (args, true),
         ApprovalCommand::Deny(args) => (args, false),
+        ApprovalCommand::Answer(TextArgs { id, text }) => {
+            let args = AnswerArgs { id, reason: None };
+            return answer(&mut client, socket, &args, true, text).await;
+        }
     };
+    answer(&mut client, socket, &args, approve, String::new()).await
+}
+
+async fn answer(
+    client: &mut orchestrator_api::v1::charter_client::CharterClient<tonic::transport::Channel>,
+    socket: &Path,
+    args: &AnswerArgs,
+    approve: bool,
+    text: String,
+) -> Result<Outcome, CliError> {
     let request = AnswerApprovalRequest {
         id: args.id.clone(),
         approve,
         reason: args.reason.clone().unwrap_or_default(),
         answered_by: "cli".to_owned(),
+        answer: text,
     };
     let resolved = charter_call(
         socket,
@@ -89,8 +118,8 @@ fn print_list(approvals: &[Approval], json: bool) -> Result<Outcome, CliError> {
             .map(|a| {
                 let input: serde_json::Value =
                     serde_json::from_str(&a.input_json).unwrap_or(serde_json::Value::Null);
-                serde_json::json!({"id": a.id, "sessionId": a.session_id, "tool": a.tool,
-                    "input": input, "rule": a.rule, "reason": a.reason,
+                serde_json::json!({"id": a.id, "sessionId": a.session_id, "kind": a.kind,
+                    "tool": a.tool, "input": input, "rule": a.rule, "reason": a.reason,
                     "createdAtMs": a.created_unix_ms, "expiresAtMs": a.expires_unix_ms,
                     "state": a.state})
             })
@@ -108,11 +137,23 @@ fn print_list(approvals: &[Approval], json: bool) -> Result<Outcome, CliError> {
     let mut text = String::new();
     for a in approvals {
         let left = Duration::from_millis(u64::try_from(a.expires_unix_ms - now).unwrap_or(0));
+        let how = if a.kind == "question" {
+            format!(
+                "answer: wundr orchestrator approval answer {} \"TEXT\"",
+                a.id
+            )
+        } else {
+            format!("wundr orchestrator approval approve {} (or deny)", a.id)
+        };
         text.push_str(&format!(
-            "{}  session {}  {}  {}\n    input: {}\n    expires in {}s\n",
+            "{}  session {}  {}  {}\n    input: {}\n    expires in {}s; {how}\n",
             a.id,
             a.session_id,
-            a.tool,
+            if a.kind == "question" {
+                "question"
+            } else {
+                a.tool.as_str()
+            },
             a.rule,
             a.input_json,
             left.as_secs()

@@ -85,6 +85,7 @@ pub fn render_json(status: &GetStatusResponse) -> Value {
         json!({
             "active": s.active,
             "queued": s.queued,
+            "waiting": s.waiting,
             "total": s.total,
             "max_sessions": s.max_sessions,
         })
@@ -146,7 +147,7 @@ pub fn render_human(status: &GetStatusResponse) -> String {
          ws          {}\n\
          health      {}\n\
          log         {}\n\
-         sessions    {} active, {} queued, {} total (max {})\n",
+         sessions    {} active, {} queued, {} total (max {}){}\n",
         status.name,
         status.version,
         state_word(status),
@@ -160,6 +161,10 @@ pub fn render_human(status: &GetStatusResponse) -> String {
         sessions.queued,
         sessions.total,
         sessions.max_sessions,
+        match sessions.waiting {
+            0 => String::new(),
+            n => format!("; {n} waiting for you (wundr orchestrator approval list)"),
+        },
     );
     if status.subsystems.is_empty() {
         text.push_str("subsystems  (none reported)\n");
@@ -233,6 +238,7 @@ mod tests {
             sessions: Some(SessionCounts {
                 active: 2,
                 queued: 1,
+                waiting: 0,
                 total: 5,
                 max_sessions: 100,
             }),

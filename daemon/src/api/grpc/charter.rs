@@ -15,7 +15,8 @@ use tonic::{Request, Response, Status};
 use super::errors::{approval_status, charter_status, hook_status};
 use crate::charter::active::ActiveCharter;
 use crate::charter::approvals::{ApprovalAnswer, ApprovalRequest};
-use crate::charter::enforce::{answer_approval, handle_hook};
+use crate::charter::ask::answer_approval;
+use crate::charter::enforce::handle_hook;
 use crate::charter::off_runtime::off_runtime;
 use crate::charter::report::{FileReport, ReportFinding, check_file};
 use crate::core::Core;
@@ -84,6 +85,8 @@ pub fn approval_to_proto(r: &ApprovalRequest) -> v1::Approval {
         created_unix_ms: unix_ms(r.created),
         expires_unix_ms: unix_ms(r.expires),
         state: r.state.as_str().to_owned(),
+        kind: r.kind.as_str().to_owned(),
+        answered_by: r.answered_by.clone().unwrap_or_default(),
     }
 }
 
@@ -236,6 +239,7 @@ impl Charter for CharterService {
             approve: request.approve,
             by,
             reason: Some(request.reason).filter(|r| !r.trim().is_empty()),
+            text: Some(request.answer).filter(|a| !a.trim().is_empty()),
         };
         let resolved = answer_approval(&self.core, &request.id, answer)
             .await

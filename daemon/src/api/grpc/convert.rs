@@ -44,6 +44,7 @@ pub fn status_to_proto(status: &DaemonStatus) -> v1::GetStatusResponse {
         sessions: Some(v1::SessionCounts {
             active: status.sessions.active,
             queued: status.sessions.queued,
+            waiting: status.sessions.waiting,
             total: status.sessions.total,
             max_sessions: status.sessions.max_sessions,
         }),
@@ -213,6 +214,13 @@ pub fn session_to_proto(session: &Session) -> v1::Session {
         worktree_branch: session.worktree_branch.clone().unwrap_or_default(),
         memory_context_json: session.memory_context.to_string(),
         transcript_error: session.transcript_error.clone().unwrap_or_default(),
+        waiting_for: session.waiting_for.as_ref().map(|w| v1::WaitingFor {
+            approval_id: w.approval_id.clone(),
+            kind: w.kind.as_str().to_owned(),
+            tool: w.tool.clone(),
+            summary: w.summary.clone(),
+            since_unix_ms: unix_ms(w.since),
+        }),
     }
 }
 
@@ -261,6 +269,7 @@ pub fn output_to_proto(output: &SessionOutput) -> v1::SessionEvent {
         OutputKind::TaskFailed { error, .. } => Kind::TaskFailed(v1::TaskFailed {
             error: error.clone(),
         }),
+        OutputKind::Approval(request) => Kind::Approval(super::charter::approval_to_proto(request)),
         OutputKind::Line { source, line } => Kind::Output(v1::OutputLine {
             stream: match source {
                 crate::core::LineSource::Stdout => "stdout",

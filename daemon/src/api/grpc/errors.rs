@@ -20,6 +20,7 @@ pub fn charter_status(err: &ActiveError) -> Status {
 pub fn approval_status(err: &ApprovalError) -> Status {
     let code = match err {
         ApprovalError::NotFound { .. } | ApprovalError::Abandoned { .. } => Code::NotFound,
+        ApprovalError::AnswerMissing { .. } => Code::InvalidArgument,
         ApprovalError::Unrecorded { source, .. } => storage_code(source.fault()),
     };
     with_remedy(Status::new(code, crate::error_chain(err)), &err.remedy())

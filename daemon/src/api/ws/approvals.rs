@@ -1,6 +1,7 @@
 //! Approvals on the WebSocket door: [`approval_frame`] (`approval_required` /
-//! `approval_resolved`, sent to every client) and [`budget_frame`] (`budget_warning`); the
-//! inbound `approval_response` (`payload: {approvalId, approved, reason?}`) is parsed in
+//! `approval_resolved`, sent to every client), [`approvals_list_frame`] (`approvals_list`, the
+//! reply to `list_approvals`) and [`budget_frame`] (`budget_warning`); the inbound
+//! `approval_response` (`payload: {approvalId, approved, reason?, answer?}`) is parsed in
 //! `inbound` and answered in `handler`.
 
 use serde_json::{Value, json};
@@ -10,19 +11,29 @@ use crate::charter::approvals::ApprovalRequest;
 
 /// `{"type": kind, "approval": {...}}` with ISO dates, as every WS frame has them.
 pub fn approval_frame(kind: &str, r: &ApprovalRequest) -> Value {
+    json!({"type": kind, "approval": approval_json(r)})
+}
+
+/// `approvals_list`: every pending request, oldest first.
+pub fn approvals_list_frame(pending: &[ApprovalRequest]) -> Value {
+    let approvals: Vec<Value> = pending.iter().map(approval_json).collect();
+    json!({"type": "approvals_list", "approvals": approvals})
+}
+
+/// One approval request as every WS frame shows it.
+pub fn approval_json(r: &ApprovalRequest) -> Value {
     json!({
-        "type": kind,
-        "approval": {
-            "id": r.id,
-            "sessionId": r.session_id,
-            "tool": r.tool,
-            "input": r.input,
-            "rule": r.rule,
-            "reason": r.reason,
-            "createdAt": iso(r.created),
-            "expiresAt": iso(r.expires),
-            "state": r.state.as_str(),
-        }
+        "id": r.id,
+        "sessionId": r.session_id,
+        "kind": r.kind.as_str(),
+        "tool": r.tool,
+        "input": r.input,
+        "rule": r.rule,
+        "reason": r.reason,
+        "createdAt": iso(r.created),
+        "expiresAt": iso(r.expires),
+        "state": r.state.as_str(),
+        "answeredBy": r.answered_by,
     })
 }
 

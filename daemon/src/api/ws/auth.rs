@@ -27,8 +27,9 @@ pub struct Identity {
 
 /// Message types each role may send. Admin may send everything.
 pub fn permitted(role: Role, message_type: &str) -> bool {
-    const READ: [&str; 8] = [
+    const READ: [&str; 9] = [
         "ping",
+        "list_approvals",
         "health_check",
         "daemon_status",
         "list_sessions",

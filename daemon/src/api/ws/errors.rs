@@ -13,6 +13,9 @@ use crate::supervisor::SessionError;
 pub fn approval_error_text(err: &ApprovalError) -> String {
     match err {
         ApprovalError::NotFound { .. } | ApprovalError::Abandoned { .. } => err.to_string(),
+        ApprovalError::AnswerMissing { .. } => {
+            format!("{err}: send payload.answer with the text")
+        }
         ApprovalError::Unrecorded { .. } => {
             format!("{} (hint: {})", crate::error_chain(err), err.remedy())
         }

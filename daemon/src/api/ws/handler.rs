@@ -186,10 +186,15 @@ impl Conn {
                 self.subscriptions.remove(&id);
                 self.reply(&json!({"type": "unsubscribed", "sessionId": id}), rid);
             }
+            Request::ListApprovals => {
+                let pending = hub.core.approvals().list();
+                self.reply(&super::approvals::approvals_list_frame(&pending), rid);
+            }
             Request::ApprovalResponse {
                 id,
                 approve,
                 reason,
+                answer,
             } => {
                 let by = match &self.client.identity {
                     Some(who) => format!("ws:{}", who.client_id),
@@ -199,8 +204,9 @@ impl Conn {
                     approve,
                     by,
                     reason,
+                    text: answer,
                 };
-                match crate::charter::enforce::answer_approval(&hub.core, &id, answer).await {
+                match crate::charter::ask::answer_approval(&hub.core, &id, answer).await {
                     // Every client (this one too) hears `approval_resolved` from the event bus;
                     // the reply confirms with the same shape.
                     Ok(resolved) => self.reply(

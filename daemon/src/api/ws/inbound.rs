@@ -20,7 +20,7 @@ pub const DEFAULT_LIST_LIMIT: usize = 500;
 pub const MAX_LIST_LIMIT: usize = 1000;
 
 /// The message types this door understands.
-const TYPES: [&str; 16] = [
+const TYPES: [&str; 17] = [
     "ping",
     "health_check",
     "daemon_status",
@@ -34,6 +34,7 @@ const TYPES: [&str; 16] = [
     "pause_session",
     "unpause_session",
     "approval_response",
+    "list_approvals",
     "memory_store",
     "memory_query",
     "memory_forget",
@@ -95,11 +96,15 @@ pub enum Request {
     ApprovalResponse {
         /// `payload.approvalId`
         id: String,
-        /// `payload.approved`
+        /// `payload.approved` (optional with an `answer`: answering approves)
         approve: bool,
         /// `payload.reason`, optional
         reason: Option<String>,
+        /// `payload.answer`: the text answering a question
+        answer: Option<String>,
     },
+    /// `list_approvals`: the pending approvals and questions.
+    ListApprovals,
     /// `memory_store`, `memory_query`, `memory_forget` (see `super::memory`)
     Memory(super::memory::MemoryRequest),
 }
@@ -163,6 +168,7 @@ impl Envelope {
             "ping" => Request::Ping,
             "health_check" => Request::HealthCheck,
             "daemon_status" => Request::DaemonStatus,
+            "list_approvals" => Request::ListApprovals,
             "list_sessions" => Request::ListSessions(self.list_query()?, self.payload.is_some()),
             "session_status" => Request::SessionStatus(self.session_id()?),
             "stop_session" => Request::Stop(self.session_id()?),
@@ -176,19 +182,22 @@ impl Envelope {
                     .get("approvalId")
                     .and_then(Value::as_str)
                     .ok_or_else(|| invalid("payload.approvalId", "must be a string"))?;
-                let approve = payload
-                    .get("approved")
-                    .and_then(Value::as_bool)
-                    .ok_or_else(|| invalid("payload.approved", "must be true or false"))?;
-                let reason = match payload.get("reason") {
-                    None | Some(Value::Null) => None,
-                    Some(Value::String(r)) => Some(r.clone()),
-                    Some(_) => return Err(invalid("payload.reason", "must be a string")),
+                let text = |field: &str| match payload.get(field) {
+                    None | Some(Value::Null) => Ok(None),
+                    Some(Value::String(r)) => Ok(Some(r.clone())),
+                    Some(_) => Err(invalid(&format!("payload.{field}"), "must be a string")),
+                };
+                let (reason, answer) = (text("reason")?, text("answer")?);
+                let approve = match (payload.get("approved"), &answer) {
+                    (Some(Value::Bool(approve)), _) => *approve,
+                    (None | Some(Value::Null), Some(_)) => true,
+                    _ => return Err(invalid("payload.approved", "must be true or false")),
                 };
                 Request::ApprovalResponse {
                     id: id.to_owned(),
                     approve,
                     reason,
+                    answer,
                 }
             }
             "memory_store" | "memory_query" | "memory_forget" => Request::Memory(

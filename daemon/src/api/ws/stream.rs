@@ -13,7 +13,9 @@ use tokio_util::sync::CancellationToken;
 use super::wire::{encode_value, iso};
 use crate::core::{OutputKind, SessionOutput};
 
-/// The frame for one session output event; `None` for raw lines (not part of the API).
+/// The frame for one session output event; `None` for raw lines (not part of the API) and for
+/// questions to a person (every client hears those as `approval_required` /
+/// `approval_resolved`).
 pub fn output_frame(out: &SessionOutput) -> Option<Value> {
     let id = &out.session_id;
     let at = iso(out.at);
@@ -72,7 +74,7 @@ pub fn output_frame(out: &SessionOutput) -> Option<Value> {
         OutputKind::TaskFailed { task, error } => {
             json!({"type": "task_failed", "sessionId": id, "taskId": task, "error": error})
         }
-        OutputKind::Line { .. } => return None,
+        OutputKind::Line { .. } | OutputKind::Approval(_) => return None,
     })
 }
 

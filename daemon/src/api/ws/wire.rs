@@ -75,6 +75,8 @@ pub struct WireSession<'a> {
     ended_at: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     transcript_error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    waiting_for: Option<Value>,
 }
 
 impl<'a> WireSession<'a> {
@@ -120,6 +122,10 @@ impl<'a> WireSession<'a> {
             created_at: iso(s.started_at),
             ended_at: s.ended_at.map(iso),
             transcript_error: s.transcript_error.as_deref(),
+            waiting_for: s.waiting_for.as_ref().map(|w| {
+                json!({"approvalId": w.approval_id, "kind": w.kind.as_str(), "tool": w.tool,
+                       "summary": w.summary, "since": iso(w.since)})
+            }),
         }
     }
 }
@@ -250,6 +256,8 @@ pub struct WireDaemonStatus {
     uptime: u64,
     active_sessions: u32,
     queued_tasks: u32,
+    /// Sessions waiting for a person (an approval or an answer).
+    waiting_sessions: u32,
     metrics: StatusMetrics,
     #[serde(serialize_with = "in_order")]
     subsystems: Vec<(&'static str, Subsystem)>,
@@ -300,6 +308,7 @@ impl WireDaemonStatus {
             uptime: duration_ms(s.uptime),
             active_sessions: s.sessions.active,
             queued_tasks: s.sessions.queued,
+            waiting_sessions: s.sessions.waiting,
             metrics: StatusMetrics {
                 total_sessions_spawned: s.metrics.total_sessions_spawned,
                 total_tasks_processed: s.metrics.total_tasks_processed,

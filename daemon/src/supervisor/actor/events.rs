@@ -1,9 +1,11 @@
-//! The actor's inner loop ([`Pump`]): reads an agent's stdout and stderr, obeys commands, and
-//! runs the watchdogs until the process is gone; [`apply`] turns each [`AgentEvent`] into
-//! registry updates and session output.
+//! The actor's inner loop ([`Pump`]): reads an agent's stdout and stderr, obeys commands,
+//! answers the agent's permission prompts ([`Questions`]) and runs the watchdogs until the
+//! process is gone; [`apply`] turns each [`AgentEvent`] into registry updates and session
+//! output. The idle watchdog does not count time the agent spends waiting for a person.
 
 use std::time::{Duration, Instant, SystemTime};
 
+use super::questions::Questions;
 use super::{Command, ProcessEnd, SessionActor};
 use crate::agents::{AgentEvent, ChunkKind as AgentChunk, TurnTracker};
 use crate::core::{ChunkKind, LineSource, OutputKind, SessionStatus};
@@ -28,6 +30,8 @@ pub(crate) struct Pump {
     stdin_closed_at: Option<Instant>,
     grace_fired: bool,
     paused: bool,
+    /// Permission prompts being decided (by the charter or a person).
+    questions: Questions,
 }
 
 impl Pump {
@@ -51,6 +55,7 @@ impl Pump {
             stdin_closed_at: None,
             grace_fired: false,
             paused: false,
+            questions: Questions::default(),
         }
     }
 
@@ -62,7 +67,9 @@ impl Pump {
             }
             let now = Instant::now();
             let running = self.exited.is_none();
-            let idle_at = if running && !self.paused && !actor.unanswered.is_empty() {
+            // Waiting for a person is not being idle.
+            let asking = !self.questions.is_empty() || actor.waits_for_a_person();
+            let idle_at = if running && !self.paused && !asking && !actor.unanswered.is_empty() {
                 self.last_output + idle
             } else {
                 now + NEVER
@@ -78,7 +85,7 @@ impl Pump {
                         self.last_output = Instant::now();
                         actor.write_transcript(&line.text);
                         for event in self.tracker.push_line(&line.text) {
-                            apply(actor, event);
+                            self.on_event(actor, event).await;
                         }
                         if line.is_truncated() {
                             actor.emit(OutputKind::Line {
@@ -98,6 +105,12 @@ impl Pump {
                     }
                     Ok(None) | Err(_) => self.stderr_open = false,
                 },
+                Some((request_id, answer)) = self.questions.next(), if !self.questions.is_empty() => {
+                    // The wait for a person was not idleness.
+                    self.last_output = Instant::now();
+                    let line = crate::agents::command::permission_response(&request_id, &answer);
+                    self.write_control(actor, &line).await;
+                }
                 command = actor.commands.recv() => {
                     if let Some(command) = command
                         && let Some(end) = self.on_command(actor, command).await
@@ -142,6 +155,50 @@ impl Pump {
             Instant::now(),
         ));
         ProcessEnd::Exited(exit)
+    }
+
+    /// Handles one agent event: a permission prompt is decided in the background, a control
+    /// request the daemon does not know is refused at once, anything else is applied.
+    async fn on_event(&mut self, actor: &mut SessionActor, event: AgentEvent) {
+        match event {
+            AgentEvent::PermissionRequest {
+                request_id,
+                tool_name,
+                input,
+                reason,
+                ..
+            } => {
+                let request = crate::charter::permission::PermissionRequest {
+                    tool_name,
+                    input,
+                    reason,
+                };
+                let core = actor.ctx.core.clone();
+                self.questions
+                    .ask(core, actor.id.clone(), request_id, request);
+            }
+            AgentEvent::UnsupportedControl {
+                request_id,
+                subtype,
+            } => {
+                tracing::warn!(session = %actor.id, %subtype, "the agent sent a control request the daemon does not handle; refusing it");
+                let line = crate::agents::command::control_error(
+                    &request_id,
+                    &format!("the orchestrator daemon does not handle {subtype:?}"),
+                );
+                self.write_control(actor, &line).await;
+            }
+            event => apply(actor, event),
+        }
+    }
+
+    /// Writes a control line to the agent's stdin, if it is still open.
+    async fn write_control(&mut self, actor: &SessionActor, line: &str) {
+        if let Some(stdin) = self.stdin.as_mut()
+            && let Err(err) = stdin.write_line(line).await
+        {
+            tracing::warn!(session = %actor.id, %err, "cannot answer the agent's control request");
+        }
     }
 
     async fn close_stdin_when_answered(&mut self, actor: &SessionActor) {
@@ -288,6 +345,9 @@ pub(crate) fn apply(actor: &mut SessionActor, event: AgentEvent) {
         }
         AgentEvent::TurnFailed { error, .. } | AgentEvent::TurnBlocked { reason: error } => {
             fail_turn(actor, error);
+        }
+        AgentEvent::PermissionRequest { .. } | AgentEvent::UnsupportedControl { .. } => {
+            // Answered by the pump (`Pump::on_event`), which owns the agent's stdin.
         }
         AgentEvent::Text { line } => {
             actor.last_text = Some(line.clone());

@@ -124,6 +124,7 @@ impl EventPrinter {
                 self.transcript.render(&output.line)
             }
             Kind::Output(output) => format!("[{}] {}\n", output.stream, output.line),
+            Kind::Approval(approval) => approval_line(approval),
             Kind::StreamStart(_) | Kind::StreamChunk(_) | Kind::StreamEnd(_) => String::new(),
         }
     }
@@ -139,6 +140,30 @@ pub fn tool_name<'a>(name: &'a str, tool_use_id: &'a str) -> &'a str {
 }
 
 /// `[tool result] Bash ok (12 ms)`, or `... error (12 ms): <first part of the error>`.
+/// A question to a person: asked (with how to answer), answered (by whom) or expired.
+fn approval_line(a: &orchestrator_api::v1::Approval) -> String {
+    let what = if a.kind == "question" {
+        "question"
+    } else {
+        "approval"
+    };
+    let subject = one_line(&a.input_json, TOOL_TEXT_WIDTH);
+    match a.state.as_str() {
+        "pending" if a.kind == "question" => format!(
+            "[{what}] the agent asks: {subject}\n  answer with: wundr orchestrator approval \
+             answer {} \"TEXT\"\n",
+            a.id
+        ),
+        "pending" => format!(
+            "[{what}] waiting for a person: {} {subject} ({})\n  answer with: wundr orchestrator \
+             approval approve {} (or deny)\n",
+            a.tool, a.rule, a.id
+        ),
+        "expired" => format!("[{what}] {} expired: nobody answered in time\n", a.id),
+        state => format!("[{what}] {} {state} by {}\n", a.id, a.answered_by),
+    }
+}
+
 fn tool_result_line(result: &ToolCallResult) -> String {
     let mut line = format!(
         "[tool result] {} {}",

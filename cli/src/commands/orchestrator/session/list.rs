@@ -124,7 +124,7 @@ pub fn render_table(sessions: &[Session], width: Option<usize>, now: SystemTime)
             [
                 s.id.clone(),
                 render::type_word(s.r#type),
-                render::status_word(s.status),
+                render::status_or_waiting(s),
                 render::format_age(s.started_at_unix_ms, now),
                 s.metrics.as_ref().map_or(0, |m| m.tokens_used).to_string(),
             ]

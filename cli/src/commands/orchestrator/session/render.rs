@@ -116,7 +116,23 @@ pub fn session_json(session: &Session) -> Value {
         "worktree_branch": text_or_null(&session.worktree_branch),
         "memory_context": json_field(&session.memory_context_json),
         "transcript_error": text_or_null(&session.transcript_error),
+        "waiting_for": session.waiting_for.as_ref().map(|w| json!({
+            "approval_id": w.approval_id,
+            "kind": w.kind,
+            "tool": w.tool,
+            "summary": w.summary,
+            "since": iso_time(w.since_unix_ms),
+        })),
     })
+}
+
+/// `waiting` for a session that waits for a person, else its status word: what a person
+/// scanning a table needs to see.
+pub fn status_or_waiting(session: &Session) -> String {
+    match &session.waiting_for {
+        Some(_) => "waiting".to_owned(),
+        None => status_word(session.status),
+    }
 }
 
 /// `session <id> <status>`, plus the queue position while queued and the reason once it
@@ -127,9 +143,17 @@ pub fn status_line(session: &Session) -> String {
     line
 }
 
-/// What follows the status word: ` (position N in the queue)` or `: <error>`.
+/// What follows the status word: ` (position N in the queue)`, ` (waiting for …)` or
+/// `: <error>`.
 pub fn status_detail(session: &Session) -> String {
-    if session.status == SessionStatus::Queued as i32 && session.queue_position > 0 {
+    if let Some(w) = &session.waiting_for {
+        let what = if w.kind == "question" {
+            format!("an answer to its question, {}", w.approval_id)
+        } else {
+            format!("approval of {} `{}`, {}", w.tool, w.summary, w.approval_id)
+        };
+        format!(" (waiting for {what})")
+    } else if session.status == SessionStatus::Queued as i32 && session.queue_position > 0 {
         format!(" (position {} in the queue)", session.queue_position)
     } else if !session.error.is_empty() {
         format!(": {}", session.error)
@@ -197,6 +221,7 @@ pub(crate) mod tests {
             worktree_branch: String::new(),
             memory_context_json: r#"{"scratchpad":{}}"#.into(),
             transcript_error: String::new(),
+            waiting_for: None,
         }
     }
 

@@ -68,6 +68,29 @@ pub fn render_human(session: &Session) -> String {
     if !session.transcript_error.is_empty() {
         fields.push(("transcript error", session.transcript_error.clone()));
     }
+    if let Some(w) = &session.waiting_for {
+        let how = if w.kind == "question" {
+            format!(
+                "wundr orchestrator approval answer {} \"TEXT\"",
+                w.approval_id
+            )
+        } else {
+            format!(
+                "wundr orchestrator approval approve {} (or deny)",
+                w.approval_id
+            )
+        };
+        fields.push((
+            "waiting for",
+            format!(
+                "a person since {}: {} `{}` ({}); answer with: {how}",
+                time(w.since_unix_ms),
+                w.tool,
+                w.summary,
+                w.kind
+            ),
+        ));
+    }
     fields.extend([
         ("error", or_dash(&session.error)),
         (

@@ -63,6 +63,7 @@ fn sessions_keep_upstreams_order_and_end_with_ended_at() {
         worktree_repo: None,
         memory_context: json!({"scratchpad": {}, "episodic": [], "semantic": []}),
         transcript_error: None,
+        waiting_for: None,
     };
     session.end(SessionStatus::Completed, None);
     session.ended_at = Some(at);

@@ -18,6 +18,7 @@
 //! | `tool`          | assistant `tool_use` (Bash), user `tool_result`, text, success result |
 //! | `fail`          | a result with `is_error: true` ("fixture failure")                    |
 //! | `block`         | a prompt blocked by a `UserPromptSubmit` hook, as Claude Code reports |
+//! | `ask:<Tool> …`  | asks permission for a tool call on stdout, as `--permission-prompt-tool stdio` does (see `ask`) |
 //! | anything else   | a text chunk and a success result `echo: <prompt>`                    |
 //!
 //! `descendants` is what a Bash tool leaves running: one `sleep 1000` stays in the agent's
@@ -37,6 +38,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
+mod ask;
+
 const MODEL: &str = "fixture-model";
 /// Fixed, so the daemon's tests can assert exact results.
 const DURATION_MS: u64 = 42;
@@ -47,6 +50,8 @@ struct Agent {
     api_key_source: String,
     any_failed: bool,
     turn: u64,
+    /// Stdin's lines: user turns, and the answers to permission prompts.
+    input: io::Lines<io::StdinLock<'static>>,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
             .unwrap_or_else(|_| "none".into()),
         any_failed: false,
         turn: 0,
+        input: io::stdin().lock().lines(),
     };
     let result = match prompt {
         Some(prompt) => agent.turn(&prompt),
@@ -108,7 +114,9 @@ fn parse_args(args: impl Iterator<Item = String>) -> (Option<String>, Option<Str
 
 impl Agent {
     fn serve_stdin(&mut self) -> io::Result<()> {
-        for line in io::stdin().lock().lines() {
+        // Not a `for` loop: a turn reads stdin too (the answers to permission prompts).
+        #[allow(clippy::while_let_on_iterator)] // reason: the loop body borrows `self` again
+        while let Some(line) = self.input.next() {
             let line = line?;
             if line.trim().is_empty() {
                 continue;
@@ -163,6 +171,9 @@ impl Agent {
             let held = vec![0x5a_u8; mib << 20];
             std::hint::black_box(&held);
             hang();
+        }
+        if let Some(at) = words.iter().position(|w| w.starts_with("ask:")) {
+            return self.ask(&words[at..]);
         }
         if words.contains(&"hang") {
             hang();
