@@ -5,7 +5,7 @@
 //! whose text says what it was told: `allowed: <input JSON>` or `denied: <message>`.
 //!
 //! The words after the tool make its input: `Bash` gets them as `command`, `Write` as
-//! `file_path` (content `hi`), `AskUserQuestion` as one question.
+//! `file_path` (content `hi`), `Read` as `file_path`, `AskUserQuestion` as one question.
 
 use std::io;
 
@@ -20,6 +20,7 @@ impl Agent {
         let input = match tool {
             "Bash" => json!({"command": rest, "description": "fixture"}),
             "Write" => json!({"file_path": rest, "content": "hi"}),
+            "Read" => json!({"file_path": rest}),
             "AskUserQuestion" => json!({"questions": [{"question": rest, "header": "Question",
                 "options": [], "multiSelect": false}]}),
             _ => json!({"input": rest}),
