@@ -95,8 +95,8 @@ async fn what_the_charter_leaves_open_waits_for_a_person_then_runs() {
     let home = TestHome::new();
     let owned = start(&home, readme_charter(&home, 60)).await;
     let daemon = &owned;
-    let (id, result) = run(&daemon, "ask:Write notes.txt", |id| async move {
-        let waiting_for = waiting(&daemon, &id).await;
+    let (id, result) = run(daemon, "ask:Write notes.txt", |id| async move {
+        let waiting_for = waiting(daemon, &id).await;
         assert_eq!(waiting_for.kind, WaitKind::Approval);
         assert_eq!(
             (waiting_for.tool.as_str(), waiting_for.summary.as_str()),
@@ -128,14 +128,14 @@ async fn what_the_charter_leaves_open_waits_for_a_person_then_runs() {
         result,
         r#"allowed: {"content":"hi","file_path":"notes.txt"}"#
     );
-    let ended = wait_ended(&daemon, &id).await;
+    let ended = wait_ended(daemon, &id).await;
     assert_eq!(ended.status, SessionStatus::Completed);
     assert_eq!(ended.waiting_for, None);
     assert_eq!(daemon.status().sessions.waiting, 0);
     assert!(
-        audit(&daemon, &id).contains(&("PermissionRequest".into(), "allow".into(), "test".into())),
+        audit(daemon, &id).contains(&("PermissionRequest".into(), "allow".into(), "test".into())),
         "{:?}",
-        audit(&daemon, &id)
+        audit(daemon, &id)
     );
     daemon.stop().await;
 }
@@ -145,8 +145,8 @@ async fn a_denied_tool_call_tells_the_agent_why() {
     let home = TestHome::new();
     let owned = start(&home, readme_charter(&home, 60)).await;
     let daemon = &owned;
-    let (id, result) = run(&daemon, "ask:Write notes.txt", |id| async move {
-        let waiting_for = waiting(&daemon, &id).await;
+    let (id, result) = run(daemon, "ask:Write notes.txt", |id| async move {
+        let waiting_for = waiting(daemon, &id).await;
         answer_approval(
             daemon.core(),
             &waiting_for.approval_id,
@@ -160,7 +160,7 @@ async fn a_denied_tool_call_tells_the_agent_why() {
         result,
         "denied: charter: defaultDecision: ask denied by test: not in this repository"
     );
-    assert!(audit(&daemon, &id).contains(&(
+    assert!(audit(daemon, &id).contains(&(
         "PermissionRequest".into(),
         "deny".into(),
         "test".into()
@@ -184,7 +184,7 @@ async fn the_charter_decides_before_anyone_is_asked() {
         denied.starts_with("denied: ") && denied.contains("Force push to main"),
         "{denied}"
     );
-    let (_, allowed) = run(&daemon, "ask:Read src/lib.rs", |_| async {}).await;
+    let (_, allowed) = run(daemon, "ask:Read src/lib.rs", |_| async {}).await;
     assert_eq!(allowed, r#"allowed: {"file_path":"src/lib.rs"}"#);
     while let Ok(event) = events.try_recv() {
         assert!(
@@ -204,7 +204,7 @@ async fn the_agents_question_is_answered_with_text() {
         &daemon,
         "ask:AskUserQuestion Which database?",
         |id| async move {
-            let waiting_for = waiting(&daemon, &id).await;
+            let waiting_for = waiting(daemon, &id).await;
             assert_eq!(waiting_for.kind, WaitKind::Question);
             let no_text = answer_approval(
                 daemon.core(),
@@ -246,9 +246,9 @@ async fn no_answer_in_time_is_a_deny_and_waiting_is_not_idleness() {
     let owned = start(&home, config).await;
     let daemon = &owned;
     let mut events = daemon.subscribe();
-    let (id, result) = run(&daemon, "ask:Write notes.txt", |_| async {}).await;
+    let (id, result) = run(daemon, "ask:Write notes.txt", |_| async {}).await;
     assert!(result.contains("none came within 3s"), "{result}");
-    let ended = wait_ended(&daemon, &id).await;
+    let ended = wait_ended(daemon, &id).await;
     assert_eq!(
         ended.status,
         SessionStatus::Completed,
@@ -276,14 +276,14 @@ async fn stopping_a_waiting_session_withdraws_its_question() {
         .await
         .unwrap()
         .id;
-    let waiting_for = waiting(&daemon, &id).await;
+    let waiting_for = waiting(daemon, &id).await;
     daemon
         .supervisor()
         .unwrap()
         .stop(&id, "changed my mind")
         .await
         .unwrap();
-    let stopped = wait_ended(&daemon, &id).await;
+    let stopped = wait_ended(daemon, &id).await;
     assert_eq!(stopped.status, SessionStatus::Terminated);
     assert_eq!(stopped.waiting_for, None);
     assert!(daemon.core().approvals().list().is_empty());
