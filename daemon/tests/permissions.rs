@@ -174,11 +174,8 @@ async fn the_charter_decides_before_anyone_is_asked() {
     let owned = start(&home, readme_charter(&home, 60)).await;
     let daemon = &owned;
     let mut events = daemon.subscribe();
-    let (_, denied) = run(
-        &daemon,
-        "ask:Bash git push --force origin main",
-        |_| async {},
-    )
+    let (_, denied) = run(daemon, "ask:Bash git push --force origin main", |_| async {
+    })
     .await;
     assert!(
         denied.starts_with("denied: ") && denied.contains("Force push to main"),
@@ -201,7 +198,7 @@ async fn the_agents_question_is_answered_with_text() {
     let owned = start(&home, readme_charter(&home, 60)).await;
     let daemon = &owned;
     let (_, result) = run(
-        &daemon,
+        daemon,
         "ask:AskUserQuestion Which database?",
         |id| async move {
             let waiting_for = waiting(daemon, &id).await;
