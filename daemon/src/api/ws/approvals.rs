@@ -1,5 +1,6 @@
 //! Approvals on the WebSocket door: [`approval_frame`] (`approval_required` /
-//! `approval_resolved`, sent to every client) and [`budget_frame`] (`budget_warning`); the
+//! `approval_resolved`, sent to every client, with [`approval_object`]) and [`budget_frame`]
+//! (`budget_warning`); the
 //! inbound `approval_response` (`payload: {approvalId, approved, reason?}`) is parsed in
 //! `inbound` and answered in `handler`.
 
@@ -10,19 +11,21 @@ use crate::charter::approvals::ApprovalRequest;
 
 /// `{"type": kind, "approval": {...}}` with ISO dates, as every WS frame has them.
 pub fn approval_frame(kind: &str, r: &ApprovalRequest) -> Value {
+    json!({"type": kind, "approval": approval_object(r)})
+}
+
+/// The `approval` object of the approval frames (also what notifications carry).
+pub fn approval_object(r: &ApprovalRequest) -> Value {
     json!({
-        "type": kind,
-        "approval": {
-            "id": r.id,
-            "sessionId": r.session_id,
-            "tool": r.tool,
-            "input": r.input,
-            "rule": r.rule,
-            "reason": r.reason,
-            "createdAt": iso(r.created),
-            "expiresAt": iso(r.expires),
-            "state": r.state.as_str(),
-        }
+        "id": r.id,
+        "sessionId": r.session_id,
+        "tool": r.tool,
+        "input": r.input,
+        "rule": r.rule,
+        "reason": r.reason,
+        "createdAt": iso(r.created),
+        "expiresAt": iso(r.expires),
+        "state": r.state.as_str(),
     })
 }
 
