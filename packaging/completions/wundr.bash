@@ -139,6 +139,9 @@ _wundr() {
             wundr__subcmd__help__subcmd__orchestrator__subcmd__session,unpause)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__unpause"
                 ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__session,wait)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__wait"
+                ;;
             wundr__subcmd__orchestrator,approval)
                 cmd="wundr__subcmd__orchestrator__subcmd__approval"
                 ;;
@@ -334,6 +337,9 @@ _wundr() {
             wundr__subcmd__orchestrator__subcmd__help__subcmd__session,unpause)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__unpause"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__session,wait)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__wait"
+                ;;
             wundr__subcmd__orchestrator__subcmd__memory,add)
                 cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__add"
                 ;;
@@ -430,6 +436,9 @@ _wundr() {
             wundr__subcmd__orchestrator__subcmd__session,unpause)
                 cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__unpause"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__session,wait)
+                cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__wait"
+                ;;
             wundr__subcmd__orchestrator__subcmd__session__subcmd__help,help)
                 cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__help"
                 ;;
@@ -453,6 +462,9 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__session__subcmd__help,unpause)
                 cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__unpause"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__session__subcmd__help,wait)
+                cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__wait"
                 ;;
             *)
                 ;;
@@ -889,7 +901,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__help__subcmd__orchestrator__subcmd__session)
-            opts="spawn list show send stop pause unpause"
+            opts="spawn list show send stop pause unpause wait"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,6 +999,20 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1743,7 +1769,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__help__subcmd__session)
-            opts="spawn list show send stop pause unpause"
+            opts="spawn list show send stop pause unpause wait"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1841,6 +1867,20 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2431,7 +2471,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__session)
-            opts="-h -V --socket --help --version spawn list show send stop pause unpause help"
+            opts="-h -V --socket --help --version spawn list show send stop pause unpause wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2449,7 +2489,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__session__subcmd__help)
-            opts="spawn list show send stop pause unpause help"
+            opts="spawn list show send stop pause unpause wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2561,6 +2601,20 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2721,6 +2775,28 @@ _wundr() {
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__session__subcmd__wait)
+            opts="-h -V --timeout --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
