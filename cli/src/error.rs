@@ -11,6 +11,11 @@
 //! | 1 | failure: the error, its causes and a hint are printed on stderr |
 //! | 2 | usage error: an unknown flag or a bad argument (reported by clap) |
 //! | 3 | the orchestrator daemon is not running (`status`, `logs`, `session ...`), as LSB init scripts do |
+//! | 4 | `session wait`: the session waits for a person (an approval request is pending) |
+//! | 124 | `session wait --timeout`: the time ran out first (as `timeout(1)` does) |
+//!
+//! `logs --session ID -f` and `session wait` also exit 1 when the session ended failed or
+//! terminated ([`Outcome::SessionFailed`]).
 //!
 //! Errors of the `session` commands are [`SessionCommandError`]s, wrapped here as
 //! [`CliError::Session`].
@@ -33,6 +38,10 @@ pub const EXIT_SUCCESS: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 /// Exit code of `status` and `logs` when the daemon is not running.
 pub const EXIT_NOT_RUNNING: u8 = 3;
+/// Exit code of `session wait` when the session waits for a person.
+pub const EXIT_NEEDS_PERSON: u8 = 4;
+/// Exit code of `session wait` when its `--timeout` passed (as `timeout(1)` exits).
+pub const EXIT_TIMED_OUT: u8 = 124;
 
 /// The exit codes, as `wundr --help` shows them.
 pub const EXIT_CODES_HELP: &str = "\
@@ -40,7 +49,11 @@ Exit codes:
   0  success
   1  failure (the error and a hint are printed on stderr)
   2  usage error (unknown flag or bad argument)
-  3  the orchestrator daemon is not running (status, logs, session commands)";
+  3  the orchestrator daemon is not running (status, logs, session commands)
+  4  session wait: the session waits for a person (a pending approval)
+  124  session wait --timeout: the time ran out
+A followed or awaited session (logs --session ID -f, session wait) that ended failed or
+terminated exits 1.";
 
 /// The hint for every "the daemon is not running" situation.
 pub const START_HINT: &str = "start it with: wundr orchestrator start";
@@ -52,6 +65,13 @@ pub enum Outcome {
     Success,
     /// It answered "the daemon is not running" (exit code 3).
     NotRunning,
+    /// The session it followed or waited for ended failed or terminated (exit code 1; the
+    /// session's status line was printed).
+    SessionFailed,
+    /// The session it waited for waits for a person (exit code 4).
+    NeedsPerson,
+    /// `--timeout` passed before the session ended (exit code 124).
+    TimedOut,
 }
 
 impl Outcome {
@@ -60,6 +80,9 @@ impl Outcome {
         match self {
             Self::Success => EXIT_SUCCESS,
             Self::NotRunning => EXIT_NOT_RUNNING,
+            Self::SessionFailed => EXIT_FAILURE,
+            Self::NeedsPerson => EXIT_NEEDS_PERSON,
+            Self::TimedOut => EXIT_TIMED_OUT,
         }
     }
 }
@@ -413,6 +436,9 @@ mod tests {
         assert_eq!(CliError::WontDie { pid: 42 }.exit_code(), 1);
         assert_eq!(Outcome::NotRunning.exit_code(), 3);
         assert_eq!(Outcome::Success.exit_code(), 0);
+        assert_eq!(Outcome::SessionFailed.exit_code(), 1);
+        assert_eq!(Outcome::NeedsPerson.exit_code(), 4);
+        assert_eq!(Outcome::TimedOut.exit_code(), 124);
     }
 
     #[test]

@@ -4,38 +4,14 @@
 
 mod common;
 
-use std::io::Write;
-use std::process::{Command, Stdio};
-
 use common::{Daemon, Sandbox, stdout, text, wait_for};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 const CHARTER: &str = "name: approvals\nsafetyHeuristics:\n  alwaysReject: [\"rm -rf /\"]\n  escalate:\n    - \"terraform apply*\"\napprovalTimeoutSeconds: 3\n";
 
 /// Starts the hook for `command` in the background; returns the child.
 fn start_hook(daemon: &Daemon, command: &str) -> std::process::Child {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wundr"));
-    cmd.args([
-        "--socket",
-        daemon.socket().to_str().unwrap(),
-        "orchestrator",
-        "hook",
-        "PreToolUse",
-    ])
-    .env("WUNDR_SESSION_ID", "session_approvals")
-    .stdin(Stdio::piped())
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
-    let input = json!({"hook_event_name": "PreToolUse", "tool_name": "Bash",
-                       "tool_input": {"command": command}});
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    child
+    daemon.start_hook("session_approvals", command)
 }
 
 fn answer_of(child: std::process::Child) -> Value {

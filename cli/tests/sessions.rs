@@ -175,9 +175,10 @@ fn a_failing_task_ends_failed_with_its_error() {
     assert_eq!(session["error"], "fixture failure", "{session:#}");
     assert_eq!(session["task"]["description"], "please fail");
 
-    // Following an ended session prints what it did and its final status, and exits 0.
+    // Following an ended session prints what it did and its final status, and exits 1 since
+    // it failed.
     let output = daemon.run(&["orchestrator", "logs", "--session", &id, "-f"]);
-    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
     let shown = stdout(&output);
     let shown: Vec<&str> = shown
         .lines()
@@ -206,6 +207,10 @@ fn a_failing_task_ends_failed_with_its_error() {
         "{}",
         text(&output)
     );
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    // Without -f it only shows the session: exit 0.
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 
     let output = daemon.run(&["orchestrator", "session", "show", &id]);
     assert!(
@@ -246,6 +251,14 @@ fn a_hanging_session_pauses_unpauses_and_stops() {
 
     let output = daemon.run(&["orchestrator", "session", "stop", &id]);
     assert_fails(&output, 1, &["already ended"]);
+    // Following a terminated session exits 1.
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id, "-f"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        stdout(&output).ends_with("[status] terminated: stopped on request\n"),
+        "{}",
+        text(&output)
+    );
     let output = daemon.run(&["orchestrator", "session", "pause", &id]);
     assert_fails(&output, 1, &["is not running", "hint: see its status"]);
 }
@@ -316,6 +329,7 @@ fn bad_requests_are_explained() {
         &["session", "unpause", "nope"],
         &["session", "send", "nope", "hi"],
         &["logs", "--session", "nope", "-f"],
+        &["session", "wait", "nope"],
     ] {
         let mut full = vec!["orchestrator"];
         full.extend_from_slice(args);
@@ -401,6 +415,7 @@ fn session_commands_without_daemon_exit_3() {
         &["session", "list"][..],
         &["session", "spawn", "hi"],
         &["logs", "--session", "s", "-f"],
+        &["session", "wait", "s"],
     ] {
         let mut full = vec!["orchestrator"];
         full.extend_from_slice(args);
@@ -414,6 +429,109 @@ fn session_commands_without_daemon_exit_3() {
             ],
         );
     }
+}
+
+const ESCALATING_CHARTER: &str = "name: wait\nsafetyHeuristics:\n  escalate:\n    - \"terraform apply*\"\napprovalTimeoutSeconds: 60\n";
+
+#[test]
+fn session_wait_says_how_a_session_ended_or_that_it_needs_a_person() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let charter = dir.path().join("charter.yaml");
+    std::fs::write(&charter, ESCALATING_CHARTER).expect("charter");
+    let daemon =
+        Sandbox::new(&[("ORCHESTRATOR_CHARTER", charter.to_str().expect("utf-8"))]).start_daemon();
+    let wait = |id: &str, extra: &[&str]| {
+        let mut args = vec!["orchestrator", "session", "wait", id];
+        args.extend_from_slice(extra);
+        daemon.run(&args)
+    };
+
+    // Waited for from the start, and once it has ended.
+    let hello = spawn(&daemon, &["hello"]);
+    for _ in 0..2 {
+        let output = wait(&hello, &[]);
+        assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+        assert_eq!(stdout(&output), format!("session {hello} completed\n"));
+    }
+    let fail = spawn(&daemon, &["fail"]);
+    let output = wait(&fail, &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("session {fail} failed: fixture failure\n")
+    );
+
+    // Still running when the time runs out.
+    let hang = spawn(&daemon, &["hang"]);
+    wait_status(&daemon, &hang, "running");
+    let output = wait(&hang, &["--timeout", "1"]);
+    assert_fails(
+        &output,
+        124,
+        &[&format!("session {hang} is still running after 1s")],
+    );
+
+    // Its agent asks before a tool call: a person is needed (exit 4), for a waiter that was
+    // already waiting and for a new one. It asks once the cue file exists.
+    let cue = dir.path().join("ask-now");
+    let asks = spawn(
+        &daemon,
+        &[&format!("until:{} ask:Bash terraform apply", cue.display())],
+    );
+    wait_status(&daemon, &asks, "running");
+    let waiter = daemon.background(&["orchestrator", "session", "wait", &asks]);
+    std::fs::write(&cue, "").expect("cue");
+    let (code, lines, err) = waiter.finish();
+    assert_eq!(code, Some(4), "{lines:?}\n{err}");
+    let approval = lines
+        .first()
+        .and_then(|l| l.split_whitespace().nth(5))
+        .map(|id| id.trim_end_matches(':').to_owned())
+        .unwrap_or_default();
+    assert!(approval.starts_with("approval_"), "{lines:?}");
+    assert_eq!(
+        lines,
+        [format!(
+            "session {asks} waits for approval {approval}: Bash `terraform apply` (rule \
+             escalate: terraform apply*); answer with: wundr orchestrator approval \
+             approve|deny {approval}"
+        )]
+    );
+    let output = wait(&asks, &[]);
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output));
+    let output = daemon.run(&["orchestrator", "approval", "deny", &approval]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    // Denied, the agent goes on and its turn completes.
+    let output = wait(&asks, &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+
+    // A question: how to answer it.
+    let question = spawn(&daemon, &["ask:AskUserQuestion Which database?"]);
+    let output = wait(&question, &[]);
+    assert_eq!(output.status.code(), Some(4), "{}", text(&output));
+    let id = stdout(&output)
+        .split_whitespace()
+        .nth(5)
+        .map(|id| id.trim_end_matches(':').to_owned())
+        .unwrap_or_default();
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "session {question} waits for answer {id}: Which database?; answer with: wundr \
+             orchestrator approval answer {id} \"TEXT\"\n"
+        )
+    );
+
+    // Stopped while being waited for: terminated, exit 1.
+    let waiter = daemon.background(&["orchestrator", "session", "wait", &hang]);
+    let output = daemon.run(&["orchestrator", "session", "stop", &hang]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let (code, lines, err) = waiter.finish();
+    assert_eq!(code, Some(1), "{lines:?}\n{err}");
+    assert_eq!(
+        lines,
+        [format!("session {hang} terminated: stopped on request")]
+    );
 }
 
 /// Enough sessions that their list is far over gRPC's 4 MiB message limit in one piece.

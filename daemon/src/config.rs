@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 pub use crate::api::ws::settings::{AuthConfigError, AuthSettings, WebSocketSettings};
 pub use crate::memory::settings::{MemoryLayer, MemorySettings};
+pub use crate::notify::settings::{NotifyLayer, NotifySettings};
 
 /// The resolved configuration of one daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +60,8 @@ pub struct DaemonConfig {
     pub hook_command: Option<String>,
     /// Memory retention and how much of it a new session is given.
     pub memory: MemorySettings,
+    /// Where events that need a person (or that a person waits for) are sent.
+    pub notify: NotifySettings,
 }
 
 /// The charter file's default path, under `home`.
@@ -152,6 +155,7 @@ impl Default for DaemonConfig {
             charter_max_bytes: crate::charter::DEFAULT_MAX_CHARTER_BYTES,
             hook_command: None,
             memory: MemorySettings::default(),
+            notify: NotifySettings::default(),
         }
     }
 }
@@ -231,7 +235,7 @@ impl ConfigError {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
                  shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, \
                  transcriptMaxBytes, maxRestarts, idleTimeout, resultGrace, agents, websocket, \
-                 charter, charterMaxBytes, hookCommand, memory"
+                 charter, charterMaxBytes, hookCommand, memory, notify"
             }
             Self::Invalid { .. } => "correct the value where it came from",
             Self::NonLoopbackHost { .. } => {
@@ -288,6 +292,8 @@ pub struct ConfigLayer {
     pub hook_command: Option<String>,
     /// `memory`
     pub memory: Option<MemoryLayer>,
+    /// `notify`
+    pub notify: Option<NotifyLayer>,
     /// WebSocket authentication, from the `DAEMON_AUTH_*` environment variables only.
     #[serde(skip)]
     pub auth: Option<AuthSettings>,
@@ -537,6 +543,11 @@ impl DaemonConfig {
                 .map_err(|(field, value, reason)| invalid(field, &value, reason))?;
             self.memory = settings;
         }
+        if let Some(notify) = &layer.notify {
+            notify
+                .apply_to(&mut self.notify)
+                .map_err(|(field, value, reason)| invalid(field, &value, &reason))?;
+        }
         if let Some(auth) = &layer.auth {
             // Settings built in code get the rules the environment parser applies.
             let weak = |variable: &'static str| ConfigError::Auth {
@@ -659,6 +670,7 @@ impl DaemonConfig {
                 handshake_timeout: u64::try_from(self.websocket.handshake_timeout.as_millis()).ok(),
             }),
             memory: Some(MemoryLayer::from_settings(&self.memory)),
+            notify: Some(NotifyLayer::from_settings(&self.notify)),
             auth: self.websocket.auth.clone(),
             charter: self.charter.clone(),
             charter_max_bytes: Some(i64::try_from(self.charter_max_bytes).unwrap_or(i64::MAX)),

@@ -252,3 +252,68 @@ fn websocket_trust_and_pre_upgrade_settings_apply_and_are_validated() {
     let text = built.validate().unwrap_err().to_string();
     assert!(text.contains("websocket.handshakeTimeout"), "{text}");
 }
+
+#[test]
+fn notify_table_applies_and_bad_values_name_field_and_file() {
+    use crate::notify::settings::NotifyEvent;
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "notify:\n  webhook: http://127.0.0.1:9000/wundr\n  command: [notify-send, \"wundr orchestrator\"]\n  events: [approval_required, session_stalled]\n  timeout: 2000\n  attempts: 2\n";
+    let layer = ConfigLayer::from_file(&write(&dir, yaml)).unwrap();
+    let config = DaemonConfig::resolve([&layer]).unwrap();
+    let notify = &config.notify;
+    assert_eq!(
+        notify.webhook.as_deref(),
+        Some("http://127.0.0.1:9000/wundr")
+    );
+    assert_eq!(
+        notify.command.as_deref(),
+        Some(&["notify-send".to_owned(), "wundr orchestrator".to_owned()][..])
+    );
+    assert_eq!(
+        notify.events,
+        [NotifyEvent::ApprovalRequired, NotifyEvent::SessionStalled]
+    );
+    assert_eq!(
+        (notify.timeout, notify.attempts),
+        (Duration::from_secs(2), 2)
+    );
+    config.validate().unwrap();
+    assert_eq!(DaemonConfig::default().notify.events, NotifyEvent::ALL);
+    assert!(!DaemonConfig::default().notify.enabled());
+
+    for (yaml, needles) in [
+        (
+            "notify:\n  webhook: https://hooks.slack.com/services/T/B/x\n",
+            &["notify.webhook", "https is not supported", "curl"][..],
+        ),
+        (
+            "notify:\n  webhook: ftp://example.com/x\n",
+            &["notify.webhook", "ftp: is not supported"],
+        ),
+        (
+            "notify:\n  command: \"\"\n",
+            &["notify.command", "must name a program"],
+        ),
+        (
+            "notify:\n  command: curl -d \"$WUNDR_EVENT_JSON\" http://x\n",
+            &["notify.command", "no shell runs it"],
+        ),
+        (
+            "notify:\n  events: [approval_required, session_exploded]\n",
+            &["notify.events", "session_exploded", "session_stalled"],
+        ),
+    ] {
+        let layer = ConfigLayer::from_file(&write(&dir, yaml)).unwrap();
+        let err = DaemonConfig::resolve([&layer]).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("(from config file"), "{yaml}: {text}");
+        for needle in needles {
+            assert!(text.contains(needle), "{yaml}: {text}");
+        }
+    }
+    assert!(ConfigLayer::from_file(&write(&dir, "notify:\n  url: http://x\n")).is_err());
+    let mut built = DaemonConfig::default();
+    built.notify.webhook = Some("https://example.com".into());
+    let text = built.validate().unwrap_err().to_string();
+    assert!(text.contains("notify.webhook"), "{text}");
+}

@@ -345,6 +345,9 @@ impl OrchestratorDaemon {
         );
         // Readied here, not in the task, so the owner's token file exists once start returns.
         let door = api::ws::Door::prepare(core, supervisor.clone(), public, &self.paths.socket);
+        if let Some(notifier) = crate::notify::start(self.core.clone(), door.notify_counters()) {
+            tasks.push(("notifier", notifier));
+        }
         tasks.push((
             "websocket",
             tokio::spawn(async move {

@@ -33,6 +33,7 @@ pub mod heartbeat;
 pub mod instance;
 pub mod logging;
 pub mod memory;
+pub mod notify;
 pub mod store;
 pub mod supervisor;
 

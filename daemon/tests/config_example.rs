@@ -24,12 +24,17 @@ fn the_example_config_is_the_defaults() {
     // setting fails here until the example shows it. Settings whose default depends on the
     // environment are shown commented out.
     let text = std::fs::read_to_string(example()).unwrap();
-    for (table, indent) in [("", ""), ("websocket", "  "), ("memory", "  ")] {
+    for (table, indent) in [
+        ("", ""),
+        ("websocket", "  "),
+        ("memory", "  "),
+        ("notify", "  "),
+    ] {
         for key in known_keys(table) {
             let shown = format!("\n{indent}{key}:");
-            let commented = format!("\n# {key}: ");
+            let commented = format!("\n{indent}# {key}: ");
             assert!(
-                text.contains(&shown) || (indent.is_empty() && text.contains(&commented)),
+                text.contains(&shown) || text.contains(&commented),
                 "{table}.{key} is missing from the example"
             );
         }

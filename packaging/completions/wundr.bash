@@ -142,6 +142,9 @@ _wundr() {
             wundr__subcmd__help__subcmd__orchestrator__subcmd__session,unpause)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__unpause"
                 ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__session,wait)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__wait"
+                ;;
             wundr__subcmd__orchestrator,approval)
                 cmd="wundr__subcmd__orchestrator__subcmd__approval"
                 ;;
@@ -346,6 +349,9 @@ _wundr() {
             wundr__subcmd__orchestrator__subcmd__help__subcmd__session,unpause)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__unpause"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__session,wait)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__wait"
+                ;;
             wundr__subcmd__orchestrator__subcmd__memory,add)
                 cmd="wundr__subcmd__orchestrator__subcmd__memory__subcmd__add"
                 ;;
@@ -442,6 +448,9 @@ _wundr() {
             wundr__subcmd__orchestrator__subcmd__session,unpause)
                 cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__unpause"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__session,wait)
+                cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__wait"
+                ;;
             wundr__subcmd__orchestrator__subcmd__session__subcmd__help,help)
                 cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__help"
                 ;;
@@ -465,6 +474,9 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__session__subcmd__help,unpause)
                 cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__unpause"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__session__subcmd__help,wait)
+                cmd="wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__wait"
                 ;;
             *)
                 ;;
@@ -915,7 +927,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__help__subcmd__orchestrator__subcmd__session)
-            opts="spawn list show send stop pause unpause"
+            opts="spawn list show send stop pause unpause wait"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,6 +1025,20 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__session__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1815,7 +1841,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__help__subcmd__session)
-            opts="spawn list show send stop pause unpause"
+            opts="spawn list show send stop pause unpause wait"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1913,6 +1939,20 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__session__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2503,7 +2543,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__session)
-            opts="-h -V --socket --help --version spawn list show send stop pause unpause help"
+            opts="-h -V --socket --help --version spawn list show send stop pause unpause wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2521,7 +2561,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__session__subcmd__help)
-            opts="spawn list show send stop pause unpause help"
+            opts="spawn list show send stop pause unpause wait help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2633,6 +2673,20 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__unpause)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__session__subcmd__help__subcmd__wait)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2793,6 +2847,28 @@ _wundr() {
                 return 0
             fi
             case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__session__subcmd__wait)
+            opts="-h -V --timeout --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --socket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

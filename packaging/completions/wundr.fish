@@ -60,7 +60,7 @@ complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_see
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s n -l lines -d 'How many of the most recent lines to show first' -r
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l session -d 'Show one session\'s events instead of the daemon log: its status, then with -f everything it does until it ends' -r
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
-complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session, until the session ends'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session, until the session ends: exit 0 when it completed, 1 when it failed or was terminated'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l transcript -d 'With --session: first replay what the session\'s agent printed so far'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
@@ -87,6 +87,7 @@ complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_see
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "stop" -d 'Stop a session\'s agent (SIGTERM, then SIGKILL); it ends `terminated`'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "pause" -d 'Suspend a session\'s agent (SIGSTOP)'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "unpause" -d 'Resume a paused session\'s agent (SIGCONT)'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "wait" -d 'Wait until a session ends or needs a person; the exit code says which'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from session" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from charter" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from charter" -s h -l help -d 'Print help'

@@ -141,6 +141,25 @@ impl Sandbox {
         }
     }
 
+    /// `wundr orchestrator hook PreToolUse` for the Bash `command` of session `session_id`,
+    /// started in the background with its input written; stdout and stderr are piped.
+    pub fn start_hook(&self, session_id: &str, command: &str) -> Child {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wundr"));
+        self.configure(&mut cmd, &["orchestrator", "hook", "PreToolUse"]);
+        let mut child = cmd
+            .env("WUNDR_SESSION_ID", session_id)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn the hook");
+        let input = serde_json::json!({"hook_event_name": "PreToolUse", "tool_name": "Bash",
+                                       "tool_input": {"command": command}});
+        let mut stdin = child.stdin.take().expect("piped stdin");
+        std::io::Write::write_all(&mut stdin, input.to_string().as_bytes()).expect("hook input");
+        child
+    }
+
     /// Starts a daemon in this sandbox (`start -p 0`); it is stopped when the guard drops.
     pub fn start_daemon(self) -> Daemon {
         sibling_binary("orchestrator-daemon");

@@ -70,6 +70,39 @@ impl ApprovalRequest {
             answered_by: None,
         }
     }
+
+    /// What is asked, on one line for a person: a question's questions with their options
+    /// (`Which database? [Postgres | SQLite]`), else the command, path, URL or prompt.
+    pub fn summary(&self) -> String {
+        if self.kind == WaitKind::Question {
+            let asked: Vec<String> = self
+                .input
+                .get("questions")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|q| {
+                    let text = q.get("question")?.as_str()?;
+                    let options: Vec<&str> = q
+                        .get("options")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|o| o.get("label").and_then(Value::as_str))
+                        .collect();
+                    Some(if options.is_empty() {
+                        text.to_owned()
+                    } else {
+                        format!("{text} [{}]", options.join(" | "))
+                    })
+                })
+                .collect();
+            if !asked.is_empty() {
+                return crate::charter::enforce::cut_summary(&asked.join(" "));
+            }
+        }
+        crate::charter::enforce::summarize(&self.input)
+    }
 }
 
 /// Where an approval request stands.

@@ -17,7 +17,7 @@
 //! | `production_deployments` | deploy, release | `terraform apply/destroy`; kubectl/helm mutations or any command mentioning deploy, with a prod word in the args |
 //! | `destructive_operations` | destructive, destroy | `rm -r`, `git reset --hard`, `git clean -f`, `dd of=`, `mkfs*`, `shred`, SQL DROP/TRUNCATE |
 //! | `external_api` | external, integration, network | WebFetch/WebSearch, `curl`/`wget`/`http` to a non-local host |
-//! | `run_tests` | test | cargo test/nextest, npm/yarn/pnpm/bun test, pytest, go test, jest, vitest, make test, … |
+//! | `run_tests` | test | test runners (`cargo test`/`nextest`, `npm`/`yarn`/`pnpm`/`bun test`, `npm run test*`, `pytest`, `python -m pytest`, `go test`, `make`/`mvn`/`gradle`/`./gradlew test`, `bundle exec rspec`, `poetry`/`uv run pytest`, `jest`, `vitest`, …); beside one in the same line, harmless parts (`cd`, `true`, `echo`, `set -e`, `tail`/`grep` of the output; see `category_test_runs.rs`) |
 //! | `lint_format` | lint, format | cargo fmt/clippy, rustfmt, eslint, prettier, ruff, black, gofmt, `npm run lint`, … |
 //! | `git_read_only` | git+status/diff/log | `git status/diff/log/show` |
 //! | `read_files` | read, analys, inspect | Read/Glob/Grep/LS; read-only Bash (cat, ls, head, grep, …) that writes no file |
@@ -145,7 +145,13 @@ pub static CATEGORIES: &[Category] = &[
         Some(m::tool_external),
         &[]
     ),
-    category!("run_tests", &[&["test"]], Some(m::run_tests), None, &[]),
+    category!(
+        "run_tests",
+        &[&["test"]],
+        Some(test_runs::run_tests),
+        None,
+        &[]
+    ),
     category!(
         "lint_format",
         &[&["lint"], &["format"]],
@@ -201,3 +207,5 @@ pub static CATEGORIES: &[Category] = &[
 
 #[path = "category_matchers.rs"]
 mod m;
+#[path = "category_test_runs.rs"]
+mod test_runs;

@@ -13,14 +13,14 @@ fn flags(c: &SimpleCommand) -> Vec<String> {
         .collect()
 }
 
-fn positionals(c: &SimpleCommand) -> Vec<String> {
+pub(super) fn positionals(c: &SimpleCommand) -> Vec<String> {
     canonical_args(&c.program, &c.args)
         .into_iter()
         .filter_map(|a| if let Arg::Pos(p) = a { Some(p) } else { None })
         .collect()
 }
 
-fn sub(c: &SimpleCommand) -> Option<String> {
+pub(super) fn sub(c: &SimpleCommand) -> Option<String> {
     positionals(c).into_iter().next()
 }
 
@@ -247,30 +247,6 @@ pub fn tool_external(tool: &str, input: &Value) -> bool {
             .and_then(host_of)
             .is_none_or(|h| !is_local(&h)),
         _ => false,
-    }
-}
-
-pub fn run_tests(c: &SimpleCommand) -> bool {
-    let s = sub(c).unwrap_or_default();
-    let pos = positionals(c);
-    let script_is_test = || s == "run" && pos.get(1).is_some_and(|p| p.starts_with("test"));
-    match c.program.as_str() {
-        "cargo" => matches!(s.as_str(), "test" | "nextest"),
-        "npm" | "yarn" | "pnpm" | "bun" => s == "test" || s == "t" || script_is_test(),
-        "npx" | "pnpx" | "bunx" => pos
-            .first()
-            .is_some_and(|p| matches!(p.as_str(), "jest" | "vitest" | "mocha" | "playwright")),
-        "go" | "make" | "mvn" | "gradle" | "./gradlew" | "gradlew" | "deno" | "dotnet" | "mix" => {
-            s == "test"
-        }
-        "python" | "python3" => c
-            .args
-            .windows(2)
-            .any(|w| w[0] == "-m" && matches!(w[1].as_str(), "pytest" | "unittest")),
-        p => matches!(
-            p,
-            "pytest" | "jest" | "vitest" | "mocha" | "tox" | "nox" | "ctest" | "rspec"
-        ),
     }
 }
 

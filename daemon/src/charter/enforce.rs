@@ -246,6 +246,11 @@ pub fn summarize(input: &Value) -> String {
         .iter()
         .find_map(|k| input.get(*k).and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| input.to_string());
+    cut_summary(&text)
+}
+
+/// `text` cut to [`SUMMARY_CHARS`], with an ellipsis when cut.
+pub fn cut_summary(text: &str) -> String {
     let mut cut: String = text.chars().take(SUMMARY_CHARS).collect();
     if cut.len() < text.len() {
         cut.push('…');

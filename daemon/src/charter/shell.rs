@@ -11,6 +11,8 @@
 //! stripped with their options; the program is reduced to its basename (`/bin/rm` → `rm`).
 //! Heredoc bodies are not recognised and are read as commands: a false positive at worst.
 
+use std::sync::Arc;
+
 /// Nesting limit for `$( )`/`bash -c` recursion; deeper text is ignored.
 const MAX_DEPTH: usize = 8;
 
@@ -25,12 +27,20 @@ pub struct SimpleCommand {
     pub args: Vec<String>,
     /// An output redirection to something other than `/dev/null` (`>`, `>>`, `&>`).
     pub writes_file: bool,
+    /// Every command of the command line this one came from, itself included (their own
+    /// `line` is empty), so a matcher can judge a command by its company: the `true` of
+    /// `pytest || true` is part of a test run. Empty for commands found in prose.
+    pub line: Arc<[SimpleCommand]>,
 }
 
-/// Every simple command `src` would run.
+/// Every simple command `src` would run, each knowing the others ([`SimpleCommand::line`]).
 pub fn parse_commands(src: &str) -> Vec<SimpleCommand> {
     let mut out = Vec::new();
     parse_into(src, 0, &mut out);
+    let line: Arc<[SimpleCommand]> = out.iter().cloned().collect();
+    for cmd in &mut out {
+        cmd.line = Arc::clone(&line);
+    }
     out
 }
 
@@ -340,6 +350,7 @@ fn normalise(words: &[String], writes_file: bool) -> Option<SimpleCommand> {
         program,
         args: words[i + 1..].to_vec(),
         writes_file,
+        line: Arc::default(),
     })
 }
 

@@ -85,7 +85,7 @@ impl Core {
             approval_id: request.id.clone(),
             kind: request.kind,
             tool: request.tool.clone(),
-            summary: crate::charter::enforce::summarize(&request.input),
+            summary: request.summary(),
             since: request.created,
         };
         if self.is_live_session(&request.session_id) {

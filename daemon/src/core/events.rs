@@ -2,6 +2,8 @@
 //! from `OrchestratorDaemon::subscribe`, gRPC clients from `WatchEvents`; the names are
 //! upstream's EventEmitter names.
 
+use std::time::Duration;
+
 use super::session::Session;
 use super::status::DaemonStatus;
 use crate::charter::approvals::ApprovalRequest;
@@ -27,6 +29,14 @@ pub enum DaemonEvent {
     SessionCompleted(Box<Session>),
     /// `session:updated`: any other lifecycle change of a session.
     SessionUpdated(Box<Session>),
+    /// `session:stalled`: a running session has shown no progress for `idle_for` (emitted by
+    /// the stall detector; the session keeps running).
+    SessionStalled {
+        /// The session, as it is now.
+        session: Box<Session>,
+        /// How long it has been silent.
+        idle_for: Duration,
+    },
     /// `approval:required`: an escalated agent action waits for an answer.
     ApprovalRequired(Box<ApprovalRequest>),
     /// `approval:resolved`: an approval request was approved, denied or expired.
@@ -52,6 +62,7 @@ impl DaemonEvent {
             Self::SessionSpawned(_) => "session:spawned",
             Self::SessionCompleted(_) => "session:completed",
             Self::SessionUpdated(_) => "session:updated",
+            Self::SessionStalled { .. } => "session:stalled",
             Self::ApprovalRequired(_) => "approval:required",
             Self::ApprovalResolved(_) => "approval:resolved",
             Self::BudgetWarning { .. } => "budget:warning",

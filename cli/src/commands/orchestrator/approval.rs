@@ -121,7 +121,7 @@ fn print_list(approvals: &[Approval], json: bool) -> Result<Outcome, CliError> {
                 serde_json::json!({"id": a.id, "sessionId": a.session_id, "kind": a.kind,
                     "tool": a.tool, "input": input, "rule": a.rule, "reason": a.reason,
                     "createdAtMs": a.created_unix_ms, "expiresAtMs": a.expires_unix_ms,
-                    "state": a.state})
+                    "state": a.state, "summary": a.summary, "answeredBy": a.answered_by})
             })
             .collect();
         output::stdout(&json_text(&serde_json::Value::Array(items)))?;
@@ -146,7 +146,7 @@ fn print_list(approvals: &[Approval], json: bool) -> Result<Outcome, CliError> {
             format!("wundr orchestrator approval approve {} (or deny)", a.id)
         };
         text.push_str(&format!(
-            "{}  session {}  {}  {}\n    input: {}\n    expires in {}s; {how}\n",
+            "{}  session {}  {}  {}\n    {}: {}\n    expires in {}s; {how}\n",
             a.id,
             a.session_id,
             if a.kind == "question" {
@@ -155,7 +155,16 @@ fn print_list(approvals: &[Approval], json: bool) -> Result<Outcome, CliError> {
                 a.tool.as_str()
             },
             a.rule,
-            a.input_json,
+            if a.kind == "question" {
+                "asks"
+            } else {
+                "input"
+            },
+            if a.kind == "question" && !a.summary.is_empty() {
+                &a.summary
+            } else {
+                &a.input_json
+            },
             left.as_secs()
         ));
     }

@@ -29,7 +29,7 @@ pub struct LogsArgs {
     )]
     pub lines: u32,
     /// Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session,
-    /// until the session ends
+    /// until the session ends: exit 0 when it completed, 1 when it failed or was terminated
     #[arg(short, long)]
     pub follow: bool,
     /// Show one session's events instead of the daemon log: its status, then with -f

@@ -87,6 +87,7 @@ pub fn approval_to_proto(r: &ApprovalRequest) -> v1::Approval {
         state: r.state.as_str().to_owned(),
         kind: r.kind.as_str().to_owned(),
         answered_by: r.answered_by.clone().unwrap_or_default(),
+        summary: r.summary(),
     }
 }
 

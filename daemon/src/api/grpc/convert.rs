@@ -87,6 +87,12 @@ pub fn event_to_proto(event: &DaemonEvent) -> v1::Event {
         DaemonEvent::SessionSpawned(session) => Kind::SessionSpawned(session_to_proto(session)),
         DaemonEvent::SessionCompleted(session) => Kind::SessionCompleted(session_to_proto(session)),
         DaemonEvent::SessionUpdated(session) => Kind::SessionUpdated(session_to_proto(session)),
+        DaemonEvent::SessionStalled { session, idle_for } => {
+            Kind::SessionStalled(v1::SessionStalled {
+                session: Some(session_to_proto(session)),
+                idle_for_ms: u64::try_from(idle_for.as_millis()).unwrap_or(u64::MAX),
+            })
+        }
         DaemonEvent::ApprovalRequired(request) => {
             Kind::ApprovalRequired(super::charter::approval_to_proto(request))
         }

@@ -1,7 +1,8 @@
 //! Approvals on the WebSocket door: [`approval_frame`] (`approval_required` /
-//! `approval_resolved`, sent to every client), [`approvals_list_frame`] (`approvals_list`, the
-//! reply to `list_approvals`) and [`budget_frame`] (`budget_warning`); the inbound
-//! `approval_response` (`payload: {approvalId, approved, reason?, answer?}`) is parsed in
+//! `approval_resolved`, sent to every client, with [`approval_object`], which notifications
+//! carry too), [`approvals_list_frame`] (`approvals_list`, the reply to `list_approvals`) and
+//! [`budget_frame`] (`budget_warning`); the inbound `approval_response` (`payload: {approvalId,
+//! approved, reason?, answer?}`) is parsed in
 //! `inbound` and answered in `handler`.
 
 use serde_json::{Value, json};
@@ -11,17 +12,17 @@ use crate::charter::approvals::ApprovalRequest;
 
 /// `{"type": kind, "approval": {...}}` with ISO dates, as every WS frame has them.
 pub fn approval_frame(kind: &str, r: &ApprovalRequest) -> Value {
-    json!({"type": kind, "approval": approval_json(r)})
+    json!({"type": kind, "approval": approval_object(r)})
 }
 
 /// `approvals_list`: every pending request, oldest first.
 pub fn approvals_list_frame(pending: &[ApprovalRequest]) -> Value {
-    let approvals: Vec<Value> = pending.iter().map(approval_json).collect();
+    let approvals: Vec<Value> = pending.iter().map(approval_object).collect();
     json!({"type": "approvals_list", "approvals": approvals})
 }
 
-/// One approval request as every WS frame shows it.
-pub fn approval_json(r: &ApprovalRequest) -> Value {
+/// The `approval` object of the approval frames (also what notifications carry).
+pub fn approval_object(r: &ApprovalRequest) -> Value {
     json!({
         "id": r.id,
         "sessionId": r.session_id,
@@ -34,6 +35,7 @@ pub fn approval_json(r: &ApprovalRequest) -> Value {
         "expiresAt": iso(r.expires),
         "state": r.state.as_str(),
         "answeredBy": r.answered_by,
+        "summary": r.summary(),
     })
 }
 

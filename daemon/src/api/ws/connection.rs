@@ -368,6 +368,10 @@ impl Conn {
             DaemonEvent::BudgetWarning { pool, used, limit } => self
                 .out
                 .text(wire::encode_value(&budget_frame(pool, *used, *limit), None)),
+            DaemonEvent::SessionStalled { session, idle_for } => self.out.text(wire::encode_value(
+                &wire::session_stalled(session, *idle_for),
+                None,
+            )),
             _ => {}
         }
     }

@@ -1,7 +1,7 @@
 //! `GET /metrics` in the Prometheus/OpenMetrics text format ([`WsMetrics`], with the
 //! `prometheus-client` crate): sessions by status, sessions spawned, tokens used, queue depth
-//! (read from the core at scrape time) and the WebSocket door's own connection and message
-//! counters (kept live).
+//! (read from the core at scrape time), the WebSocket door's own connection and message
+//! counters and the notifier's [`NotifyCounters`] (kept live).
 
 use std::sync::Mutex;
 
@@ -12,6 +12,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 use crate::core::Core;
+use crate::notify::NotifyCounters;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatusLabel {
@@ -40,6 +41,8 @@ pub struct WsMetrics {
     pub pending: Gauge,
     /// Pre-upgrade connections closed to make room for newer ones.
     pub pending_evicted: Counter,
+    /// The notifier's counters (sent, failed, dropped), kept live by the notifier.
+    pub notifications: NotifyCounters,
 }
 
 impl Default for WsMetrics {
@@ -57,6 +60,7 @@ impl Default for WsMetrics {
             refused: Counter::default(),
             pending: Gauge::default(),
             pending_evicted: Counter::default(),
+            notifications: NotifyCounters::default(),
         };
         {
             let mut r = metrics.registry.lock().unwrap_or_else(|p| p.into_inner());
@@ -111,6 +115,7 @@ impl Default for WsMetrics {
                 "Pre-upgrade connections closed to make room for newer ones",
                 metrics.pending_evicted.clone(),
             );
+            metrics.notifications.register(&mut r);
         }
         metrics
     }

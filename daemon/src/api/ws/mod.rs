@@ -105,6 +105,11 @@ pub struct Door {
 }
 
 impl Door {
+    /// The notifier's counters, which `/metrics` serves.
+    pub fn notify_counters(&self) -> crate::notify::NotifyCounters {
+        self.hub.metrics.notifications.clone()
+    }
+
     /// Readies the port bound by `listener` for the daemon whose control socket is `socket`:
     /// decides who may connect (and how a peer's user is told), writes the owner's token file
     /// beside the socket, and fits the connection caps into the open-file limit. Everything

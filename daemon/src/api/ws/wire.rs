@@ -223,6 +223,13 @@ pub fn encoded_len(session: &Session) -> usize {
     count.0 + 1
 }
 
+/// `session_stalled`: a running session has shown no progress for `idle_for` (to every client).
+pub fn session_stalled(s: &Session, idle_for: std::time::Duration) -> Value {
+    json!({"type": "session_stalled", "sessionId": s.id,
+           "idleForMs": u64::try_from(idle_for.as_millis()).unwrap_or(u64::MAX),
+           "session": WireSession::new(s)})
+}
+
 /// Neolith's `session_updated` (compat connections only).
 pub fn session_updated(s: &Session) -> Value {
     json!({"type": "session_updated", "sessionId": s.id, "status": s.status.as_str(),

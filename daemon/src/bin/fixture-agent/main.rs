@@ -18,6 +18,7 @@
 //! | `tool`          | assistant `tool_use` (Bash), user `tool_result`, text, success result |
 //! | `fail`          | a result with `is_error: true` ("fixture failure")                    |
 //! | `block`         | a prompt blocked by a `UserPromptSubmit` hook, as Claude Code reports |
+//! | `until:<path>`  | after init, waits until the file exists, then goes on with the other words |
 //! | `ask:<Tool> …`  | asks permission for a tool call on stdout, as `--permission-prompt-tool stdio` does (see `ask`) |
 //! | anything else   | a text chunk and a success result `echo: <prompt>`                    |
 //!
@@ -171,6 +172,12 @@ impl Agent {
             let held = vec![0x5a_u8; mib << 20];
             std::hint::black_box(&held);
             hang();
+        }
+        if let Some(path) = words.iter().find_map(|w| w.strip_prefix("until:")) {
+            // A test's cue: the session is running (init is out) and acts only once told to.
+            while !std::path::Path::new(path).exists() {
+                std::thread::sleep(Duration::from_millis(20));
+            }
         }
         if let Some(at) = words.iter().position(|w| w.starts_with("ask:")) {
             return self.ask(&words[at..]);

@@ -147,7 +147,14 @@ fn approval_line(a: &orchestrator_api::v1::Approval) -> String {
     } else {
         "approval"
     };
-    let subject = one_line(&a.input_json, TOOL_TEXT_WIDTH);
+    let subject = one_line(
+        if a.summary.is_empty() {
+            &a.input_json
+        } else {
+            &a.summary
+        },
+        TOOL_TEXT_WIDTH,
+    );
     match a.state.as_str() {
         "pending" if a.kind == "question" => format!(
             "[{what}] the agent asks: {subject}\n  answer with: wundr orchestrator approval \

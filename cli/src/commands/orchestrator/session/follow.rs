@@ -4,7 +4,8 @@
 //! Without `-f` it prints what the session did so far (the daemon's backlog of its recent
 //! events, after its raw transcript with `--transcript`), then its status line, and exits 0.
 //! With `-f` it keeps printing until the session ends (the daemon ends the stream after a
-//! final completed/failed/terminated status) and exits 0; Ctrl+C also exits 0. The backlog
+//! final completed/failed/terminated status) and exits 0 when it completed, 1 when it failed
+//! or was terminated ([`Outcome::SessionFailed`]); Ctrl+C exits 0. The backlog
 //! covers the daemon's recent sessions since it started; for an older session `-f` says on
 //! stderr where its turns are. Exit 3 when the daemon is not running, or stops before the
 //! session ends; exit 1
@@ -12,7 +13,8 @@
 
 use std::path::Path;
 
-use orchestrator_api::v1::{FollowSessionRequest, SessionEvent};
+use orchestrator_api::v1::session_event::Kind;
+use orchestrator_api::v1::{FollowSessionRequest, SessionEvent, SessionStatus};
 use tonic::Streaming;
 
 use super::error::SessionCommandError;
@@ -87,12 +89,18 @@ async fn follow(
 ) -> Result<Outcome, CliError> {
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
+    let mut last_status = None;
     loop {
         tokio::select! {
             // An error installing the handler also lands here; stopping is the safe reading.
             _ = &mut ctrl_c => return Ok(Outcome::Success),
             next = stream.message() => match next {
-                Ok(Some(event)) => output::stdout(&printer.render(&event))?,
+                Ok(Some(event)) => {
+                    if let Some(Kind::Status(session)) = &event.kind {
+                        last_status = Some(session.status);
+                    }
+                    output::stdout(&printer.render(&event))?;
+                }
                 Ok(None) if printer.ended() => {
                     // The daemon's backlog holds recent sessions only (and not across a
                     // restart): an older session's turns are only in its transcript.
@@ -102,13 +110,21 @@ async fn follow(
                              wundr orchestrator logs --session {id} --transcript\n"
                         ));
                     }
-                    return Ok(Outcome::Success);
+                    return Ok(outcome_of(last_status));
                 }
                 // The daemon ends every follower's stream when it shuts down.
                 Ok(None) => return Err(SessionCommandError::DaemonStopped { id: id.into() }.into()),
                 Err(status) => return Err(stream_error(status, id, socket).await),
             },
         }
+    }
+}
+
+/// Exit 0 for a session that completed, 1 for one that failed or was terminated.
+fn outcome_of(final_status: Option<i32>) -> Outcome {
+    match final_status {
+        Some(status) if status == SessionStatus::Completed as i32 => Outcome::Success,
+        _ => Outcome::SessionFailed,
     }
 }
 

@@ -1,5 +1,5 @@
 //! `wundr orchestrator session ...`: [`SessionCommand`], one module per subcommand ([`spawn`],
-//! [`list`], [`show`], [`send`], [`stop`], [`pause`], [`unpause`]) over the daemon's
+//! [`list`], [`show`], [`send`], [`stop`], [`pause`], [`unpause`], [`wait`]) over the daemon's
 //! `orchestrator.v1.Sessions` service, plus what they share: [`connect`], [`call`] (a unary
 //! call whose refusals read as the daemon's own message, see [`error`]), the rendering in
 //! [`render`], and [`follow`] with its printers [`events`] and [`transcript`], used by
@@ -17,6 +17,7 @@ pub mod spawn;
 pub mod stop;
 pub mod transcript;
 pub mod unpause;
+pub mod wait;
 
 use std::future::Future;
 use std::path::Path;
@@ -48,6 +49,9 @@ pub enum SessionCommand {
     Pause(SessionIdArgs),
     /// Resume a paused session's agent (SIGCONT)
     Unpause(SessionIdArgs),
+    /// Wait until a session ends or needs a person; the exit code says which
+    #[command(after_help = wait::EXIT_CODES)]
+    Wait(wait::WaitArgs),
 }
 
 /// The arguments of the commands that take only a session id.
@@ -69,6 +73,7 @@ pub async fn run(command: SessionCommand, paths: &DaemonPaths) -> Result<Outcome
         SessionCommand::Stop(args) => stop::run(&args, socket).await,
         SessionCommand::Pause(args) => pause::run(&args, socket).await,
         SessionCommand::Unpause(args) => unpause::run(&args, socket).await,
+        SessionCommand::Wait(args) => wait::run(&args, socket).await,
     }
 }
 
