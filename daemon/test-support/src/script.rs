@@ -19,7 +19,7 @@
 //! `end_turn`; its `usage` defaults to [`Usage::DEFAULT`] (a `usage` given counts its missing
 //! fields as 0); a `tool_use` without `id` gets `toolu_…` from the server. `"error": {"status":
 //! 529, "type": "overloaded_error", "message": "Overloaded"}` instead of `content` makes the call
-//! fail with that status. When the replies are used up, every further call gets `default` (a
+//! fail with that status; `"delay_ms": 60000` answers (or fails) only after that long. When the replies are used up, every further call gets `default` (a
 //! final text "done" unless set), so a run never hangs on the script. Unknown fields are refused
 //! with their name.
 
@@ -106,6 +106,9 @@ pub struct Reply {
     /// Fail the call with this HTTP status and message instead of answering.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<HttpError>,
+    /// Wait this many milliseconds before answering: a slow or stuck model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
 }
 
 /// A content block in the Messages API's shape.
@@ -194,6 +197,7 @@ impl Reply {
             stop_reason: None,
             usage: Usage::DEFAULT,
             error: None,
+            delay_ms: None,
         }
     }
 
@@ -244,6 +248,12 @@ impl Reply {
     /// Reports these tokens for this call instead of [`Usage::DEFAULT`].
     pub fn with_usage(mut self, usage: Usage) -> Self {
         self.usage = usage;
+        self
+    }
+
+    /// Answers only after `delay` (a model that is slow, or stuck, to answer).
+    pub fn with_delay(mut self, delay: std::time::Duration) -> Self {
+        self.delay_ms = Some(u64::try_from(delay.as_millis()).unwrap_or(u64::MAX));
         self
     }
 

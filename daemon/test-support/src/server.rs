@@ -219,23 +219,38 @@ async fn answer(
         .as_str()
         .unwrap_or("claude-scripted")
         .to_owned();
-    let mut shared = lock(&shared);
+    let (response, delay) = reply_to(&mut lock(&shared), body, &model);
+    if let Some(delay) = delay {
+        // The lock is released: other calls, and the test's reads, go on meanwhile.
+        tokio::time::sleep(delay).await;
+    }
+    Ok(response)
+}
+
+/// The next reply of the script as a response to the request `body`, recorded as served, and
+/// how long to hold it back.
+fn reply_to(
+    shared: &mut Shared,
+    body: Value,
+    model: &str,
+) -> (Response<Full<Bytes>>, Option<std::time::Duration>) {
     let call = shared.requests.len() + 1;
     shared.requests.push(ModelRequest { body });
     let reply = shared.script.take();
+    let delay = reply.delay_ms.map(std::time::Duration::from_millis);
     if let Some(error) = &reply.error {
         let response = api_error(error.status, &error.kind, &error.message);
         if shared.log_calls {
             eprintln!("call {call}: error {} {}", error.status, error.kind);
         }
         shared.served.push(reply);
-        return Ok(response);
+        return (response, delay);
     }
     let mut ids = Ids {
         message: format!("msg_{call:024x}"),
         next_tool_use: shared.next_tool_use,
     };
-    let (stream, sent) = event_stream(&reply, &model, &mut ids);
+    let (stream, sent) = event_stream(&reply, model, &mut ids);
     shared.next_tool_use = ids.next_tool_use;
     if shared.log_calls {
         eprintln!(
@@ -254,7 +269,7 @@ async fn answer(
         .header("request-id", format!("req_{call:024x}"))
         .body(Full::new(Bytes::from(stream)))
         .expect("static headers are valid");
-    Ok(response)
+    (response, delay)
 }
 
 /// An error in the Messages API's shape, which the CLI reports as the turn's error.
