@@ -12,6 +12,7 @@ use serde::Deserialize;
 pub use crate::api::ws::settings::{AuthConfigError, AuthSettings, WebSocketSettings};
 pub use crate::memory::settings::{MemoryLayer, MemorySettings};
 pub use crate::notify::settings::{NotifyLayer, NotifySettings};
+pub use crate::supervisor::stall::{StallAction, StallSettings};
 
 /// The resolved configuration of one daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,8 @@ pub struct DaemonConfig {
     pub idle_timeout: Duration,
     /// An agent still alive this long after its last result (and its stdin closed) is stopped.
     pub result_grace: Duration,
+    /// When a session counts as stalled, and what is done about it.
+    pub stall: StallSettings,
     /// Which programs the session types run.
     pub agents: AgentsConfig,
     /// The WebSocket door: limits, allowed origins, authentication.
@@ -149,6 +152,7 @@ impl Default for DaemonConfig {
             max_restarts: 2,
             idle_timeout: Duration::from_secs(30 * 60),
             result_grace: Duration::from_secs(10),
+            stall: StallSettings::default(),
             agents: AgentsConfig::default(),
             websocket: WebSocketSettings::default(),
             charter: None,
@@ -234,7 +238,8 @@ impl ConfigError {
             Self::Yaml { .. } => {
                 "fix the file; the keys are name, port, host, maxSessions, heartbeatInterval, \
                  shutdownTimeout, verbose, socket, logMaxBytes, logKeepFiles, \
-                 transcriptMaxBytes, maxRestarts, idleTimeout, resultGrace, agents, websocket, \
+                 transcriptMaxBytes, maxRestarts, idleTimeout, resultGrace, stallTimeout, \
+                 stallAction, stallNudge, agents, websocket, \
                  charter, charterMaxBytes, hookCommand, memory, notify"
             }
             Self::Invalid { .. } => "correct the value where it came from",
@@ -280,6 +285,12 @@ pub struct ConfigLayer {
     pub idle_timeout: Option<i64>,
     /// `resultGrace`, milliseconds
     pub result_grace: Option<i64>,
+    /// `stallTimeout`, milliseconds (0 = never)
+    pub stall_timeout: Option<i64>,
+    /// `stallAction`: none, interrupt or stop
+    pub stall_action: Option<String>,
+    /// `stallNudge`: the turn sent after a stall's interrupt
+    pub stall_nudge: Option<String>,
     /// `agents`
     pub agents: Option<AgentsConfig>,
     /// `websocket`
@@ -495,6 +506,13 @@ impl DaemonConfig {
             self.result_grace = millis(ms, 100)
                 .ok_or_else(|| invalid("resultGrace", &ms, "must be at least 100 ms"))?;
         }
+        self.stall
+            .apply(
+                layer.stall_timeout,
+                layer.stall_action.as_deref(),
+                layer.stall_nudge.as_deref(),
+            )
+            .map_err(|(field, value, reason)| invalid(field, &value, reason))?;
         if let Some(agents) = &layer.agents {
             for (name, agent) in [
                 ("claude-code", &agents.claude_code),
@@ -657,6 +675,9 @@ impl DaemonConfig {
             max_restarts: Some(i64::from(self.max_restarts)),
             idle_timeout: Some(duration_ms(self.idle_timeout)),
             result_grace: Some(duration_ms(self.result_grace)),
+            stall_timeout: Some(self.stall.timeout_ms()),
+            stall_action: Some(self.stall.action.as_str().to_owned()),
+            stall_nudge: Some(self.stall.nudge.clone()),
             agents: Some(self.agents.clone()),
             websocket: Some(WebSocketLayer {
                 max_frame_bytes: u64::try_from(self.websocket.max_frame_bytes).ok(),

@@ -317,3 +317,34 @@ fn notify_table_applies_and_bad_values_name_field_and_file() {
     let text = built.validate().unwrap_err().to_string();
     assert!(text.contains("notify.webhook"), "{text}");
 }
+
+#[test]
+fn stall_settings_apply_and_bad_values_name_field_and_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let default = DaemonConfig::default().stall;
+    assert_eq!(default.timeout, Some(Duration::from_secs(600)));
+    assert_eq!(default.action, crate::config::StallAction::None);
+    let file = ConfigLayer::from_file(&write(
+        &dir,
+        "stallTimeout: 120000\nstallAction: interrupt\nstallNudge: Keep going.\n",
+    ))
+    .unwrap();
+    let config = DaemonConfig::resolve([&file]).unwrap();
+    assert_eq!(config.stall.timeout, Some(Duration::from_secs(120)));
+    assert_eq!(config.stall.action, crate::config::StallAction::Interrupt);
+    assert_eq!(config.stall.nudge, "Keep going.");
+    config.validate().unwrap();
+    let off = ConfigLayer::from_file(&write(&dir, "stallTimeout: 0\n")).unwrap();
+    assert_eq!(DaemonConfig::resolve([&off]).unwrap().stall.timeout, None);
+
+    let bad = ConfigLayer::from_file(&write(&dir, "stallAction: restart\n")).unwrap();
+    let err = DaemonConfig::resolve([&bad]).unwrap_err().to_string();
+    assert!(
+        err.starts_with("stallAction = \"restart\" (from config file"),
+        "{err}"
+    );
+    assert!(err.contains("must be none, interrupt or stop"), "{err}");
+    let bad = ConfigLayer::from_file(&write(&dir, "stallTimeout: 10\n")).unwrap();
+    let err = DaemonConfig::resolve([&bad]).unwrap_err().to_string();
+    assert!(err.starts_with("stallTimeout = \"10\""), "{err}");
+}

@@ -4,8 +4,8 @@
 //! prompt), `session_completed`
 //! and `session_failed`; a failing webhook is retried; a dead one is counted in `/metrics` and
 //! holds up no session; the command channel gets the event in its environment and is killed
-//! with its process group when it overruns. `session_stalled` reaches both doors and the
-//! webhook.
+//! with its process group when it overruns. A stalled session's `session_stalled` reaches both
+//! doors and the webhook.
 
 mod common;
 #[path = "common/ws.rs"]
@@ -16,10 +16,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_running};
+use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
 use common::{TestHome, wait_until_async};
 use orchestrator_api::v1;
-use orchestrator_daemon::core::{DaemonEvent, SessionStatus};
+use orchestrator_daemon::core::SessionStatus;
 use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -437,6 +437,7 @@ async fn stalled_sessions_reach_both_doors_and_the_webhook() {
     let receiver = Receiver::start(0, false).await;
     let mut config = config(&home, None);
     config.notify.webhook = Some(receiver.url());
+    config.stall.timeout = Some(Duration::from_secs(1));
     let daemon = start(&home, config).await;
     let mut client = ws::connect(ws::port_of(&daemon)).await;
     let mut watch = common::client(&daemon.paths().socket)
@@ -445,18 +446,15 @@ async fn stalled_sessions_reach_both_doors_and_the_webhook() {
         .await
         .unwrap()
         .into_inner();
+    // The agent says nothing after its init, with its turn open.
     let hang = daemon.spawn(request("hang")).await.unwrap();
-    let session = wait_running(&daemon, &hang.id).await;
-    // The stall detector's event, as it will emit it.
-    daemon.core().emit(DaemonEvent::SessionStalled {
-        session: Box::new(session),
-        idle_for: Duration::from_secs(600),
-    });
 
     let frame = client.next_of("session_stalled").await;
     assert_eq!(frame["sessionId"], hang.id.as_str());
-    assert_eq!(frame["idleForMs"], 600_000);
+    let idle_ms = frame["idleForMs"].as_u64().unwrap();
+    assert!((1000..30_000).contains(&idle_ms), "{frame}");
     assert_eq!(frame["session"]["status"], "running");
+    assert!(frame["session"]["stalledSince"].is_string(), "{frame}");
     let stalled = loop {
         let event = tokio::time::timeout(WAIT, watch.message())
             .await
@@ -467,16 +465,20 @@ async fn stalled_sessions_reach_both_doors_and_the_webhook() {
             break s;
         }
     };
-    assert_eq!(stalled.idle_for_ms, 600_000);
-    assert_eq!(stalled.session.unwrap().id, hang.id);
+    assert_eq!(stalled.idle_for_ms, idle_ms);
+    let session = stalled.session.unwrap();
+    assert_eq!(session.id, hang.id);
+    assert!(session.stalled_since_unix_ms > 0);
     let body = receiver.body_of("session_stalled", &hang.id).await;
-    assert_eq!(body["idleForMs"], 600_000);
+    assert_eq!(body["idleForMs"], idle_ms);
     assert_eq!(
         body["text"],
         format!(
-            "Session {} (task “hang”) has shown no progress for 10m — see `wundr orchestrator \
+            "Session {} (task “hang”) has shown no progress for {}s — see `wundr orchestrator \
              logs --session {} -f`",
-            hang.id, hang.id
+            hang.id,
+            idle_ms / 1000,
+            hang.id
         )
     );
     daemon.stop().await;

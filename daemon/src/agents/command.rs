@@ -219,6 +219,15 @@ pub fn permission_response(
     .to_string()
 }
 
+/// A `control_request` that interrupts the agent's turn (as Esc does in the terminal): the CLI
+/// answers with a `control_response`, aborts the model call or the running tool, and ends the
+/// turn with an error `result` (`terminal_reason` `aborted_streaming` or `aborted_tools`).
+pub fn interrupt_request(request_id: &str) -> String {
+    serde_json::json!({"type": "control_request", "request_id": request_id,
+                       "request": {"subtype": "interrupt"}})
+    .to_string()
+}
+
 /// The answer to a `control_request` the daemon does not handle, so the agent does not wait.
 pub fn control_error(request_id: &str, message: &str) -> String {
     serde_json::json!({"type": "control_response", "response": {

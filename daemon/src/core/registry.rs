@@ -220,6 +220,9 @@ impl Registry {
                 if entry.session.waiting_for.is_some() {
                     counts.waiting += 1;
                 }
+                if entry.session.stalled_since.is_some() {
+                    counts.stalled += 1;
+                }
             } else if entry.session.status == SessionStatus::Queued {
                 counts.queued += 1;
             }

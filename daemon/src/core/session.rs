@@ -275,6 +275,10 @@ pub struct Session {
     /// The person's answer it waits for, while it does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_for: Option<super::waiting::WaitingFor>,
+    /// When its agent last showed progress, while the session counts as stalled (see
+    /// `supervisor::stall`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stalled_since: Option<SystemTime>,
 }
 
 impl Session {
@@ -286,6 +290,7 @@ impl Session {
         self.pid = None;
         self.queue_position = None;
         self.waiting_for = None;
+        self.stalled_since = None;
         if error.is_some() {
             self.error = error;
         }

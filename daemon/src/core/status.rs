@@ -116,6 +116,8 @@ pub struct SessionCounts {
     pub queued: u32,
     /// Active sessions waiting for a person (an approval or an answer).
     pub waiting: u32,
+    /// Active sessions whose agent shows no progress (stalled).
+    pub stalled: u32,
     /// Every session known, any status.
     pub total: u32,
     /// The cap on active sessions.

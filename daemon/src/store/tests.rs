@@ -41,6 +41,7 @@ fn session(id: &str, status: SessionStatus) -> Session {
         memory_context: serde_json::json!({}),
         transcript_error: None,
         waiting_for: None,
+        stalled_since: None,
     }
 }
 

@@ -38,6 +38,8 @@ pub(crate) struct ActorContext {
     pub max_restarts: u32,
     pub idle_timeout: Duration,
     pub result_grace: Duration,
+    /// When a session counts as stalled, and what is done about it.
+    pub stall: super::stall::StallSettings,
     /// The cap of each of a session's output files.
     pub transcript_max_bytes: u64,
 }

@@ -66,6 +66,7 @@ impl Supervisor {
                 max_restarts: config.max_restarts,
                 idle_timeout: config.idle_timeout,
                 result_grace: config.result_grace,
+                stall: config.stall.clone(),
                 transcript_max_bytes: config.transcript_max_bytes,
             }),
             core,
@@ -150,6 +151,7 @@ impl Supervisor {
             memory_context,
             transcript_error: None,
             waiting_for: None,
+            stalled_since: None,
         };
         if let Err(err) = self.core.insert_session(session).await {
             tracing::error!(session = %id, error = %crate::error_chain(&err), "spawn refused: the session could not be saved");

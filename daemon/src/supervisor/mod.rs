@@ -14,6 +14,7 @@ mod manager;
 mod output;
 mod request;
 pub mod runner;
+pub mod stall;
 mod sweep;
 pub mod workdir;
 

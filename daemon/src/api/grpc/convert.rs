@@ -45,6 +45,7 @@ pub fn status_to_proto(status: &DaemonStatus) -> v1::GetStatusResponse {
             active: status.sessions.active,
             queued: status.sessions.queued,
             waiting: status.sessions.waiting,
+            stalled: status.sessions.stalled,
             total: status.sessions.total,
             max_sessions: status.sessions.max_sessions,
         }),
@@ -227,6 +228,7 @@ pub fn session_to_proto(session: &Session) -> v1::Session {
             summary: w.summary.clone(),
             since_unix_ms: unix_ms(w.since),
         }),
+        stalled_since_unix_ms: session.stalled_since.map_or(0, unix_ms),
     }
 }
 

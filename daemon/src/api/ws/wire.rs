@@ -77,6 +77,8 @@ pub struct WireSession<'a> {
     transcript_error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     waiting_for: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stalled_since: Option<String>,
 }
 
 impl<'a> WireSession<'a> {
@@ -126,6 +128,7 @@ impl<'a> WireSession<'a> {
                 json!({"approvalId": w.approval_id, "kind": w.kind.as_str(), "tool": w.tool,
                        "summary": w.summary, "since": iso(w.since)})
             }),
+            stalled_since: s.stalled_since.map(iso),
         }
     }
 }
@@ -265,6 +268,8 @@ pub struct WireDaemonStatus {
     queued_tasks: u32,
     /// Sessions waiting for a person (an approval or an answer).
     waiting_sessions: u32,
+    /// Sessions whose agent shows no progress (stalled).
+    stalled_sessions: u32,
     metrics: StatusMetrics,
     #[serde(serialize_with = "in_order")]
     subsystems: Vec<(&'static str, Subsystem)>,
@@ -316,6 +321,7 @@ impl WireDaemonStatus {
             active_sessions: s.sessions.active,
             queued_tasks: s.sessions.queued,
             waiting_sessions: s.sessions.waiting,
+            stalled_sessions: s.sessions.stalled,
             metrics: StatusMetrics {
                 total_sessions_spawned: s.metrics.total_sessions_spawned,
                 total_tasks_processed: s.metrics.total_tasks_processed,

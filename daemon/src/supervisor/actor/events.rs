@@ -1,14 +1,17 @@
 //! The actor's inner loop ([`Pump`]): reads an agent's stdout and stderr, obeys commands,
 //! answers the agent's permission prompts ([`Questions`]) and runs the watchdogs until the
 //! process is gone; [`apply`] turns each [`AgentEvent`] into registry updates and session
-//! output. The idle watchdog does not count time the agent spends waiting for a person.
+//! output. The idle watchdog does not count time the agent spends waiting for a person, and
+//! neither does the stall watch ([`StallWatch`]), which marks, announces and (by `stallAction`)
+//! interrupts and nudges or stops an agent that shows no progress.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use super::questions::Questions;
 use super::{Command, ProcessEnd, SessionActor};
 use crate::agents::{AgentEvent, ChunkKind as AgentChunk, TurnTracker};
-use crate::core::{ChunkKind, LineSource, OutputKind, SessionStatus};
+use crate::core::{ChunkKind, DaemonEvent, LineSource, OutputKind, SessionStatus};
+use crate::supervisor::stall::{StallStep, StallWatch};
 use crate::supervisor::{AgentHandle, AgentSignal, AgentStdin, ExitOutcome, LineReader};
 
 /// How long output pipes may stay open after the agent exited (a grandchild holding them).
@@ -32,6 +35,8 @@ pub(crate) struct Pump {
     paused: bool,
     /// Permission prompts being decided (by the charter or a person).
     questions: Questions,
+    /// Whether the agent is stalled, and what was done about it.
+    stalls: StallWatch,
 }
 
 impl Pump {
@@ -56,6 +61,7 @@ impl Pump {
             grace_fired: false,
             paused: false,
             questions: Questions::default(),
+            stalls: StallWatch::default(),
         }
     }
 
@@ -69,11 +75,16 @@ impl Pump {
             let running = self.exited.is_none();
             // Waiting for a person is not being idle.
             let asking = !self.questions.is_empty() || actor.waits_for_a_person();
-            let idle_at = if running && !self.paused && !asking && !actor.unanswered.is_empty() {
+            let watching = running && !self.paused && !asking && !actor.unanswered.is_empty();
+            let idle_at = if watching {
                 self.last_output + idle
             } else {
                 now + NEVER
             };
+            let stall_at = self
+                .stalls
+                .deadline(&actor.ctx.stall, self.last_output, watching)
+                .unwrap_or(now + NEVER);
             let grace_at = match self.stdin_closed_at {
                 Some(at) if running && !self.grace_fired => at + grace,
                 _ => now + NEVER,
@@ -82,7 +93,7 @@ impl Pump {
             tokio::select! {
                 line = self.stdout.next_line(), if self.stdout_open => match line {
                     Ok(Some(line)) => {
-                        self.last_output = Instant::now();
+                        self.progress(actor);
                         actor.write_transcript(&line.text);
                         for event in self.tracker.push_line(&line.text) {
                             self.on_event(actor, event).await;
@@ -99,7 +110,7 @@ impl Pump {
                 },
                 line = self.stderr.next_line(), if self.stderr_open => match line {
                     Ok(Some(line)) => {
-                        self.last_output = Instant::now();
+                        self.progress(actor);
                         actor.write_stderr(&line.text);
                         actor.emit(OutputKind::Line { source: LineSource::Stderr, line: line.text });
                     }
@@ -128,6 +139,11 @@ impl Pump {
                     tracing::warn!(session = %actor.id, %reason);
                     let exit = self.handle.stop(actor.ctx.stop_grace).await.ok();
                     return ProcessEnd::Stopped { reason, status: SessionStatus::Failed, exit, reply: None };
+                }
+                () = tokio::time::sleep_until(stall_at.into()) => {
+                    if let Some(end) = self.on_stall(actor).await {
+                        return end;
+                    }
                 }
                 () = tokio::time::sleep_until(grace_at.into()) => {
                     self.grace_fired = true;
@@ -188,8 +204,86 @@ impl Pump {
                 );
                 self.write_control(actor, &line).await;
             }
+            AgentEvent::TurnFailed { error, usage } => match self.stalls.turn_ended(false) {
+                Some(interrupted) => {
+                    apply(
+                        actor,
+                        AgentEvent::TurnFailed {
+                            error: interrupted,
+                            usage,
+                        },
+                    );
+                    self.nudge(actor).await;
+                }
+                None => apply(actor, AgentEvent::TurnFailed { error, usage }),
+            },
+            event @ AgentEvent::TurnCompleted { .. } => {
+                self.stalls.turn_ended(true);
+                apply(actor, event);
+            }
             event => apply(actor, event),
         }
+    }
+
+    /// The agent showed progress: the idle clock restarts, and a marked stall ends.
+    fn progress(&mut self, actor: &SessionActor) {
+        self.last_output = Instant::now();
+        if self.stalls.progress() {
+            actor.update(|s| s.stalled_since = None);
+        }
+    }
+
+    /// The agent has been quiet for `stallTimeout` with a turn open: marks the session,
+    /// announces it, and does what `stallAction` says.
+    async fn on_stall(&mut self, actor: &mut SessionActor) -> Option<ProcessEnd> {
+        let can_interrupt = actor.is_claude_code() && self.stdin.is_some();
+        let (stall, step) = self
+            .stalls
+            .begin(&actor.ctx.stall, self.last_output, can_interrupt);
+        let what = stall.describe();
+        tracing::warn!(session = %actor.id, action = actor.ctx.stall.action.as_str(), "stalled: {what}");
+        if let Some(session) = actor.update(|s| s.stalled_since = Some(stall.since)) {
+            actor.ctx.core.emit(DaemonEvent::SessionStalled {
+                session: Box::new(session),
+                idle_for: stall.idle_for,
+            });
+        }
+        let line = match step {
+            StallStep::Mark(None) => format!("[stalled] {what}"),
+            StallStep::Mark(Some(why)) => format!("[stalled] {what}; {why}"),
+            StallStep::Interrupt => {
+                let request = crate::agents::command::interrupt_request(&format!(
+                    "wundr-stall-{}",
+                    uuid::Uuid::new_v4().simple()
+                ));
+                self.write_control(actor, &request).await;
+                format!("[stalled] {what}: interrupting the turn, then nudging the agent")
+            }
+            StallStep::Stop(reason) => {
+                actor.emit(OutputKind::Line {
+                    source: LineSource::Stdout,
+                    line: format!("[stalled] {what}: stopping the agent"),
+                });
+                let exit = self.handle.stop(actor.ctx.stop_grace).await.ok();
+                return Some(ProcessEnd::Stopped {
+                    reason,
+                    status: SessionStatus::Failed,
+                    exit,
+                    reply: None,
+                });
+            }
+        };
+        actor.emit(OutputKind::Line {
+            source: LineSource::Stdout,
+            line,
+        });
+        None
+    }
+
+    /// After the interrupted turn ended: the nudge, as the session's next turn.
+    async fn nudge(&mut self, actor: &mut SessionActor) {
+        actor.to_send.push_back(actor.ctx.stall.nudge.clone());
+        actor.write_pending(&mut self.stdin).await;
     }
 
     /// Writes a control line to the agent's stdin, if it is still open.

@@ -64,6 +64,7 @@ fn sessions_keep_upstreams_order_and_end_with_ended_at() {
         memory_context: json!({"scratchpad": {}, "episodic": [], "semantic": []}),
         transcript_error: None,
         waiting_for: None,
+        stalled_since: None,
     };
     session.end(SessionStatus::Completed, None);
     session.ended_at = Some(at);
