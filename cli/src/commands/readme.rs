@@ -3,7 +3,8 @@
 //! subcommand without fixing the README fails here, not in a newcomer's terminal.
 //!
 //! Two shapes are read:
-//! - shell lines (```` ```bash ```` blocks): real command lines, split like a shell would
+//! - shell lines (```` ```bash ```` blocks, and the `$ ` lines of ```` ```console ```` ones):
+//!   real command lines, split like a shell would
 //!   ([`shlex`]), `$VAR`s replaced by a sample value, then parsed whole;
 //! - usage spans (`` `wundr orchestrator stop [-t SECS] [-f]` ``): parsed twice, without and
 //!   with every `[optional]` part, each placeholder (`SECS`) replaced by a sample value and
@@ -129,9 +130,15 @@ fn parse(argv: &[String]) -> Result<(), String> {
 fn shell_commands(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut commands = Vec::new();
     let mut fenced = false;
+    // In a ```console block only `$ ` lines are commands; the rest is their output.
+    let mut console = false;
     for (number, line) in text.lines().enumerate() {
-        if line.trim_start().starts_with("```") {
+        if let Some(info) = line.trim_start().strip_prefix("```") {
             fenced = !fenced;
+            console = fenced && info.trim() == "console";
+            continue;
+        }
+        if console && !line.starts_with("$ ") {
             continue;
         }
         let Some(start) = line.find("wundr ").filter(|_| fenced) else {
@@ -233,6 +240,11 @@ fn the_checks_catch_a_flag_the_cli_does_not_have() {
     assert!(parse(&argvs[0]).is_ok());
     assert!(parse(&argvs[1]).is_err());
     let commands = shell_commands("```bash\nwundr orchestrator session spwan \"$ID\"\n```\n");
+    assert!(parse(&commands[0].1).is_err());
+    let commands = shell_commands(
+        "```console\n$ wundr orchestrator session wat s1\nanswer with: wundr orchestrator x\n```\n",
+    );
+    assert_eq!(commands.len(), 1, "only the $ line: {commands:?}");
     assert!(parse(&commands[0].1).is_err());
     assert!(
         parse(&[

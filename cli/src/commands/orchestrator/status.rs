@@ -86,6 +86,7 @@ pub fn render_json(status: &GetStatusResponse) -> Value {
             "active": s.active,
             "queued": s.queued,
             "waiting": s.waiting,
+            "stalled": s.stalled,
             "total": s.total,
             "max_sessions": s.max_sessions,
         })
@@ -164,6 +165,9 @@ pub fn render_human(status: &GetStatusResponse) -> String {
         match sessions.waiting {
             0 => String::new(),
             n => format!("; {n} waiting for you (wundr orchestrator approval list)"),
+        } + &match sessions.stalled {
+            0 => String::new(),
+            n => format!("; {n} stalled (wundr orchestrator session list)"),
         },
     );
     if status.subsystems.is_empty() {
@@ -239,6 +243,7 @@ mod tests {
                 active: 2,
                 queued: 1,
                 waiting: 0,
+                stalled: 0,
                 total: 5,
                 max_sessions: 100,
             }),

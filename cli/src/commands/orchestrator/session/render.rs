@@ -123,15 +123,19 @@ pub fn session_json(session: &Session) -> Value {
             "summary": w.summary,
             "since": iso_time(w.since_unix_ms),
         })),
+        "stalled_since": iso_time(session.stalled_since_unix_ms),
     })
 }
 
-/// `waiting` for a session that waits for a person, else its status word: what a person
-/// scanning a table needs to see.
+/// `waiting` for a session that waits for a person, `stalled` for one whose agent shows no
+/// progress, else its status word: what a person scanning a table needs to see.
 pub fn status_or_waiting(session: &Session) -> String {
-    match &session.waiting_for {
-        Some(_) => "waiting".to_owned(),
-        None => status_word(session.status),
+    if session.waiting_for.is_some() {
+        "waiting".to_owned()
+    } else if session.stalled_since_unix_ms > 0 && !is_ended(session.status) {
+        "stalled".to_owned()
+    } else {
+        status_word(session.status)
     }
 }
 
@@ -153,6 +157,11 @@ pub fn status_detail(session: &Session) -> String {
             format!("approval of {} `{}`, {}", w.tool, w.summary, w.approval_id)
         };
         format!(" (waiting for {what})")
+    } else if session.stalled_since_unix_ms > 0 && !is_ended(session.status) {
+        format!(
+            " (stalled: no progress for {})",
+            format_age(session.stalled_since_unix_ms, SystemTime::now())
+        )
     } else if session.status == SessionStatus::Queued as i32 && session.queue_position > 0 {
         format!(" (position {} in the queue)", session.queue_position)
     } else if !session.error.is_empty() {
@@ -222,6 +231,7 @@ pub(crate) mod tests {
             memory_context_json: r#"{"scratchpad":{}}"#.into(),
             transcript_error: String::new(),
             waiting_for: None,
+            stalled_since_unix_ms: 0,
         }
     }
 

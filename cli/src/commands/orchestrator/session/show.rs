@@ -91,6 +91,16 @@ pub fn render_human(session: &Session) -> String {
             ),
         ));
     }
+    if session.stalled_since_unix_ms > 0 && !render::is_ended(session.status) {
+        fields.push((
+            "stalled",
+            format!(
+                "no progress since {}; see: wundr orchestrator logs --session {} -f",
+                time(session.stalled_since_unix_ms),
+                session.id
+            ),
+        ));
+    }
     fields.extend([
         ("error", or_dash(&session.error)),
         (
