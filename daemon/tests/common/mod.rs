@@ -9,6 +9,7 @@ pub mod daemon_binary;
 pub mod faults;
 pub mod memory;
 pub mod sessions;
+pub mod webhook;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
