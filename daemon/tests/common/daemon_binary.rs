@@ -122,6 +122,16 @@ pub async fn sessions(
     orchestrator_api::v1::sessions_client::SessionsClient::new(channel)
 }
 
+/// A gRPC `Charter` client of the daemon running in `home`.
+pub async fn charter(
+    home: &TestHome,
+) -> orchestrator_api::v1::charter_client::CharterClient<tonic::transport::Channel> {
+    let channel = orchestrator_api::connect(&home.paths().socket)
+        .await
+        .unwrap();
+    orchestrator_api::v1::charter_client::CharterClient::new(channel)
+}
+
 /// Spawns a claude-code session for `description` through gRPC.
 pub async fn spawn(home: &TestHome, description: &str) -> orchestrator_api::v1::Session {
     use orchestrator_api::v1;
@@ -158,8 +168,19 @@ pub async fn wait_for(
     what: &str,
     done: impl Fn(&orchestrator_api::v1::Session) -> bool,
 ) -> orchestrator_api::v1::Session {
+    wait_within(home, id, what, std::time::Duration::from_secs(30), done).await
+}
+
+/// [`wait_for`], failing the test after `timeout`.
+pub async fn wait_within(
+    home: &TestHome,
+    id: &str,
+    what: &str,
+    timeout: std::time::Duration,
+    done: impl Fn(&orchestrator_api::v1::Session) -> bool,
+) -> orchestrator_api::v1::Session {
     let done = &done;
-    let found = super::wait_until_async(std::time::Duration::from_secs(30), move || async move {
+    let found = super::wait_until_async(timeout, move || async move {
         Some(session(home, id).await).filter(|s| done(s))
     })
     .await;
