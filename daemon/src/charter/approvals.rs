@@ -231,6 +231,11 @@ impl Approvals {
         })
     }
 
+    /// Whether request `id` still waits for an answer.
+    pub fn is_pending(&self, id: &str) -> bool {
+        self.lock().contains_key(id)
+    }
+
     /// Whether a request of session `session_id` is pending.
     pub fn has_pending_for(&self, session_id: &str) -> bool {
         self.lock()

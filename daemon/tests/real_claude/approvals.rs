@@ -10,7 +10,7 @@ use orchestrator_api::v1;
 use serde_json::json;
 use wundr_test_support::{Reply, Script};
 
-use crate::common::daemon_binary::charter;
+use crate::common::daemon_binary::{self, charter};
 use crate::common::scripted::{ScriptedAgents, audit, ended, spawn_in, waiting, wundr};
 use crate::common::{self, TestHome, no_process_of};
 
@@ -243,6 +243,89 @@ async fn the_agents_question_is_answered_with_text_from_the_cli() {
             && e.decision == "allow"
             && e.approved_by == "cli"),
         "{audit:#?}"
+    );
+    assert!(no_process_of(&spawned.id));
+    daemon.stop().await;
+}
+
+/// The real CLI asks about concurrency-safe tools of one reply at once (here two WebFetch
+/// calls): the session shows it waits until the last question is answered, whichever is
+/// answered first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_asking_two_things_at_once_waits_until_both_are_answered() {
+    let home = TestHome::new();
+    let Some(agents) = ScriptedAgents::new(&home, |_| {
+        let fetch = |url: &str| json!({"url": url, "prompt": "summarize"});
+        Script::new([
+            Reply::tool_use("WebFetch", fetch("https://example.com/a"))
+                .with_tool_use("WebFetch", fetch("https://example.org/b")),
+            Reply::text("Neither page then."),
+        ])
+    }) else {
+        return;
+    };
+    let daemon = agents.start_daemon(&home, 120).await;
+    let spawned = spawn_in(&home, &agents.work, "compare the two pages").await;
+    let both = crate::common::wait_until_async(crate::common::scripted::PATIENCE, || async {
+        let pending = charter(&home)
+            .await
+            .list_approvals(v1::ListApprovalsRequest {})
+            .await
+            .unwrap()
+            .into_inner()
+            .approvals;
+        (pending.len() == 2).then_some(pending)
+    })
+    .await
+    .expect("both calls wait for a person");
+    let shown = waiting(&home, &spawned.id).await.waiting_for.unwrap();
+    let other = both
+        .iter()
+        .find(|a| a.id != shown.approval_id)
+        .expect("the session shows one of them")
+        .clone();
+    let deny = |id: String| v1::AnswerApprovalRequest {
+        id,
+        approve: false,
+        reason: "no network here".into(),
+        answered_by: "test".into(),
+        answer: String::new(),
+    };
+
+    charter(&home)
+        .await
+        .answer(deny(shown.approval_id.clone()))
+        .await
+        .unwrap();
+    let still = daemon_binary::session(&home, &spawned.id).await;
+    assert_eq!(
+        still.waiting_for.as_ref().map(|w| w.approval_id.as_str()),
+        Some(other.id.as_str()),
+        "the session still waits, on the other question: {still:#?}"
+    );
+    let status = common::client(&home.paths().socket)
+        .await
+        .get_status(v1::GetStatusRequest {})
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(status.sessions.unwrap().waiting, 1);
+
+    charter(&home)
+        .await
+        .answer(deny(other.id.clone()))
+        .await
+        .unwrap();
+    let done = ended(&home, &spawned.id).await;
+    assert_eq!(done.status(), v1::SessionStatus::Completed, "{done:#?}");
+    assert_eq!(done.waiting_for, None);
+    let results = agents.server.requests()[1].tool_results();
+    assert_eq!(results.len(), 2, "{results:#?}");
+    assert!(
+        results
+            .iter()
+            .all(|r| r.is_error && r.content.ends_with("no network here")),
+        "{results:#?}"
     );
     assert!(no_process_of(&spawned.id));
     daemon.stop().await;
