@@ -3,8 +3,9 @@
 //! agents' `PATH` ([`ScriptedAgents::stand_in`]), and configures a daemon in a [`TestHome`] to
 //! run them: the in-process daemon ([`ScriptedAgents::config`]) or the daemon binary
 //! ([`ScriptedAgents::write_config_file`]). Hooks run the real `wundr` binary. The gRPC
-//! shortcuts here ([`spawn_in`], [`waiting`], [`ended`], [`audit`], [`wundr`]) work on either,
-//! through the home's socket.
+//! shortcuts here ([`spawn_in`], [`waiting`], [`ended`], [`audit`]), the real `wundr` CLI
+//! ([`wundr`]) and a person following a session ([`LogFollower`]) work on either, through the
+//! home's socket.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -123,6 +124,26 @@ impl ScriptedAgents {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
 
+    /// What Claude Code has saved of its conversations (`~/.claude/projects/*/*.jsonl`), which
+    /// `--resume` reads back. It saves asynchronously: a CLI killed within milliseconds of a
+    /// reply may not have saved it yet.
+    pub fn saved_conversations(&self) -> String {
+        let projects = self.home.join(".claude/projects");
+        let mut saved = String::new();
+        for project in std::fs::read_dir(projects).into_iter().flatten().flatten() {
+            for file in std::fs::read_dir(project.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                if file.path().extension().is_some_and(|e| e == "jsonl") {
+                    saved.push_str(&std::fs::read_to_string(file.path()).unwrap_or_default());
+                }
+            }
+        }
+        saved
+    }
+
     /// The arguments stand-in `name` ran with, one line per run ("" when it never ran).
     pub fn ran(&self, name: &str) -> String {
         std::fs::read_to_string(self.home.join(format!("{name}.ran"))).unwrap_or_default()
@@ -197,4 +218,63 @@ pub async fn wundr(home: &TestHome, args: &[&str]) -> (std::process::ExitStatus,
         String::from_utf8_lossy(&out.stdout).into_owned(),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
+}
+
+/// `wundr orchestrator logs --session ID -f` running, as a person follows a session; killed on
+/// drop.
+pub struct LogFollower {
+    child: tokio::process::Child,
+    lines: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    /// Every line printed so far.
+    pub seen: Vec<String>,
+}
+
+impl LogFollower {
+    /// Starts following session `id` of the daemon in `home`.
+    pub fn start(home: &TestHome, id: &str) -> Self {
+        use tokio::io::AsyncBufReadExt;
+        let mut child = tokio::process::Command::new(wundr_binary())
+            .args(["orchestrator", "logs", "--session", id, "-f", "--socket"])
+            .arg(home.paths().socket)
+            .stdout(std::process::Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        Self {
+            child,
+            lines: tokio::io::BufReader::new(stdout).lines(),
+            seen: Vec::new(),
+        }
+    }
+
+    /// The next line containing `text`; fails the test (quoting what was printed) when none
+    /// comes within [`PATIENCE`].
+    pub async fn until(&mut self, text: &str) -> String {
+        let found = tokio::time::timeout(PATIENCE, async {
+            while let Ok(Some(line)) = self.lines.next_line().await {
+                self.seen.push(line.clone());
+                if line.contains(text) {
+                    return Some(line);
+                }
+            }
+            None
+        })
+        .await;
+        match found {
+            Ok(Some(line)) => line,
+            _ => panic!(
+                "logs -f printed no line with {text:?}; it printed {:#?}",
+                self.seen
+            ),
+        }
+    }
+
+    /// Waits for `logs -f` to end by itself (its session ended).
+    pub async fn finish(mut self) -> std::process::ExitStatus {
+        tokio::time::timeout(PATIENCE, self.child.wait())
+            .await
+            .expect("logs -f ends with its session")
+            .unwrap()
+    }
 }

@@ -7,11 +7,12 @@
 //! - The rest run real tool loops against the scripted model server (`wundr-test-support`)
 //!   under the README's example charter, and assert on what really happened: files in the
 //!   work dir, stand-in programs that ran, what the model was sent, the audit, token totals.
-//!   `approvals`: a person approves, denies or answers (CLI and gRPC); `charter_lists`: the
-//!   charter denies without asking, escalates to a person over the WebSocket, approves alone;
-//!   `usage`: the tokens the daemon counts are the ones the model reported; `restart`: a
-//!   session waiting for a person survives a `kill -9` of the daemon as a conversation that
-//!   `session send` continues.
+//!   `approvals`: a person approves or denies a tool call (CLI, gRPC), or nobody answers in
+//!   time; `questions`: the agent's questions, followed with `logs -f` and answered with text,
+//!   several at once; `charter_lists`: the charter denies without asking and escalates to a
+//!   person over the WebSocket; `usage`: the tokens the daemon counts are the ones the model
+//!   reported (and the charter alone approves a Read); `restart`: conversations that `session send` continues after the daemon
+//!   was killed while a session waited, or stopped gracefully.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -21,5 +22,6 @@ mod ws;
 mod approvals;
 mod charter_lists;
 mod offline;
+mod questions;
 mod restart;
 mod usage;

@@ -11,7 +11,7 @@ use wundr_test_support::{Reply, Script};
 
 use crate::common::charter_gen::readme_charter;
 use crate::common::daemon_binary::{self, charter, session, sessions};
-use crate::common::scripted::{ScriptedAgents, ended, spawn_in, waiting};
+use crate::common::scripted::{PATIENCE, ScriptedAgents, ended, spawn_in, waiting};
 use crate::common::{TestHome, alive, no_process_of, wait_until};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -34,6 +34,14 @@ async fn a_conversation_waiting_for_a_person_goes_on_after_a_daemon_restart() {
     let asked = waiting(&home, &spawned.id).await;
     let first_question = asked.waiting_for.unwrap().approval_id;
 
+    // A person takes a while to answer, time in which Claude Code saves the conversation; a
+    // kill within milliseconds of the question could leave nothing to resume.
+    let saved = wait_until(PATIENCE, || {
+        let saved = agents.saved_conversations();
+        (saved.contains("I will write notes.txt.") && saved.contains(r#""type":"tool_use""#))
+            .then_some(())
+    });
+    assert!(saved.is_some(), "Claude Code saved its reply");
     first_daemon.signal(Signal::SIGKILL);
     let gone = wait_until(std::time::Duration::from_secs(15), || {
         (!alive(first_daemon.pid) && !alive(asked.pid)).then_some(())
@@ -155,13 +163,9 @@ async fn a_finished_conversation_goes_on_after_a_graceful_restart() {
         })
         .await
         .unwrap();
-    let second = daemon_binary::wait_within(
-        &home,
-        &spawned.id,
-        "the second turn",
-        crate::common::scripted::PATIENCE,
-        |s| s.metrics.as_ref().is_some_and(|m| m.tasks_completed == 2) && s.pid == 0,
-    )
+    let second = daemon_binary::wait_within(&home, &spawned.id, "the second turn", PATIENCE, |s| {
+        s.metrics.as_ref().is_some_and(|m| m.tasks_completed == 2) && s.pid == 0
+    })
     .await;
     assert_eq!(second.status(), v1::SessionStatus::Completed, "{second:#?}");
     let requests = agents.server.requests();
