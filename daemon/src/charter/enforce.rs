@@ -239,18 +239,31 @@ pub(crate) async fn audit(
         .await
 }
 
-/// The part of a tool input worth keeping: the command, path, URL or prompt, else the JSON;
-/// cut to [`SUMMARY_CHARS`].
+/// The part of a tool input worth keeping: the command, path, URL or prompt, the questions
+/// of an `AskUserQuestion` (a person must read them first, not after its options), else the
+/// JSON; cut to [`SUMMARY_CHARS`].
 pub fn summarize(input: &Value) -> String {
     let text = ["command", "file_path", "path", "url", "pattern", "prompt"]
         .iter()
         .find_map(|k| input.get(*k).and_then(Value::as_str).map(str::to_owned))
+        .or_else(|| questions_asked(input))
         .unwrap_or_else(|| input.to_string());
     let mut cut: String = text.chars().take(SUMMARY_CHARS).collect();
     if cut.len() < text.len() {
         cut.push('…');
     }
     cut
+}
+
+/// The questions of an `AskUserQuestion` input, joined by " / ", when it has any.
+fn questions_asked(input: &Value) -> Option<String> {
+    let asked: Vec<&str> = input
+        .get("questions")?
+        .as_array()?
+        .iter()
+        .filter_map(|q| q.get("question")?.as_str())
+        .collect();
+    (!asked.is_empty()).then(|| asked.join(" / "))
 }
 
 /// The context a session's agent gets at its start: the charter's identity, responsibilities

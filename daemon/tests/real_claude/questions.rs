@@ -43,12 +43,16 @@ async fn the_agents_question_is_answered_with_text_from_the_cli() {
         (waiting_for.kind.as_str(), waiting_for.tool.as_str()),
         ("question", "AskUserQuestion")
     );
-    assert!(waiting_for.summary.contains(question), "{waiting_for:?}");
+    assert_eq!(waiting_for.summary, question, "the question, not its JSON");
     let id = waiting_for.approval_id.as_str();
 
     // The person follows the session and is told the question and how to answer it.
     let mut follower = LogFollower::start(&home, &spawned.id);
-    follower.until("[question] the agent asks:").await;
+    let asks = follower.until("[question] the agent asks:").await;
+    assert_eq!(
+        asks,
+        format!("[question] the agent asks: {question} (Postgres / SQLite)")
+    );
     let hint = follower.until("answer with:").await;
     assert_eq!(
         hint.trim(),
@@ -92,7 +96,8 @@ async fn the_agents_question_is_answered_with_text_from_the_cli() {
         audit.iter().any(|e| e.event == "PermissionRequest"
             && e.tool == "AskUserQuestion"
             && e.decision == "allow"
-            && e.approved_by == "cli"),
+            && e.approved_by == "cli"
+            && e.input_summary == question),
         "{audit:#?}"
     );
     assert!(no_process_of(&spawned.id));

@@ -12,6 +12,8 @@ use super::transcript::TranscriptPrinter;
 
 /// How much of a tool's input or error is shown; the full text is in `--transcript`.
 const TOOL_TEXT_WIDTH: usize = 200;
+/// How much of the agent's questions is shown: a person must read them to answer.
+const QUESTION_TEXT_WIDTH: usize = 2000;
 
 /// Renders events; remembers what it printed so chunks join and repeated statuses are skipped.
 #[derive(Debug, Default)]
@@ -150,8 +152,9 @@ fn approval_line(a: &orchestrator_api::v1::Approval) -> String {
     let subject = one_line(&a.input_json, TOOL_TEXT_WIDTH);
     match a.state.as_str() {
         "pending" if a.kind == "question" => format!(
-            "[{what}] the agent asks: {subject}\n  answer with: wundr orchestrator approval \
+            "[{what}] the agent asks: {}\n  answer with: wundr orchestrator approval \
              answer {} \"TEXT\"\n",
+            questions_text(&a.input_json).map_or(subject, |q| one_line(&q, QUESTION_TEXT_WIDTH)),
             a.id
         ),
         "pending" => format!(
@@ -162,6 +165,34 @@ fn approval_line(a: &orchestrator_api::v1::Approval) -> String {
         "expired" => format!("[{what}] {} expired: nobody answered in time\n", a.id),
         state => format!("[{what}] {} {state} by {}\n", a.id, a.answered_by),
     }
+}
+
+/// What an `AskUserQuestion` asks, as a person reads it: each question with its options'
+/// labels, `Which database? (Postgres / SQLite)`, joined by "; "; `None` without questions.
+/// (Its JSON would put the options first and cut the question off.)
+fn questions_text(input_json: &str) -> Option<String> {
+    let input: serde_json::Value = serde_json::from_str(input_json).ok()?;
+    let asked: Vec<String> = input
+        .get("questions")?
+        .as_array()?
+        .iter()
+        .filter_map(|q| {
+            let question = q.get("question")?.as_str()?;
+            let options: Vec<&str> = q
+                .get("options")
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.get("label")?.as_str())
+                .collect();
+            Some(if options.is_empty() {
+                question.to_owned()
+            } else {
+                format!("{question} ({})", options.join(" / "))
+            })
+        })
+        .collect();
+    (!asked.is_empty()).then(|| asked.join("; "))
 }
 
 fn tool_result_line(result: &ToolCallResult) -> String {
@@ -296,5 +327,30 @@ mod tests {
         assert_eq!(text, "[status] failed: fixture failure\n");
         assert!(printer.ended());
         assert!(!printer.seen_task_end());
+    }
+
+    #[test]
+    fn a_question_shows_its_text_and_options_first() {
+        let asked = orchestrator_api::v1::Approval {
+            id: "approval_1".into(),
+            kind: "question".into(),
+            tool: "AskUserQuestion".into(),
+            state: "pending".into(),
+            input_json: serde_json::json!({"questions": [{
+                "header": "Database",
+                "multiSelect": false,
+                "options": [{"label": "Postgres", "description": "x".repeat(300)},
+                            {"label": "SQLite", "description": "a file"}],
+                "question": "Which database should the service use?"
+            }]})
+            .to_string(),
+            ..Default::default()
+        };
+        assert_eq!(
+            approval_line(&asked),
+            "[question] the agent asks: Which database should the service use? \
+             (Postgres / SQLite)\n  answer with: wundr orchestrator approval answer approval_1 \
+             \"TEXT\"\n"
+        );
     }
 }
