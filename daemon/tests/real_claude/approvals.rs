@@ -33,12 +33,12 @@ fn decisions(entries: &[v1::AuditEntry]) -> Vec<(&str, &str, &str, &str)> {
     entries
         .iter()
         .map(|e| {
-            let fields = (&e.event, &e.decision, &e.approved_by, &e.rule);
+            let field = String::as_str;
             (
-                fields.0.as_str(),
-                fields.1.as_str(),
-                fields.2.as_str(),
-                fields.3.as_str(),
+                field(&e.event),
+                field(&e.decision),
+                field(&e.approved_by),
+                field(&e.rule),
             )
         })
         .collect()

@@ -2,7 +2,8 @@
 //! agent dies with it, the session comes back failed and interrupted with its question gone,
 //! and `session send` continues the same conversation in a new CLI process (`--resume`): the
 //! model is sent the earlier user and assistant messages, the agent asks again for the tool it
-//! never got to run, and once approved the file is written.
+//! never got to run, and once approved the file is written. A finished conversation continued
+//! after a graceful restart keeps its history and its tokens.
 
 use nix::sys::signal::Signal;
 use orchestrator_api::v1;
