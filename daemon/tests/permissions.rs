@@ -18,17 +18,10 @@ use orchestrator_daemon::{DaemonConfig, DaemonEvent, OrchestratorDaemon};
 
 /// The README's example charter, with a short approval timeout.
 fn readme_charter(home: &TestHome, timeout_secs: u32) -> DaemonConfig {
-    let yaml = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/charters/readme-example-charter.yaml"
-    ))
-    .unwrap();
-    let path = home.path().join("charter.yaml");
-    std::fs::write(
-        &path,
-        format!("{yaml}\napprovalTimeoutSeconds: {timeout_secs}\n"),
-    )
-    .unwrap();
+    let path = common::charter_gen::readme_charter(
+        home.path(),
+        &format!("approvalTimeoutSeconds: {timeout_secs}"),
+    );
     DaemonConfig {
         charter: Some(path),
         ..agent_config(FIXTURE_AGENT)

@@ -71,36 +71,9 @@ impl ApprovalRequest {
         }
     }
 
-    /// What is asked, on one line for a person: a question's questions with their options
-    /// (`Which database? [Postgres | SQLite]`), else the command, path, URL or prompt.
+    /// What is asked, for a person: a question's questions with their options
+    /// (`Which database? (Postgres / SQLite)`), else the command, path, URL or prompt.
     pub fn summary(&self) -> String {
-        if self.kind == WaitKind::Question {
-            let asked: Vec<String> = self
-                .input
-                .get("questions")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|q| {
-                    let text = q.get("question")?.as_str()?;
-                    let options: Vec<&str> = q
-                        .get("options")
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .filter_map(|o| o.get("label").and_then(Value::as_str))
-                        .collect();
-                    Some(if options.is_empty() {
-                        text.to_owned()
-                    } else {
-                        format!("{text} [{}]", options.join(" | "))
-                    })
-                })
-                .collect();
-            if !asked.is_empty() {
-                return crate::charter::enforce::cut_summary(&asked.join(" "));
-            }
-        }
         crate::charter::enforce::summarize(&self.input)
     }
 }
@@ -262,6 +235,11 @@ impl Approvals {
             request.state = ApprovalState::Expired;
             request
         })
+    }
+
+    /// Whether request `id` still waits for an answer.
+    pub fn is_pending(&self, id: &str) -> bool {
+        self.lock().contains_key(id)
     }
 
     /// Whether a request of session `session_id` is pending.

@@ -37,6 +37,8 @@ pub fn approval_timeout(charter: &Charter) -> Duration {
 
 /// The longest input summary kept in the audit (characters).
 const SUMMARY_CHARS: usize = 300;
+/// The longest summary of an agent's questions (characters): a person answers from it.
+const QUESTION_CHARS: usize = 2000;
 
 /// What the hook prints, and what was decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,23 +241,55 @@ pub(crate) async fn audit(
         .await
 }
 
-/// The part of a tool input worth keeping: the command, path, URL or prompt, else the JSON;
-/// cut to [`SUMMARY_CHARS`].
+/// The part of a tool input worth keeping: the command, path, URL or prompt, cut to
+/// [`SUMMARY_CHARS`]; the questions of an `AskUserQuestion` with their options (a person must
+/// read them whole to answer, and its JSON puts the options first), cut to
+/// [`QUESTION_CHARS`]; else the JSON.
 pub fn summarize(input: &Value) -> String {
+    if let Some(asked) = questions_asked(input) {
+        return cut(&asked, QUESTION_CHARS);
+    }
     let text = ["command", "file_path", "path", "url", "pattern", "prompt"]
         .iter()
         .find_map(|k| input.get(*k).and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| input.to_string());
-    cut_summary(&text)
+    cut(&text, SUMMARY_CHARS)
 }
 
-/// `text` cut to [`SUMMARY_CHARS`], with an ellipsis when cut.
-pub fn cut_summary(text: &str) -> String {
-    let mut cut: String = text.chars().take(SUMMARY_CHARS).collect();
+/// `text` cut to `max` characters, with an ellipsis when cut.
+fn cut(text: &str, max: usize) -> String {
+    let mut cut: String = text.chars().take(max).collect();
     if cut.len() < text.len() {
         cut.push('…');
     }
     cut
+}
+
+/// What an `AskUserQuestion` input asks, as a person reads it: each question with its
+/// options' labels, `Which database? (Postgres / SQLite)`, joined by "; "; `None` without
+/// questions.
+fn questions_asked(input: &Value) -> Option<String> {
+    let asked: Vec<String> = input
+        .get("questions")?
+        .as_array()?
+        .iter()
+        .filter_map(|q| {
+            let question = q.get("question")?.as_str()?;
+            let options: Vec<&str> = q
+                .get("options")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.get("label")?.as_str())
+                .collect();
+            Some(if options.is_empty() {
+                question.to_owned()
+            } else {
+                format!("{question} ({})", options.join(" / "))
+            })
+        })
+        .collect();
+    (!asked.is_empty()).then(|| asked.join("; "))
 }
 
 /// The context a session's agent gets at its start: the charter's identity, responsibilities

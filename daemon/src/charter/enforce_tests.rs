@@ -133,6 +133,11 @@ fn session_start_context_carries_identity_constraints_and_memory() {
     assert!(!text.contains("Relevant memory"));
     assert_eq!(summarize(&json!({"command": "ls"})), "ls");
     assert_eq!(summarize(&json!({"x": 1})), "{\"x\":1}");
+    let asked = json!({"questions": [
+        {"header": "DB", "options": [{"label": "Postgres"}], "question": "Which database?"},
+        {"header": "Port", "options": [], "question": "Which port?"}
+    ]});
+    assert_eq!(summarize(&asked), "Which database? (Postgres); Which port?");
     let long = "a".repeat(400);
     assert_eq!(
         summarize(&json!({ "prompt": long })).chars().count(),

@@ -77,21 +77,14 @@ impl Core {
     }
 
     /// Announces an open question to a person: the event (doors, notifications), the session's
-    /// output (`logs -f`) and its `waitingFor`.
+    /// output (`logs -f`) and its `waitingFor` (unless it already shows an older question).
     pub fn announce_approval(&self, request: &ApprovalRequest) {
         self.emit(DaemonEvent::ApprovalRequired(Box::new(request.clone())));
         self.emit_approval_output(request);
-        let waiting = WaitingFor {
-            approval_id: request.id.clone(),
-            kind: request.kind,
-            tool: request.tool.clone(),
-            summary: request.summary(),
-            since: request.created,
-        };
         if self.is_live_session(&request.session_id) {
             self.update_session(&request.session_id, |s| {
-                if !s.status.is_ended() {
-                    s.waiting_for = Some(waiting);
+                if !s.status.is_ended() && s.waiting_for.is_none() {
+                    s.waiting_for = Some(waiting_for(request));
                 }
             });
         }
@@ -104,24 +97,43 @@ impl Core {
         self.emit_approval_output(request);
     }
 
-    /// Session `session_id` no longer waits on approval `approval_id`.
+    /// Session `session_id` no longer waits on approval `approval_id`. An agent may ask
+    /// several things at once (Claude Code asks about the concurrency-safe tools of one reply
+    /// together), so the session then shows the oldest question still open, if any.
     pub fn clear_waiting(&self, session_id: &str, approval_id: &str) {
         if !self.is_live_session(session_id) {
             return;
         }
-        let marked = self
-            .session(session_id)
-            .and_then(|s| s.waiting_for)
-            .is_some_and(|w| w.approval_id == approval_id);
-        if marked {
+        let mut shown = approval_id.to_owned();
+        loop {
+            let marked = self
+                .session(session_id)
+                .and_then(|s| s.waiting_for)
+                .is_some_and(|w| w.approval_id == shown);
+            if !marked {
+                return;
+            }
+            let next = self
+                .approvals
+                .list()
+                .into_iter()
+                .find(|r| r.session_id == session_id);
+            let mut replaced = false;
             self.update_session(session_id, |s| {
                 if s.waiting_for
                     .as_ref()
-                    .is_some_and(|w| w.approval_id == approval_id)
+                    .is_some_and(|w| w.approval_id == shown)
                 {
-                    s.waiting_for = None;
+                    s.waiting_for = next.as_ref().map(waiting_for);
+                    replaced = true;
                 }
             });
+            // The next one may have been answered meanwhile, its own clear finding the old
+            // mark: then it is this call's to replace.
+            match next {
+                Some(next) if replaced && !self.approvals.is_pending(&next.id) => shown = next.id,
+                _ => return,
+            }
         }
     }
 
@@ -241,4 +253,15 @@ fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// What a session waiting on `request` shows.
+fn waiting_for(request: &ApprovalRequest) -> WaitingFor {
+    WaitingFor {
+        approval_id: request.id.clone(),
+        kind: request.kind,
+        tool: request.tool.clone(),
+        summary: request.summary(),
+        since: request.created,
+    }
 }

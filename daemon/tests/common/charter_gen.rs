@@ -1,6 +1,23 @@
 //! [`large_charter`]: a big but realistic charter file — many shell patterns and prose entries
 //! in every list that validation checks and the policy compiles — for the fault tests and the
-//! charter bench (which includes this file with `#[path]`).
+//! charter bench (which includes this file with `#[path]`); [`readme_charter`]: the README's
+//! example charter with settings added, for the permission tests and benches.
+#![allow(dead_code)] // reason: the benches that include this file use one helper each
+
+/// The README's example charter (`tests/fixtures/charters/readme-example-charter.yaml`:
+/// autoApprove "Read file operations", "Run test suites"; alwaysReject "rm -rf /", "Force push
+/// to main"; escalate "Production deployments") with `extra` YAML appended, written to
+/// `dir/charter.yaml`; returns that path.
+pub fn readme_charter(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
+    let yaml = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/charters/readme-example-charter.yaml"
+    ))
+    .unwrap();
+    let path = dir.join("charter.yaml");
+    std::fs::write(&path, format!("{yaml}\n{extra}\n")).unwrap();
+    path
+}
 
 /// A valid charter of at least `bytes` bytes (a little more: it ends on a whole entry). Its
 /// `name` is `name`, so a test can tell which file is in force.

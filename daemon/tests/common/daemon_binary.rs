@@ -122,6 +122,16 @@ pub async fn sessions(
     orchestrator_api::v1::sessions_client::SessionsClient::new(channel)
 }
 
+/// A gRPC `Charter` client of the daemon running in `home`.
+pub async fn charter(
+    home: &TestHome,
+) -> orchestrator_api::v1::charter_client::CharterClient<tonic::transport::Channel> {
+    let channel = orchestrator_api::connect(&home.paths().socket)
+        .await
+        .unwrap();
+    orchestrator_api::v1::charter_client::CharterClient::new(channel)
+}
+
 /// Spawns a claude-code session for `description` through gRPC.
 pub async fn spawn(home: &TestHome, description: &str) -> orchestrator_api::v1::Session {
     use orchestrator_api::v1;
@@ -158,8 +168,19 @@ pub async fn wait_for(
     what: &str,
     done: impl Fn(&orchestrator_api::v1::Session) -> bool,
 ) -> orchestrator_api::v1::Session {
+    wait_within(home, id, what, std::time::Duration::from_secs(30), done).await
+}
+
+/// [`wait_for`], failing the test after `timeout`.
+pub async fn wait_within(
+    home: &TestHome,
+    id: &str,
+    what: &str,
+    timeout: std::time::Duration,
+    done: impl Fn(&orchestrator_api::v1::Session) -> bool,
+) -> orchestrator_api::v1::Session {
     let done = &done;
-    let found = super::wait_until_async(std::time::Duration::from_secs(30), move || async move {
+    let found = super::wait_until_async(timeout, move || async move {
         Some(session(home, id).await).filter(|s| done(s))
     })
     .await;
@@ -182,20 +203,45 @@ pub fn transcript(home: &TestHome, id: &str) -> std::path::PathBuf {
 }
 
 /// The `wundr` binary built beside the daemon, (re)built when it is missing or older than the
-/// daemon binary: a test run of this crate alone does not build it, and a stale one would test
-/// old code.
+/// daemon binary or any source of the CLI (`cli/src/`, `proto/`): a test run of this crate alone
+/// does not build it, and a stale one would test old code. A release daemon (the benches) gets
+/// a release `wundr`.
 pub fn wundr_binary() -> std::path::PathBuf {
     let daemon = std::path::Path::new(DAEMON);
     let wundr = daemon.with_file_name("wundr");
     let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    if modified(&wundr) < modified(daemon) {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let newest_source = [root.join("cli/src"), root.join("proto")]
+        .iter()
+        .filter_map(|dir| newest_modified(dir))
+        .max();
+    let built = modified(&wundr);
+    if built < modified(daemon) || built < newest_source {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let status = std::process::Command::new(cargo)
-            .args(["build", "-p", "wundr"])
-            .status()
-            .expect("run cargo build -p wundr");
+        let release = daemon.parent().is_some_and(|dir| dir.ends_with("release"));
+        let mut build = std::process::Command::new(cargo);
+        build.args(["build", "-p", "wundr"]);
+        if release {
+            build.arg("--release");
+        }
+        let status = build.status().expect("run cargo build -p wundr");
         assert!(status.success(), "cargo build -p wundr failed");
     }
     assert!(wundr.is_file(), "{} is missing", wundr.display());
     wundr
+}
+
+/// The newest modification time of any file under `dir` (a source tree: no `target/`).
+fn newest_modified(dir: &std::path::Path) -> Option<std::time::SystemTime> {
+    let mut newest = None;
+    for entry in std::fs::read_dir(dir).ok()?.flatten() {
+        let Ok(meta) = entry.metadata() else { continue };
+        let time = if meta.is_dir() {
+            newest_modified(&entry.path())
+        } else {
+            meta.modified().ok()
+        };
+        newest = newest.max(time);
+    }
+    newest
 }

@@ -8,6 +8,7 @@ pub mod claude;
 pub mod daemon_binary;
 pub mod faults;
 pub mod memory;
+pub mod scripted;
 pub mod sessions;
 pub mod webhook;
 
@@ -146,6 +147,17 @@ pub fn alive(pid: u32) -> bool {
             .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')),
         Err(_) => false,
     }
+}
+
+/// No process anywhere still carries `session_id` in its environment (`WUNDR_SESSION_ID`, which
+/// every agent and the tools it starts inherit).
+pub fn no_process_of(session_id: &str) -> bool {
+    let marker = format!("WUNDR_SESSION_ID={session_id}");
+    std::fs::read_dir("/proc").unwrap().flatten().all(|entry| {
+        std::fs::read(entry.path().join("environ"))
+            .map(|env| !env.split(|b| *b == 0).any(|e| e == marker.as_bytes()))
+            .unwrap_or(true)
+    })
 }
 
 pub fn log_text(paths: &DaemonPaths) -> String {

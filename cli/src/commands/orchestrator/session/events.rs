@@ -12,6 +12,8 @@ use super::transcript::TranscriptPrinter;
 
 /// How much of a tool's input or error is shown; the full text is in `--transcript`.
 const TOOL_TEXT_WIDTH: usize = 200;
+/// How much of the agent's questions is shown: a person must read them to answer.
+const QUESTION_TEXT_WIDTH: usize = 2000;
 
 /// Renders events; remembers what it printed so chunks join and repeated statuses are skipped.
 #[derive(Debug, Default)]
@@ -147,14 +149,15 @@ fn approval_line(a: &orchestrator_api::v1::Approval) -> String {
     } else {
         "approval"
     };
-    let subject = one_line(
-        if a.summary.is_empty() {
-            &a.input_json
-        } else {
-            &a.summary
-        },
-        TOOL_TEXT_WIDTH,
-    );
+    // The daemon's summary reads as a person asks (a question before its options); an older
+    // daemon sends none.
+    let subject = if a.summary.is_empty() {
+        one_line(&a.input_json, TOOL_TEXT_WIDTH)
+    } else if a.kind == "question" {
+        one_line(&a.summary, QUESTION_TEXT_WIDTH)
+    } else {
+        one_line(&a.summary, TOOL_TEXT_WIDTH)
+    };
     match a.state.as_str() {
         "pending" if a.kind == "question" => format!(
             "[{what}] the agent asks: {subject}\n  answer with: wundr orchestrator approval \
@@ -303,5 +306,31 @@ mod tests {
         assert_eq!(text, "[status] failed: fixture failure\n");
         assert!(printer.ended());
         assert!(!printer.seen_task_end());
+    }
+
+    #[test]
+    fn a_question_shows_its_text_and_options_first() {
+        let asked = orchestrator_api::v1::Approval {
+            id: "approval_1".into(),
+            kind: "question".into(),
+            tool: "AskUserQuestion".into(),
+            state: "pending".into(),
+            input_json: serde_json::json!({"questions": [{
+                "header": "Database",
+                "multiSelect": false,
+                "options": [{"label": "Postgres", "description": "x".repeat(300)},
+                            {"label": "SQLite", "description": "a file"}],
+                "question": "Which database should the service use?"
+            }]})
+            .to_string(),
+            summary: "Which database should the service use? (Postgres / SQLite)".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            approval_line(&asked),
+            "[question] the agent asks: Which database should the service use? \
+             (Postgres / SQLite)\n  answer with: wundr orchestrator approval answer approval_1 \
+             \"TEXT\"\n"
+        );
     }
 }

@@ -1,28 +1,17 @@
-//! Sessions with the real Claude Code CLI 2.1.330. Offline and not logged in, every turn ends
-//! in "Not logged in · Please run /login": the session must fail with exactly that, with zero
-//! tokens, and leave no process behind. With a charter, the real CLI runs the daemon's hooks
-//! through the real `wundr` binary: a prompt hitting `alwaysReject` is `blocked_by_hook` before
-//! any API call, and the session ends with the charter's reason.
-
-mod common;
+//! Offline and not logged in, every turn of the real Claude Code CLI ends in "Not logged in ·
+//! Please run /login": the session must fail with exactly that, with zero tokens, and leave no
+//! process behind. With a charter, the real CLI runs the daemon's hooks through the real
+//! `wundr` binary: a prompt hitting `alwaysReject` is `blocked_by_hook` before any API call,
+//! and the session ends with the charter's reason.
 
 use std::time::Duration;
 
-use common::claude::real_claude;
-use common::{TestHome, alive};
 use nix::sys::signal::Signal;
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
 
-/// No process anywhere still carries this session's id in its environment.
-fn no_process_of(session_id: &str) -> bool {
-    let marker = format!("WUNDR_SESSION_ID={session_id}");
-    std::fs::read_dir("/proc").unwrap().flatten().all(|entry| {
-        std::fs::read(entry.path().join("environ"))
-            .map(|env| !env.split(|b| *b == 0).any(|e| e == marker.as_bytes()))
-            .unwrap_or(true)
-    })
-}
+use crate::common::claude::real_claude;
+use crate::common::{self, TestHome, alive, no_process_of};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_not_logged_in_claude_fails_the_session_with_its_message() {
