@@ -155,7 +155,10 @@ async fn a_production_deploy_approved_over_the_websocket_runs() {
         (allowed.decision.as_str(), allowed.rule.as_str()),
         ("allow", "escalate: Production deployments")
     );
-    assert!(allowed.approved_by.starts_with("ws"), "{allowed:?}");
+    assert!(
+        allowed.approved_by.starts_with("ws:127.0.0.1:"),
+        "the connection that answered: {allowed:?}"
+    );
     assert!(
         audit
             .iter()

@@ -196,9 +196,10 @@ impl Conn {
                 reason,
                 answer,
             } => {
+                // Who answered, for the audit: the credentials' client, else the connection.
                 let by = match &self.client.identity {
                     Some(who) => format!("ws:{}", who.client_id),
-                    None => "ws".to_owned(),
+                    None => format!("ws:{}", self.client.peer),
                 };
                 let answer = crate::charter::approvals::ApprovalAnswer {
                     approve,
