@@ -11,7 +11,8 @@
 //!   time; `questions`: the agent's questions, followed with `logs -f` and answered with text,
 //!   several at once; `charter_lists`: the charter denies without asking and escalates to a
 //!   person over the WebSocket; `usage`: the tokens the daemon counts are the ones the model
-//!   reported (and the charter alone approves a Read); `restart`: conversations that `session send` continues after the daemon
+//!   reported (and the charter alone approves a Read); `attention`: the webhook hears the
+//!   permission prompt, a stalled session is announced, interrupted and nudged on; `restart`: conversations that `session send` continues after the daemon
 //!   was killed while a session waited, or stopped gracefully.
 
 #[path = "../common/mod.rs"]
@@ -20,6 +21,7 @@ mod common;
 mod ws;
 
 mod approvals;
+mod attention;
 mod charter_lists;
 mod offline;
 mod questions;
