@@ -104,7 +104,7 @@ async fn approvals_over_websocket_including_expiry() {
     let answer = waiting.await.unwrap().unwrap().into_inner();
     assert_eq!(answer.decision, "allow");
     assert!(
-        answer.reason.contains("approved by ws: ship it"),
+        answer.reason.contains("approved by ws:127.0.0.1:") && answer.reason.ends_with(": ship it"),
         "{}",
         answer.reason
     );
