@@ -22,6 +22,7 @@
 pub mod agents;
 pub mod api;
 pub mod charter;
+mod child;
 pub mod config;
 pub mod core;
 mod daemon;

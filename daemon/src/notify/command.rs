@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
-use nix::unistd::{Pid, getppid};
+use nix::unistd::Pid;
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, ChildStderr, Command};
 
@@ -128,21 +128,7 @@ fn spawn(argv: &[String], n: &Notification) -> io::Result<Child> {
         .process_group(0)
         // The guard kills the group; this makes tokio reap the leader if the task is dropped.
         .kill_on_drop(true);
-    let daemon = Pid::this();
-    // SAFETY: the closure runs in the forked child before exec, where only async-signal-safe
-    // operations are allowed: two raw syscalls (`prctl`, `getppid`) through nix wrappers that
-    // neither allocate nor lock, and `io::Error`s built from raw OS codes (no allocation). It
-    // captures only a `Pid` (`Copy`) and touches no state shared with the parent.
-    unsafe {
-        command.pre_exec(move || {
-            nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(io::Error::from)?;
-            // The daemon may have died between fork and prctl; then no signal would come.
-            if getppid() != daemon {
-                return Err(io::Error::from(Errno::ESRCH));
-            }
-            Ok(())
-        });
-    }
+    crate::child::die_with_daemon(&mut command);
     command.spawn()
 }
 

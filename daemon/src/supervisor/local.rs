@@ -23,7 +23,7 @@ use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::sys::signal::{Signal, killpg};
-use nix::unistd::{Pid, getppid};
+use nix::unistd::Pid;
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
@@ -68,22 +68,7 @@ impl LocalRunner {
             .stderr(Stdio::piped())
             .kill_on_drop(false)
             .process_group(0);
-        let daemon = Pid::this();
-        // SAFETY: the closure runs in the forked child before exec, where only
-        // async-signal-safe operations are allowed. It makes two raw syscalls (`prctl`,
-        // `getppid`) through nix wrappers that neither allocate nor lock, reads errno, and
-        // builds `io::Error`s from raw OS codes (no allocation). It captures only a `Pid`
-        // (`Copy`) and touches no state shared with the parent.
-        unsafe {
-            command.pre_exec(move || {
-                nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).map_err(io::Error::from)?;
-                // The daemon may have died between fork and prctl; then no signal would come.
-                if getppid() != daemon {
-                    return Err(io::Error::from(Errno::ESRCH));
-                }
-                Ok(())
-            });
-        }
+        crate::child::die_with_daemon(&mut command);
         let mut child = command.spawn().map_err(|err| spawn_error(err, &spec))?;
         let (Some(pid), Some(stdout), Some(stderr)) =
             (child.id(), child.stdout.take(), child.stderr.take())

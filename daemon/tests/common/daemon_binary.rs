@@ -27,6 +27,16 @@ impl RunningDaemon {
     pub fn signal(&self, signal: Signal) {
         kill(Pid::from_raw(self.pid as i32), signal).unwrap();
     }
+
+    /// Stops the daemon with SIGTERM, as `wundr orchestrator stop` does, and fails the test if it
+    /// still runs 30 s later.
+    pub fn stop(&self) {
+        self.signal(Signal::SIGTERM);
+        let gone = super::wait_until(std::time::Duration::from_secs(30), || {
+            (!alive(self.pid)).then_some(())
+        });
+        assert!(gone.is_some(), "the daemon still runs 30 s after SIGTERM");
+    }
 }
 
 impl Drop for RunningDaemon {

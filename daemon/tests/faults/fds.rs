@@ -11,13 +11,12 @@ use std::os::unix::process::CommandExt;
 use std::time::Duration;
 
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
-use nix::sys::signal::Signal;
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
 
 use crate::common::daemon_binary::{RunningDaemon, public_port, start_with, write_config};
 use crate::common::sessions::FIXTURE_AGENT;
-use crate::common::{TestHome, alive, client, wait_until, wait_until_async};
+use crate::common::{TestHome, client, wait_until, wait_until_async};
 
 /// The daemon's hard open-file limit in the flood test.
 const DAEMON_FD_LIMIT: u64 = 256;
@@ -46,9 +45,7 @@ async fn daemon(home: &TestHome, yaml: &str, fd_limit: Option<u64>) -> (RunningD
 }
 
 fn stop(daemon: &RunningDaemon) {
-    daemon.signal(Signal::SIGTERM);
-    let gone = wait_until(WAIT, || (!alive(daemon.pid)).then_some(()));
-    assert!(gone.is_some(), "the daemon did not stop");
+    daemon.stop();
 }
 
 /// `GET path` on a fresh connection: the status, or `None` if the connection failed.

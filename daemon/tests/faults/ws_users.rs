@@ -8,14 +8,12 @@
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::process::Command;
-use std::time::Duration;
 
-use nix::sys::signal::Signal;
 use serde_json::{Value, json};
 
 use crate::common::daemon_binary::{RunningDaemon, public_port, start, write_config};
 use crate::common::sessions::FIXTURE_AGENT;
-use crate::common::{TestHome, alive, client, log_text, wait_until};
+use crate::common::{TestHome, client, log_text};
 
 /// The second user.
 const OTHER_UID: u32 = 65534;
@@ -133,11 +131,7 @@ async fn daemon(home: &TestHome, yaml: &str, env: &[(&str, &str)]) -> (RunningDa
 }
 
 fn stop(daemon: &RunningDaemon) {
-    daemon.signal(Signal::SIGTERM);
-    let gone = wait_until(Duration::from_secs(20), || {
-        (!alive(daemon.pid)).then_some(())
-    });
-    assert!(gone.is_some(), "the daemon did not stop");
+    daemon.stop();
 }
 
 /// Whether `uid` gets an answer from the control socket, with every directory on the way and

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use orchestrator_daemon::config::StallAction;
+use orchestrator_daemon::config::{DaemonConfig, StallAction};
 use orchestrator_daemon::core::{OutputKind, SessionStatus};
 use serde_json::json;
 use wundr_test_support::{Reply, Script};
@@ -31,9 +31,7 @@ async fn the_webhook_hears_the_permission_prompt_and_the_end() {
         return;
     };
     let receiver = Receiver::start(0, false).await;
-    let charter = readme_charter(home.path(), "approvalTimeoutSeconds: 120");
-    let mut config = agents.config(&charter);
-    config.notify.webhook = Some(receiver.url());
+    let config = notifying(&home, &agents, &receiver);
     let daemon = start(&home, config).await;
     let spawned = spawn_in(&home, &agents.work, "write notes.txt").await;
 
@@ -77,9 +75,7 @@ async fn a_stalled_session_is_announced_interrupted_and_nudged_on() {
         return;
     };
     let receiver = Receiver::start(0, false).await;
-    let charter = readme_charter(home.path(), "approvalTimeoutSeconds: 120");
-    let mut config = agents.config(&charter);
-    config.notify.webhook = Some(receiver.url());
+    let mut config = notifying(&home, &agents, &receiver);
     config.stall.timeout = Some(Duration::from_secs(3));
     config.stall.action = StallAction::Interrupt;
     config.stall.nudge = NUDGE.to_owned();
@@ -133,4 +129,12 @@ async fn a_stalled_session_is_announced_interrupted_and_nudged_on() {
     );
     assert!(no_process_of(&spawned.id));
     daemon.stop().await;
+}
+
+/// The daemon's config for `agents` under the README's charter, notifying `receiver`.
+fn notifying(home: &TestHome, agents: &ScriptedAgents, receiver: &Receiver) -> DaemonConfig {
+    let charter = readme_charter(home.path(), "approvalTimeoutSeconds: 120");
+    let mut config = agents.config(&charter);
+    config.notify.webhook = Some(receiver.url());
+    config
 }

@@ -13,8 +13,9 @@
 //!   person over the WebSocket; `usage`: the tokens the daemon counts are the ones the model
 //!   reported (and the charter alone approves a Read); `attention`: the webhook hears the
 //!   permission prompt, a stalled session is announced, interrupted and nudged on;
-//!   `walkthrough`: the README's "Try it" steps with its charter and script; `restart`: conversations that `session send` continues after the daemon
-//!   was killed while a session waited, or stopped gracefully.
+//!   `walkthrough`: the README's "Try it" steps with its charter and script; `restart`:
+//!   conversations that `session send` continues after the daemon was killed while a session
+//!   waited, or stopped gracefully.
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -6,34 +6,19 @@
 
 use std::time::Duration;
 
-use nix::sys::signal::Signal;
 use orchestrator_api::v1;
-use orchestrator_api::v1::sessions_client::SessionsClient;
 
 use crate::common::claude::real_claude;
-use crate::common::{self, TestHome, alive, no_process_of};
+use crate::common::{self, TestHome, no_process_of, scripted};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_not_logged_in_claude_fails_the_session_with_its_message() {
     let Some(claude) = real_claude() else { return };
     let home = TestHome::new();
     let daemon = common::daemon_binary::start(&home, &[("CLAUDE_BIN", claude.to_str().unwrap())]);
-    let channel = orchestrator_api::connect(&home.paths().socket)
+    let spawned = common::daemon_binary::spawn(&home, "say hi").await;
+    let mut follow = common::daemon_binary::sessions(&home)
         .await
-        .unwrap();
-    let mut sessions = SessionsClient::new(channel);
-    let spawned = sessions
-        .spawn(v1::SpawnSessionRequest {
-            task: Some(v1::TaskSpec {
-                description: "say hi".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let mut follow = sessions
         .follow(v1::FollowSessionRequest {
             session_id: spawned.id.clone(),
             replay_transcript: false,
@@ -64,11 +49,7 @@ async fn a_not_logged_in_claude_fails_the_session_with_its_message() {
         "no process of the session is left"
     );
 
-    daemon.signal(Signal::SIGTERM);
-    let gone = common::wait_until(Duration::from_secs(15), || {
-        (!alive(daemon.pid)).then_some(())
-    });
-    assert!(gone.is_some());
+    daemon.stop();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -90,35 +71,8 @@ async fn a_prompt_hitting_always_reject_is_blocked_by_the_charter_hook() {
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, format!("hookCommand: {}\n", wundr.display())).unwrap();
     let daemon = common::daemon_binary::start(&home, &[("CLAUDE_BIN", claude.to_str().unwrap())]);
-    let channel = orchestrator_api::connect(&home.paths().socket)
-        .await
-        .unwrap();
-    let mut sessions = SessionsClient::new(channel.clone());
-    let spawned = sessions
-        .spawn(v1::SpawnSessionRequest {
-            task: Some(v1::TaskSpec {
-                description: "please rm -rf /".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let ended = common::wait_until_async(Duration::from_secs(120), || {
-        let mut sessions = sessions.clone();
-        let id = spawned.id.clone();
-        async move {
-            let s = sessions
-                .get(v1::SessionRef { session_id: id })
-                .await
-                .ok()?
-                .into_inner();
-            (s.pid == 0 && s.ended_at_unix_ms > 0).then_some(s)
-        }
-    })
-    .await
-    .expect("the session ends");
+    let spawned = common::daemon_binary::spawn(&home, "please rm -rf /").await;
+    let ended = scripted::ended(&home, &spawned.id).await;
     assert_eq!(
         ended.error, "charter: alwaysReject matched \"rm -rf /\"",
         "{ended:#?}"
@@ -129,16 +83,7 @@ async fn a_prompt_hitting_always_reject_is_blocked_by_the_charter_hook() {
         "no API call was made"
     );
 
-    let mut charter_client = v1::charter_client::CharterClient::new(channel);
-    let audit = charter_client
-        .list_audit(v1::ListAuditRequest {
-            session_id: spawned.id.clone(),
-            limit: 0,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .entries;
+    let audit = scripted::audit(&home, &spawned.id).await;
     let events: Vec<(&str, &str)> = audit
         .iter()
         .map(|e| (e.event.as_str(), e.decision.as_str()))
@@ -149,11 +94,7 @@ async fn a_prompt_hitting_always_reject_is_blocked_by_the_charter_hook() {
     assert_eq!(blocked.input_summary, "please rm -rf /");
     assert!(no_process_of(&spawned.id));
 
-    daemon.signal(Signal::SIGTERM);
-    let gone = common::wait_until(Duration::from_secs(15), || {
-        (!alive(daemon.pid)).then_some(())
-    });
-    assert!(gone.is_some());
+    daemon.stop();
 }
 
 /// A hook program that cannot run must block, not wave everything through: Claude Code
@@ -167,46 +108,15 @@ async fn a_hook_program_that_cannot_run_blocks_the_prompt() {
     let missing = home.path().join("no-such-dir/wundr");
     std::fs::write(&config, format!("hookCommand: {}\n", missing.display())).unwrap();
     let daemon = common::daemon_binary::start(&home, &[("CLAUDE_BIN", claude.to_str().unwrap())]);
-    let channel = orchestrator_api::connect(&home.paths().socket)
-        .await
-        .unwrap();
-    let mut sessions = SessionsClient::new(channel);
-    let spawned = sessions
-        .spawn(v1::SpawnSessionRequest {
-            task: Some(v1::TaskSpec {
-                description: "say hi".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
-    let ended = common::wait_until_async(Duration::from_secs(120), || {
-        let mut sessions = sessions.clone();
-        let id = spawned.id.clone();
-        async move {
-            let s = sessions
-                .get(v1::SessionRef { session_id: id })
-                .await
-                .ok()?
-                .into_inner();
-            (s.pid == 0 && s.ended_at_unix_ms > 0).then_some(s)
-        }
-    })
-    .await
-    .expect("the session ends");
+    let spawned = common::daemon_binary::spawn(&home, "say hi").await;
+    let ended = scripted::ended(&home, &spawned.id).await;
     assert_eq!(ended.status(), v1::SessionStatus::Failed, "{ended:#?}");
     assert!(
         !ended.error.contains("Not logged in") && ended.error.contains("no-such-dir/wundr"),
         "the prompt was blocked by the failing hook before the CLI tried the API: {ended:#?}"
     );
     assert!(no_process_of(&spawned.id));
-    daemon.signal(Signal::SIGTERM);
-    let gone = common::wait_until(Duration::from_secs(15), || {
-        (!alive(daemon.pid)).then_some(())
-    });
-    assert!(gone.is_some());
+    daemon.stop();
 }
 
 /// What the daemon remembers reaches a new session: the real CLI's SessionStart hook (which
@@ -223,7 +133,7 @@ async fn session_start_serves_the_memories_chosen_for_the_task() {
     let channel = orchestrator_api::connect(&home.paths().socket)
         .await
         .unwrap();
-    let mut memory = v1::memory_client::MemoryClient::new(channel.clone());
+    let mut memory = v1::memory_client::MemoryClient::new(channel);
     let remembered = memory
         .add(v1::AddMemoryRequest {
             tier: "semantic".into(),
@@ -233,56 +143,20 @@ async fn session_start_serves_the_memories_chosen_for_the_task() {
         .await
         .unwrap()
         .into_inner();
-    let mut sessions = SessionsClient::new(channel.clone());
-    let spawned = sessions
-        .spawn(v1::SpawnSessionRequest {
-            task: Some(v1::TaskSpec {
-                description: "run the deploy script".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner();
+    let spawned = common::daemon_binary::spawn(&home, "run the deploy script").await;
     assert!(
         spawned.memory_context_json.contains(&remembered.id),
         "the session was given the memory: {}",
         spawned.memory_context_json
     );
-    let ended = common::wait_until_async(Duration::from_secs(120), || {
-        let mut sessions = sessions.clone();
-        let id = spawned.id.clone();
-        async move {
-            let s = sessions
-                .get(v1::SessionRef { session_id: id })
-                .await
-                .ok()?
-                .into_inner();
-            (s.pid == 0 && s.ended_at_unix_ms > 0).then_some(s)
-        }
-    })
-    .await
-    .expect("the session ends");
+    let ended = scripted::ended(&home, &spawned.id).await;
     assert!(ended.error.contains("Not logged in"), "{ended:#?}");
-    let audit = v1::charter_client::CharterClient::new(channel)
-        .list_audit(v1::ListAuditRequest {
-            session_id: spawned.id.clone(),
-            limit: 0,
-        })
-        .await
-        .unwrap()
-        .into_inner()
-        .entries;
+    let audit = scripted::audit(&home, &spawned.id).await;
     let served = audit
         .iter()
         .find(|e| e.event == "SessionStart")
         .unwrap_or_else(|| panic!("the real CLI ran the SessionStart hook: {audit:#?}"));
     assert_eq!(served.decision, "context");
     assert!(served.reason.ends_with(", 1 memory"), "{served:#?}");
-    daemon.signal(Signal::SIGTERM);
-    let gone = common::wait_until(Duration::from_secs(15), || {
-        (!alive(daemon.pid)).then_some(())
-    });
-    assert!(gone.is_some());
+    daemon.stop();
 }

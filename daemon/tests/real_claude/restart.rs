@@ -124,11 +124,7 @@ async fn a_conversation_waiting_for_a_person_goes_on_after_a_daemon_restart() {
     let told = agents.server.requests()[2].last_tool_result().unwrap();
     assert!(!told.is_error, "{told:?}");
 
-    daemon.signal(Signal::SIGTERM);
-    let stopped = wait_until(std::time::Duration::from_secs(15), || {
-        (!alive(daemon.pid)).then_some(())
-    });
-    assert!(stopped.is_some());
+    daemon.stop();
     assert!(no_process_of(&spawned.id));
 }
 
@@ -149,11 +145,7 @@ async fn a_finished_conversation_goes_on_after_a_graceful_restart() {
     let spawned = spawn_in(&home, &agents.work, "question one").await;
     let first = ended(&home, &spawned.id).await;
     assert_eq!(first.status(), v1::SessionStatus::Completed, "{first:#?}");
-    first_daemon.signal(Signal::SIGTERM);
-    let gone = wait_until(std::time::Duration::from_secs(15), || {
-        (!alive(first_daemon.pid)).then_some(())
-    });
-    assert!(gone.is_some());
+    first_daemon.stop();
 
     let daemon = daemon_binary::start(&home, &[]);
     sessions(&home)
@@ -182,10 +174,6 @@ async fn a_finished_conversation_goes_on_after_a_graceful_restart() {
         "both daemons' calls are counted"
     );
 
-    daemon.signal(Signal::SIGTERM);
-    let stopped = wait_until(std::time::Duration::from_secs(15), || {
-        (!alive(daemon.pid)).then_some(())
-    });
-    assert!(stopped.is_some());
+    daemon.stop();
     assert!(no_process_of(&spawned.id));
 }
