@@ -103,6 +103,13 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    /// The current directory, the default working directory of a session, cannot be read.
+    #[error("cannot read the current directory")]
+    CurrentDir {
+        /// Why not (it may have been deleted).
+        #[source]
+        source: io::Error,
+    },
     /// The socket path does not fit in a Unix socket address.
     #[error("the socket path {} is longer than the {max} bytes a Unix socket allows", path.display())]
     SocketPathTooLong {
@@ -300,6 +307,9 @@ impl CliError {
         Some(match self {
             Self::Paths(_) => "set HOME (and optionally XDG_RUNTIME_DIR), or pass --socket".into(),
             Self::Absolute { .. } => "pass an absolute path".into(),
+            Self::CurrentDir { .. } => {
+                "cd to an existing directory, or pass --workdir DIR (or --scratch)".into()
+            }
             Self::SocketPathTooLong { .. } => {
                 "pick a shorter path with --socket or WUNDR_ORCHESTRATOR_SOCKET".into()
             }

@@ -388,6 +388,23 @@ fn bad_requests_are_explained() {
         daemon.path("project").display().to_string()
     );
 
+    // Without --workdir the agent works where wundr was run; --scratch asks for an empty
+    // directory of the daemon's own.
+    let here = spawn(&daemon, &["hello"]);
+    let session = wait_status(&daemon, &here, "completed");
+    assert_eq!(
+        session["work_dir"],
+        daemon.path("cwd").display().to_string()
+    );
+    let scratch = spawn(&daemon, &["--scratch", "hello"]);
+    let session = wait_status(&daemon, &scratch, "completed");
+    let work_dir = session["work_dir"].as_str().unwrap();
+    assert!(
+        work_dir.starts_with(&daemon.path("data").display().to_string())
+            && work_dir.ends_with(&format!("sessions/{scratch}/work")),
+        "{session:#}"
+    );
+
     let other = spawn(&daemon, &["hello"]);
     let output = daemon.run(&["orchestrator", "session", "list", "--json"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
@@ -398,7 +415,15 @@ fn bad_requests_are_explained() {
         .iter()
         .filter_map(|s| s["id"].as_str())
         .collect();
-    assert_eq!(ids, [relative.as_str(), other.as_str()]);
+    assert_eq!(
+        ids,
+        [
+            relative.as_str(),
+            here.as_str(),
+            scratch.as_str(),
+            other.as_str()
+        ]
+    );
     let output = daemon.run(&["orchestrator", "session", "list"]);
     let table = stdout(&output);
     assert!(table.starts_with("ID "), "{table}");

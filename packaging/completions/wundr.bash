@@ -2785,7 +2785,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__session__subcmd__spawn)
-            opts="-h -V --type --orchestrator --priority --task-type --workdir --worktree --json --socket --help --version"
+            opts="-h -V --type --orchestrator --priority --task-type --workdir --scratch --worktree --json --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -68,6 +68,9 @@ impl Sandbox {
         let run = dir.path().join("run");
         std::fs::create_dir_all(&run).expect("run dir");
         std::fs::set_permissions(&run, std::fs::Permissions::from_mode(0o700)).expect("chmod");
+        // Sessions spawned without --workdir work in wundr's current directory: keep that
+        // inside the sandbox, never in the source tree.
+        std::fs::create_dir_all(dir.path().join("cwd")).expect("cwd dir");
         let env = env
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -89,7 +92,8 @@ impl Sandbox {
         for name in FOREIGN_ENV {
             cmd.env_remove(name);
         }
-        cmd.env("HOME", self.path("home"))
+        cmd.current_dir(self.path("cwd"))
+            .env("HOME", self.path("home"))
             .env("XDG_RUNTIME_DIR", self.path("run"))
             .env("XDG_STATE_HOME", self.path("state"))
             .env("XDG_DATA_HOME", self.path("data"))

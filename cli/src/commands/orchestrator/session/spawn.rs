@@ -73,10 +73,13 @@ pub struct SpawnArgs {
     /// Kind of task [daemon default: general]
     #[arg(long, value_enum, value_name = "TYPE")]
     pub task_type: Option<TaskTypeArg>,
-    /// The agent's working directory [default: a new directory in the daemon's data dir]
-    #[arg(long, value_name = "DIR")]
+    /// The agent's working directory [default: the current directory]
+    #[arg(long, value_name = "DIR", conflicts_with = "scratch")]
     pub workdir: Option<PathBuf>,
-    /// Run in a new git worktree of --workdir, on branch session/<id>
+    /// Work in a new, empty directory in the daemon's data dir instead
+    #[arg(long, conflicts_with = "worktree")]
+    pub scratch: bool,
+    /// Run in a new git worktree of the working directory, on branch session/<id>
     #[arg(long)]
     pub worktree: bool,
     /// Print the whole session as JSON instead of its id
@@ -88,8 +91,9 @@ pub struct SpawnArgs {
     pub task: Vec<String>,
 }
 
-/// The request for `args`. A relative `--workdir` is made absolute here because the daemon
-/// runs in `/` and would read it against that.
+/// The request for `args`. The agent works where the user is, as `claude` itself, pueue and
+/// docker do: `--workdir`, else the current directory, both sent absolute because the daemon
+/// runs in `/`. Only `--scratch` leaves the directory to the daemon (an empty one of its own).
 pub fn request(args: &SpawnArgs) -> Result<SpawnSessionRequest, CliError> {
     let session_type = match args.session_type {
         None => v1::SessionType::Unspecified,
@@ -110,8 +114,12 @@ pub fn request(args: &SpawnArgs) -> Result<SpawnSessionRequest, CliError> {
         .map(|value| value.get_name().to_owned())
         .unwrap_or_default();
     let work_dir = match &args.workdir {
-        Some(dir) if !dir.as_os_str().is_empty() => absolute(dir)?.display().to_string(),
-        _ => String::new(),
+        _ if args.scratch => String::new(),
+        Some(dir) => absolute(dir)?.display().to_string(),
+        None => std::env::current_dir()
+            .map_err(|source| CliError::CurrentDir { source })?
+            .display()
+            .to_string(),
     };
     Ok(SpawnSessionRequest {
         r#type: session_type.into(),
@@ -206,8 +214,46 @@ mod tests {
     }
 
     #[test]
+    fn the_agent_works_in_the_current_directory_unless_told_otherwise() {
+        let here = std::env::current_dir().unwrap();
+        assert_eq!(
+            request(&parse(&["hello"])).unwrap().work_dir,
+            here.display().to_string()
+        );
+        assert_eq!(
+            request(&parse(&["--scratch", "hello"])).unwrap().work_dir,
+            ""
+        );
+        assert!(
+            Cli::try_parse_from([
+                "wundr",
+                "orchestrator",
+                "session",
+                "spawn",
+                "--scratch",
+                "--workdir",
+                "x",
+                "t"
+            ])
+            .is_err()
+        );
+        assert!(
+            Cli::try_parse_from([
+                "wundr",
+                "orchestrator",
+                "session",
+                "spawn",
+                "--scratch",
+                "--worktree",
+                "t"
+            ])
+            .is_err()
+        );
+    }
+
+    #[test]
     fn defaults_are_left_to_the_daemon() {
-        let request = request(&parse(&["hello"])).unwrap();
+        let request = request(&parse(&["--scratch", "hello"])).unwrap();
         assert_eq!(request.r#type(), v1::SessionType::Unspecified);
         assert_eq!(request.orchestrator_id, "");
         assert_eq!(request.work_dir, "");
