@@ -167,6 +167,39 @@ fn a_queued_session_is_followed_to_its_result() {
     );
 }
 
+/// What a session did survives a daemon restart: `logs --session` shows its turns from the
+/// session's history file, and `-n` keeps the last lines of them.
+#[test]
+fn a_sessions_turns_are_shown_after_a_restart() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let id = spawn(&daemon, &["hello"]);
+    wait_status(&daemon, &id, "completed");
+    let output = daemon.run(&["orchestrator", "restart"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let all = stdout(&output);
+    // (The agent's stderr line may land anywhere among its stdout events.)
+    let shown: Vec<&str> = all.lines().filter(|l| !l.starts_with("[stderr]")).collect();
+    assert_eq!(
+        shown,
+        [
+            "[task] executing: hello",
+            "echo: hello",
+            "[task] completed: echo: hello",
+            "[status] completed"
+        ],
+        "{}",
+        text(&output)
+    );
+    let output = daemon.run(&["orchestrator", "logs", "--session", &id, "-n", "2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let lines: Vec<&str> = all.lines().collect();
+    let tail = lines[lines.len() - 3..].join("\n") + "\n";
+    assert_eq!(stdout(&output), tail);
+}
+
 #[test]
 fn a_failing_task_ends_failed_with_its_error() {
     let daemon = Sandbox::new(&[]).start_daemon();

@@ -57,7 +57,7 @@ complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_see
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object (snake_case keys) instead of text'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
-complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s n -l lines -d 'How many of the most recent lines to show first' -r
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s n -l lines -d 'How many of the most recent lines to show first [default: 50; with --session: all]' -r
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l session -d 'Show one session\'s events instead of the daemon log: its status, then with -f everything it does until it ends' -r
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session, until the session ends: exit 0 when it completed, 1 when it failed or was terminated'

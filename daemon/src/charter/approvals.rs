@@ -18,7 +18,7 @@ use crate::core::WaitKind;
 use crate::store::StoreError;
 
 /// One escalated agent action.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ApprovalRequest {
     /// `approval_<uuid>`.
     pub id: String,
@@ -79,7 +79,7 @@ impl ApprovalRequest {
 }
 
 /// Where an approval request stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ApprovalState {
     /// Waiting.
     Pending,

@@ -14,11 +14,26 @@ const EVENTS_PER_SESSION: usize = 2048;
 /// Sessions whose backlog is kept; the least recently started is dropped first.
 const SESSIONS_KEPT: usize = 64;
 
+/// Where every output event is also kept, beyond this process's life (the supervisor's
+/// per-session history files).
+pub trait OutputSink: Send + Sync {
+    /// Keeps `output`. Must not block for long: it runs on the emitting task.
+    fn keep(&self, output: &SessionOutput);
+}
+
 /// The bounded per-session history, and the broadcast it feeds.
-#[derive(Debug)]
 pub struct OutputBacklog {
     inner: Mutex<Backlogs>,
     live: broadcast::Sender<SessionOutput>,
+    sink: std::sync::OnceLock<std::sync::Arc<dyn OutputSink>>,
+}
+
+impl std::fmt::Debug for OutputBacklog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OutputBacklog")
+            .field("sink", &self.sink.get().is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -51,7 +66,13 @@ impl OutputBacklog {
         Self {
             inner: Mutex::new(Backlogs::default()),
             live: broadcast::channel(capacity).0,
+            sink: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Also hands every event to `sink` from now on (set once; later calls are ignored).
+    pub fn keep_in(&self, sink: std::sync::Arc<dyn OutputSink>) {
+        let _already_set_is_fine = self.sink.set(sink);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Backlogs> {
@@ -64,6 +85,9 @@ impl OutputBacklog {
     /// Records `output` and sends it to the live subscribers. Both happen under the lock, so
     /// [`Self::follow`] sees every event either in its backlog or on its receiver, never both.
     pub fn emit(&self, output: SessionOutput) {
+        if let Some(sink) = self.sink.get() {
+            sink.keep(&output);
+        }
         let mut inner = self.lock();
         let backlogs = &mut *inner;
         let session = match backlogs.by_session.get_mut(&output.session_id) {

@@ -27,7 +27,7 @@ use crate::charter::budget::TokenPools;
 use crate::config::DaemonConfig;
 use crate::memory::{DaemonMemory, MemoryError, MemoryStore};
 use crate::store::Store;
-pub use backlog::{FollowStart, OutputBacklog};
+pub use backlog::{FollowStart, OutputBacklog, OutputSink};
 pub use events::DaemonEvent;
 pub use output::{ChunkKind, LineSource, OutputKind, SessionOutput};
 pub use registry::Registry;
@@ -276,6 +276,11 @@ impl Core {
     /// Every session output event from now on.
     pub fn subscribe_output(&self) -> broadcast::Receiver<SessionOutput> {
         self.outputs.subscribe()
+    }
+
+    /// Hands every session output event to `sink` too, from now on (set once).
+    pub fn keep_output_in(&self, sink: Arc<dyn OutputSink>) {
+        self.outputs.keep_in(sink);
     }
 
     /// One session's recent output so far, and every output event after it.

@@ -5,8 +5,10 @@
 
 use std::time::SystemTime;
 
+use serde::{Deserialize, Serialize};
+
 /// Whether a chunk is answer text or the model's visible thinking.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChunkKind {
     /// Answer text.
     Text,
@@ -25,7 +27,7 @@ impl ChunkKind {
 }
 
 /// Which output stream a raw line came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum LineSource {
     /// stdout that was not stream-json.
     Stdout,
@@ -33,8 +35,10 @@ pub enum LineSource {
     Stderr,
 }
 
-/// One thing a session's agent did.
-#[derive(Debug, Clone, PartialEq)]
+/// One thing a session's agent did. Serialized only into the session's own history file
+/// (`output.jsonl`), which this daemon alone reads back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
 pub enum OutputKind {
     /// A turn started producing output.
     StreamStart,
@@ -108,7 +112,7 @@ pub enum OutputKind {
 }
 
 /// One output event of one session.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionOutput {
     /// The session.
     pub session_id: String,

@@ -25,7 +25,7 @@ mod events;
 mod files;
 mod questions;
 
-pub(crate) use files::TRANSCRIPT;
+pub(crate) use files::{CappedFile, TRANSCRIPT};
 
 /// What every actor shares.
 pub(crate) struct ActorContext {

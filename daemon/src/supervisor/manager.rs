@@ -19,7 +19,7 @@ use super::runner::SessionRunner;
 use super::workdir;
 use crate::agents::command::AgentPrograms;
 use crate::core::session::{SessionMetrics, new_session_id};
-use crate::core::{Core, Session, SessionStatus, SessionType, TaskStatus};
+use crate::core::{Core, FollowStart, Session, SessionStatus, SessionType, TaskStatus};
 
 struct ActorHandle {
     commands: mpsc::Sender<Command>,
@@ -55,12 +55,17 @@ impl Supervisor {
         socket: &Path,
     ) -> Arc<Self> {
         let config = core.config().clone();
+        let sessions_dir = data_dir.join("sessions");
+        core.keep_output_in(Arc::new(super::history::HistoryFiles::new(
+            &sessions_dir,
+            config.transcript_max_bytes,
+        )));
         Arc::new(Self {
             context: Arc::new(ActorContext {
                 core: core.clone(),
                 runner,
                 programs,
-                sessions_dir: data_dir.join("sessions"),
+                sessions_dir,
                 socket: socket.to_path_buf(),
                 stop_grace: config.shutdown_timeout,
                 max_restarts: config.max_restarts,
@@ -354,6 +359,14 @@ impl Supervisor {
     /// Where session `id`'s raw agent output is kept.
     pub fn transcript_path(&self, id: &str) -> PathBuf {
         self.session_dir(id).join(super::actor::TRANSCRIPT)
+    }
+
+    /// Session `id`'s past output (at most 2048 events, oldest first) and every
+    /// output event after it. What this process no longer holds in memory (after a restart,
+    /// or early in a long session) comes from the session's history file: only events older
+    /// than the in-memory backlog's first, so none is missed or repeated.
+    pub async fn follow_output(&self, id: &str) -> FollowStart {
+        super::history::follow_output(&self.core, &self.context.sessions_dir, id).await
     }
 
     /// Session `id` once every change made so far is committed: what a request that changed

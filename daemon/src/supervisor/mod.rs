@@ -9,6 +9,7 @@
 
 mod actor;
 mod error;
+mod history;
 mod local;
 mod manager;
 mod output;

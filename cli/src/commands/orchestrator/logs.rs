@@ -1,7 +1,7 @@
 //! `wundr orchestrator logs [-n N] [-f]`: [`LogsArgs`]; streams the daemon log over the
 //! `StreamLogs` RPC, or, when the daemon is down, shows the end of the log file directly
 //! ([`show_file`]) and exits 3. With `--session ID` it shows one session's events instead
-//! ([`session::follow`]).
+//! ([`session::follow`]), `-n N` limiting what it did so far to its last N lines.
 
 use std::path::Path;
 
@@ -16,18 +16,15 @@ use crate::error::{CliError, Outcome, RpcFailure};
 use crate::output;
 use orchestrator_api::logtail;
 
+/// Lines of the daemon log shown without `-n`.
+const DAEMON_LOG_LINES: u32 = 50;
+
 /// Arguments of `wundr orchestrator logs`.
 #[derive(Debug, Args)]
 pub struct LogsArgs {
-    /// How many of the most recent lines to show first
-    #[arg(
-        short = 'n',
-        long,
-        value_name = "N",
-        default_value_t = 50,
-        conflicts_with = "session"
-    )]
-    pub lines: u32,
+    /// How many of the most recent lines to show first [default: 50; with --session: all]
+    #[arg(short = 'n', long, value_name = "N")]
+    pub lines: Option<u32>,
     /// Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session,
     /// until the session ends: exit 0 when it completed, 1 when it failed or was terminated
     #[arg(short, long)]
@@ -49,6 +46,7 @@ pub async fn run(args: &LogsArgs, paths: &DaemonPaths) -> Result<Outcome, CliErr
             id,
             follow: args.follow,
             transcript: args.transcript,
+            last_lines: args.lines,
         };
         return follow::run(&options, &paths.socket).await;
     }
@@ -56,7 +54,7 @@ pub async fn run(args: &LogsArgs, paths: &DaemonPaths) -> Result<Outcome, CliErr
         return show_file(args, &paths.log_file);
     };
     let request = StreamLogsRequest {
-        lines: args.lines,
+        lines: args.lines.unwrap_or(DAEMON_LOG_LINES),
         follow: args.follow,
     };
     let stream =
@@ -131,7 +129,7 @@ fn stream_error(status: tonic::Status) -> CliError {
 /// The daemon is down: print the end of its log file, then say where it came from. Always
 /// [`Outcome::NotRunning`] or an error with exit code 3, since nothing is running.
 pub fn show_file(args: &LogsArgs, log_file: &Path) -> Result<Outcome, CliError> {
-    let count = usize::try_from(args.lines).unwrap_or(usize::MAX);
+    let count = usize::try_from(args.lines.unwrap_or(DAEMON_LOG_LINES)).unwrap_or(usize::MAX);
     let lines = match logtail::last_lines(log_file, count) {
         Ok(lines) => lines,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {

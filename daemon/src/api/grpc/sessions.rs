@@ -208,7 +208,7 @@ impl Sessions for SessionsService {
             dropped,
             backlog,
             live: mut outputs,
-        } = self.core.follow_output(&id);
+        } = self.supervisor.follow_output(&id).await;
         let session = self
             .supervisor
             .session(&id)

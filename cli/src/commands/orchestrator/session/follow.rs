@@ -5,11 +5,11 @@
 //! events, after its raw transcript with `--transcript`), then its status line, and exits 0.
 //! With `-f` it keeps printing until the session ends (the daemon ends the stream after a
 //! final completed/failed/terminated status) and exits 0 when it completed, 1 when it failed
-//! or was terminated ([`Outcome::SessionFailed`]); Ctrl+C exits 0. The backlog
-//! covers the daemon's recent sessions since it started; for an older session `-f` says on
-//! stderr where its turns are. Exit 3 when the daemon is not running, or stops before the
-//! session ends; exit 1
-//! with the daemon's message for an unknown session.
+//! or was terminated ([`Outcome::SessionFailed`]); Ctrl+C exits 0. What it did so far comes
+//! from the daemon's memory and the session's history file (across restarts, up to 2048
+//! events); with `last_lines` only the last N lines of it are printed. When none of its turns
+//! were shown `-f` says on stderr where they are. Exit 3 when the daemon is not running, or
+//! stops before the session ends; exit 1 with the daemon's message for an unknown session.
 
 use std::path::Path;
 
@@ -33,6 +33,8 @@ pub struct FollowOptions<'a> {
     pub follow: bool,
     /// Replay what the agent printed so far first.
     pub transcript: bool,
+    /// Print only the last N lines of what happened before the session's current status.
+    pub last_lines: Option<u32>,
 }
 
 /// Prints the session's events; see the module docs for when it returns.
@@ -44,10 +46,11 @@ pub async fn run(options: &FollowOptions<'_>, socket: &Path) -> Result<Outcome, 
     });
     let stream = call(socket, "Follow", options.id, CALL_TIMEOUT, request).await?;
     let mut printer = EventPrinter::default();
+    let mut past = PastLines::new(options.last_lines);
     let result = if options.follow {
-        follow(stream, &mut printer, options.id, socket).await
+        follow(stream, &mut printer, &mut past, options.id, socket).await
     } else {
-        until_status(stream, &mut printer, options.id, socket).await
+        until_status(stream, &mut printer, &mut past, options.id, socket).await
     };
     // Whatever happened, leave the cursor at the start of a line.
     output::stdout(&printer.finish())?;
@@ -59,6 +62,7 @@ pub async fn run(options: &FollowOptions<'_>, socket: &Path) -> Result<Outcome, 
 async fn until_status(
     mut stream: Streaming<SessionEvent>,
     printer: &mut EventPrinter,
+    past: &mut PastLines,
     id: &str,
     socket: &Path,
 ) -> Result<Outcome, CliError> {
@@ -72,7 +76,7 @@ async fn until_status(
                     timeout: CALL_TIMEOUT,
                 });
             }
-            Ok(Ok(Some(event))) => output::stdout(&printer.render(&event))?,
+            Ok(Ok(Some(event))) => past.print(&printer.render(&event), printer.seen_status())?,
             Ok(Ok(None)) => return Err(SessionCommandError::DaemonStopped { id: id.into() }.into()),
             Ok(Err(status)) => return Err(stream_error(status, id, socket).await),
         }
@@ -84,6 +88,7 @@ async fn until_status(
 async fn follow(
     mut stream: Streaming<SessionEvent>,
     printer: &mut EventPrinter,
+    past: &mut PastLines,
     id: &str,
     socket: &Path,
 ) -> Result<Outcome, CliError> {
@@ -99,7 +104,7 @@ async fn follow(
                     if let Some(Kind::Status(session)) = &event.kind {
                         last_status = Some(session.status);
                     }
-                    output::stdout(&printer.render(&event))?;
+                    past.print(&printer.render(&event), printer.seen_status())?;
                 }
                 Ok(None) if printer.ended() => {
                     // The daemon's backlog holds recent sessions only (and not across a
@@ -120,6 +125,49 @@ async fn follow(
     }
 }
 
+/// What happened before the first status, held back when only its last lines are wanted.
+struct PastLines {
+    keep: Option<usize>,
+    held: String,
+    done: bool,
+}
+
+impl PastLines {
+    fn new(last_lines: Option<u32>) -> Self {
+        Self {
+            keep: last_lines.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            held: String::new(),
+            done: false,
+        }
+    }
+
+    /// Prints `text`, rendered from one event; `status_seen` once that event was (or came
+    /// after) the first status, which ends the past.
+    fn print(&mut self, text: &str, status_seen: bool) -> Result<(), CliError> {
+        let Some(keep) = self.keep.filter(|_| !self.done) else {
+            return output::stdout(text);
+        };
+        if !status_seen {
+            self.held.push_str(text);
+            return Ok(());
+        }
+        self.done = true;
+        let past = std::mem::take(&mut self.held);
+        output::stdout(last_lines(&past, keep))?;
+        output::stdout(text)
+    }
+}
+
+/// The last `keep` lines of `text` (a partial last line counts as one).
+fn last_lines(text: &str, keep: usize) -> &str {
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    match body.rmatch_indices('\n').nth(keep.saturating_sub(1)) {
+        _ if keep == 0 => "",
+        Some((at, _)) => &text[at + 1..],
+        None => text,
+    }
+}
+
 /// Exit 0 for a session that completed, 1 for one that failed or was terminated.
 fn outcome_of(final_status: Option<i32>) -> Outcome {
     match final_status {
@@ -137,5 +185,19 @@ async fn stream_error(status: tonic::Status, id: &str, socket: &Path) -> CliErro
     CliError::Rpc {
         call: "Follow",
         source: RpcFailure(status),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_lines;
+
+    #[test]
+    fn last_lines_keeps_the_end() {
+        assert_eq!(last_lines("a\nb\nc\n", 2), "b\nc\n");
+        assert_eq!(last_lines("a\nb\nc", 2), "b\nc");
+        assert_eq!(last_lines("a\nb\n", 5), "a\nb\n");
+        assert_eq!(last_lines("a\nb\n", 0), "");
+        assert_eq!(last_lines("", 3), "");
     }
 }
