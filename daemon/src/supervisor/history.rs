@@ -55,12 +55,6 @@ impl HistoryFiles {
 impl OutputSink for HistoryFiles {
     fn keep(&self, output: &SessionOutput) {
         let id = &output.session_id;
-        // Only the directories of the daemon's own sessions: an id is never a path, and a
-        // session that has no directory (refused at spawn) gets none from here.
-        let dir = self.sessions_dir.join(id);
-        if !is_plain_name(id) || !dir.is_dir() {
-            return;
-        }
         let line = match serde_json::to_string(output) {
             Ok(line) => line,
             Err(err) => {
@@ -71,6 +65,12 @@ impl OutputSink for HistoryFiles {
         let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
         let open = &mut *open;
         if !open.by_session.contains_key(id) {
+            // Only the directories of the daemon's own sessions: an id is never a path, and
+            // a session that has no directory (refused at spawn) gets none from here.
+            let dir = self.sessions_dir.join(id);
+            if !is_plain_name(id) || !dir.is_dir() {
+                return;
+            }
             if open.order.len() >= OPEN_FILES
                 && let Some(oldest) = open.order.pop_front()
             {
@@ -272,7 +272,10 @@ mod tests {
         let good = serde_json::to_string(&event("s", now, OutputKind::StreamStart)).unwrap();
         std::fs::write(
             dir.path().join(HISTORY),
-            format!("{}\n{good}\n{{\"session_id\":\"s\",\"at\"", history_marker(HISTORY, 9)),
+            format!(
+                "{}\n{good}\n{{\"session_id\":\"s\",\"at\"",
+                history_marker(HISTORY, 9)
+            ),
         )
         .unwrap();
         let history = load(dir.path(), None, 10);
