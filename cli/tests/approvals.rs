@@ -44,9 +44,15 @@ fn escalations_are_approved_denied_or_expire_over_the_cli() {
     assert_eq!(request["input"]["command"], "terraform apply -auto-approve");
     assert_eq!(request["sessionId"], "session_approvals");
     let id = request["id"].as_str().unwrap();
-    let output = daemon.run(&["orchestrator", "approval", "approve", id]);
+    // A unique prefix of the id will do, without its `approval_` part too (as git and docker).
+    let short = &id["approval_".len()..][..6];
+    let output = daemon.run(&["orchestrator", "approval", "approve", short]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
-    assert!(stdout(&output).contains("approved"), "{}", text(&output));
+    assert!(
+        stdout(&output).contains(&format!("{id} approved")),
+        "{}",
+        text(&output)
+    );
     let answer = answer_of(hook);
     assert_eq!(answer["hookSpecificOutput"]["permissionDecision"], "allow");
 

@@ -126,9 +126,22 @@ fn memory_commands_round_trip_and_refuse_bad_input() {
     let file = daemon.path("memories.json");
     let file = file.to_str().expect("utf-8 path");
     assert!(ok(&daemon, &["export", file]).contains("1 episodic and 1 semantic"));
-    for hit in json(&daemon, &["list", "--json"]) {
-        let id = hit["id"].as_str().expect("id");
-        assert_eq!(ok(&daemon, &["forget", id]), format!("forgot {id}\n"));
+    let ids: Vec<String> = json(&daemon, &["list", "--json"])
+        .iter()
+        .map(|hit| hit["id"].as_str().expect("id").to_owned())
+        .collect();
+    // `mem_` names both entries; a unique prefix (the `mem_` part optional) names one.
+    refused(
+        &daemon,
+        &["forget", "mem_"],
+        &[
+            "names more than one memory entry",
+            "give more of the entry's id",
+        ],
+    );
+    for id in &ids {
+        let prefix = &id["mem_".len()..id.len() - 2];
+        assert_eq!(ok(&daemon, &["forget", prefix]), format!("forgot {id}\n"));
     }
     assert!(json(&daemon, &["search", "postgres", "--json"]).is_empty());
     assert!(ok(&daemon, &["import", file]).contains("imported 2"));

@@ -167,6 +167,43 @@ fn a_queued_session_is_followed_to_its_result() {
     );
 }
 
+/// A unique prefix of a session id names the session everywhere an id is taken (as git and
+/// docker take ids); one that names several is refused with some of them.
+#[test]
+fn a_unique_prefix_names_a_session() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let first = spawn(&daemon, &["hello"]);
+    let second = spawn(&daemon, &["hang"]);
+    wait_status(&daemon, &first, "completed");
+    wait_status(&daemon, &second, "running");
+    let short = &second["session_".len()..second.len() - 3];
+    let output = daemon.run(&["orchestrator", "session", "show", short]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(stdout(&output).contains(&second), "{}", text(&output));
+    let output = daemon.run(&[
+        "orchestrator",
+        "logs",
+        "--session",
+        &first[..first.len() - 2],
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(stdout(&output).contains("echo: hello"), "{}", text(&output));
+    assert_fails(
+        &daemon.run(&["orchestrator", "session", "stop", "session_"]),
+        1,
+        &[
+            "session_ names more than one session",
+            "hint: give more of the session id",
+        ],
+    );
+    let output = daemon.run(&["orchestrator", "session", "stop", short]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert_eq!(
+        stdout(&output),
+        format!("session {second} terminated: stopped on request\n")
+    );
+}
+
 /// What a session did survives a daemon restart: `logs --session` shows its turns from the
 /// session's history file, and `-n` keeps the last lines of them.
 #[test]

@@ -57,7 +57,7 @@ impl ApprovalRequest {
     ) -> Self {
         let now = SystemTime::now();
         Self {
-            id: format!("approval_{}", uuid::Uuid::new_v4().simple()),
+            id: format!("{APPROVAL_ID_PREFIX}{}", uuid::Uuid::new_v4().simple()),
             session_id: session_id.to_owned(),
             tool: tool.to_owned(),
             input,
@@ -135,6 +135,14 @@ pub enum ApprovalError {
         #[source]
         source: StoreError,
     },
+    /// A prefix that names more than one pending request.
+    #[error("{given} names more than one pending approval request: {}", candidates.join(", "))]
+    Ambiguous {
+        /// The prefix given.
+        given: String,
+        /// The requests it names.
+        candidates: Vec<String>,
+    },
     /// A question was "approved" without the text that answers it.
     #[error("{id} is a question from the agent: answer it with text")]
     AnswerMissing {
@@ -156,6 +164,7 @@ impl ApprovalError {
             Self::NotFound { .. } | Self::Abandoned { .. } => {
                 "list what waits with: wundr orchestrator approval list".to_owned()
             }
+            Self::Ambiguous { .. } => "give more of the approval id".to_owned(),
             Self::AnswerMissing { id } => {
                 format!("answer it with: wundr orchestrator approval answer {id} \"TEXT\"")
             }
@@ -174,6 +183,38 @@ pub struct Answered {
 }
 
 type Pending = HashMap<String, (ApprovalRequest, oneshot::Sender<Answered>)>;
+
+/// The one pending request `given` names: its id, or a prefix of it no other pending
+/// request shares (the `approval_` part optional), as git and docker take ids.
+fn resolve(pending: &Pending, given: &str) -> Result<String, ApprovalError> {
+    if pending.contains_key(given) {
+        return Ok(given.to_owned());
+    }
+    let prefix = if given.starts_with(APPROVAL_ID_PREFIX) {
+        given.to_owned()
+    } else {
+        format!("{APPROVAL_ID_PREFIX}{given}")
+    };
+    let mut named: Vec<_> = pending
+        .keys()
+        .filter(|id| !given.is_empty() && id.starts_with(&prefix))
+        .cloned()
+        .collect();
+    named.sort();
+    match named.len() {
+        0 => Err(ApprovalError::NotFound {
+            id: given.to_owned(),
+        }),
+        1 => Ok(named.remove(0)),
+        _ => Err(ApprovalError::Ambiguous {
+            given: given.to_owned(),
+            candidates: named,
+        }),
+    }
+}
+
+/// What every approval id starts with.
+const APPROVAL_ID_PREFIX: &str = "approval_";
 
 /// The pending requests.
 #[derive(Debug, Default)]
@@ -203,6 +244,7 @@ impl Approvals {
     ) -> Result<(ApprovalRequest, oneshot::Receiver<Result<(), StoreError>>), ApprovalError> {
         let (mut request, tx) = {
             let mut pending = self.lock();
+            let id = &*resolve(&pending, id)?;
             let needs_text = pending.get(id).is_some_and(|(r, _)| {
                 r.kind == WaitKind::Question
                     && answer.approve
@@ -215,6 +257,7 @@ impl Approvals {
                 .remove(id)
                 .ok_or_else(|| ApprovalError::NotFound { id: id.to_owned() })?
         };
+        let id = request.id.as_str();
         request.state = if answer.approve {
             ApprovalState::Approved
         } else {

@@ -120,6 +120,9 @@ pub async fn answer_approval(
     answer: ApprovalAnswer,
 ) -> Result<ApprovalRequest, ApprovalError> {
     let (mut resolved, receipt) = core.approvals().answer(id, answer)?;
+    // `id` may have been a prefix; name the request by its whole id from here on.
+    let id = resolved.id.clone();
+    let id = id.as_str();
     let recorded = match tokio::time::timeout(RECORD_WAIT, receipt).await {
         Ok(Ok(recorded)) => recorded,
         // The waiting side went away between receiving the answer and recording it.

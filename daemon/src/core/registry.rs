@@ -114,6 +114,15 @@ impl Registry {
         ));
     }
 
+    /// The ids of held sessions that start with `prefix`.
+    pub fn ids_with_prefix(&self, prefix: &str) -> Vec<String> {
+        self.sessions
+            .keys()
+            .filter(|id| id.starts_with(prefix))
+            .cloned()
+            .collect()
+    }
+
     /// The session with `id`, when it is held.
     pub fn get(&self, id: &str) -> Option<&Session> {
         self.sessions.get(id).map(|e| &e.session)

@@ -321,10 +321,13 @@ fn base36(mut value: u128, digits: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
+/// What every session id starts with.
+pub const SESSION_ID_PREFIX: &str = "session_";
+
 /// `session_<ms>_<9 random base36 chars>`, upstream's format.
 pub fn new_session_id() -> String {
     format!(
-        "session_{}_{}",
+        "{SESSION_ID_PREFIX}{}_{}",
         now_ms(),
         base36(uuid::Uuid::new_v4().as_u128(), 9)
     )

@@ -7,6 +7,7 @@
 //! that ends stays in memory until its final state is committed, so a reader never sees an
 //! older state than the last one announced.
 
+use super::session::SESSION_ID_PREFIX;
 use std::cmp::Reverse;
 use std::collections::HashSet;
 
@@ -211,6 +212,32 @@ impl Core {
             DaemonEvent::SessionUpdated(Box::new(after.clone()))
         };
         self.emit(event);
+    }
+
+    /// The ids of the sessions `given` can name: its exact id, else every session whose id
+    /// starts with it (as git and docker take a unique prefix), the `session_` part optional.
+    /// At most `limit` are returned; more than one means `given` is ambiguous.
+    pub fn sessions_named(&self, given: &str, limit: usize) -> Result<Vec<String>, StoreError> {
+        if given.is_empty() || self.find_session(given)?.is_some() {
+            return Ok(if given.is_empty() {
+                Vec::new()
+            } else {
+                vec![given.to_owned()]
+            });
+        }
+        let prefix = if given.starts_with(SESSION_ID_PREFIX) {
+            given.to_owned()
+        } else {
+            format!("{SESSION_ID_PREFIX}{given}")
+        };
+        let mut ids = self.lock().registry.ids_with_prefix(&prefix);
+        if let Some(store) = self.store() {
+            ids.extend(store.session_ids_with_prefix(&prefix, limit)?);
+        }
+        ids.sort();
+        ids.dedup();
+        ids.truncate(limit);
+        Ok(ids)
     }
 
     /// The session with `id`: held in memory, else read from the store.

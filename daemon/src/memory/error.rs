@@ -127,6 +127,16 @@ pub enum MemoryError {
         /// The id asked for.
         id: String,
     },
+    /// A prefix that names more than one entry.
+    #[error("{given} names more than one memory entry: {}{}", candidates.join(", "), if *more { ", …" } else { "" })]
+    Ambiguous {
+        /// The prefix given.
+        given: String,
+        /// Some of the entries it names.
+        candidates: Vec<String>,
+        /// Whether it names more than those.
+        more: bool,
+    },
     /// A request field is out of range (limits, query length, metadata shape).
     #[error("invalid {field}: {reason}")]
     Invalid {
@@ -189,6 +199,7 @@ impl MemoryError {
                 "use --type interaction, observation, decision or knowledge".to_owned()
             }
             Self::Invalid { .. } => "correct the value and try again".to_owned(),
+            Self::Ambiguous { .. } => "give more of the entry's id".to_owned(),
             Self::NotFound { .. } => {
                 "list ids with `wundr orchestrator memory list` or `memory search`".to_owned()
             }

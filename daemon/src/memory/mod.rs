@@ -38,6 +38,7 @@ mod facts;
 mod health;
 mod janitor;
 mod keys;
+mod lookup;
 mod rank;
 pub mod requests;
 mod schema;

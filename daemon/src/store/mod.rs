@@ -328,6 +328,15 @@ impl Store {
         self.read(|conn| sessions::get(conn, &self.path, id))
     }
 
+    /// The ids of up to `limit` committed sessions that start with `prefix`, in id order.
+    pub fn session_ids_with_prefix(
+        &self,
+        prefix: &str,
+        limit: usize,
+    ) -> Result<Vec<String>, StoreError> {
+        self.read(|conn| sessions::ids_with_prefix(conn, &self.path, prefix, limit))
+    }
+
     /// Up to `limit` committed sessions with `seq < before` whose stored status is one of
     /// `statuses` (any when empty), newest first.
     pub fn sessions_page(

@@ -135,6 +135,27 @@ pub(super) fn get(
     Ok(stored_rows(&mut statement, [id], path)?.pop())
 }
 
+/// The ids of up to `limit` stored sessions that start with `prefix`, in id order. A range
+/// on the id, so the primary key's index answers it.
+pub(super) fn ids_with_prefix(
+    conn: &Connection,
+    path: &Path,
+    prefix: &str,
+    limit: usize,
+) -> Result<Vec<String>, StoreError> {
+    let read = StoreError::reading(path);
+    // Every id that starts with `prefix` sorts below `prefix` followed by the last code point.
+    let upper = format!("{prefix}\u{10FFFF}");
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let mut statement = conn
+        .prepare_cached("SELECT id FROM sessions WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT ?3")
+        .map_err(&read)?;
+    let ids = statement
+        .query_map(params![prefix, upper, limit], |row| row.get::<_, String>(0))
+        .map_err(&read)?;
+    ids.collect::<Result<_, _>>().map_err(&read)
+}
+
 /// Up to `limit` stored sessions with `seq < before` (all when `None`) whose stored status is
 /// one of `statuses` (any when empty), newest first.
 pub(super) fn page(

@@ -11,6 +11,7 @@ impl SessionError {
     pub fn remedy(&self) -> Option<String> {
         match self {
             Self::Store(err) => Some(err.remedy()),
+            Self::Ambiguous { .. } => Some("give more of the session id".to_owned()),
             _ => None,
         }
     }
@@ -24,6 +25,16 @@ pub enum SessionError {
     NotFound {
         /// The id asked for.
         id: String,
+    },
+    /// A prefix that names more than one session.
+    #[error("{given} names more than one session: {}{}", candidates.join(", "), if *more { ", …" } else { "" })]
+    Ambiguous {
+        /// The prefix given.
+        given: String,
+        /// Some of the sessions it names.
+        candidates: Vec<String>,
+        /// Whether it names more than those.
+        more: bool,
     },
     /// A field of the request is invalid.
     #[error("invalid {field}: {reason}")]

@@ -19,7 +19,7 @@ use super::runner::SessionRunner;
 use super::workdir;
 use crate::agents::command::AgentPrograms;
 use crate::core::session::{SessionMetrics, new_session_id};
-use crate::core::{Core, FollowStart, Session, SessionStatus, SessionType, TaskStatus};
+use crate::core::{Core, Session, SessionStatus, SessionType, TaskStatus};
 
 struct ActorHandle {
     commands: mpsc::Sender<Command>,
@@ -27,8 +27,8 @@ struct ActorHandle {
 
 /// Runs sessions: one actor per active session, the rest queued by priority.
 pub struct Supervisor {
-    core: Arc<Core>,
-    context: Arc<ActorContext>,
+    pub(super) core: Arc<Core>,
+    pub(super) context: Arc<ActorContext>,
     actors: Mutex<HashMap<String, ActorHandle>>,
     /// Follow-up turns for ended sessions that wait for a slot before they resume.
     waiting_turns: Mutex<HashMap<String, Vec<String>>>,
@@ -86,7 +86,7 @@ impl Supervisor {
         self.actors.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn session_dir(&self, id: &str) -> PathBuf {
+    pub(super) fn session_dir(&self, id: &str) -> PathBuf {
         self.context.sessions_dir.join(id)
     }
 
@@ -234,6 +234,9 @@ impl Supervisor {
             });
         }
         let session = self.session(id)?;
+        // A prefix names the session; from here on, its whole id.
+        let full_id = session.id.clone();
+        let id = full_id.as_str();
         if session.session_type != SessionType::ClaudeCode {
             return Err(SessionError::NoFollowUps {
                 session_type: session.session_type,
@@ -300,6 +303,9 @@ impl Supervisor {
     /// simply taken out of the queue.
     pub async fn stop(&self, id: &str, reason: &str) -> Result<Session, SessionError> {
         let session = self.session(id)?;
+        // A prefix names the session; from here on, its whole id.
+        let full_id = session.id.clone();
+        let id = full_id.as_str();
         if session.status.is_ended() {
             return Err(SessionError::AlreadyEnded {
                 id: id.to_owned(),
@@ -339,6 +345,9 @@ impl Supervisor {
     /// Pauses (`pause = true`, SIGSTOP) or unpauses (SIGCONT) session `id`'s process group.
     pub async fn set_paused(&self, id: &str, pause: bool) -> Result<Session, SessionError> {
         let session = self.session(id)?;
+        // A prefix names the session; from here on, its whole id.
+        let full_id = session.id.clone();
+        let id = full_id.as_str();
         let sender = self.lock_actors().get(id).map(|a| a.commands.clone());
         let not_running = || SessionError::NotRunning {
             id: id.to_owned(),
@@ -356,32 +365,11 @@ impl Supervisor {
         self.saved(id).await
     }
 
-    /// Where session `id`'s raw agent output is kept.
-    pub fn transcript_path(&self, id: &str) -> PathBuf {
-        self.session_dir(id).join(super::actor::TRANSCRIPT)
-    }
-
-    /// Session `id`'s past output (at most 2048 events, oldest first) and every
-    /// output event after it. What this process no longer holds in memory (after a restart,
-    /// or early in a long session) comes from the session's history file: only events older
-    /// than the in-memory backlog's first, so none is missed or repeated.
-    pub async fn follow_output(&self, id: &str) -> FollowStart {
-        super::history::follow_output(&self.core, &self.context.sessions_dir, id).await
-    }
-
     /// Session `id` once every change made so far is committed: what a request that changed
     /// it acknowledges. A change that could not be saved is reported, not hidden.
     async fn saved(&self, id: &str) -> Result<Session, SessionError> {
         self.core.sync_store().await.map_err(SessionError::Store)?;
         self.session(id)
-    }
-
-    /// Session `id`, or `NotFound`.
-    pub fn session(&self, id: &str) -> Result<Session, SessionError> {
-        self.core
-            .find_session(id)
-            .map_err(SessionError::Store)?
-            .ok_or_else(|| SessionError::NotFound { id: id.to_owned() })
     }
 
     /// Stops every running session (the daemon is stopping) and waits for their agents to be

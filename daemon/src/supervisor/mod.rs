@@ -11,6 +11,7 @@ mod actor;
 mod error;
 mod history;
 mod local;
+mod lookup;
 mod manager;
 mod output;
 mod request;

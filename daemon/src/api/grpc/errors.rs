@@ -20,7 +20,9 @@ pub fn charter_status(err: &ActiveError) -> Status {
 pub fn approval_status(err: &ApprovalError) -> Status {
     let code = match err {
         ApprovalError::NotFound { .. } | ApprovalError::Abandoned { .. } => Code::NotFound,
-        ApprovalError::AnswerMissing { .. } => Code::InvalidArgument,
+        ApprovalError::AnswerMissing { .. } | ApprovalError::Ambiguous { .. } => {
+            Code::InvalidArgument
+        }
         ApprovalError::Unrecorded { source, .. } => storage_code(source.fault()),
     };
     with_remedy(Status::new(code, crate::error_chain(err)), &err.remedy())
@@ -39,6 +41,7 @@ pub fn memory_status_for(err: &MemoryError) -> Status {
         | MemoryError::UnknownTier(_)
         | MemoryError::UnknownType(_)
         | MemoryError::Invalid { .. }
+        | MemoryError::Ambiguous { .. }
         | MemoryError::InvalidImport(_)
         | MemoryError::Json { .. } => Code::InvalidArgument,
         MemoryError::NotFound { .. } => Code::NotFound,
@@ -55,9 +58,9 @@ pub fn memory_status_for(err: &MemoryError) -> Status {
     };
     let status = Status::new(code, crate::error_chain(err));
     match err {
-        MemoryError::Storage { .. } | MemoryError::Unavailable { .. } => {
-            with_remedy(status, &err.remedy())
-        }
+        MemoryError::Storage { .. }
+        | MemoryError::Unavailable { .. }
+        | MemoryError::Ambiguous { .. } => with_remedy(status, &err.remedy()),
         _ => status,
     }
 }
@@ -91,6 +94,7 @@ pub fn status_for(err: &SessionError) -> Status {
     let code = match err {
         SessionError::NotFound { .. } => Code::NotFound,
         SessionError::Invalid { .. }
+        | SessionError::Ambiguous { .. }
         | SessionError::WorkDirMissing { .. }
         | SessionError::NotAGitRepository { .. } => Code::InvalidArgument,
         SessionError::AlreadyEnded { .. }

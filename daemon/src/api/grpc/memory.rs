@@ -109,12 +109,8 @@ impl Memory for MemoryService {
         &self,
         request: Request<v1::ForgetMemoryRequest>,
     ) -> Result<Response<v1::ForgetMemoryResponse>, Status> {
-        let id = request.into_inner().id;
-        let asked = id.clone();
-        let found = self.run(move |store| store.forget(&asked)).await?;
-        if !found {
-            return Err(memory_status_for(&MemoryError::NotFound { id }));
-        }
+        let given = request.into_inner().id;
+        let id = self.run(move |store| store.forget_named(&given)).await?;
         Ok(Response::new(v1::ForgetMemoryResponse { id }))
     }
 

@@ -200,7 +200,10 @@ impl Sessions for SessionsService {
         request: Request<v1::FollowSessionRequest>,
     ) -> Result<Response<Self::FollowStream>, Status> {
         let request = request.into_inner();
-        let id = request.session_id;
+        let id = self
+            .supervisor
+            .resolve(&request.session_id)
+            .map_err(|err| status_for(&err))?;
         // Subscribe before reading the state, so nothing falls between the two; the output
         // backlog and its live receiver come from one lock, so nothing is missed or repeated.
         let mut lifecycle = self.core.subscribe();

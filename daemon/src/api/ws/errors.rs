@@ -13,6 +13,7 @@ use crate::supervisor::SessionError;
 pub fn approval_error_text(err: &ApprovalError) -> String {
     match err {
         ApprovalError::NotFound { .. } | ApprovalError::Abandoned { .. } => err.to_string(),
+        ApprovalError::Ambiguous { .. } => format!("{err} (hint: {})", err.remedy()),
         ApprovalError::AnswerMissing { .. } => {
             format!("{err}: send payload.answer with the text")
         }
