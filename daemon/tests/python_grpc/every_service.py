@@ -1,6 +1,6 @@
-"""Calls each orchestrator.v1 service once over the daemon's Unix socket, then lists the
-services through Python's stock reflection client (grpc.reflection.v1alpha), and reports what
-a channel without the authority option gets. Prints one `key: value` line per check.
+"""Calls each orchestrator.v1 service once over the daemon's Unix socket on a channel with
+default options, then lists the services through Python's stock reflection client
+(grpc.reflection.v1alpha). Prints one `key: value` line per check.
 
 Usage: every_service.py SOCKET STUBS_DIR
 """
@@ -27,9 +27,7 @@ from orchestrator.v1 import (  # noqa: E402
     sessions_pb2_grpc,
 )
 
-channel = grpc.insecure_channel(
-    "unix:" + socket, options=[("grpc.default_authority", "localhost")]
-)
+channel = grpc.insecure_channel("unix:" + socket)
 
 status = daemon_pb2_grpc.DaemonStub(channel).GetStatus(daemon_pb2.GetStatusRequest())
 print("Daemon.GetStatus:", daemon_pb2.DaemonState.Name(status.state), status.pid)
@@ -56,9 +54,3 @@ pool = descriptor_pool.DescriptorPool(reflection)
 methods = pool.FindServiceByName("orchestrator.v1.Memory").methods_by_name
 print("reflection.Memory:", ",".join(sorted(methods)))
 
-bare = grpc.insecure_channel("unix:" + socket)
-try:
-    daemon_pb2_grpc.DaemonStub(bare).GetStatus(daemon_pb2.GetStatusRequest(), timeout=10)
-    print("default authority: OK")
-except grpc.RpcError as err:
-    print("default authority:", err.code().name, err.details())

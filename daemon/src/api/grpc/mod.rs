@@ -1,10 +1,13 @@
 //! The gRPC adapter on the control socket: [`serve`] runs the `orchestrator.v1` services —
 //! [`DaemonService`] (status, logs, events, shutdown), [`SessionsService`] and
 //! [`CharterService`] (charter, hooks, audit, approvals) and [`MemoryService`] — plus server
-//! reflection (v1 and v1alpha) for `grpcurl` and other languages' tools, accepting only connections from the daemon's own user.
+//! reflection (v1 and v1alpha) for `grpcurl` and other languages' tools, accepting only
+//! connections from the daemon's own user, each through [`authority::LocalAuthority`] so
+//! clients that send the socket path as `:authority` are served too.
 //! [`convert`] is the one place library types become wire types, [`errors`] the one place
 //! domain errors become status codes.
 
+pub mod authority;
 pub mod charter;
 pub mod convert;
 pub mod daemon;
@@ -56,7 +59,9 @@ pub async fn serve(
         })
         .filter_map(move |accepted| match accepted {
             Ok(stream) => match stream.peer_cred() {
-                Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(stream)),
+                Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(
+                    authority::LocalAuthority::new(stream),
+                )),
                 Ok(cred) => {
                     tracing::warn!(
                         uid = cred.uid(),
