@@ -70,9 +70,10 @@ impl<S: AsyncRead + Unpin> AsyncRead for LocalAuthority<S> {
                 // The client closed its side; h2 sees the end of the stream.
                 return Poll::Ready(Ok(()));
             }
-            this.rewriter
-                .feed(read.filled(), &mut this.ready)
-                .map_err(|err| io::Error::new(io::ErrorKind::InvalidData, err))?;
+            if let Err(err) = this.rewriter.feed(read.filled(), &mut this.ready) {
+                tracing::warn!(%err, "closed a control connection");
+                return Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, err)));
+            }
         }
     }
 }

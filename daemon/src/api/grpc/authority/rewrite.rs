@@ -238,6 +238,8 @@ impl Rewriter {
                 &field.1
             };
             // A literal without indexing, new name (RFC 7541 §6.2.2), strings not Huffman-coded.
+            // A never-indexed field becomes a plain one: that flag only binds intermediaries
+            // that re-encode, and h2 is the end of the line.
             encoded.push(0);
             for string in [&field.0[..], value] {
                 put_integer(&mut encoded, string.len());
