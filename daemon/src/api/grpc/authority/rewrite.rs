@@ -5,7 +5,8 @@
 //! encoder. Blocks pass byte for byte until one carries an authority h2 would refuse; from then
 //! on the connection is in [`Mode::Rewriting`]: every block is re-encoded as plain literals
 //! (never indexed into h2's table, so the two tables cannot drift apart) and split into frames
-//! no larger than the 16 KiB every HTTP/2 peer accepts. All other frames pass untouched.
+//! no larger than the 16 KiB every HTTP/2 peer accepts; padding and the deprecated priority
+//! fields are dropped on the way. All other frames pass untouched.
 
 use loona_hpack::Decoder;
 use loona_hpack::decoder::DecoderError;
