@@ -1,10 +1,13 @@
 //! The gRPC adapter on the control socket: [`serve`] runs the `orchestrator.v1` services —
 //! [`DaemonService`] (status, logs, events, shutdown), [`SessionsService`] and
 //! [`CharterService`] (charter, hooks, audit, approvals) and [`MemoryService`] — plus server
-//! reflection for `grpcurl`, accepting only connections from the daemon's own user.
+//! reflection (v1 and v1alpha) for `grpcurl` and other languages' tools, accepting only
+//! connections from the daemon's own user, each through [`authority::LocalAuthority`] so
+//! clients that send the socket path as `:authority` are served too.
 //! [`convert`] is the one place library types become wire types, [`errors`] the one place
 //! domain errors become status codes.
 
+pub mod authority;
 pub mod charter;
 pub mod convert;
 pub mod daemon;
@@ -56,7 +59,9 @@ pub async fn serve(
         })
         .filter_map(move |accepted| match accepted {
             Ok(stream) => match stream.peer_cred() {
-                Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(stream)),
+                Ok(cred) if cred.uid() == own_uid => Some(Ok::<_, std::io::Error>(
+                    authority::LocalAuthority::new(stream),
+                )),
                 Ok(cred) => {
                     tracing::warn!(
                         uid = cred.uid(),
@@ -74,9 +79,9 @@ pub async fn serve(
                 None
             }
         });
-    let reflection = tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(v1::FILE_DESCRIPTOR_SET)
-        .build_v1()
+    let reflection_v1 = reflection().build_v1().map_err(ServeError::Reflection)?;
+    let reflection_v1alpha = reflection()
+        .build_v1alpha()
         .map_err(ServeError::Reflection)?;
     let closing = core.closing().clone();
     tonic::transport::Server::builder()
@@ -92,10 +97,23 @@ pub async fn serve(
                 .max_decoding_message_size(MAX_MEMORY_MESSAGE)
                 .max_encoding_message_size(MAX_MEMORY_MESSAGE),
         )
-        .add_service(reflection)
+        .add_service(reflection_v1)
+        .add_service(reflection_v1alpha)
         .serve_with_incoming_shutdown(incoming, closing.cancelled_owned())
         .await
         .map_err(ServeError::Transport)
+}
+
+/// Reflection over every `orchestrator.v1` service and both reflection protocols: `v1` for
+/// current clients (grpcurl, grpc-go), `v1alpha` for the ones that only speak it (Python's
+/// grpcio-reflection, older grpc C++ tools). Each version lists the other too, so `list`
+/// names exactly what is served whichever one a client asks.
+fn reflection() -> tonic_reflection::server::Builder<'static> {
+    tonic_reflection::server::Builder::configure()
+        .include_reflection_service(false)
+        .register_encoded_file_descriptor_set(v1::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_reflection::pb::v1::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_reflection::pb::v1alpha::FILE_DESCRIPTOR_SET)
 }
 
 /// The largest memory request or reply (an export or import document), in bytes.
