@@ -167,6 +167,43 @@ fn a_queued_session_is_followed_to_its_result() {
     );
 }
 
+/// On a terminal the session table fits its width (the task is cut), without `COLUMNS`.
+#[test]
+fn the_session_table_fits_the_terminal() {
+    use std::io::Read;
+
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let long = "word ".repeat(60);
+    let id = spawn(&daemon, &[long.trim()]);
+    wait_status(&daemon, &id, "completed");
+    let size = nix::pty::Winsize {
+        ws_row: 24,
+        ws_col: 90,
+        ws_xpixel: 0,
+        ws_ypixel: 0,
+    };
+    let pty = nix::pty::openpty(Some(&size), None).expect("a pty");
+    let mut list = daemon.std_wundr(&["orchestrator", "session", "list"]);
+    list.env_remove("COLUMNS")
+        .stdout(std::process::Stdio::from(pty.slave.try_clone().unwrap()));
+    let status = list.status().expect("run wundr");
+    assert!(status.success());
+    // Every copy of the slave side must close, or reading the master never ends.
+    drop(list);
+    drop(pty.slave);
+    let mut shown = Vec::new();
+    // Reading the master ends with EIO once the slave side is closed and drained.
+    let _ = std::fs::File::from(pty.master).read_to_end(&mut shown);
+    let shown = String::from_utf8_lossy(&shown);
+    assert!(shown.contains(&id), "{shown}");
+    for line in shown.lines() {
+        assert!(
+            line.trim_end().chars().count() <= 90,
+            "{line:?} is wider than 90"
+        );
+    }
+}
+
 /// A unique prefix of a session id names the session everywhere an id is taken (as git and
 /// docker take ids); one that names several is refused with some of them.
 #[test]

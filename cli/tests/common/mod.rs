@@ -105,6 +105,13 @@ impl Sandbox {
             .args(args);
     }
 
+    /// `wundr <args>` in the sandbox as a plain `std` command (for stdio of the test's own).
+    pub fn std_wundr(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wundr"));
+        self.configure(&mut cmd, args);
+        cmd
+    }
+
     /// `wundr <args>` in the sandbox.
     pub fn wundr(&self, args: &[&str]) -> Command {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wundr"));

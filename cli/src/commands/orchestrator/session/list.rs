@@ -108,10 +108,16 @@ pub async fn run(args: &ListArgs, socket: &Path) -> Result<Outcome, CliError> {
     Ok(Outcome::Success)
 }
 
-/// The terminal's width as the shell exports it (`COLUMNS`); reading it from the tty would
-/// take an ioctl, which is not worth unsafe code for a table.
+/// The width to fit: `COLUMNS` when set (shells rarely export it, so it is an override), else
+/// the width of the terminal stdout is on; `None` when stdout is not a terminal.
 fn terminal_width() -> Option<usize> {
-    std::env::var("COLUMNS").ok()?.trim().parse().ok()
+    if let Some(columns) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse().ok())
+    {
+        return Some(columns);
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(width, _)| usize::from(width.0))
 }
 
 /// The table: ID, TYPE, STATUS, AGE, TOKENS, TASK, the task on one line and cut to what is
