@@ -271,6 +271,15 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    /// The daemon's configuration would be refused (`config validate`, `restart`).
+    #[error("the orchestrator configuration is invalid")]
+    ConfigInvalid(#[source] orchestrator_daemon::ConfigError),
+    /// `restart` checked the configuration (or charter) first and found it would not start;
+    /// nothing was stopped.
+    #[error(
+        "not restarting: the daemon would not start with this configuration; the running daemon (if any) was left running"
+    )]
+    RestartRefused(#[source] Box<CliError>),
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
@@ -298,6 +307,11 @@ impl CliError {
             )
         };
         Some(match self {
+            Self::ConfigInvalid(err) => format!(
+                "{}; check it with: wundr orchestrator config validate [FILE]",
+                err.remedy()
+            ),
+            Self::RestartRefused(err) => return err.remedy(),
             Self::Paths(_) => "set HOME (and optionally XDG_RUNTIME_DIR), or pass --socket".into(),
             Self::Absolute { .. } => "pass an absolute path".into(),
             Self::SocketPathTooLong { .. } => {

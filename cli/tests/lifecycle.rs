@@ -1,10 +1,11 @@
 //! The daemon's lifecycle through the real `wundr` and `orchestrator-daemon` binaries:
 //! start, status, logs (also followed while the daemon stops), stop; starting twice; and
-//! starting again after the daemon was SIGKILLed, leaving a stale socket behind.
+//! starting again after the daemon was SIGKILLed, leaving a stale socket behind; `config
+//! validate` and a `restart` that refuses a configuration the new daemon would not start with.
 
 mod common;
 
-use common::{Daemon, Sandbox, stdout, text, wait_for};
+use common::{Daemon, Sandbox, stderr, stdout, text, wait_for};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::Pid;
 use serde_json::Value;
@@ -120,5 +121,85 @@ fn starting_twice_at_once_succeeds_twice_with_one_daemon() {
         );
         let output = daemon.run(&["orchestrator", "stop"]);
         assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    }
+}
+
+#[test]
+fn config_validate_says_ok_or_names_the_line_and_the_remedy() {
+    let sandbox = Sandbox::new(&[]);
+    // No file at the default path: the defaults are fine.
+    let output = sandbox.run(&["orchestrator", "config", "validate"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        stdout(&output).starts_with("ok: no config file"),
+        "{}",
+        text(&output)
+    );
+
+    let default_file = sandbox.path("config/wundr/orchestrator.yaml");
+    std::fs::create_dir_all(default_file.parent().unwrap()).unwrap();
+    std::fs::write(&default_file, "port: 9100\nmaxSessions: 7\n").unwrap();
+    let output = sandbox.run(&["orchestrator", "config", "validate"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let said = stdout(&output);
+    assert!(
+        said.contains(&format!("ok: config file {}", default_file.display())),
+        "{said}"
+    );
+    assert!(
+        said.contains("port 9100") && said.contains("max sessions 7"),
+        "{said}"
+    );
+
+    let bad = sandbox.path("bad.yaml");
+    std::fs::write(&bad, "port: 9100\nmaxSesions: 3\n").unwrap();
+    let output = sandbox.run(&["orchestrator", "config", "validate", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("bad.yaml at line 2, column 1") && err.contains("maxSesions"),
+        "{err}"
+    );
+    assert!(err.contains("hint: fix the file"), "{err}");
+
+    let charter = sandbox.path("charter.yaml");
+    std::fs::write(&charter, "name: x\ntier: 5\n").unwrap();
+    std::fs::write(&bad, format!("charter: {}\n", charter.display())).unwrap();
+    let output = sandbox.run(&["orchestrator", "config", "validate", bad.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("charter.yaml:2:"),
+        "{}",
+        text(&output)
+    );
+    assert!(stderr(&output).contains("is invalid"), "{}", text(&output));
+}
+
+#[test]
+fn restart_with_a_broken_config_or_charter_leaves_the_daemon_running() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let (_, before) = status_json(&daemon);
+    let bad = daemon.path("bad.yaml");
+    std::fs::write(&bad, "port: 0\nmaxSesions: 3\n").unwrap();
+    let charter = daemon.path("charter.yaml");
+    std::fs::write(&charter, "name: x\ntier: 5\n").unwrap();
+    let bad_charter = daemon.path("bad-charter.yaml");
+    std::fs::write(
+        &bad_charter,
+        format!("port: 0\ncharter: {}\n", charter.display()),
+    )
+    .unwrap();
+
+    for (config, names) in [(&bad, "maxSesions"), (&bad_charter, "charter.yaml:2:")] {
+        let output = daemon.run(&["orchestrator", "restart", "-c", config.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+        let (code, after) = status_json(&daemon);
+        assert_eq!(code, Some(0), "the daemon still runs: {}", text(&output));
+        assert_eq!(after["pid"], before["pid"], "and was not restarted");
+        let err = stderr(&output);
+        assert!(
+            err.contains("not restarting") && err.contains(names),
+            "{err}"
+        );
     }
 }

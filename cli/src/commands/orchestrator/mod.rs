@@ -1,12 +1,13 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
 //! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`audit`], [`hook`]), the
-//! [`session`], [`charter`], [`approval`], [`memory`] and [`service`] command groups,
+//! [`session`], [`charter`], [`config`], [`approval`], [`memory`] and [`service`] command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
 pub mod approval;
 pub mod audit;
 pub mod charter;
+pub mod config;
 pub mod hook;
 pub mod logs;
 pub mod memory;
@@ -44,6 +45,9 @@ pub enum OrchestratorCommand {
     /// Validate, show and reload the charter (what agents may do)
     #[command(subcommand)]
     Charter(charter::CharterCommand),
+    /// Check the daemon's configuration file (and the charter it names) before using it
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// List, approve and deny escalated agent actions
     #[command(subcommand)]
     Approval(approval::ApprovalCommand),
@@ -73,6 +77,7 @@ pub async fn run(
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
         OrchestratorCommand::Session(command) => session::run(command, &paths).await,
         OrchestratorCommand::Charter(command) => charter::run(command, &paths).await,
+        OrchestratorCommand::Config(command) => config::run(command, &paths).await,
         OrchestratorCommand::Approval(command) => approval::run(command, &paths.socket).await,
         OrchestratorCommand::Audit(args) => audit::run(&args, &paths.socket).await,
         OrchestratorCommand::Hook(args) => hook::run(&args, &paths.socket).await,
