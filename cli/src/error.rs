@@ -280,6 +280,12 @@ pub enum CliError {
         "not restarting: the daemon would not start with this configuration; the running daemon (if any) was left running"
     )]
     RestartRefused(#[source] Box<CliError>),
+    /// `doctor` found problems (they were printed above, each with its remedy).
+    #[error("{fails} doctor check{} failed", if *fails == 1 { "" } else { "s" })]
+    DoctorFailed {
+        /// How many checks failed.
+        fails: usize,
+    },
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
@@ -312,6 +318,7 @@ impl CliError {
                 err.remedy()
             ),
             Self::RestartRefused(err) => return err.remedy(),
+            Self::DoctorFailed { .. } => "fix the checks marked fail, as their hints say".into(),
             Self::Paths(_) => "set HOME (and optionally XDG_RUNTIME_DIR), or pass --socket".into(),
             Self::Absolute { .. } => "pass an absolute path".into(),
             Self::SocketPathTooLong { .. } => {

@@ -1,7 +1,8 @@
 //! The daemon's lifecycle through the real `wundr` and `orchestrator-daemon` binaries:
 //! start, status, logs (also followed while the daemon stops), stop; starting twice; and
 //! starting again after the daemon was SIGKILLed, leaving a stale socket behind; `config
-//! validate` and a `restart` that refuses a configuration the new daemon would not start with.
+//! validate` and a `restart` that refuses a configuration the new daemon would not start with;
+//! `doctor` and `status` on present and missing agent programs.
 
 mod common;
 
@@ -202,4 +203,127 @@ fn restart_with_a_broken_config_or_charter_leaves_the_daemon_running() {
             "{err}"
         );
     }
+}
+
+/// `doctor --json` in `sandbox`: its exit code and the check named `name`.
+fn doctor_check(sandbox: &Sandbox, name: &str) -> (Option<i32>, Value) {
+    let output = sandbox.run(&["orchestrator", "doctor", "--json"]);
+    let value: Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|err| panic!("doctor --json prints JSON ({err}): {}", text(&output)));
+    let check = value["checks"]
+        .as_array()
+        .and_then(|checks| checks.iter().find(|c| c["name"] == name).cloned())
+        .unwrap_or_else(|| panic!("no {name} check: {value:#}"));
+    (output.status.code(), check)
+}
+
+fn write_config(sandbox: &Sandbox, text: &str) {
+    let file = sandbox.path("config/wundr/orchestrator.yaml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(file, text).unwrap();
+}
+
+#[test]
+fn doctor_finds_the_agent_program_or_fails_naming_where_to_set_it() {
+    // The sandbox's CLAUDE_BIN is the fixture agent, which answers --version.
+    let present = Sandbox::new(&[]);
+    write_config(&present, "port: 0\n");
+    let (code, check) = doctor_check(&present, "claude-code");
+    assert_eq!(code, Some(0), "{check:#}");
+    assert_eq!(check["status"], "ok", "{check:#}");
+    let detail = check["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("fixture-agent (0.0.0 (fixture-agent"),
+        "{detail}"
+    );
+    assert!(detail.ends_with("from CLAUDE_BIN"), "{detail}");
+    let output = present.run(&["orchestrator", "doctor"]);
+    assert!(
+        stdout(&output).contains("ok    claude-code"),
+        "{}",
+        text(&output)
+    );
+
+    let missing = Sandbox::new(&[("CLAUDE_BIN", "/nonexistent/claude")]);
+    write_config(&missing, "port: 0\n");
+    let (code, check) = doctor_check(&missing, "claude-code");
+    assert_eq!(code, Some(1), "{check:#}");
+    assert_eq!(check["status"], "fail", "{check:#}");
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("not found: /nonexistent/claude")
+    );
+    let remedy = check["remedy"].as_str().unwrap();
+    assert!(
+        remedy.contains("daemon's environment") && remedy.contains("agents.claude-code.command"),
+        "{remedy}"
+    );
+    let output = missing.run(&["orchestrator", "doctor"]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        stderr(&output).contains("1 doctor check failed"),
+        "{}",
+        text(&output)
+    );
+}
+
+#[test]
+fn doctor_fails_when_another_program_holds_the_port() {
+    let sandbox = Sandbox::new(&[]);
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = holder.local_addr().unwrap().port();
+    write_config(&sandbox, &format!("port: {port}\n"));
+    let (code, check) = doctor_check(&sandbox, "port");
+    assert_eq!(code, Some(1), "{check:#}");
+    assert_eq!(check["status"], "fail", "{check:#}");
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .contains("taken by another program"),
+        "{check:#}"
+    );
+    drop(holder);
+}
+
+#[test]
+fn status_and_doctor_show_the_daemons_agent_programs() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let output = daemon.run(&["orchestrator", "status"]);
+    let said = stdout(&output);
+    assert!(said.contains("agents\n  claude-code"), "{said}");
+    assert!(said.contains("fixture-agent (from CLAUDE_BIN)"), "{said}");
+    let (_, check) = doctor_check(&daemon, "port");
+    assert!(
+        check["detail"]
+            .as_str()
+            .unwrap()
+            .ends_with("bound by the daemon"),
+        "{check:#}"
+    );
+    let (_, check) = doctor_check(&daemon, "daemon");
+    assert_eq!(check["status"], "ok", "{check:#}");
+    drop(daemon);
+
+    // The daemon's own environment decides: a CLAUDE_BIN it cannot run is reported by it.
+    let daemon = Sandbox::new(&[("CLAUDE_BIN", "/nonexistent/claude")]).start_daemon();
+    let output = daemon.run(&["orchestrator", "status"]);
+    let said = stdout(&output);
+    assert!(
+        said.contains("NOT FOUND: /nonexistent/claude (from CLAUDE_BIN)"),
+        "{said}"
+    );
+    let output = daemon.run(&["orchestrator", "logs", "-n", "100"]);
+    let log = stdout(&output);
+    assert!(
+        log.lines().any(|line| line.contains("WARN")
+            && line.contains("agent program not found")
+            && line.contains("/nonexistent/claude")),
+        "{log}"
+    );
+    let (code, check) = doctor_check(&daemon, "claude-code");
+    assert_eq!(code, Some(1), "{check:#}");
+    assert_eq!(check["status"], "fail", "{check:#}");
 }

@@ -246,6 +246,8 @@ impl OrchestratorDaemon {
                     );
                 }
                 self.core.charter().log_in_effect();
+                AgentPrograms::new(self.config(), |name| std::env::var(name).ok())
+                    .warn_if_missing();
                 self.core.emit(DaemonEvent::Started { pid: status.pid });
                 Ok(())
             }

@@ -1,5 +1,5 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`audit`], [`hook`]), the
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`doctor`], [`audit`], [`hook`]), the
 //! [`session`], [`charter`], [`config`], [`approval`], [`memory`] and [`service`] command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
@@ -8,6 +8,7 @@ pub mod approval;
 pub mod audit;
 pub mod charter;
 pub mod config;
+pub mod doctor;
 pub mod hook;
 pub mod logs;
 pub mod memory;
@@ -39,6 +40,8 @@ pub enum OrchestratorCommand {
     Stop(stop::StopArgs),
     /// Stop the daemon if it runs, then start it
     Restart(restart::RestartArgs),
+    /// Check what the daemon needs: socket, config, charter, agent programs, login, port, disk
+    Doctor(doctor::DoctorArgs),
     /// Spawn, list, inspect, steer and stop agent sessions
     #[command(subcommand)]
     Session(session::SessionCommand),
@@ -75,6 +78,7 @@ pub async fn run(
         OrchestratorCommand::Logs(args) => logs::run(&args, &paths).await,
         OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
+        OrchestratorCommand::Doctor(args) => doctor::run(&args, &paths).await,
         OrchestratorCommand::Session(command) => session::run(command, &paths).await,
         OrchestratorCommand::Charter(command) => charter::run(command, &paths).await,
         OrchestratorCommand::Config(command) => config::run(command, &paths).await,
