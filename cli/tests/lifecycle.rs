@@ -2,7 +2,8 @@
 //! start, status, logs (also followed while the daemon stops), stop; starting twice; and
 //! starting again after the daemon was SIGKILLed, leaving a stale socket behind; `config
 //! validate` and a `restart` that refuses a configuration the new daemon would not start with;
-//! `doctor` and `status` on present and missing agent programs.
+//! `doctor` and `status` on present and missing agent programs; `stop -t N` telling the
+//! daemon N.
 
 mod common;
 
@@ -326,4 +327,18 @@ fn status_and_doctor_show_the_daemons_agent_programs() {
     let (code, check) = doctor_check(&daemon, "claude-code");
     assert_eq!(code, Some(1), "{check:#}");
     assert_eq!(check["status"], "fail", "{check:#}");
+}
+
+#[test]
+fn stop_tells_the_daemon_its_timeout_as_the_grace() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let output = daemon.run(&["orchestrator", "stop", "-t", "3"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let log = std::fs::read_to_string(daemon.path("state/wundr/orchestrator/daemon.log"))
+        .expect("the daemon log");
+    assert!(
+        log.lines()
+            .any(|line| line.contains("orchestrator daemon stopping") && line.contains("grace=3s")),
+        "the daemon stops within the 3 s it was given, not its own 10 s:\n{log}"
+    );
 }

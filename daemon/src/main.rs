@@ -138,8 +138,10 @@ fn run(daemon: OrchestratorDaemon, readiness: Readiness, to_stderr: bool) -> Exi
             return ExitCode::from(1);
         }
     };
-    let grace = daemon.config().shutdown_timeout;
+    let core = daemon.core().clone();
     let code = runtime.block_on(serve(daemon, readiness));
+    // The stop's grace, shortened when the request asked for less (`stop -t N`).
+    let grace = core.shutdown_grace();
     // Dropping a runtime waits for its blocking tasks without limit; one still running (a
     // client's call the daemon no longer answers) gets the shutdown timeout, then the process
     // ends anyway.

@@ -74,7 +74,7 @@ async fn daemonize_reports_ready_serves_logs_and_stops_on_shutdown() {
         .await
         .unwrap()
         .into_inner();
-    grpc.shutdown(v1::ShutdownRequest {}).await.unwrap();
+    grpc.shutdown(v1::ShutdownRequest::default()).await.unwrap();
     let mut followed = Vec::new();
     while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(10), follow.message())
         .await

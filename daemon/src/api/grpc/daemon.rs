@@ -130,10 +130,17 @@ impl Daemon for DaemonService {
 
     async fn shutdown(
         &self,
-        _request: Request<v1::ShutdownRequest>,
+        request: Request<v1::ShutdownRequest>,
     ) -> Result<Response<v1::ShutdownResponse>, Status> {
-        tracing::info!("shutdown requested over gRPC");
-        self.core.request_shutdown("shutdown requested over gRPC");
+        let grace_ms = request.into_inner().grace_ms;
+        tracing::info!(grace_ms, "shutdown requested over gRPC");
+        let reason = "shutdown requested over gRPC";
+        match grace_ms {
+            0 => self.core.request_shutdown(reason),
+            ms => self
+                .core
+                .request_shutdown_within(reason, std::time::Duration::from_millis(ms)),
+        }
         Ok(Response::new(v1::ShutdownResponse {
             pid: std::process::id(),
         }))
