@@ -271,6 +271,22 @@ fn doctor_finds_the_agent_program_or_fails_naming_where_to_set_it() {
 }
 
 #[test]
+fn doctor_reports_the_version_of_the_real_claude_code() {
+    let Some(claude) = wundr_test_support::claude::real_claude() else {
+        return; // real_claude printed SKIPPED and why
+    };
+    let sandbox = Sandbox::new(&[("CLAUDE_BIN", claude.to_str().unwrap())]);
+    write_config(&sandbox, "port: 0\n");
+    let (_, check) = doctor_check(&sandbox, "claude-code");
+    assert_eq!(check["status"], "ok", "{check:#}");
+    let detail = check["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("2.1.330") && detail.contains("Claude Code"),
+        "{detail}"
+    );
+}
+
+#[test]
 fn doctor_fails_when_another_program_holds_the_port() {
     let sandbox = Sandbox::new(&[]);
     let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
