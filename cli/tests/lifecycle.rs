@@ -358,3 +358,27 @@ fn stop_tells_the_daemon_its_timeout_as_the_grace() {
         "the daemon stops within the 3 s it was given, not its own 10 s:\n{log}"
     );
 }
+
+#[test]
+fn start_and_restart_on_a_taken_port_print_whole_lines_on_stderr_only() {
+    let sandbox = Sandbox::new(&[]);
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = holder.local_addr().unwrap().port().to_string();
+    for command in ["start", "restart"] {
+        let output = sandbox.run(&["orchestrator", command, "-p", &port]);
+        assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+        assert_eq!(stdout(&output), "", "{command}: {}", text(&output));
+        let err = stderr(&output);
+        let lines: Vec<&str> = err.lines().collect();
+        assert!(err.ends_with('\n'), "{command}: {err:?}");
+        assert!(
+            lines.len() == 2
+                && lines[0].starts_with("error: ")
+                && lines[0].contains(&format!("port {port} on 127.0.0.1 is in use"))
+                && lines[1].starts_with("hint: "),
+            "{command}: one error line and one hint line: {err:?}"
+        );
+        assert!(!err.contains("not running"), "{command}: {err:?}");
+    }
+    drop(holder);
+}
