@@ -72,9 +72,13 @@ pub async fn get_status(client: &mut Client, socket: &Path) -> Result<GetStatusR
     unary(socket, "GetStatus", client.get_status(GetStatusRequest {})).await
 }
 
-/// The `Shutdown` RPC; returns the pid of the daemon that is stopping.
-pub async fn shutdown(client: &mut Client, socket: &Path) -> Result<u32, CliError> {
-    let reply = unary(socket, "Shutdown", client.shutdown(ShutdownRequest {})).await?;
+/// The `Shutdown` RPC, asking the daemon to be done within `grace_ms` (at least 1: 0 would
+/// mean its own `shutdownTimeout`); returns the pid of the daemon that is stopping.
+pub async fn shutdown(client: &mut Client, socket: &Path, grace_ms: u64) -> Result<u32, CliError> {
+    let request = ShutdownRequest {
+        grace_ms: grace_ms.max(1),
+    };
+    let reply = unary(socket, "Shutdown", client.shutdown(request)).await?;
     Ok(reply.pid)
 }
 

@@ -278,6 +278,21 @@ pub enum CliError {
         #[source]
         source: io::Error,
     },
+    /// The daemon's configuration would be refused (`config validate`, `restart`).
+    #[error("the orchestrator configuration is invalid")]
+    ConfigInvalid(#[source] orchestrator_daemon::ConfigError),
+    /// `restart` checked the configuration (or charter) first and found it would not start;
+    /// nothing was stopped.
+    #[error(
+        "not restarting: the daemon would not start with this configuration; the running daemon (if any) was left running"
+    )]
+    RestartRefused(#[source] Box<CliError>),
+    /// `doctor` found problems (they were printed above, each with its remedy).
+    #[error("{fails} doctor check{} failed", if *fails == 1 { "" } else { "s" })]
+    DoctorFailed {
+        /// How many checks failed.
+        fails: usize,
+    },
     /// A `session` command failed; it carries its own remedy and exit code.
     #[error(transparent)]
     Session(#[from] SessionCommandError),
@@ -305,6 +320,12 @@ impl CliError {
             )
         };
         Some(match self {
+            Self::ConfigInvalid(err) => format!(
+                "{}; check it with: wundr orchestrator config validate [FILE]",
+                err.remedy()
+            ),
+            Self::RestartRefused(err) => return err.remedy(),
+            Self::DoctorFailed { .. } => "fix the checks marked fail, as their hints say".into(),
             Self::Paths(_) => "set HOME (and optionally XDG_RUNTIME_DIR), or pass --socket".into(),
             Self::Absolute { .. } => "pass an absolute path".into(),
             Self::CurrentDir { .. } => {

@@ -759,3 +759,26 @@ fn two_thousand_sessions_list_whole_and_filtered() {
     let output = daemon.run(&["orchestrator", "session", "list", "--status", "nope"]);
     assert_fails(&output, 2, &["not a status"]);
 }
+
+#[test]
+fn spawn_warns_when_claude_bin_here_is_not_what_the_daemon_runs() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    // The same CLAUDE_BIN as the daemon's (the sandbox's fixture agent): nothing to say.
+    let output = daemon.run(&["orchestrator", "session", "spawn", "hello"]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(!stderr(&output).contains("CLAUDE_BIN"), "{}", text(&output));
+
+    let output = daemon
+        .wundr(&["orchestrator", "session", "spawn", "hello"])
+        .env("CLAUDE_BIN", "/elsewhere/claude")
+        .output()
+        .expect("run wundr");
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("warning: CLAUDE_BIN=/elsewhere/claude in this shell does not change")
+            && err.contains("fixture-agent (from CLAUDE_BIN)")
+            && err.contains("agents.claude-code.command"),
+        "{err}"
+    );
+}

@@ -246,6 +246,8 @@ impl OrchestratorDaemon {
                     );
                 }
                 self.core.charter().log_in_effect();
+                AgentPrograms::new(self.config(), |name| std::env::var(name).ok())
+                    .warn_if_missing();
                 self.core.emit(DaemonEvent::Started { pid: status.pid });
                 Ok(())
             }
@@ -386,9 +388,15 @@ impl OrchestratorDaemon {
             .core
             .shutdown_reason()
             .unwrap_or_else(|| "stop() called".to_owned());
-        tracing::info!(%reason, "orchestrator daemon stopping");
+        let grace = self.core.shutdown_grace();
+        tracing::info!(%reason, grace = ?grace, "orchestrator daemon stopping");
         if let Some(supervisor) = self.supervisor.get() {
-            let limit = self.config().shutdown_timeout + Duration::from_secs(5);
+            // A grace shortened by the request (`stop -t N`) is the caller's whole budget.
+            let limit = if grace < self.config().shutdown_timeout {
+                grace
+            } else {
+                grace + Duration::from_secs(5)
+            };
             supervisor
                 .stop_all("terminated: the daemon is shutting down", limit)
                 .await;
@@ -401,7 +409,7 @@ impl OrchestratorDaemon {
         }
         self.core.emit(DaemonEvent::Stopped { reason });
         self.core.closing().cancel();
-        let deadline = tokio::time::Instant::now() + self.config().shutdown_timeout;
+        let deadline = tokio::time::Instant::now() + grace;
         for (name, mut task) in running.tasks {
             let limit = match name {
                 "grpc" => deadline.min(tokio::time::Instant::now() + CONTROL_DRAIN),

@@ -24,6 +24,7 @@ pub mod api;
 pub mod charter;
 mod child;
 pub mod config;
+pub mod config_load;
 pub mod core;
 mod daemon;
 mod dirs;

@@ -5,6 +5,11 @@
 //! Writes are synchronous and under one mutex: the daemon logs little, and this keeps
 //! "the last N lines, then everything after" exact — [`LogHub::tail_and_follow`] reads the tail
 //! and subscribes under the same lock, so no line is lost or doubled between the two.
+//!
+//! A foreground daemon also logs to stderr in the [`StderrStyle`] its reader understands:
+//! colour on a terminal (unless `NO_COLOR`), plain text elsewhere, and under systemd
+//! (`JOURNAL_STREAM` names our stderr) plain lines prefixed `<N>` with the sd-daemon priority
+//! of their level ([`JournalFormat`]), without a timestamp since the journal adds its own.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -18,6 +23,10 @@ use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::time::FormatTime;
 use tracing_subscriber::prelude::*;
 use tracing_subscriber::{EnvFilter, fmt};
+
+mod stderr;
+
+pub use stderr::{JournalFormat, StderrStyle, journal_priority};
 
 /// How many lines a slow follower may fall behind before it is told it missed some.
 const FOLLOW_BUFFER: usize = 4096;
@@ -200,17 +209,30 @@ pub fn default_filter(verbose: bool) -> EnvFilter {
 }
 
 /// Installs the global subscriber: the log file through `hub`, and also stderr when
-/// `to_stderr` (foreground runs, where systemd or a terminal reads it).
+/// `to_stderr` (foreground runs, where systemd or a terminal reads it) in the style of
+/// [`StderrStyle::of_stderr`].
 pub fn init(hub: &LogHub, verbose: bool, to_stderr: bool) {
     let file_layer = fmt::layer()
         .with_writer(hub.clone())
         .with_ansi(false)
         .with_timer(IsoMillis);
-    let stderr_layer =
-        to_stderr.then(|| fmt::layer().with_writer(io::stderr).with_timer(IsoMillis));
+    let style = StderrStyle::of_stderr();
+    let journal_layer = (to_stderr && style == StderrStyle::Journal).then(|| {
+        fmt::layer()
+            .with_writer(io::stderr)
+            .with_ansi(false)
+            .event_format(JournalFormat::default())
+    });
+    let stderr_layer = (to_stderr && style != StderrStyle::Journal).then(|| {
+        fmt::layer()
+            .with_writer(io::stderr)
+            .with_ansi(style == StderrStyle::Colour)
+            .with_timer(IsoMillis)
+    });
     let _already_set_in_tests = tracing_subscriber::registry()
         .with(default_filter(verbose))
         .with(file_layer)
+        .with(journal_layer)
         .with(stderr_layer)
         .try_init();
 }

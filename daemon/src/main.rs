@@ -20,9 +20,10 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use orchestrator_api::paths::DaemonPaths;
 use orchestrator_daemon::core::Core;
-use orchestrator_daemon::{ConfigLayer, DaemonConfig, OrchestratorDaemon, error_chain, logging};
+use orchestrator_daemon::{
+    ConfigLayer, DaemonConfig, OrchestratorDaemon, config_load, error_chain, logging,
+};
 use readiness::Readiness;
 use tokio::sync::Notify;
 
@@ -70,14 +71,14 @@ fn main() -> ExitCode {
     let config = match resolve_config(&args) {
         Ok(config) => config,
         Err(err) => {
-            eprintln!("error: {err}\nhint: {}", err.remedy());
+            readiness::print_failure(&err.to_string(), err.remedy());
             return ExitCode::from(2);
         }
     };
     let daemon = match OrchestratorDaemon::new(config) {
         Ok(daemon) => daemon,
         Err(err) => {
-            eprintln!("error: {}\nhint: {}", error_chain(&err), err.remedy());
+            readiness::print_failure(&error_chain(&err), err.remedy());
             return ExitCode::from(2);
         }
     };
@@ -98,19 +99,8 @@ fn main() -> ExitCode {
 }
 
 fn resolve_config(args: &Args) -> Result<DaemonConfig, orchestrator_daemon::ConfigError> {
-    let mut layers = Vec::new();
-    let file = match &args.config {
-        Some(path) => Some(path.clone()),
-        None => DaemonPaths::from_env(args.socket.as_deref())
-            .ok()
-            .map(|paths| paths.config_file)
-            .filter(|path| path.exists()),
-    };
-    if let Some(path) = file {
-        layers.push(ConfigLayer::from_file(&path)?);
-    }
-    layers.push(ConfigLayer::from_env(|name| std::env::var(name).ok())?);
-    layers.push(ConfigLayer {
+    let file = config_load::config_file(args.config.as_deref(), args.socket.as_deref());
+    let flags = ConfigLayer {
         port: args.port,
         host: args.host.clone(),
         max_sessions: args.max_sessions,
@@ -119,8 +109,8 @@ fn resolve_config(args: &Args) -> Result<DaemonConfig, orchestrator_daemon::Conf
         verbose: args.verbose.then_some(true),
         origin: Some("command-line flags".to_owned()),
         ..ConfigLayer::default()
-    });
-    DaemonConfig::resolve(&layers)
+    };
+    config_load::resolve(file.as_deref(), |name| std::env::var(name).ok(), flags)
 }
 
 fn run(daemon: OrchestratorDaemon, readiness: Readiness, to_stderr: bool) -> ExitCode {
@@ -148,8 +138,10 @@ fn run(daemon: OrchestratorDaemon, readiness: Readiness, to_stderr: bool) -> Exi
             return ExitCode::from(1);
         }
     };
-    let grace = daemon.config().shutdown_timeout;
+    let core = daemon.core().clone();
     let code = runtime.block_on(serve(daemon, readiness));
+    // The stop's grace, shortened when the request asked for less (`stop -t N`).
+    let grace = core.shutdown_grace();
     // Dropping a runtime waits for its blocking tasks without limit; one still running (a
     // client's call the daemon no longer answers) gets the shutdown timeout, then the process
     // ends anyway.

@@ -10,6 +10,8 @@ use std::io::{BufRead, BufReader, Write};
 use std::os::fd::OwnedFd;
 
 use nix::fcntl::OFlag;
+use orchestrator_daemon::logging::StderrStyle;
+use tracing::Level;
 
 /// The daemon's side of the report; a no-op in the foreground, where errors go to stderr.
 #[derive(Debug)]
@@ -28,7 +30,11 @@ impl Readiness {
         if let Some(mut pipe) = self.pipe {
             let _launcher_gone_is_fine = writeln!(pipe, "ready {}", std::process::id());
         } else {
-            eprintln!("orchestrator daemon running (pid {})", std::process::id());
+            let prefix = StderrStyle::of_stderr().line_prefix(Level::INFO);
+            eprintln!(
+                "{prefix}orchestrator daemon running (pid {})",
+                std::process::id()
+            );
         }
     }
 
@@ -41,13 +47,17 @@ impl Readiness {
                     let _ = writeln!(pipe, "hint {}", remedy.replace('\n', " "));
                 }
             }
-            None => {
-                eprintln!("error: {reason}");
-                if !remedy.is_empty() {
-                    eprintln!("hint: {remedy}");
-                }
-            }
+            None => print_failure(reason, remedy),
         }
+    }
+}
+
+/// `error: <reason>` and `hint: <remedy>` on stderr, as the journal's errors when it reads it.
+pub fn print_failure(reason: &str, remedy: &str) {
+    let prefix = StderrStyle::of_stderr().line_prefix(Level::ERROR);
+    eprintln!("{prefix}error: {reason}");
+    if !remedy.is_empty() {
+        eprintln!("{prefix}hint: {remedy}");
     }
 }
 

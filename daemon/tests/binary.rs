@@ -74,7 +74,7 @@ async fn daemonize_reports_ready_serves_logs_and_stops_on_shutdown() {
         .await
         .unwrap()
         .into_inner();
-    grpc.shutdown(v1::ShutdownRequest {}).await.unwrap();
+    grpc.shutdown(v1::ShutdownRequest::default()).await.unwrap();
     let mut followed = Vec::new();
     while let Ok(Some(line)) = tokio::time::timeout(Duration::from_secs(10), follow.message())
         .await
@@ -159,6 +159,75 @@ fn foreground_daemon_stops_on_sigint_and_sigterm() {
         assert!(!paths.socket.exists());
         drop(guard);
     }
+}
+
+/// Runs the daemon in the foreground with stderr into a file (and `env`), stops it with
+/// SIGTERM, and returns what it wrote there.
+fn foreground_stderr(env: impl Fn(&std::fs::File) -> Vec<(String, String)>) -> String {
+    let home = TestHome::new();
+    let paths = home.paths();
+    let stderr_path = home.path().join("stderr.txt");
+    let stderr_file = std::fs::File::create(&stderr_path).unwrap();
+    let mut child = home
+        .command(DAEMON)
+        .args(["--port", "0"])
+        .env_remove("NO_COLOR")
+        .env_remove("JOURNAL_STREAM")
+        .envs(env(&stderr_file))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr_file)
+        .spawn()
+        .unwrap();
+    let guard = Running { pid: child.id() };
+    wait_until(Duration::from_secs(10), || {
+        orchestrator_api::pidfile::running_daemon_pid(&paths.pid_file)
+            .unwrap()
+            .filter(|_| paths.socket.exists())
+    })
+    .expect("the daemon comes up");
+    signal(child.id(), Signal::SIGTERM);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    drop(guard);
+    std::fs::read_to_string(&stderr_path).unwrap()
+}
+
+#[test]
+fn foreground_stderr_is_plain_in_a_file_and_prioritised_for_the_journal() {
+    let plain = foreground_stderr(|_| Vec::new());
+    assert!(plain.contains("orchestrator daemon started"), "{plain}");
+    assert!(
+        !plain.contains('\x1b'),
+        "no colour codes in a file: {plain:?}"
+    );
+
+    // systemd names the stream it connected to stderr as DEVICE:INODE.
+    let journal = foreground_stderr(|file| {
+        use std::os::unix::fs::MetadataExt;
+        let meta = file.metadata().unwrap();
+        vec![(
+            "JOURNAL_STREAM".to_owned(),
+            format!("{}:{}", meta.dev(), meta.ino()),
+        )]
+    });
+    assert!(!journal.contains('\x1b'), "{journal:?}");
+    assert!(journal.contains("orchestrator daemon started"), "{journal}");
+    for line in journal.lines().filter(|line| !line.is_empty()) {
+        let priority = line
+            .strip_prefix('<')
+            .and_then(|rest| rest.split_once('>'))
+            .map(|(n, _)| n);
+        assert!(
+            matches!(priority, Some("3" | "4" | "5" | "6" | "7")),
+            "every line starts with an sd-daemon priority: {line:?}\n{journal}"
+        );
+    }
+    assert!(
+        journal
+            .lines()
+            .any(|line| line.starts_with("<6>") && line.contains("orchestrator daemon started")),
+        "{journal}"
+    );
 }
 
 #[test]

@@ -147,7 +147,7 @@ async fn watchers_get_health_checks_then_stopped_and_shutdown_is_requested_over_
     }
 
     let pid = grpc
-        .shutdown(v1::ShutdownRequest {})
+        .shutdown(v1::ShutdownRequest::default())
         .await
         .unwrap()
         .into_inner()

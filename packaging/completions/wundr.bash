@@ -43,6 +43,12 @@ _wundr() {
             wundr__subcmd__help__subcmd__orchestrator,charter)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__charter"
                 ;;
+            wundr__subcmd__help__subcmd__orchestrator,config)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__config"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator,doctor)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__doctor"
+                ;;
             wundr__subcmd__help__subcmd__orchestrator,hook)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__hook"
                 ;;
@@ -90,6 +96,9 @@ _wundr() {
                 ;;
             wundr__subcmd__help__subcmd__orchestrator__subcmd__charter,validate)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__validate"
+                ;;
+            wundr__subcmd__help__subcmd__orchestrator__subcmd__config,validate)
+                cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__config__subcmd__validate"
                 ;;
             wundr__subcmd__help__subcmd__orchestrator__subcmd__memory,add)
                 cmd="wundr__subcmd__help__subcmd__orchestrator__subcmd__memory__subcmd__add"
@@ -153,6 +162,12 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator,charter)
                 cmd="wundr__subcmd__orchestrator__subcmd__charter"
+                ;;
+            wundr__subcmd__orchestrator,config)
+                cmd="wundr__subcmd__orchestrator__subcmd__config"
+                ;;
+            wundr__subcmd__orchestrator,doctor)
+                cmd="wundr__subcmd__orchestrator__subcmd__doctor"
                 ;;
             wundr__subcmd__orchestrator,help)
                 cmd="wundr__subcmd__orchestrator__subcmd__help"
@@ -238,6 +253,18 @@ _wundr() {
             wundr__subcmd__orchestrator__subcmd__charter__subcmd__help,validate)
                 cmd="wundr__subcmd__orchestrator__subcmd__charter__subcmd__help__subcmd__validate"
                 ;;
+            wundr__subcmd__orchestrator__subcmd__config,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__config__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__config,validate)
+                cmd="wundr__subcmd__orchestrator__subcmd__config__subcmd__validate"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__config__subcmd__help,help)
+                cmd="wundr__subcmd__orchestrator__subcmd__config__subcmd__help__subcmd__help"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__config__subcmd__help,validate)
+                cmd="wundr__subcmd__orchestrator__subcmd__config__subcmd__help__subcmd__validate"
+                ;;
             wundr__subcmd__orchestrator__subcmd__help,approval)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__approval"
                 ;;
@@ -246,6 +273,12 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__help,charter)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__charter"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help,config)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__config"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help,doctor)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__doctor"
                 ;;
             wundr__subcmd__orchestrator__subcmd__help,help)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__help"
@@ -297,6 +330,9 @@ _wundr() {
                 ;;
             wundr__subcmd__orchestrator__subcmd__help__subcmd__charter,validate)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__validate"
+                ;;
+            wundr__subcmd__orchestrator__subcmd__help__subcmd__config,validate)
+                cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__config__subcmd__validate"
                 ;;
             wundr__subcmd__orchestrator__subcmd__help__subcmd__memory,add)
                 cmd="wundr__subcmd__orchestrator__subcmd__help__subcmd__memory__subcmd__add"
@@ -563,7 +599,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__help__subcmd__orchestrator)
-            opts="start status logs stop restart session charter approval audit hook memory service"
+            opts="start status logs stop restart doctor session charter config approval audit hook memory service"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,6 +741,48 @@ _wundr() {
         wundr__subcmd__help__subcmd__orchestrator__subcmd__charter__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__config)
+            opts="validate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__config__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__help__subcmd__orchestrator__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1095,7 +1173,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator)
-            opts="-h -V --socket --help --version start status logs stop restart session charter approval audit hook memory service help"
+            opts="-h -V --socket --help --version start status logs stop restart doctor session charter config approval audit hook memory service help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1462,8 +1540,104 @@ _wundr() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        wundr__subcmd__orchestrator__subcmd__config)
+            opts="-h -V --socket --help --version validate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__config__subcmd__help)
+            opts="validate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__config__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__config__subcmd__help__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__config__subcmd__validate)
+            opts="-h -V --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__doctor)
+            opts="-h -V --json --socket --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --socket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         wundr__subcmd__orchestrator__subcmd__help)
-            opts="start status logs stop restart session charter approval audit hook memory service help"
+            opts="start status logs stop restart doctor session charter config approval audit hook memory service help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1605,6 +1779,48 @@ _wundr() {
         wundr__subcmd__orchestrator__subcmd__help__subcmd__charter__subcmd__validate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__config)
+            opts="validate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__config__subcmd__validate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        wundr__subcmd__orchestrator__subcmd__help__subcmd__doctor)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

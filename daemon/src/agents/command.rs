@@ -29,6 +29,11 @@ pub const CLAUDE_FLOW_DEFAULT_ARGS: [&str; 7] = [
     "{task}",
 ];
 
+/// [`AgentPrograms::claude_source`] of a command set in the config file.
+const CONFIG_SOURCE: &str = "the config file";
+/// [`AgentPrograms::claude_source`] of the built-in command.
+const DEFAULT_SOURCE: &str = "built-in default";
+
 /// Which Claude Code conversation a process continues.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conversation {
@@ -42,6 +47,7 @@ pub enum Conversation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgentPrograms {
     claude: String,
+    claude_source: &'static str,
     claude_extra_args: Vec<String>,
     claude_env: BTreeMap<String, String>,
     flow: String,
@@ -56,11 +62,17 @@ impl AgentPrograms {
     pub fn new(config: &DaemonConfig, var: impl Fn(&str) -> Option<String>) -> Self {
         let code = config.agents.claude_code.clone().unwrap_or_default();
         let flow = config.agents.claude_flow.clone().unwrap_or_default();
+        let claude_bin = var("CLAUDE_BIN").filter(|v| !v.trim().is_empty());
+        let claude_source = match (&claude_bin, &code.command) {
+            (Some(_), _) => "CLAUDE_BIN",
+            (None, Some(_)) => CONFIG_SOURCE,
+            (None, None) => DEFAULT_SOURCE,
+        };
         Self {
-            claude: var("CLAUDE_BIN")
-                .filter(|v| !v.trim().is_empty())
+            claude: claude_bin
                 .or(code.command)
                 .unwrap_or_else(|| "claude".to_owned()),
+            claude_source,
             claude_extra_args: code.args.unwrap_or_default(),
             claude_env: code.env.unwrap_or_default(),
             flow: flow.command.unwrap_or_else(|| "claude-flow".to_owned()),
@@ -72,6 +84,20 @@ impl AgentPrograms {
                 .hook_command
                 .clone()
                 .unwrap_or_else(default_hook_program),
+        }
+    }
+
+    /// Where the Claude Code command came from (`CLAUDE_BIN`, the config file, the default).
+    pub fn claude_source(&self) -> &'static str {
+        self.claude_source
+    }
+
+    /// Where the Claude Flow command came from (the config file or the default).
+    pub fn flow_source(&self) -> &'static str {
+        if self.flow == "claude-flow" {
+            DEFAULT_SOURCE
+        } else {
+            CONFIG_SOURCE
         }
     }
 
@@ -92,8 +118,10 @@ impl AgentPrograms {
     pub fn not_found_message(&self, session_type: SessionType) -> String {
         match session_type {
             SessionType::ClaudeCode => format!(
-                "claude CLI not found ({}) — install @anthropic-ai/claude-code or set CLAUDE_BIN",
-                self.claude
+                "claude CLI not found ({}, from {}) — install @anthropic-ai/claude-code or set {}",
+                self.claude,
+                self.claude_source,
+                super::lookup::CLAUDE_BIN_SOURCES
             ),
             SessionType::ClaudeFlow | SessionType::Ruflo => format!(
                 "claude-flow CLI not found ({}) — install claude-flow or set \

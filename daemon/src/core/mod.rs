@@ -82,6 +82,8 @@ struct Inner {
     ended: EndedTally,
     registry: Registry,
     shutdown_reason: Option<String>,
+    /// The shortest grace a shutdown request asked for (`wundr orchestrator stop -t N`).
+    shutdown_grace: Option<std::time::Duration>,
 }
 
 /// Sessions that ended since the daemon started, for the success rate and mean duration.
@@ -146,6 +148,7 @@ impl Core {
                 ended: EndedTally::default(),
                 registry: Registry::default(),
                 shutdown_reason: None,
+                shutdown_grace: None,
             }),
             events: broadcast::channel(EVENT_BUFFER).0,
             outputs: OutputBacklog::new(OUTPUT_BUFFER),
@@ -316,6 +319,25 @@ impl Core {
         self.shutdown_requested.cancelled().await;
         self.shutdown_reason()
             .unwrap_or_else(|| "shutdown requested".to_owned())
+    }
+
+    /// As [`Core::request_shutdown`], asking that the stop take at most `grace` (when shorter
+    /// than `shutdownTimeout`): a caller that forces the daemon after its own timeout wants the
+    /// daemon to finish before that.
+    pub fn request_shutdown_within(&self, reason: &str, grace: std::time::Duration) {
+        {
+            let mut inner = self.lock();
+            inner.shutdown_grace = Some(inner.shutdown_grace.map_or(grace, |g| g.min(grace)));
+        }
+        self.request_shutdown(reason);
+    }
+
+    /// How long the stop may take: `shutdownTimeout`, or less when a request asked for less.
+    pub fn shutdown_grace(&self) -> std::time::Duration {
+        let configured = self.config.shutdown_timeout;
+        self.lock()
+            .shutdown_grace
+            .map_or(configured, |asked| asked.min(configured))
     }
 
     /// The reason given by the first shutdown request, if any came.

@@ -1,12 +1,14 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`audit`], [`hook`]), the
-//! [`session`], [`charter`], [`approval`], [`memory`] and [`service`] command groups,
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`doctor`], [`audit`], [`hook`]), the
+//! [`session`], [`charter`], [`config`], [`approval`], [`memory`] and [`service`] command groups,
 //! the path resolution they share
 //! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
 pub mod approval;
 pub mod audit;
 pub mod charter;
+pub mod config;
+pub mod doctor;
 pub mod hook;
 pub mod logs;
 pub mod memory;
@@ -38,12 +40,17 @@ pub enum OrchestratorCommand {
     Stop(stop::StopArgs),
     /// Stop the daemon if it runs, then start it
     Restart(restart::RestartArgs),
+    /// Check what the daemon needs: socket, config, charter, agent programs, login, port, disk
+    Doctor(doctor::DoctorArgs),
     /// Spawn, list, inspect, steer and stop agent sessions
     #[command(subcommand)]
     Session(session::SessionCommand),
     /// Validate, show and reload the charter (what agents may do)
     #[command(subcommand)]
     Charter(charter::CharterCommand),
+    /// Check the daemon's configuration file (and the charter it names) before using it
+    #[command(subcommand)]
+    Config(config::ConfigCommand),
     /// List, approve and deny escalated agent actions
     #[command(subcommand)]
     Approval(approval::ApprovalCommand),
@@ -71,8 +78,10 @@ pub async fn run(
         OrchestratorCommand::Logs(args) => logs::run(&args, &paths).await,
         OrchestratorCommand::Stop(args) => stop::run(&args, &paths).await,
         OrchestratorCommand::Restart(args) => restart::run(&args, &paths).await,
+        OrchestratorCommand::Doctor(args) => doctor::run(&args, &paths).await,
         OrchestratorCommand::Session(command) => session::run(command, &paths).await,
         OrchestratorCommand::Charter(command) => charter::run(command, &paths).await,
+        OrchestratorCommand::Config(command) => config::run(command, &paths).await,
         OrchestratorCommand::Approval(command) => approval::run(command, &paths.socket).await,
         OrchestratorCommand::Audit(args) => audit::run(&args, &paths.socket).await,
         OrchestratorCommand::Hook(args) => hook::run(&args, &paths.socket).await,

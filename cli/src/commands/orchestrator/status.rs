@@ -4,7 +4,7 @@
 
 use clap::Args;
 use orchestrator_api::paths::DaemonPaths;
-use orchestrator_api::v1::{DaemonState, GetStatusResponse, SubsystemStatus};
+use orchestrator_api::v1::{AgentProgram, DaemonState, GetStatusResponse, SubsystemStatus};
 use serde_json::{Value, json};
 
 use crate::daemon_client;
@@ -191,6 +191,33 @@ pub fn render_human(status: &GetStatusResponse) -> String {
             text.push('\n');
         }
     }
+    text.push_str(&render_agents(&status.agents));
+    text
+}
+
+/// The `agents` lines: each program's executable, or that it is missing (an older daemon
+/// reports none, and then there are no lines).
+fn render_agents(agents: &[AgentProgram]) -> String {
+    if agents.is_empty() {
+        return String::new();
+    }
+    let width = agents
+        .iter()
+        .map(|a| a.session_types.len())
+        .max()
+        .unwrap_or(0);
+    let mut text = "agents\n".to_owned();
+    for agent in agents {
+        let found = if agent.resolved_path.is_empty() {
+            format!(
+                "NOT FOUND: {} (from {}); see: wundr orchestrator doctor",
+                agent.command, agent.source
+            )
+        } else {
+            format!("{} (from {})", agent.resolved_path, agent.source)
+        };
+        text.push_str(&format!("  {:width$}  {found}\n", agent.session_types));
+    }
     text
 }
 
@@ -268,6 +295,20 @@ mod tests {
                 average_session_duration_ms: 1500.5,
                 success_rate: 1.0,
             }),
+            agents: vec![
+                AgentProgram {
+                    session_types: "claude-code".into(),
+                    command: "claude".into(),
+                    source: "built-in default".into(),
+                    resolved_path: "/usr/bin/claude".into(),
+                },
+                AgentProgram {
+                    session_types: "claude-flow, ruflo".into(),
+                    command: "claude-flow".into(),
+                    source: "built-in default".into(),
+                    resolved_path: String::new(),
+                },
+            ],
         }
     }
 
@@ -321,5 +362,9 @@ mod tests {
         assert!(text.contains("sessions    2 active, 1 queued, 5 total (max 100)\n"));
         assert!(text.contains("  grpc       running\n"));
         assert!(text.contains("  websocket  degraded: slow client dropped\n"));
+        assert!(text.contains("  claude-code         /usr/bin/claude (from built-in default)\n"));
+        assert!(
+            text.contains("  claude-flow, ruflo  NOT FOUND: claude-flow (from built-in default)")
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! `wundr orchestrator stop [-t SECS] [-f]`: [`StopArgs`]; asks the daemon to shut down (the
-//! `Shutdown` RPC, or SIGTERM when it does not answer), waits for its process to exit, and
-//! escalates to SIGTERM then SIGKILL after the timeout. [`stop_daemon`] is shared with
+//! `wundr orchestrator stop [-t SECS] [-f]`: [`StopArgs`]; asks the daemon to shut down within
+//! the timeout (the `Shutdown` RPC carries it; SIGTERM when the daemon does not answer), waits
+//! for its process to exit, and SIGKILLs it when it is still alive a fixed margin after the
+//! timeout ([`StopPlan`]). [`stop_daemon`] is shared with
 //! `restart` and returns a [`StopReport`], which says "stopped" only once the process has
 //! ended: its socket and pid file go first, while it may still be closing its database.
 
@@ -16,8 +17,35 @@ use crate::output;
 use crate::process::{self, PidWatch};
 use crate::spinner::Spinner;
 
-/// How long each escalation step (SIGTERM after the timeout, then SIGKILL) may take.
+/// How long a SIGKILLed daemon may take to disappear before we give up on it.
 const ESCALATION_WAIT: Duration = Duration::from_secs(5);
+/// How long after the timeout we wait before SIGKILL: the daemon, told the timeout, stops its
+/// agents and doors within it, then still closes its database and removes its files.
+pub const KILL_MARGIN: Duration = Duration::from_secs(2);
+
+/// What `stop -t N` does with N: the daemon is asked to be done within N, and is killed when
+/// it is still alive N plus [`KILL_MARGIN`] after the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StopPlan {
+    /// The grace the daemon is told (`ShutdownRequest.grace_ms`).
+    pub daemon_grace: Duration,
+    /// When we stop waiting and send SIGKILL.
+    pub kill_after: Duration,
+}
+
+impl StopPlan {
+    /// The plan for `timeout`.
+    pub fn new(timeout: Duration) -> Self {
+        Self {
+            daemon_grace: timeout,
+            kill_after: timeout + KILL_MARGIN,
+        }
+    }
+
+    fn grace_ms(self) -> u64 {
+        u64::try_from(self.daemon_grace.as_millis()).unwrap_or(u64::MAX)
+    }
+}
 
 /// Arguments of `wundr orchestrator stop`.
 #[derive(Debug, Args)]
@@ -114,15 +142,18 @@ pub async fn stop_daemon(
         return Ok(StopReport::Killed { pid });
     }
 
+    let plan = StopPlan::new(timeout);
     let pid = match client {
-        Some(mut client) => match daemon_client::shutdown(&mut client, &paths.socket).await {
-            Ok(pid) => pid,
-            // The RPC failed but the lock names a live daemon: fall back to the signal.
-            Err(err) => match locked {
-                Some(pid) => terminate(pid)?,
-                None => return Err(err),
-            },
-        },
+        Some(mut client) => {
+            match daemon_client::shutdown(&mut client, &paths.socket, plan.grace_ms()).await {
+                Ok(pid) => pid,
+                // The RPC failed but the lock names a live daemon: fall back to the signal.
+                Err(err) => match locked {
+                    Some(pid) => terminate(pid)?,
+                    None => return Err(err),
+                },
+            }
+        }
         None => match locked {
             // Answers nothing yet holds the lock: starting up or wedged.
             Some(pid) => terminate(pid)?,
@@ -131,18 +162,11 @@ pub async fn stop_daemon(
     };
     let watch = PidWatch::new(pid);
     let spinner = Spinner::start(format!("Stopping orchestrator daemon (pid {pid})…"));
-    if process::wait_gone(&watch, timeout).await {
+    if process::wait_gone(&watch, plan.kill_after).await {
         return Ok(StopReport::Stopped { pid });
     }
-    // It got a polite request already (the RPC or a SIGTERM); SIGTERM again in case the RPC
-    // reached a daemon that cannot act on it, then SIGKILL.
-    process::send(pid, Signal::SIGTERM)?;
-    if process::wait_gone(&watch, ESCALATION_WAIT).await {
-        return Ok(StopReport::Forced {
-            pid,
-            signal: Signal::SIGTERM,
-        });
-    }
+    // It was asked politely (the RPC with the timeout, or SIGTERM) and is past the timeout:
+    // another SIGTERM would only add a wait.
     drop(spinner);
     kill_and_wait(&watch, pid).await?;
     Ok(StopReport::Forced {
@@ -162,5 +186,22 @@ async fn kill_and_wait(watch: &PidWatch, pid: u32) -> Result<(), CliError> {
         Ok(())
     } else {
         Err(CliError::WontDie { pid })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_daemon_is_told_the_timeout_and_killed_a_fixed_margin_after_it() {
+        let plan = StopPlan::new(Duration::from_secs(3));
+        assert_eq!(plan.daemon_grace, Duration::from_secs(3));
+        assert_eq!(plan.grace_ms(), 3000);
+        assert_eq!(plan.kill_after, Duration::from_secs(3) + KILL_MARGIN);
+        // "About N seconds": the margin is small and fixed, whatever N is.
+        assert!(KILL_MARGIN <= Duration::from_secs(2));
+        let long = StopPlan::new(Duration::from_secs(60));
+        assert_eq!(long.kill_after - long.daemon_grace, KILL_MARGIN);
     }
 }

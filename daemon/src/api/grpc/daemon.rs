@@ -9,7 +9,8 @@ use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use super::convert::{event_to_proto, status_to_proto};
+use super::convert::{agents_to_proto, event_to_proto, status_to_proto};
+use crate::agents::command::AgentPrograms;
 use crate::core::{Core, DaemonEvent};
 use crate::logging::LogHub;
 
@@ -39,7 +40,11 @@ impl Daemon for DaemonService {
         &self,
         _request: Request<v1::GetStatusRequest>,
     ) -> Result<Response<v1::GetStatusResponse>, Status> {
-        Ok(Response::new(status_to_proto(&self.core.status())))
+        let mut reply = status_to_proto(&self.core.status());
+        // Resolved per call: installing or removing a program shows without a restart.
+        let programs = AgentPrograms::new(self.core.config(), |name| std::env::var(name).ok());
+        reply.agents = agents_to_proto(programs.lookups(std::env::var_os("PATH").as_deref()));
+        Ok(Response::new(reply))
     }
 
     type StreamLogsStream = ResponseStream<v1::LogLine>;
@@ -125,10 +130,17 @@ impl Daemon for DaemonService {
 
     async fn shutdown(
         &self,
-        _request: Request<v1::ShutdownRequest>,
+        request: Request<v1::ShutdownRequest>,
     ) -> Result<Response<v1::ShutdownResponse>, Status> {
-        tracing::info!("shutdown requested over gRPC");
-        self.core.request_shutdown("shutdown requested over gRPC");
+        let grace_ms = request.into_inner().grace_ms;
+        tracing::info!(grace_ms, "shutdown requested over gRPC");
+        let reason = "shutdown requested over gRPC";
+        match grace_ms {
+            0 => self.core.request_shutdown(reason),
+            ms => self
+                .core
+                .request_shutdown_within(reason, std::time::Duration::from_millis(ms)),
+        }
         Ok(Response::new(v1::ShutdownResponse {
             pid: std::process::id(),
         }))

@@ -56,6 +56,11 @@ struct Agent {
 }
 
 fn main() -> ExitCode {
+    // As `claude --version` answers, for `wundr orchestrator doctor`.
+    if std::env::args().nth(1).as_deref() == Some("--version") {
+        println!("0.0.0 (fixture-agent, a Claude Code stand-in)");
+        return ExitCode::SUCCESS;
+    }
     let (session, prompt) = parse_args(std::env::args().skip(1));
     let mut agent = Agent {
         session_id: session.unwrap_or_else(new_id),

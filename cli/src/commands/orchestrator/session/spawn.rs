@@ -1,7 +1,8 @@
 //! `wundr orchestrator session spawn [options] TASK…`: [`SpawnArgs`]; asks the daemon to start
 //! a session ([`request`]) and prints just its id on stdout, so `ID=$(wundr orchestrator
 //! session spawn …)` works, with a status line and how to follow it on stderr (`--json`: the
-//! whole session on stdout instead).
+//! whole session on stdout instead). A `CLAUDE_BIN` in this shell that differs from what the
+//! daemon runs gets a warning: only the daemon's environment counts.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -10,7 +11,10 @@ use clap::{Args, ValueEnum};
 use orchestrator_api::v1::{self, SpawnSessionRequest, TaskSpec};
 
 use super::{call, connect, json_text, render};
+use orchestrator_daemon::agents::lookup::CLAUDE_BIN_SOURCES;
+
 use crate::commands::orchestrator::absolute;
+use crate::daemon_client;
 use crate::error::{CliError, Outcome};
 use crate::output;
 use crate::spinner::Spinner;
@@ -139,6 +143,7 @@ pub fn request(args: &SpawnArgs) -> Result<SpawnSessionRequest, CliError> {
 pub async fn run(args: &SpawnArgs, socket: &Path) -> Result<Outcome, CliError> {
     let request = request(args)?;
     let mut client = connect(socket).await?;
+    warn_if_claude_bin_is_ignored(args, socket).await;
     let session = {
         let _spinner = Spinner::start("starting a session");
         call(socket, "Spawn", "", SPAWN_TIMEOUT, client.spawn(request)).await?
@@ -154,6 +159,32 @@ pub async fn run(args: &SpawnArgs, socket: &Path) -> Result<Outcome, CliError> {
         session.id
     ));
     Ok(Outcome::Success)
+}
+
+/// `CLAUDE_BIN` set in this shell does nothing: the daemon reads its own environment. Says so
+/// when it differs from what the daemon runs (best effort: any failure here stays silent).
+async fn warn_if_claude_bin_is_ignored(args: &SpawnArgs, socket: &Path) {
+    let claude_code = matches!(args.session_type, None | Some(SessionTypeArg::ClaudeCode));
+    let here = std::env::var("CLAUDE_BIN")
+        .ok()
+        .filter(|v| !v.trim().is_empty());
+    let (true, Some(here)) = (claude_code, here) else {
+        return;
+    };
+    let Ok(Some((_client, status))) = daemon_client::probe_status(socket).await else {
+        return;
+    };
+    let runs = status
+        .agents
+        .iter()
+        .find(|a| a.session_types == "claude-code");
+    if let Some(runs) = runs.filter(|runs| runs.command != here) {
+        output::warn(&format!(
+            "CLAUDE_BIN={here} in this shell does not change what the daemon runs: it runs {} \
+             (from {}); {}",
+            runs.command, runs.source, CLAUDE_BIN_SOURCES
+        ));
+    }
 }
 
 #[cfg(test)]
