@@ -13,7 +13,7 @@ use common::{TestHome, wait_until_async};
 use orchestrator_api::v1;
 use orchestrator_api::v1::memory_client::MemoryClient;
 use orchestrator_daemon::core::{SessionStatus, SubsystemStatus};
-use orchestrator_daemon::memory::{EntryType, NewEntry, Tier, memory_context_text};
+use orchestrator_daemon::memory::{Tier, memory_context_text};
 use serde_json::json;
 use ws::{connect, port_of};
 
