@@ -1,7 +1,8 @@
 //! Memory inside the real daemon (in-process, port 0, temp dirs, the fixture agent behind
 //! sessions): the WebSocket memory messages, the gRPC errors, sessions ending at the same
-//! time all recorded without "database is locked", and an unusable memory database leaving
-//! memory `degraded` while sessions keep working.
+//! time all recorded without "database is locked", a new session given only memories that
+//! clear the relevance floor, and an unusable memory database leaving memory `degraded` while
+//! sessions keep working.
 
 mod common;
 #[path = "common/ws.rs"]
@@ -148,6 +149,78 @@ async fn sessions_ending_together_all_leave_a_memory() {
     .await;
     // A write lost to "database is locked" (or any error) would leave fewer than 26.
     assert!(recorded.is_some(), "every session and note is remembered");
+    daemon.stop().await;
+}
+
+/// Issue #14: the office-plants memory was given to a session about invoices (and came back
+/// for a kubernetes search) because every text shares "the". Through the daemon: a session
+/// gets only memories above the floor, and a search for an unrelated query finds nothing.
+#[tokio::test]
+async fn a_new_session_is_given_only_relevant_memories() {
+    let home = TestHome::new();
+    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let mut grpc = memory_client(&home).await;
+    let mut ids = Vec::new();
+    for content in [
+        "The office plants are watered on Mondays",
+        "Deploys to the production kubernetes cluster go through ArgoCD",
+    ] {
+        let added = grpc
+            .add(v1::AddMemoryRequest {
+                tier: "semantic".into(),
+                content: content.into(),
+                ..Default::default()
+            })
+            .await
+            .unwrap()
+            .into_inner();
+        ids.push(added.id);
+    }
+    let given = |session: &orchestrator_daemon::core::Session| -> Vec<String> {
+        ["episodic", "semantic"]
+            .iter()
+            .filter_map(|tier| session.memory_context[*tier].as_array())
+            .flatten()
+            .filter_map(|e| e["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+
+    let invoices = daemon
+        .spawn(request("Reconcile the unpaid invoices for March"))
+        .await
+        .unwrap();
+    assert_eq!(
+        given(&invoices),
+        Vec::<String>::new(),
+        "{:#}",
+        invoices.memory_context
+    );
+    assert_eq!(memory_context_text(&invoices), "");
+
+    let deploy = daemon
+        .spawn(request("deploy the kubernetes cluster"))
+        .await
+        .unwrap();
+    assert_eq!(
+        given(&deploy),
+        [ids[1].clone()],
+        "{:#}",
+        deploy.memory_context
+    );
+    assert!(memory_context_text(&deploy).contains("ArgoCD"));
+
+    let found = grpc
+        .search(v1::SearchMemoryRequest {
+            query: "plan a birthday picnic for grandma".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(found.results.is_empty(), "{found:?}");
+    for id in [&invoices.id, &deploy.id] {
+        wait_ended(&daemon, id).await;
+    }
     daemon.stop().await;
 }
 

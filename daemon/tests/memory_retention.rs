@@ -1,6 +1,9 @@
-//! Ranking, TTL expiry, compaction, nasty queries, concurrency and damaged files.
+//! Ranking, relevance (`relevance`), TTL expiry, compaction, nasty queries, concurrency and
+//! damaged files.
 
 mod common;
+#[path = "memory_retention/relevance.rs"]
+mod relevance;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -137,9 +140,11 @@ fn common_words_do_not_drown_a_rare_match_in_a_large_store() {
 /// rare now) still ranks.
 #[test]
 fn how_common_a_word_is_is_judged_among_recent_entries() {
-    // A budget past the store's size: no compaction folds the old entries away meanwhile.
+    // A budget past the store's size: no compaction folds the old entries away meanwhile;
+    // no relevance floor, since a "legacy" entry matches only the commoner half of the query.
     let f = fixture_with(MemoryConfig {
         episodic_budget: 100_000,
+        min_relevance: 0.0,
         ..MemoryConfig::default()
     });
     let old: Vec<NewEntry> = (0..5_000)
@@ -221,7 +226,9 @@ fn nasty_queries_never_error() {
         let result = f.store.retrieve(query, Some(Tier::Episodic), 5);
         assert!(result.is_ok(), "{query:?}: {result:?}");
     }
-    assert_eq!(f.store.retrieve("OR", None, 5).unwrap().len(), 1);
+    // Operators are plain words ("OR" is also a function word, so it matches nothing).
+    assert_eq!(f.store.retrieve("NEAR", None, 5).unwrap().len(), 1);
+    assert_eq!(f.store.retrieve("OR", None, 5).unwrap().len(), 0);
     assert_eq!(f.store.retrieve("\"quoted", None, 5).unwrap().len(), 1);
     assert_eq!(f.store.stats().unwrap().episodic, 1);
 }

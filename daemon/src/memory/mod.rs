@@ -14,24 +14,36 @@
 //!
 //! # Ranking
 //!
-//! `retrieve` matches the query's words with FTS5 (see [`search::match_expression`]) and
-//! scores EVERY match (`rank`, an FTS5 auxiliary function, so the top hits are exact):
+//! `retrieve` matches the query's meaningful words with FTS5 (see [`search::match_expression`]:
+//! English function words such as "the" are dropped, so two texts never match on them alone)
+//! and scores EVERY match (`rank`, an FTS5 auxiliary function, so the top hits are exact):
 //!
 //! ```text
 //! score     = relevance × recency
-//! relevance = bm25 / max(bm25 over the matches)     bm25 as FTS5 computes it (k1 1.2, b 0.75)
+//! relevance = Σ over the query words the entry has: idf × (½ + ½ × min(1, tf weight))
+//!             / query mass                                                   in [0, 1]
+//! idf       = ln(1 + (N - n + 0.5) / (n + 0.5))     n of the N entries have the word
+//! tf weight = BM25's (k1 1.2, b 0.75): 1 for one occurrence in an entry of average length
+//! query mass = Σ idf over the query's words, an unseen one at most as much as the rarest
+//!             seen one; past 4 words their mean × 4, so a long task is not diluted
+//!             below every floor
 //! recency   = F + (1 - F) × 0.5^(age / half_life)    F = RECENCY_FLOOR = 0.25
 //! half_life = 3 days (episodic), 30 days (semantic)  (MemoryConfig)
 //! ```
 //!
-//! So of two equally relevant hits the newer wins, age can cost at most 4× (a much better
-//! match still beats a merely recent one), and an entry that does not match the query is
-//! never returned at all. An empty (or word-less) query returns the newest entries, scored
-//! by recency alone.
+//! Relevance is absolute (comparable across queries and stores; the top hit is not 1 unless
+//! it matches the whole query), and a match whose relevance is below
+//! [`MemoryConfig::min_relevance`] (the daemon's `memory.minRelevance`, default 0.35) is never
+//! returned, so an unrelated query finds nothing and a new session is given nothing
+//! unrelated ([`MemoryStore::context_for_task`]). Of two equally relevant hits the newer wins;
+//! age can cost at most 4× (a much better match still beats a merely recent one). A query
+//! with no word at all returns the newest entries, scored by recency alone; one of only
+//! function words returns nothing.
 //!
 //! In a store of more than a few thousand entries, words found in over 5% of them (judged
-//! among the newest 20,000) are left out of the match (`search::selective_terms` says why); when every word is that common,
-//! the latest-added matches are the candidates and recency ranks them.
+//! among the newest 20,000) are left out of the match (`search::selective_terms` says why),
+//! like function words; when every word is that common, the latest-added matches are the
+//! candidates and recency ranks them.
 
 mod error;
 mod facts;
@@ -45,6 +57,7 @@ mod schema;
 pub mod search;
 pub mod service;
 pub mod settings;
+mod stopwords;
 mod transfer;
 mod types;
 mod writer;
@@ -345,6 +358,11 @@ impl MemoryStore {
         task: &str,
         max_tokens: usize,
     ) -> Result<(String, Vec<Entry>), MemoryError> {
+        if search::match_expression(task).is_none() {
+            // A task of no meaningful words is about nothing in particular: the newest
+            // entries an empty search lists would be unrelated, so give none.
+            return Ok((String::new(), Vec::new()));
+        }
         let hits = self.retrieve(task, None, 20)?;
         Ok(search::format_context(hits, max_tokens.saturating_mul(4)))
     }

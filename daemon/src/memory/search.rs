@@ -1,5 +1,6 @@
-//! Retrieval: turning user text into a safe FTS5 query ([`match_expression`]) and ranking
-//! hits by BM25 weighted by recency (`search`); the formula is in the `memory` module doc.
+//! Retrieval: turning user text into a safe FTS5 query of its meaningful words
+//! ([`match_expression`]) and ranking hits by absolute relevance weighted by recency
+//! (`search`); the formula is in the `memory` module doc.
 
 use std::time::Duration;
 
@@ -9,6 +10,7 @@ use super::error::MemoryError;
 use super::facts::tier_code;
 use super::rank::Ranker;
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
+use super::stopwords::is_stop_word;
 use super::types::{Entry, MemoryConfig, Scored, Tier};
 
 /// Words of a query used at most; more only slows the query without changing the top hits.
@@ -24,20 +26,29 @@ const SHARE_SAMPLE: i64 = 20_000;
 /// comparable hits but cannot bury a much better match.
 pub const RECENCY_FLOOR: f64 = 0.25;
 
-/// The FTS5 MATCH expression for free user text, or `None` when it has no words.
+/// The FTS5 MATCH expression for free user text, or `None` when it has no meaningful words.
 ///
-/// The text is cut into runs of letters and digits (the same split `unicode61` makes), and
-/// every word is quoted (any `"` doubled, though none can survive the split) and joined with
-/// `OR`. Quoting makes `OR`, `AND`, `NOT`, `NEAR`, `*`, `-`, `^`, `:` and stray quotes plain
-/// words, so no user text can produce an FTS5 syntax error. `OR` rather than `AND`: BM25
-/// already ranks entries matching more of the words higher, and a partial match is still
-/// worth returning.
+/// The text is cut into runs of letters and digits (the same split `unicode61` makes), English
+/// function words ("the", "of", "or": `stopwords`) are dropped, and every other word is quoted
+/// (any `"` doubled, though none can survive the split) and joined with `OR`. Quoting makes
+/// `AND`, `NOT`, `NEAR`, `*`, `-`, `^`, `:` and stray quotes plain words, so no user text can
+/// produce an FTS5 syntax error. `OR` rather than `AND`: the relevance already ranks entries
+/// matching more of the words higher, and a partial match is still worth returning if it
+/// clears the floor.
 pub fn match_expression(query: &str) -> Option<String> {
     let terms = query_terms(query);
     (!terms.is_empty()).then(|| expression(&terms))
 }
 
-/// The distinct lowercased words of `query`, at most [`MAX_TERMS`].
+/// Whether `query` has any word at all (a query of only function words has words, but no
+/// meaningful ones: it matches nothing, where a word-less query lists the newest entries).
+fn has_words(query: &str) -> bool {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| !w.is_empty())
+}
+
+/// The distinct lowercased meaningful words of `query`, at most [`MAX_TERMS`].
 fn query_terms(query: &str) -> Vec<String> {
     let mut terms: Vec<String> = Vec::new();
     for word in query.split(|c: char| !c.is_alphanumeric()) {
@@ -45,6 +56,9 @@ fn query_terms(query: &str) -> Vec<String> {
             continue;
         }
         let word = word.to_lowercase();
+        if is_stop_word(&word) {
+            continue;
+        }
         if !terms.contains(&word) {
             terms.push(word);
         }
@@ -141,6 +155,10 @@ pub(crate) fn search(
     }
     let terms = query_terms(query);
     if terms.is_empty() {
+        if has_words(query) {
+            // Only function words: nothing can be relevant to it.
+            return Ok(Vec::new());
+        }
         return recent(conn, tier, limit, now, config);
     }
     let selective = selective_terms(conn, &terms)?;
@@ -156,19 +174,11 @@ pub(crate) fn search(
         // Every match is scored (`rank`), so these are exactly the best `limit`.
         best_matches(conn, ranker, &expression(&selective), tier, limit, now)?
     };
-    let best = ranker.best_bm25();
+    // The ranking functions' scores are absolute already (relevance in [0, 1] × recency) and
+    // leave out matches below the floor.
     let mut scored: Vec<Scored> = hits
         .into_iter()
-        .map(|(entry, score)| Scored {
-            // BM25 is unbounded and corpus-dependent; dividing by the best hit makes 1.0 mean
-            // "as relevant as anything found" and keeps scores comparable across tiers.
-            score: if best > 0.0 {
-                (score / best).max(0.0)
-            } else {
-                recency(now - entry.timestamp, config.half_life(entry.tier))
-            },
-            entry,
-        })
+        .map(|(entry, score)| Scored { entry, score })
         .collect();
     sort_and_cut(&mut scored, limit);
     Ok(scored)
@@ -179,7 +189,8 @@ fn tier_argument(tier: Option<Tier>) -> u8 {
     tier.map_or(0, tier_code)
 }
 
-/// The `limit` matches of `expression` with the highest `bm25 × recency`, in `tier`.
+/// The `limit` matches of `expression` with the highest `relevance × recency`, in `tier`, at
+/// or above the floor.
 fn best_matches(
     conn: &Connection,
     ranker: &Ranker,
@@ -217,7 +228,8 @@ fn best_matches(
     Ok(hits)
 }
 
-/// The newest `candidates` matches of `expression` in `tier`, with `bm25 × recency`.
+/// The newest `candidates` matches of `expression` in `tier` at or above the floor, with
+/// `relevance × recency`.
 fn newest_matches(
     conn: &Connection,
     expression: &str,
@@ -344,9 +356,12 @@ mod tests {
     fn match_expression_quotes_every_word() {
         assert_eq!(match_expression(""), None);
         assert_eq!(match_expression(" \"* - ( ) "), None);
+        // Function words are dropped, operators are plain words.
+        assert_eq!(match_expression("a OR b"), Some("\"b\"".to_owned()));
+        assert_eq!(match_expression("The of AND"), None);
         assert_eq!(
-            match_expression("a OR b"),
-            Some("\"a\" OR \"or\" OR \"b\"".to_owned())
+            match_expression("x AND NOT y"),
+            Some("\"x\" OR \"y\"".to_owned())
         );
         assert_eq!(
             match_expression("NEAR(x y)"),

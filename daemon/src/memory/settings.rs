@@ -7,11 +7,12 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use super::MemoryConfig;
+use super::types::DEFAULT_MIN_RELEVANCE;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// The memory settings the daemon runs with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MemorySettings {
     /// Episodic entries older than this are deleted by the janitor (`episodicTtl`).
     pub episodic_ttl: Duration,
@@ -21,7 +22,14 @@ pub struct MemorySettings {
     /// The most tokens of memories given to a new session (`maxContextTokens`, estimated at
     /// 4 characters a token); 0 gives none.
     pub max_context_tokens: usize,
+    /// The relevance a memory needs to be returned by a search or given to a session
+    /// (`minRelevance`, 0–1; see the `memory` module doc).
+    pub min_relevance: f64,
 }
+
+// `min_relevance` is checked to be within 0–1 wherever it is set, never NaN, so equality is
+// total (the daemon's config compares whole settings).
+impl Eq for MemorySettings {}
 
 impl Default for MemorySettings {
     fn default() -> Self {
@@ -30,6 +38,7 @@ impl Default for MemorySettings {
             episodic_budget: 10_000,
             // A short briefing, not a second prompt: ~8 KB of text.
             max_context_tokens: 2_000,
+            min_relevance: DEFAULT_MIN_RELEVANCE,
         }
     }
 }
@@ -40,13 +49,14 @@ impl MemorySettings {
         MemoryConfig {
             episodic_ttl: self.episodic_ttl,
             episodic_budget: self.episodic_budget,
+            min_relevance: self.min_relevance,
             ..MemoryConfig::default()
         }
     }
 }
 
 /// The `memory:` table as the config file spells it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MemoryLayer {
     /// `episodicTtl`, milliseconds
@@ -55,6 +65,8 @@ pub struct MemoryLayer {
     pub episodic_budget: Option<i64>,
     /// `maxContextTokens`
     pub max_context_tokens: Option<i64>,
+    /// `minRelevance`, 0–1
+    pub min_relevance: Option<f64>,
 }
 
 impl MemoryLayer {
@@ -64,6 +76,7 @@ impl MemoryLayer {
             episodic_ttl: i64::try_from(settings.episodic_ttl.as_millis()).ok(),
             episodic_budget: i64::try_from(settings.episodic_budget).ok(),
             max_context_tokens: i64::try_from(settings.max_context_tokens).ok(),
+            min_relevance: Some(settings.min_relevance),
         }
     }
 
@@ -71,25 +84,36 @@ impl MemoryLayer {
     pub fn apply_to(
         &self,
         target: &mut MemorySettings,
-    ) -> Result<(), (&'static str, i64, &'static str)> {
+    ) -> Result<(), (&'static str, String, &'static str)> {
+        let bad = |field, value: &dyn ToString, rule| (field, value.to_string(), rule);
         if let Some(ms) = self.episodic_ttl {
             target.episodic_ttl = u64::try_from(ms)
                 .ok()
                 .filter(|ms| *ms >= 60_000)
                 .map(Duration::from_millis)
-                .ok_or(("memory.episodicTtl", ms, "must be at least 60000 ms"))?;
+                .ok_or_else(|| bad("memory.episodicTtl", &ms, "must be at least 60000 ms"))?;
         }
         if let Some(n) = self.episodic_budget {
             target.episodic_budget = usize::try_from(n)
                 .ok()
                 .filter(|n| (10..=100_000_000).contains(n))
-                .ok_or(("memory.episodicBudget", n, "must be 10–100000000"))?;
+                .ok_or_else(|| bad("memory.episodicBudget", &n, "must be 10–100000000"))?;
         }
         if let Some(n) = self.max_context_tokens {
             target.max_context_tokens = usize::try_from(n)
                 .ok()
                 .filter(|n| *n <= 200_000)
-                .ok_or(("memory.maxContextTokens", n, "must be 0–200000"))?;
+                .ok_or_else(|| bad("memory.maxContextTokens", &n, "must be 0–200000"))?;
+        }
+        if let Some(floor) = self.min_relevance {
+            if !(0.0..=1.0).contains(&floor) {
+                return Err(bad(
+                    "memory.minRelevance",
+                    &floor,
+                    "must be 0–1 (the share of a query's weight a memory must match; 0 returns every match)",
+                ));
+            }
+            target.min_relevance = floor;
         }
         Ok(())
     }
@@ -106,6 +130,7 @@ mod tests {
             episodic_ttl: Some(3_600_000),
             episodic_budget: Some(50),
             max_context_tokens: Some(0),
+            min_relevance: Some(0.5),
         };
         layer.apply_to(&mut settings).unwrap();
         assert_eq!(settings.episodic_ttl, Duration::from_secs(3600));
@@ -113,6 +138,7 @@ mod tests {
             (settings.episodic_budget, settings.max_context_tokens),
             (50, 0)
         );
+        assert_eq!(settings.store_config().min_relevance, 0.5);
         assert_eq!(MemoryLayer::from_settings(&settings), layer);
         let bad = MemoryLayer {
             episodic_ttl: Some(5),
@@ -124,5 +150,16 @@ mod tests {
             "memory.episodicTtl"
         );
         assert_eq!(settings, before, "a refused layer changes nothing");
+        for floor in [f64::NAN, -0.1, 1.5] {
+            let bad = MemoryLayer {
+                min_relevance: Some(floor),
+                ..MemoryLayer::default()
+            };
+            assert_eq!(
+                bad.apply_to(&mut settings).unwrap_err().0,
+                "memory.minRelevance"
+            );
+            assert_eq!(settings, before);
+        }
     }
 }

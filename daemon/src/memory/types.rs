@@ -165,7 +165,8 @@ pub struct Entry {
 pub struct Scored {
     /// The entry.
     pub entry: Entry,
-    /// `relevance × recency`, in (0, 1]; see the module doc of `memory`.
+    /// `relevance × recency`, in (0, 1], absolute (comparable across queries); see the
+    /// module doc of `memory`. The empty query's hits carry recency alone.
     pub score: f64,
 }
 
@@ -220,9 +221,17 @@ pub struct MemoryConfig {
     pub episodic_half_life: Duration,
     /// Recency half-life of semantic entries.
     pub semantic_half_life: Duration,
+    /// Matches whose relevance (in `[0, 1]`, before recency) is below this are never returned
+    /// (see the `memory` module doc).
+    pub min_relevance: f64,
 }
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// The default relevance floor: a memory must match more than a third of the query's IDF mass
+/// (one word of three is not enough); the lowest floor at which no unrelated query of the
+/// labelled set (`tests/fixtures/memory-relevance.json`) finds anything.
+pub const DEFAULT_MIN_RELEVANCE: f64 = 0.35;
 
 impl MemoryConfig {
     /// The recency half-life of entries in `tier`.
@@ -242,6 +251,7 @@ impl Default for MemoryConfig {
             max_content_bytes: 64 * 1024,
             episodic_half_life: DAY * 3,
             semantic_half_life: DAY * 30,
+            min_relevance: DEFAULT_MIN_RELEVANCE,
         }
     }
 }

@@ -8,6 +8,7 @@ pub mod claude;
 pub mod daemon_binary;
 pub mod faults;
 pub mod memory;
+pub mod relevance;
 pub mod scripted;
 pub mod sessions;
 pub mod webhook;

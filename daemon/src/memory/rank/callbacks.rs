@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use rusqlite::ffi;
 
-use super::{Ranker, term_weight};
+use super::{Ranker, relevance, term_weight};
 use crate::memory::facts::{EntryFact, tier_code};
 use crate::memory::search::recency;
 use crate::memory::types::Tier;
@@ -107,6 +107,9 @@ pub(super) struct Query {
     /// Each phrase's IDF (`wundr_rank` only; `wundr_collect` counts document frequencies as
     /// it goes instead).
     pub idf: Vec<f64>,
+    /// What a row matching every phrase would score, [`super::query_mass`] (`wundr_rank`
+    /// only).
+    pub mass: f64,
     pub average_tokens: f64,
     /// Scratch: occurrences of each phrase in the current row.
     pub frequency: Vec<f64>,
@@ -152,7 +155,7 @@ unsafe extern "C" fn wundr_collect(
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// Return `bm25 × recency`, IDF counted up front (`wundr_rank`).
+    /// Return `relevance × recency`, IDF counted up front (`wundr_rank`).
     Score,
     /// Record the row in the ranker, counting document frequencies (`wundr_collect`).
     Collect,
@@ -195,7 +198,8 @@ macro_rules! call {
     };
 }
 
-/// Scores (`wundr_rank`; -1 for an entry of another tier than asked) or records
+/// Scores (`wundr_rank`; -1 for an entry of another tier than asked or below the relevance
+/// floor) or records
 /// (`wundr_collect`, which leaves the tier to `Ranker::top`) the current row.
 ///
 /// # Safety
@@ -246,14 +250,17 @@ unsafe fn row(
             return Ok(Some(-1.0));
         }
         let tokens = tokens(api, fts, fact)?;
-        let bm25: f64 = query
+        let matched = query
             .idf
             .iter()
             .zip(&query.frequency)
-            .map(|(idf, f)| idf * term_weight(*f, tokens, query.average_tokens))
-            .sum();
-        ranker.saw_bm25(bm25);
-        Ok(Some(bm25 * weight_of(now, fact, ranker)))
+            .filter(|(_, f)| **f > 0.0)
+            .map(|(idf, f)| (*idf, term_weight(*f, tokens, query.average_tokens)));
+        let relevance = relevance(matched, query.mass);
+        if relevance < ranker.config.min_relevance {
+            return Ok(Some(-1.0));
+        }
+        Ok(Some(relevance * weight_of(now, fact, ranker)))
     }
 }
 
@@ -350,6 +357,7 @@ unsafe fn query_data(
         check(call!(api, xColumnTotalSize, fts, -1, &mut tokens))?;
         let phrases = usize::try_from(call!(api, xPhraseCount, fts)).unwrap_or(0);
         let mut idf = Vec::with_capacity(phrases);
+        let mut seen = Vec::with_capacity(phrases);
         for phrase in (0..phrases).filter(|_| with_idf) {
             let mut hits: i64 = 0;
             let index = c_int::try_from(phrase).map_err(|_| ffi::SQLITE_ERROR)?;
@@ -362,10 +370,13 @@ unsafe fn query_data(
                 Some(count_row)
             ))?;
             idf.push(super::idf(rows, hits));
+            seen.push(hits > 0);
         }
+        let mass = super::query_mass(idf.iter().copied().zip(seen.iter().copied()));
         let query = Box::into_raw(Box::new(Query {
             rows,
             idf,
+            mass,
             average_tokens: (tokens as f64 / rows as f64).max(f64::MIN_POSITIVE),
             frequency: vec![0.0; phrases],
         }));

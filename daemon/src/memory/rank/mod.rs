@@ -1,6 +1,6 @@
-//! Scoring FTS5 matches as `bm25 × recency` in one pass, reading each row's length, time and
-//! tier from [`EntryFacts`] instead of looking the row up. [`Ranker`] is the scoring state of
-//! one read connection; `callbacks` registers two FTS5 auxiliary functions with it:
+//! Scoring FTS5 matches as `relevance × recency` in one pass, reading each row's length, time
+//! and tier from [`EntryFacts`] instead of looking the row up. [`Ranker`] is the scoring state
+//! of one read connection; `callbacks` registers two FTS5 auxiliary functions with it:
 //!
 //! ```sql
 //! -- every match recorded in the ranker; Ranker::top then gives the best (search::best_matches)
@@ -11,9 +11,13 @@
 //! ```
 //!
 //! `:tier` is 0 (any), 1 (episodic) or 2 (semantic); `wundr_rank` gives -1 for an entry of
-//! another tier. `bm25` is FTS5's own formula, term for term (k1 = 1.2, b = 0.75, IDF
-//! `ln((N - n + 0.5) / (n + 0.5))` floored at 1e-6), but positive; a test holds both
-//! functions to `-bm25(memory_fts)`.
+//! another tier, or below the relevance floor. [`relevance`] is absolute, in `[0, 1]`: the
+//! share of the query's IDF mass the row matches, each matched phrase counting half for being
+//! there and half for its BM25 term weight (k1 = 1.2, b = 0.75, capped at 1, which is one
+//! occurrence in a row of average length). IDF is BM25's smoothed `ln(1 + (N - n + 0.5) / (n + 0.5))`,
+//! never zero, where FTS5's own `bm25()` floors it to 1e-6 past half the rows, which made every
+//! word of a small store worth the same and every score meaningful only relative to the best.
+//! A test holds both functions to a plain Rust computation of the formula.
 //!
 //! Why not `bm25()` and a join: per matching row that costs a docsize seek inside FTS5 and a
 //! timestamp seek in `memory_entries`, about 2 µs, and a query at 1M entries matches 5–40k
@@ -26,7 +30,6 @@
 mod callbacks;
 
 use std::ffi::c_int;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::Connection;
@@ -38,10 +41,57 @@ use super::types::MemoryConfig;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// FTS5's IDF for a phrase in `hits` of `rows` entries.
+/// The IDF of a phrase in `hits` of `rows` entries: BM25's smoothed form, positive for any
+/// `hits <= rows`, so a word in every row of a tiny store still weighs less than a rare one.
 fn idf(rows: i64, hits: i64) -> f64 {
-    let value = (((rows - hits) as f64 + 0.5) / (hits as f64 + 0.5)).ln();
-    if value <= 0.0 { 1e-6 } else { value }
+    (1.0 + ((rows - hits).max(0) as f64 + 0.5) / (hits as f64 + 0.5)).ln()
+}
+
+/// Phrases of a query a memory is expected to match at best: a memory is a short note, so a
+/// long task's weight is that of its average phrase times this many (see [`query_mass`]).
+/// Chosen with the floor on the labelled set (`benches/memory_relevance.rs`): 8 and 5 kept
+/// fewer task-like queries' relevant memories above it, 3 let unrelated memories through.
+const MATCHABLE_PHRASES: f64 = 4.0;
+
+/// What a row matching the whole query scores before the division, from each phrase's IDF
+/// and whether any row contains it: the sum of the IDFs, for a query of more than
+/// [`MATCHABLE_PHRASES`] phrases scaled down to that many (their mean times it), so a
+/// paragraph-long task is not diluted below every floor.
+///
+/// A phrase no row contains still counts (a query that shares one word with a memory and has
+/// four the store never saw is a poor match for it), but at most as much as the rarest phrase
+/// some row does contain: its own IDF is the largest possible and says only that the store
+/// never saw the word, and in a store where every memory mentions "release" it would make
+/// "how do I cut a release" match none of them.
+fn query_mass(phrases: impl Iterator<Item = (f64, bool)> + Clone) -> f64 {
+    let rarest_seen = phrases
+        .clone()
+        .filter(|(_, seen)| *seen)
+        .map(|(idf, _)| idf)
+        .fold(0.0, f64::max);
+    let (sum, count) = phrases.fold((0.0, 0.0), |(sum, count), (idf, seen)| {
+        let idf = if seen { idf } else { idf.min(rarest_seen) };
+        (sum + idf, count + 1.0)
+    });
+    if count > MATCHABLE_PHRASES {
+        sum / count * MATCHABLE_PHRASES
+    } else {
+        sum
+    }
+}
+
+/// A row's relevance in `[0, 1]`: the IDF-weighted share of the query's phrases it contains,
+/// each counting half for being there and half for its BM25 term weight capped at 1.
+/// `matched` yields `(idf, term weight)` of the phrases the row contains; `mass` is
+/// [`query_mass`].
+fn relevance(matched: impl Iterator<Item = (f64, f64)>, mass: f64) -> f64 {
+    if mass <= 0.0 {
+        return 0.0;
+    }
+    let got: f64 = matched
+        .map(|(idf, weight)| idf * (0.5 + 0.5 * weight.min(1.0)))
+        .sum();
+    (got / mass).clamp(0.0, 1.0)
 }
 
 /// One phrase's BM25 term before IDF: `frequency` occurrences in a row of `tokens`.
@@ -49,15 +99,13 @@ fn term_weight(frequency: f64, tokens: f64, average_tokens: f64) -> f64 {
     frequency * (K1 + 1.0) / (frequency + K1 * (1.0 - B + B * tokens / average_tokens))
 }
 
-/// The scoring state of one read connection: the shared facts, the half-lives, the best
-/// bm25 of the last statement and the rows `wundr_collect` recorded.
+/// The scoring state of one read connection: the shared facts, the half-lives and relevance
+/// floor, and the rows `wundr_collect` recorded.
 #[derive(Debug)]
 pub(crate) struct Ranker {
     facts: Arc<SharedFacts>,
-    /// The half-lives recency is weighed with.
+    /// The half-lives recency is weighed with and the relevance floor.
     config: MemoryConfig,
-    /// `f64::to_bits` of the best bm25 so far; non-negative floats order like their bits.
-    best_bits: AtomicU64,
     collected: Mutex<Collected>,
 }
 
@@ -65,7 +113,7 @@ pub(crate) struct Ranker {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Ranked {
     pub seq: i64,
-    /// `bm25 × recency`.
+    /// `relevance × recency`.
     pub score: f64,
 }
 
@@ -79,7 +127,6 @@ impl Ranker {
         let ranker = Arc::new(Self {
             facts,
             config,
-            best_bits: AtomicU64::new(0),
             collected: Mutex::new(Collected::default()),
         });
         callbacks::create(conn, &ranker)?;
@@ -88,25 +135,17 @@ impl Ranker {
 
     /// Forgets the last statement's rows, before a new one.
     pub fn reset(&self) {
-        self.best_bits.store(0, Ordering::Relaxed);
         *self.collected() = Collected::default();
     }
 
-    /// The best bm25 among the rows scored or recorded since [`Self::reset`] (0 if none);
-    /// for recorded rows, known once [`Self::top`] has run.
-    pub fn best_bm25(&self) -> f64 {
-        f64::from_bits(self.best_bits.load(Ordering::Relaxed))
-    }
-
-    /// The `limit` recorded rows of the asked tier with the highest `bm25 × recency`, best
-    /// first.
+    /// The `limit` recorded rows of the asked tier, at or above the relevance floor, with the
+    /// highest `relevance × recency`, best first.
     pub fn top(&self, limit: usize) -> Vec<Ranked> {
         let collected = std::mem::take(&mut *self.collected());
-        let (mut ranked, best) = {
+        let mut ranked = {
             let facts = self.facts.read();
             collected.scores(&facts, &self.config)
         };
-        self.saw_bm25(best);
         let by_score = |a: &Ranked, b: &Ranked| b.score.total_cmp(&a.score);
         if ranked.len() > limit && limit > 0 {
             ranked.select_nth_unstable_by(limit - 1, by_score);
@@ -123,11 +162,6 @@ impl Ranker {
 
     fn fact(&self, seq: i64) -> Option<EntryFact> {
         self.facts.read().get(seq)
-    }
-
-    fn saw_bm25(&self, bm25: f64) {
-        self.best_bits
-            .fetch_max(bm25.max(0.0).to_bits(), Ordering::Relaxed);
     }
 
     fn collected(&self) -> MutexGuard<'_, Collected> {
@@ -203,15 +237,20 @@ impl Collected {
         });
     }
 
-    /// Every kept row's `bm25 × recency` (rows of another tier left out), and the best
-    /// bm25. A row the facts do not know was added since their last refresh: brand new.
-    fn scores(self, facts: &EntryFacts, config: &MemoryConfig) -> (Vec<Ranked>, f64) {
+    /// Every kept row's `relevance × recency`, leaving out rows of another tier and rows
+    /// below the floor. A row the facts do not know was added since their last refresh: brand
+    /// new.
+    fn scores(self, facts: &EntryFacts, config: &MemoryConfig) -> Vec<Ranked> {
         let idf: Vec<f64> = self
             .document_frequency
             .iter()
             .map(|df| idf(self.rows, *df))
             .collect();
-        let mut best: f64 = 0.0;
+        let mass = query_mass(
+            idf.iter()
+                .copied()
+                .zip(self.document_frequency.iter().map(|df| *df > 0)),
+        );
         let mut ranked = Vec::with_capacity(self.kept.len());
         let mut start = 0;
         for kept in &self.kept {
@@ -228,14 +267,14 @@ impl Collected {
                 .map(|f| f64::from(f.tokens))
                 .or(kept.measured_tokens)
                 .unwrap_or(self.average_tokens);
-            let bm25: f64 = terms
-                .iter()
-                .map(|(phrase, f)| {
-                    let idf = idf.get(usize::from(*phrase)).copied().unwrap_or(0.0);
-                    idf * term_weight(f64::from(*f), tokens, self.average_tokens)
-                })
-                .sum();
-            best = best.max(bm25);
+            let matched = terms.iter().map(|(phrase, f)| {
+                let idf = idf.get(usize::from(*phrase)).copied().unwrap_or(0.0);
+                (idf, term_weight(f64::from(*f), tokens, self.average_tokens))
+            });
+            let relevance = relevance(matched, mass);
+            if relevance < config.min_relevance {
+                continue;
+            }
             let recency = fact.map_or(1.0, |f| {
                 recency(
                     self.now.saturating_sub(f.timestamp),
@@ -244,10 +283,10 @@ impl Collected {
             });
             ranked.push(Ranked {
                 seq: kept.seq,
-                score: bm25 * recency,
+                score: relevance * recency,
             });
         }
-        (ranked, best)
+        ranked
     }
 }
 
