@@ -311,6 +311,14 @@ impl SessionActor {
                     .claude_flow(&self.task, &self.id, env, &session.work_dir)
             }
         };
+        // The start is on disk before the agent can do anything: after a crash the session
+        // comes back failed (interrupted), never queued to run its task a second time.
+        if let Err(err) = self.ctx.core.sync_store().await {
+            return ProcessEnd::NotStarted(format!(
+                "not started, because its start could not be recorded: {}",
+                error_chain(&err)
+            ));
+        }
         let mut agent = match self.ctx.runner.start(spec).await {
             Ok(agent) => agent,
             Err(RunnerError::NotFound { .. }) => {
