@@ -58,8 +58,18 @@ pub fn registration_script(shell: &str) -> Option<Vec<u8>> {
     completer
         .write_registration(REGISTRATION_VAR, "wundr", "wundr", "wundr", &mut script)
         .ok()?;
+    if completer.name() == "zsh" {
+        script.extend_from_slice(ZSH_FIRST_TAB.as_bytes());
+    }
     Some(script)
 }
+
+/// zsh autoloads `_wundr` from `$fpath` (where the `.deb` puts it) as the completion function
+/// and runs its body on the first TAB; clap_complete's body only registers its own function
+/// for the next TAB, so that first TAB would complete nothing. Sourced, it is not in a
+/// completion (`compstate` is unset) and only registers.
+const ZSH_FIRST_TAB: &str = "\n# Autoloaded from $fpath as `_wundr`, this runs on the first TAB: complete it too.\n\
+                             if (( $+compstate )); then _clap_dynamic_completer_wundr \"$@\"; fi\n";
 
 /// Session ids, newest first, with their status and task as help.
 pub fn session_ids() -> ArgValueCompleter {
@@ -300,5 +310,7 @@ mod tests {
             assert!(script.contains(REGISTRATION_VAR), "{shell}: {script}");
         }
         assert!(registration_script("tcsh").is_none());
+        let zsh = String::from_utf8(registration_script("zsh").unwrap()).unwrap();
+        assert!(zsh.ends_with(ZSH_FIRST_TAB), "{zsh}");
     }
 }
