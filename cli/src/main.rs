@@ -22,6 +22,9 @@ use crate::commands::Cli;
 use crate::error::CliError;
 
 fn main() -> ExitCode {
+    // The shell's completion call-back (`WUNDR_COMPLETE=bash wundr -- WORDS...`) is answered
+    // here and exits; before parsing, since those words are not a command line to run.
+    commands::complete_ids::register();
     // Exits 2 on a usage error and 0 for --help/--version, as clap does.
     let cli = Cli::parse();
     // One thread is plenty for a client that makes a few calls; it also keeps `exec` (start

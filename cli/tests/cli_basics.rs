@@ -109,7 +109,12 @@ fn completions_for_each_shell_are_non_empty() {
             .unwrap();
         assert!(output.status.success(), "{shell}: {}", stderr_of(&output));
         let script = stdout_of(&output);
-        assert!(script.contains("orchestrator"), "{shell} script: {script}");
+        // A registration that calls `wundr` back (cli/tests/completion.rs runs it).
+        assert!(
+            script.contains(&format!("WUNDR_COMPLETE=\"{shell}\""))
+                || script.contains(&format!("WUNDR_COMPLETE={shell} wundr")),
+            "{shell} script: {script}"
+        );
     }
 }
 

@@ -3,6 +3,7 @@
 //! memory, charter, approval, audit, hook, service) is one more variant here and one more
 //! module beside [`orchestrator`].
 
+pub mod complete_ids;
 pub mod completions;
 pub mod orchestrator;
 #[cfg(test)]

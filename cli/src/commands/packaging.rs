@@ -1,7 +1,8 @@
 //! The generated files under `packaging/` — man pages (`packaging/man/*.1`, clap_mangen) and
-//! shell completions (`packaging/completions/`, clap_complete) — are checked in so that the
+//! shell completions (`packaging/completions/`: clap_complete's registration scripts, which
+//! call `wundr` back on every TAB, see [`super::complete_ids`]) — are checked in so that the
 //! `.deb` and users without a Rust toolchain get them; these tests fail when they fall behind
-//! [`super::Cli`]. Regenerate with:
+//! [`super::Cli`] or clap_complete. Regenerate with:
 //!
 //! ```sh
 //! WUNDR_REGENERATE=1 cargo test -p wundr packaging
@@ -49,11 +50,9 @@ fn collect_pages(command: &Command, name: &str, pages: &mut Vec<(String, Vec<u8>
     }
 }
 
-/// The completion script for `shell`.
+/// The completion script for `shell`, as `wundr completions SHELL` prints it.
 fn completion(shell: Shell) -> Vec<u8> {
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "wundr", &mut script);
-    script
+    super::completions::script(shell)
 }
 
 /// The completion files the `.deb` installs, by shell.
@@ -83,13 +82,8 @@ fn completions_generate_for_every_shell() {
         Shell::PowerShell,
     ] {
         let script = String::from_utf8(completion(shell)).unwrap();
-        for word in [
-            "orchestrator",
-            "session",
-            "service",
-            "install",
-            "completions",
-        ] {
+        // A registration: the shell calls `wundr` back with the variable set.
+        for word in ["wundr", super::complete_ids::REGISTRATION_VAR] {
             assert!(script.contains(word), "{shell}: `{word}` missing");
         }
     }

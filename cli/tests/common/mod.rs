@@ -89,6 +89,13 @@ impl Sandbox {
     }
 
     fn configure(&self, cmd: &mut std::process::Command, args: &[&str]) {
+        self.configure_env(cmd);
+        cmd.arg("--socket").arg(self.socket()).args(args);
+    }
+
+    /// The sandbox's environment and directory, without `--socket`: the CLI finds the socket
+    /// at its default path (inside the sandbox's XDG_RUNTIME_DIR).
+    pub fn configure_env(&self, cmd: &mut std::process::Command) {
         for name in FOREIGN_ENV {
             cmd.env_remove(name);
         }
@@ -99,10 +106,7 @@ impl Sandbox {
             .env("XDG_DATA_HOME", self.path("data"))
             .env("XDG_CONFIG_HOME", self.path("config"))
             .env("CLAUDE_BIN", bin_dir().join("fixture-agent"))
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .arg("--socket")
-            .arg(self.socket())
-            .args(args);
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
     }
 
     /// `wundr <args>` in the sandbox as a plain `std` command (for stdio of the test's own).

@@ -39,7 +39,7 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 pub struct AnswerArgs {
     /// The approval id (see: wundr orchestrator approval list)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = crate::commands::complete_ids::approval_ids())]
     pub id: String,
     /// Why; shown to the agent
     #[arg(long, value_name = "TEXT")]
@@ -50,7 +50,7 @@ pub struct AnswerArgs {
 #[derive(Debug, Args)]
 pub struct TextArgs {
     /// The approval id of the question (see: wundr orchestrator approval list)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = crate::commands::complete_ids::question_ids())]
     pub id: String,
     /// The answer, as the agent will read it
     #[arg(value_name = "TEXT")]

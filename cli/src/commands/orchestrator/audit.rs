@@ -18,7 +18,7 @@ use crate::output;
 #[derive(Debug, Args)]
 pub struct AuditArgs {
     /// Only this session's decisions
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::commands::complete_ids::session_ids())]
     pub session: Option<String>,
     /// At most this many (the newest)
     #[arg(long, value_name = "N", default_value_t = 100)]

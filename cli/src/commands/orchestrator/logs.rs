@@ -31,7 +31,7 @@ pub struct LogsArgs {
     pub follow: bool,
     /// Show one session's events instead of the daemon log: its status, then with -f
     /// everything it does until it ends
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::commands::complete_ids::session_ids())]
     pub session: Option<String>,
     /// With --session: first replay what the session's agent printed so far
     #[arg(long, requires = "session")]

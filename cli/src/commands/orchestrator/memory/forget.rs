@@ -13,7 +13,7 @@ use crate::output;
 #[derive(Debug, Args)]
 pub struct ForgetArgs {
     /// The memory id (see: wundr orchestrator memory list)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = crate::commands::complete_ids::memory_ids())]
     pub id: String,
 }
 

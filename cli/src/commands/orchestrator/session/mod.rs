@@ -58,7 +58,7 @@ pub enum SessionCommand {
 #[derive(Debug, Args)]
 pub struct SessionIdArgs {
     /// The session id (see: wundr orchestrator session list)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = crate::commands::complete_ids::session_ids())]
     pub id: String,
 }
 

@@ -18,7 +18,7 @@ const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Debug, Args)]
 pub struct SendArgs {
     /// The session id (see: wundr orchestrator session list)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = crate::commands::complete_ids::session_ids())]
     pub id: String,
     /// What to tell the agent; the words are joined with spaces (put words that start with
     /// `-` after `--`)

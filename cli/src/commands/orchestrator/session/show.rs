@@ -15,7 +15,7 @@ use orchestrator_api::v1::Session;
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The session id (see: wundr orchestrator session list)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = crate::commands::complete_ids::session_ids())]
     pub id: String,
     /// Print one JSON object (snake_case keys) instead of text
     #[arg(long)]

@@ -38,7 +38,7 @@ Exit codes:
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// The session id (see: wundr orchestrator session list)
-    #[arg(value_name = "ID")]
+    #[arg(value_name = "ID", add = crate::commands::complete_ids::session_ids())]
     pub id: String,
     /// Give up after this many seconds (exit 124); default: wait as long as it takes
     #[arg(long, value_name = "SECONDS")]
