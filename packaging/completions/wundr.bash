@@ -2243,7 +2243,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__logs)
-            opts="-n -f -h -V --lines --follow --session --transcript --socket --help --version"
+            opts="-n -f -h -V --lines --follow --session --transcript --json --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2553,7 +2553,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__memory__subcmd__stats)
-            opts="-h -V --socket --help --version"
+            opts="-h -V --json --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

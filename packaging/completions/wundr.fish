@@ -56,7 +56,7 @@ complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_see
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -s h -l help -d 'Print help'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from start" -s V -l version -d 'Print version'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
-complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object (snake_case keys) instead of text'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -l json -d 'Print one JSON object instead of text (see README "JSON output")'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from status" -s V -l version -d 'Print version'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s n -l lines -d 'How many of the most recent lines to show first [default: 50; with --session: all]' -r
@@ -64,6 +64,7 @@ complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_see
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l socket -d 'The orchestrator daemon\'s Unix socket [default: $XDG_RUNTIME_DIR/wundr/orchestrator.sock]' -r -F
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s f -l follow -d 'Keep printing new lines as the daemon writes them (Ctrl+C to stop); with --session, until the session ends: exit 0 when it completed, 1 when it failed or was terminated'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l transcript -d 'With --session: first replay what the session\'s agent printed so far'
+complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -l json -d 'Print JSON Lines: one object per log line (time, level, target, message), or with --session one object per event'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s h -l help -d 'Print help'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from logs" -s V -l version -d 'Print version'
 complete -c wundr -n "__fish_wundr_using_subcommand orchestrator; and __fish_seen_subcommand_from stop" -s t -l timeout -d 'Seconds to wait for a graceful stop before forcing it' -r
