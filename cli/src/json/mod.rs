@@ -8,6 +8,8 @@
 
 pub mod approval;
 pub mod audit;
+pub mod charter;
+pub mod doctor;
 pub mod logs;
 pub mod memory;
 pub mod session;
