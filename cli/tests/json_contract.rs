@@ -221,6 +221,12 @@ fn every_read_command_prints_what_its_schema_documents() {
         &["charter", "validate", "--json"],
         "charter-report.schema.json",
     );
+    check(
+        &contract,
+        &daemon,
+        &["config", "validate", "--json"],
+        "config-check.schema.json",
+    );
     // doctor's verdict depends on the machine (its exit code too); its shape does not.
     let (_, doctor) = json_of(&daemon, &["doctor", "--json"]);
     contract.check("doctor.schema.json", "doctor", &doctor);
@@ -277,6 +283,7 @@ fn the_schemas_are_draft_2020_12_and_every_one_is_used() {
         "charter-report",
         "charter",
         "common",
+        "config-check",
         "doctor",
         "log-line",
         "memory-list",

@@ -1601,7 +1601,7 @@ _wundr() {
             return 0
             ;;
         wundr__subcmd__orchestrator__subcmd__config__subcmd__validate)
-            opts="-h -V --socket --help --version"
+            opts="-h -V --json --socket --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

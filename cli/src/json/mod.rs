@@ -9,6 +9,7 @@
 pub mod approval;
 pub mod audit;
 pub mod charter;
+pub mod config;
 pub mod doctor;
 pub mod logs;
 pub mod memory;
