@@ -2,7 +2,10 @@
 //! derived with `Serialize` (camelCase keys, as the WebSocket API and proto3's JSON mapping
 //! use), converted from the proto messages, one file per output family —
 //! [`session::SessionJson`], [`approval::ApprovalJson`], [`status::StatusJson`],
-//! [`memory::MemoryEntryJson`] / [`memory::MemoryStatsJson`], [`audit::AuditEntryJson`].
+//! [`memory::MemoryEntryJson`] / [`memory::MemoryStatsJson`], [`audit::AuditEntryJson`],
+//! [`charter::CharterInfoJson`] / [`charter::CharterReportJson`], [`doctor::DoctorJson`],
+//! [`config::ConfigCheckJson`], and the JSON Lines records [`logs::LogLineJson`] /
+//! [`logs::SessionEventJson`].
 //! Times are RFC 3339 UTC strings with milliseconds ([`time`]); durations and counters are
 //! numbers; an absent value is `null`, never a missing key. The schemas are `docs/json/`.
 
