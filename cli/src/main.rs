@@ -10,6 +10,7 @@
 mod commands;
 mod daemon_client;
 mod error;
+mod json;
 mod output;
 mod process;
 mod spinner;

@@ -221,6 +221,18 @@ fn logs_without_daemon_prints_the_end_of_the_file() {
     let text = stdout_of(&output);
     assert_eq!(text.lines().count(), 50);
     assert!(text.starts_with("log line 31\n"));
+
+    // --json: one JSON Lines record per line; these are not the daemon's `TIME LEVEL TARGET:`
+    // lines, so they are kept whole.
+    let output = sandbox
+        .wundr(&["orchestrator", "logs", "-n", "1", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3));
+    assert_eq!(
+        stdout_of(&output),
+        "{\"time\":null,\"level\":null,\"target\":null,\"message\":\"log line 80\"}\n"
+    );
 }
 
 #[cfg(target_os = "linux")]

@@ -182,7 +182,7 @@ fn sessions_leave_memories_and_new_sessions_are_given_them_across_a_restart() {
     let session: Value = serde_json::from_slice(&spawn.stdout).expect("spawn --json");
     let id = session["id"].as_str().expect("id").to_owned();
     // The new session was given the relevant memory, as entries and as the hook's text.
-    let context = &session["memory_context"];
+    let context = &session["memoryContext"];
     assert_eq!(
         context["semantic"][0]["content"], "the zeppelin service deploys with cargo-deb",
         "{context:#}"
@@ -233,7 +233,7 @@ fn sessions_leave_memories_and_new_sessions_are_given_them_across_a_restart() {
         "zeppelin again",
     ]);
     let session: Value = serde_json::from_slice(&spawn.stdout).expect("spawn --json");
-    let context = &session["memory_context"];
+    let context = &session["memoryContext"];
     assert_eq!(
         context["episodic"].as_array().map(Vec::len),
         Some(1),

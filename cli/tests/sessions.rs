@@ -116,20 +116,20 @@ fn a_queued_session_is_followed_to_its_result() {
     assert_eq!(session["type"], "claude-code");
     assert_eq!(session["task"]["description"], "hello");
     assert_eq!(session["task"]["priority"], "medium");
-    assert_eq!(session["metrics"]["tasks_completed"], 1);
+    assert_eq!(session["metrics"]["tasksCompleted"], 1);
     assert!(
-        session["metrics"]["tokens_used"].as_u64() > Some(0),
+        session["metrics"]["tokensUsed"].as_u64() > Some(0),
         "{session:#}"
     );
     assert_eq!(session["model"], "fixture-model");
-    assert_eq!(session["api_key_source"], "none");
+    assert_eq!(session["apiKeySource"], "none");
     assert!(
         session["error"].is_null() && session["pid"].is_null(),
         "{session:#}"
     );
-    assert!(is_iso_millis(&session["started_at"]), "{session:#}");
-    assert!(is_iso_millis(&session["ended_at"]), "{session:#}");
-    assert!(session["memory_context"].is_object(), "{session:#}");
+    assert!(is_iso_millis(&session["startedAt"]), "{session:#}");
+    assert!(is_iso_millis(&session["endedAt"]), "{session:#}");
+    assert!(session["memoryContext"].is_object(), "{session:#}");
 
     // Without -f: what the session did, then its status line; with --transcript: the raw
     // lines the agent printed first.
@@ -394,7 +394,7 @@ fn send_resumes_a_completed_session() {
     assert_eq!(spawned["task"]["description"], "hello there");
     assert_eq!(spawned["task"]["priority"], "high");
     assert_eq!(spawned["task"]["type"], "code");
-    assert_eq!(spawned["orchestrator_id"], "o1");
+    assert_eq!(spawned["orchestratorId"], "o1");
     let id = spawned["id"].as_str().expect("id").to_owned();
     wait_status(&daemon, &id, "completed");
 
@@ -414,7 +414,7 @@ fn send_resumes_a_completed_session() {
     // The turn's result counts before its process has exited and the session is completed.
     let session = wait_for("the second turn to complete", || {
         let session = show(&daemon, &id);
-        (session["metrics"]["tasks_completed"] == 2 && session["status"] == "completed")
+        (session["metrics"]["tasksCompleted"] == 2 && session["status"] == "completed")
             .then_some(session)
     });
     assert!(session["error"].is_null(), "{session:#}");
@@ -491,7 +491,7 @@ fn bad_requests_are_explained() {
     let relative = stdout(&output).trim().to_owned();
     let session = wait_status(&daemon, &relative, "completed");
     assert_eq!(
-        session["work_dir"],
+        session["workDir"],
         daemon.path("project").display().to_string()
     );
 
@@ -499,13 +499,10 @@ fn bad_requests_are_explained() {
     // directory of the daemon's own.
     let here = spawn(&daemon, &["hello"]);
     let session = wait_status(&daemon, &here, "completed");
-    assert_eq!(
-        session["work_dir"],
-        daemon.path("cwd").display().to_string()
-    );
+    assert_eq!(session["workDir"], daemon.path("cwd").display().to_string());
     let scratch = spawn(&daemon, &["--scratch", "hello"]);
     let session = wait_status(&daemon, &scratch, "completed");
-    let work_dir = session["work_dir"].as_str().unwrap();
+    let work_dir = session["workDir"].as_str().unwrap();
     assert!(
         work_dir.starts_with(&daemon.path("data").display().to_string())
             && work_dir.ends_with(&format!("sessions/{scratch}/work")),

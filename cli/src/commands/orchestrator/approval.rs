@@ -9,9 +9,9 @@ use clap::{Args, Subcommand};
 use orchestrator_api::v1::{AnswerApprovalRequest, Approval, ListApprovalsRequest};
 
 use super::charter::{charter_call, charter_client};
-use super::session::json_text;
 use crate::daemon_client::CALL_TIMEOUT;
 use crate::error::{CliError, Outcome};
+use crate::json::approval::ApprovalJson;
 use crate::output;
 
 /// The subcommands of `wundr orchestrator approval`.
@@ -113,18 +113,8 @@ async fn answer(
 
 fn print_list(approvals: &[Approval], json: bool) -> Result<Outcome, CliError> {
     if json {
-        let items: Vec<_> = approvals
-            .iter()
-            .map(|a| {
-                let input: serde_json::Value =
-                    serde_json::from_str(&a.input_json).unwrap_or(serde_json::Value::Null);
-                serde_json::json!({"id": a.id, "sessionId": a.session_id, "kind": a.kind,
-                    "tool": a.tool, "input": input, "rule": a.rule, "reason": a.reason,
-                    "createdAtMs": a.created_unix_ms, "expiresAtMs": a.expires_unix_ms,
-                    "state": a.state, "summary": a.summary, "answeredBy": a.answered_by})
-            })
-            .collect();
-        output::stdout(&json_text(&serde_json::Value::Array(items)))?;
+        let items: Vec<_> = approvals.iter().map(ApprovalJson::from).collect();
+        output::stdout(&crate::json::pretty(&items))?;
         return Ok(Outcome::Success);
     }
     if approvals.is_empty() {

@@ -6,12 +6,12 @@ use std::path::Path;
 use std::time::{Duration, UNIX_EPOCH};
 
 use clap::Args;
-use orchestrator_api::v1::{AuditEntry, ListAuditRequest};
+use orchestrator_api::v1::ListAuditRequest;
 
 use super::charter::{charter_call, charter_client};
-use super::session::json_text;
 use crate::daemon_client::CALL_TIMEOUT;
 use crate::error::{CliError, Outcome};
+use crate::json::audit::AuditEntryJson;
 use crate::output;
 
 /// Arguments of `wundr orchestrator audit`.
@@ -44,8 +44,8 @@ pub async fn run(args: &AuditArgs, socket: &Path) -> Result<Outcome, CliError> {
     )
     .await?;
     if args.json {
-        let entries: Vec<_> = reply.entries.iter().map(entry_json).collect();
-        output::stdout(&json_text(&serde_json::Value::Array(entries)))?;
+        let entries: Vec<_> = reply.entries.iter().map(AuditEntryJson::from).collect();
+        output::stdout(&crate::json::pretty(&entries))?;
         return Ok(Outcome::Success);
     }
     let mut text = String::new();
@@ -85,12 +85,4 @@ pub async fn run(args: &AuditArgs, socket: &Path) -> Result<Outcome, CliError> {
 fn time_text(ms: i64) -> String {
     let at = UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
     humantime::format_rfc3339_millis(at).to_string()
-}
-
-fn entry_json(e: &AuditEntry) -> serde_json::Value {
-    serde_json::json!({
-        "time": time_text(e.unix_ms), "sessionId": e.session_id, "event": e.event,
-        "tool": e.tool, "inputSummary": e.input_summary, "decision": e.decision,
-        "rule": e.rule, "reason": e.reason, "approvedBy": e.approved_by,
-    })
 }

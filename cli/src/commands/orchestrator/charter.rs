@@ -23,9 +23,10 @@ use orchestrator_daemon::{ConfigLayer, DaemonConfig};
 use tonic::transport::Channel;
 
 use super::session::error::SessionCommandError;
-use super::session::{error::refine, json_text};
+use super::session::error::refine;
 use crate::daemon_client::{self, CALL_TIMEOUT};
 use crate::error::{CliError, Outcome};
+use crate::json::charter::{CharterInfoJson, CharterReportJson};
 use crate::output;
 
 /// The subcommands of `wundr orchestrator charter`.
@@ -165,9 +166,7 @@ async fn validate(args: &ValidateArgs, paths: &DaemonPaths) -> Result<Outcome, C
         },
     };
     if args.json {
-        let findings: Vec<_> = report.findings.iter().map(finding_json).collect();
-        let value = serde_json::json!({"source": report.source, "valid": report.valid, "findings": findings});
-        output::stdout(&json_text(&value))?;
+        output::stdout(&crate::json::pretty(&CharterReportJson::from(&report)))?;
     } else {
         print_findings(&report.source, &report.findings)?;
         if report.valid {
@@ -234,11 +233,6 @@ fn from_proto(f: &orchestrator_api::v1::CharterFinding) -> ReportFinding {
     }
 }
 
-fn finding_json(f: &ReportFinding) -> serde_json::Value {
-    serde_json::json!({"severity": f.severity, "code": f.code, "message": f.message,
-                       "field": f.field, "line": f.line, "column": f.column})
-}
-
 fn print_findings(source: &str, findings: &[ReportFinding]) -> Result<(), CliError> {
     let mut text = String::new();
     for f in findings {
@@ -260,14 +254,8 @@ fn print_info(info: &CharterInfo, json: bool) -> Result<Outcome, CliError> {
     let charter: serde_json::Value =
         serde_json::from_str(&info.charter_json).unwrap_or(serde_json::Value::Null);
     if json {
-        let value = serde_json::json!({
-            "source": info.source,
-            "defaultsReason": info.defaults_reason,
-            "loadedAtMs": info.loaded_unix_ms,
-            "charter": charter,
-            "findings": info.findings.iter().map(from_proto).map(|f| finding_json(&f)).collect::<Vec<_>>(),
-        });
-        output::stdout(&json_text(&value))?;
+        let findings: Vec<_> = info.findings.iter().map(from_proto).collect();
+        output::stdout(&crate::json::pretty(&CharterInfoJson::new(info, &findings)))?;
         return Ok(Outcome::Success);
     }
     let yaml = serde_yaml::to_string(&charter).unwrap_or_default();

@@ -1,4 +1,4 @@
-//! `wundr orchestrator config validate [FILE]`: [`ConfigCommand`]. Resolves the configuration
+//! `wundr orchestrator config validate [FILE] [--json]`: [`ConfigCommand`]. Resolves the configuration
 //! exactly as a daemon started from here would (the daemon crate's
 //! `orchestrator_daemon::config_load`: defaults < file < environment < flags) and checks the
 //! charter it names, without a daemon. [`check`] and [`ConfigCheck`] are shared with `restart`
@@ -28,6 +28,10 @@ pub struct ValidateConfigArgs {
     /// The config file [default: $XDG_CONFIG_HOME/wundr/orchestrator.yaml when it exists]
     #[arg(value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Print the result as one JSON object (a configuration that does not resolve is still
+    /// an error on stderr)
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// The charter a configuration names, as checked.
@@ -121,6 +125,11 @@ pub async fn run(command: ConfigCommand, paths: &DaemonPaths) -> Result<Outcome,
     match command {
         ConfigCommand::Validate(args) => {
             let checked = check(args.file.as_deref(), paths, ConfigLayer::default()).await?;
+            if args.json {
+                let json = crate::json::config::ConfigCheckJson::from(&checked);
+                output::stdout(&crate::json::pretty(&json))?;
+                return checked.charter_error().map_or(Ok(Outcome::Success), Err);
+            }
             output::stdout(&checked.findings_text())?;
             if let Some(err) = checked.charter_error() {
                 return Err(err);

@@ -20,7 +20,6 @@ use orchestrator_api::v1::{AgentProgram, GetStatusResponse};
 use orchestrator_daemon::agents::command::AgentPrograms;
 use orchestrator_daemon::api::grpc::convert::agents_to_proto;
 use orchestrator_daemon::{ConfigLayer, DaemonConfig};
-use serde_json::json;
 
 use crate::commands::orchestrator::config::{self, CharterCheck};
 use crate::daemon_client;
@@ -58,7 +57,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn word(self) -> &'static str {
+    pub fn word(self) -> &'static str {
         match self {
             Self::Ok => "ok",
             Self::Warn => "warn",
@@ -118,7 +117,7 @@ pub async fn run(args: &DoctorArgs, paths: &DaemonPaths) -> Result<Outcome, CliE
     checks.push(disk_check(&paths.data_dir));
     let fails = checks.iter().filter(|c| c.verdict == Verdict::Fail).count();
     output::stdout(&if args.json {
-        render_json(&checks)
+        crate::json::pretty(&crate::json::doctor::DoctorJson::new(&checks))
     } else {
         render_human(&checks)
     })?;
@@ -396,21 +395,4 @@ fn render_human(checks: &[Check]) -> String {
         }
     }
     text
-}
-
-fn render_json(checks: &[Check]) -> String {
-    let items: Vec<_> = checks
-        .iter()
-        .map(|c| {
-            json!({"name": c.name, "status": c.verdict.word(), "detail": c.detail,
-                   "remedy": c.remedy})
-        })
-        .collect();
-    let count = |v| checks.iter().filter(|c| c.verdict == v).count();
-    let value = json!({"ok": count(Verdict::Fail) == 0, "failures": count(Verdict::Fail),
-                       "warnings": count(Verdict::Warn), "checks": items});
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    )
 }

@@ -1,7 +1,8 @@
-//! `wundr orchestrator logs [-n N] [-f]`: [`LogsArgs`]; streams the daemon log over the
+//! `wundr orchestrator logs [-n N] [-f] [--json]`: [`LogsArgs`]; streams the daemon log over the
 //! `StreamLogs` RPC, or, when the daemon is down, shows the end of the log file directly
 //! ([`show_file`]) and exits 3. With `--session ID` it shows one session's events instead
-//! ([`session::follow`]), `-n N` limiting what it did so far to its last N lines.
+//! ([`session::follow`]), `-n N` limiting what it did so far to its last N lines. `--json`
+//! prints JSON Lines: a [`LogLineJson`] per log line, a session event object per event.
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use tonic::Streaming;
 use crate::commands::orchestrator::session::follow::{self, FollowOptions};
 use crate::daemon_client::{self, CALL_TIMEOUT};
 use crate::error::{CliError, Outcome, RpcFailure};
+use crate::json::logs::LogLineJson;
 use crate::output;
 use orchestrator_api::logtail;
 
@@ -36,6 +38,10 @@ pub struct LogsArgs {
     /// With --session: first replay what the session's agent printed so far
     #[arg(long, requires = "session")]
     pub transcript: bool,
+    /// Print JSON Lines: one object per log line (time, level, target, message), or with
+    /// --session one object per event
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Shows the log from the daemon, or from its file when the daemon is down; or, with
@@ -47,6 +53,7 @@ pub async fn run(args: &LogsArgs, paths: &DaemonPaths) -> Result<Outcome, CliErr
             follow: args.follow,
             transcript: args.transcript,
             last_lines: args.lines,
+            json: args.json,
         };
         return follow::run(&options, &paths.socket).await;
     }
@@ -60,9 +67,9 @@ pub async fn run(args: &LogsArgs, paths: &DaemonPaths) -> Result<Outcome, CliErr
     let stream =
         daemon_client::unary(&paths.socket, "StreamLogs", client.stream_logs(request)).await?;
     if args.follow {
-        follow(stream, &paths.socket).await
+        follow(stream, &paths.socket, args.json).await
     } else {
-        print_all(stream, &paths.socket).await
+        print_all(stream, &paths.socket, args.json).await
     }
 }
 
@@ -70,6 +77,7 @@ pub async fn run(args: &LogsArgs, paths: &DaemonPaths) -> Result<Outcome, CliErr
 async fn print_all(
     mut stream: Streaming<orchestrator_api::v1::LogLine>,
     socket: &Path,
+    json: bool,
 ) -> Result<Outcome, CliError> {
     loop {
         let next = tokio::time::timeout(CALL_TIMEOUT, stream.message()).await;
@@ -81,7 +89,7 @@ async fn print_all(
                     timeout: CALL_TIMEOUT,
                 });
             }
-            Ok(Ok(Some(line))) => output::stdout(&format!("{}\n", line.line))?,
+            Ok(Ok(Some(line))) => output::stdout(&log_line(&line.line, json))?,
             Ok(Ok(None)) => return Ok(Outcome::Success),
             Ok(Err(status)) => return Err(stream_error(status)),
         }
@@ -92,6 +100,7 @@ async fn print_all(
 async fn follow(
     mut stream: Streaming<orchestrator_api::v1::LogLine>,
     socket: &Path,
+    json: bool,
 ) -> Result<Outcome, CliError> {
     let ctrl_c = tokio::signal::ctrl_c();
     tokio::pin!(ctrl_c);
@@ -100,7 +109,7 @@ async fn follow(
             // An error installing the handler also lands here; stopping is the safe reading.
             _ = &mut ctrl_c => return Ok(Outcome::Success),
             next = stream.message() => match next {
-                Ok(Some(line)) => output::stdout(&format!("{}\n", line.line))?,
+                Ok(Some(line)) => output::stdout(&log_line(&line.line, json))?,
                 Ok(None) => {
                     output::stderr("daemon stopped\n");
                     return Ok(Outcome::Success);
@@ -116,6 +125,15 @@ async fn follow(
                 }
             },
         }
+    }
+}
+
+/// One log line as printed: as written, or as a JSON Lines record.
+fn log_line(line: &str, json: bool) -> String {
+    if json {
+        crate::json::line(&LogLineJson::parse(line))
+    } else {
+        format!("{line}\n")
     }
 }
 
@@ -146,8 +164,7 @@ pub fn show_file(args: &LogsArgs, log_file: &Path) -> Result<Outcome, CliError> 
     };
     let mut text = String::new();
     for line in &lines {
-        text.push_str(line);
-        text.push('\n');
+        text.push_str(&log_line(line, args.json));
     }
     output::stdout(&text)?;
     if args.follow {

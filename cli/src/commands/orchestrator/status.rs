@@ -1,20 +1,20 @@
 //! `wundr orchestrator status [--json]`: [`StatusArgs`]; asks the daemon `GetStatus` and shows
-//! it for people ([`render_human`]) or scripts ([`render_json`]). Exits 0 when the daemon
+//! it for people ([`render_human`]) or scripts ([`StatusJson`], `docs/json/status.schema.json`). Exits 0 when the daemon
 //! runs and 3 when it does not.
 
 use clap::Args;
 use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::{AgentProgram, DaemonState, GetStatusResponse, SubsystemStatus};
-use serde_json::{Value, json};
 
 use crate::daemon_client;
 use crate::error::{CliError, Outcome, START_HINT};
+use crate::json::status::StatusJson;
 use crate::output;
 
 /// Arguments of `wundr orchestrator status`.
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Print one JSON object (snake_case keys) instead of text
+    /// Print one JSON object instead of text (see README "JSON output")
     #[arg(long)]
     pub json: bool,
 }
@@ -24,7 +24,7 @@ pub async fn run(args: &StatusArgs, paths: &DaemonPaths) -> Result<Outcome, CliE
     let socket = paths.socket.display().to_string();
     let Some((_client, status)) = daemon_client::probe_status(&paths.socket).await? else {
         let text = if args.json {
-            json_text(&json!({ "running": false, "socket": socket }))
+            crate::json::pretty(&StatusJson::not_running(socket))
         } else {
             format!("orchestrator daemon is not running (socket: {socket})\n{START_HINT}\n")
         };
@@ -33,20 +33,12 @@ pub async fn run(args: &StatusArgs, paths: &DaemonPaths) -> Result<Outcome, CliE
     };
     daemon_client::warn_if_protocol_differs(&status);
     let text = if args.json {
-        let mut value = render_json(&status);
-        value["socket"] = json!(socket);
-        json_text(&value)
+        crate::json::pretty(&StatusJson::running(&status, socket))
     } else {
         render_human(&status)
     };
     output::stdout(&text)?;
     Ok(Outcome::Success)
-}
-
-fn json_text(value: &Value) -> String {
-    // Serializing a `Value` cannot fail: its keys are strings by construction.
-    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
-    format!("{text}\n")
 }
 
 /// `DAEMON_STATE_RUNNING` -> `running`: the proto enum name without its prefix.
@@ -56,76 +48,15 @@ fn enum_word(name: &str, prefix: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn state_word(status: &GetStatusResponse) -> String {
+pub(crate) fn state_word(status: &GetStatusResponse) -> String {
     // An unknown value (a newer daemon) reads as "unspecified" rather than failing.
     let state = DaemonState::try_from(status.state).unwrap_or(DaemonState::Unspecified);
     enum_word(state.as_str_name(), "DAEMON_STATE_")
 }
 
-fn subsystem_word(status: i32) -> String {
+pub(crate) fn subsystem_word(status: i32) -> String {
     let status = SubsystemStatus::try_from(status).unwrap_or(SubsystemStatus::Unspecified);
     enum_word(status.as_str_name(), "SUBSYSTEM_STATUS_")
-}
-
-/// Every field of the status as JSON, enums as lowercase words, plus `"running": true`.
-pub fn render_json(status: &GetStatusResponse) -> Value {
-    let endpoints = status.endpoints.as_ref().map(|e| {
-        json!({
-            "socket_path": e.socket_path,
-            "ws_url": e.ws_url,
-            "health_url": e.health_url,
-            "host": e.host,
-            "port": e.port,
-            "log_file": e.log_file,
-            "state_dir": e.state_dir,
-            "data_dir": e.data_dir,
-        })
-    });
-    let sessions = status.sessions.as_ref().map(|s| {
-        json!({
-            "active": s.active,
-            "queued": s.queued,
-            "waiting": s.waiting,
-            "stalled": s.stalled,
-            "total": s.total,
-            "max_sessions": s.max_sessions,
-        })
-    });
-    let subsystems: Vec<Value> = status
-        .subsystems
-        .iter()
-        .map(|s| {
-            json!({
-                "name": s.name,
-                "status": subsystem_word(s.status),
-                "last_check_unix_ms": s.last_check_unix_ms,
-                "detail": s.detail,
-            })
-        })
-        .collect();
-    let metrics = status.metrics.as_ref().map(|m| {
-        json!({
-            "total_sessions_spawned": m.total_sessions_spawned,
-            "total_tasks_processed": m.total_tasks_processed,
-            "total_tokens_used": m.total_tokens_used,
-            "average_session_duration_ms": m.average_session_duration_ms,
-            "success_rate": m.success_rate,
-        })
-    });
-    json!({
-        "running": true,
-        "name": status.name,
-        "version": status.version,
-        "protocol_version": status.protocol_version,
-        "pid": status.pid,
-        "state": state_word(status),
-        "uptime_ms": status.uptime_ms,
-        "started_at_unix_ms": status.started_at_unix_ms,
-        "endpoints": endpoints,
-        "sessions": sessions,
-        "subsystems": subsystems,
-        "metrics": metrics,
-    })
 }
 
 /// The status as aligned `key  value` lines.
@@ -312,6 +243,10 @@ mod tests {
         }
     }
 
+    fn json_of(status: &GetStatusResponse) -> serde_json::Value {
+        serde_json::to_value(StatusJson::running(status, "/s".into())).unwrap()
+    }
+
     #[test]
     fn uptime_reads_like_humantime() {
         assert_eq!(format_uptime(0), "0s");
@@ -324,19 +259,19 @@ mod tests {
 
     #[test]
     fn json_has_every_field_with_words_for_enums() {
-        let value = render_json(&sample());
+        let value = json_of(&sample());
         assert_eq!(value["running"], true);
         assert_eq!(value["state"], "running");
         assert_eq!(value["pid"], 4242);
-        assert_eq!(value["protocol_version"], 1);
-        assert_eq!(value["uptime_ms"], 3_723_456);
-        assert_eq!(value["endpoints"]["ws_url"], "ws://127.0.0.1:8787");
+        assert_eq!(value["protocolVersion"], 1);
+        assert_eq!(value["uptimeMs"], 3_723_456);
+        assert_eq!(value["endpoints"]["wsUrl"], "ws://127.0.0.1:8787");
         assert_eq!(value["endpoints"]["port"], 8787);
-        assert_eq!(value["sessions"]["max_sessions"], 100);
+        assert_eq!(value["sessions"]["maxSessions"], 100);
         assert_eq!(value["subsystems"][1]["status"], "degraded");
         assert_eq!(value["subsystems"][1]["detail"], "slow client dropped");
-        assert_eq!(value["metrics"]["total_tokens_used"], 12_345);
-        assert_eq!(value["metrics"]["success_rate"], 1.0);
+        assert_eq!(value["metrics"]["totalTokensUsed"], 12_345);
+        assert_eq!(value["metrics"]["successRate"], 1.0);
     }
 
     #[test]
@@ -345,10 +280,10 @@ mod tests {
             state: 99,
             ..GetStatusResponse::default()
         };
-        let value = render_json(&status);
+        let value = json_of(&status);
         assert_eq!(value["state"], "unspecified");
         assert!(value["endpoints"].is_null());
-        assert_eq!(value["subsystems"], json!([]));
+        assert_eq!(value["subsystems"], serde_json::json!([]));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub enum MemoryCommand {
     /// Delete one memory by id
     Forget(forget::ForgetArgs),
     /// Count the memories in each tier
-    Stats,
+    Stats(stats::StatsArgs),
     /// Write every memory to a JSON file
     Export(transfer::FileArgs),
     /// Read memories from a JSON file written by `export` (same content merges)
@@ -52,7 +52,7 @@ pub async fn run(command: MemoryCommand, paths: &DaemonPaths) -> Result<Outcome,
         MemoryCommand::Search(args) => search::run_search(&args, socket).await,
         MemoryCommand::List(args) => search::run_list(&args, socket).await,
         MemoryCommand::Forget(args) => forget::run(&args, socket).await,
-        MemoryCommand::Stats => stats::run(socket).await,
+        MemoryCommand::Stats(args) => stats::run(&args, socket).await,
         MemoryCommand::Export(args) => transfer::export(&args, socket).await,
         MemoryCommand::Import(args) => transfer::import(&args, socket).await,
     }

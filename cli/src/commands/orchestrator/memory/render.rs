@@ -1,7 +1,7 @@
-//! How memory entries are shown: [`entry_line`] (one line of text) and [`entry_json`].
+//! How memory entries are shown: [`entry_line`] (one line of text); the JSON
+//! shape is [`crate::json::memory::MemoryEntryJson`].
 
 use orchestrator_api::v1::MemoryEntry;
-use serde_json::{Value, json};
 
 use crate::commands::orchestrator::session::render::iso_time;
 
@@ -27,24 +27,6 @@ pub fn entry_line(entry: &MemoryEntry, score: Option<f64>) -> String {
     )
 }
 
-/// The entry as JSON (camelCase like the WebSocket API), with `score` for search hits.
-pub fn entry_json(entry: &MemoryEntry, score: Option<f64>) -> Value {
-    let metadata: Value = serde_json::from_str(&entry.metadata_json).unwrap_or(Value::Null);
-    let mut value = json!({
-        "id": entry.id,
-        "tier": entry.tier,
-        "type": entry.r#type,
-        "content": entry.content,
-        "timestamp": iso_time(entry.timestamp_ms),
-        "metadata": metadata,
-        "sessionId": (!entry.session_id.is_empty()).then_some(&entry.session_id),
-    });
-    if let (Some(score), Value::Object(map)) = (score, &mut value) {
-        map.insert("score".to_owned(), json!(score));
-    }
-    value
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,9 +48,10 @@ mod tests {
         ));
         assert_eq!(line.matches('\n').count(), 1);
         assert!(line.ends_with("…\n"));
-        let value = entry_json(&entry, None);
+        let value =
+            serde_json::to_value(crate::json::memory::MemoryEntryJson::new(&entry, None)).unwrap();
         assert_eq!(value["metadata"]["k"], 1);
-        assert_eq!(value["sessionId"], Value::Null);
-        assert!(value.get("score").is_none());
+        assert_eq!(value["sessionId"], serde_json::Value::Null);
+        assert_eq!(value["score"], serde_json::Value::Null);
     }
 }

@@ -7,8 +7,8 @@ use clap::Args;
 use orchestrator_api::v1::{ListMemoryRequest, SearchMemoryRequest};
 
 use super::{call, connect, render};
-use crate::commands::orchestrator::session::json_text;
 use crate::error::{CliError, Outcome};
+use crate::json::memory::MemoryEntryJson;
 use crate::output;
 
 /// Arguments of `wundr orchestrator memory search`.
@@ -81,11 +81,11 @@ fn print(
     none: &str,
 ) -> Result<Outcome, CliError> {
     if json {
-        let list = entries
+        let list: Vec<_> = entries
             .iter()
-            .map(|(entry, score)| render::entry_json(entry, *score))
+            .map(|(entry, score)| MemoryEntryJson::new(entry, *score))
             .collect();
-        output::stdout(&json_text(&serde_json::Value::Array(list)))?;
+        output::stdout(&crate::json::pretty(&list))?;
     } else if entries.is_empty() {
         output::stderr(&format!("{none}\n"));
     } else {

@@ -26,7 +26,7 @@ pub async fn export(args: &FileArgs, socket: &Path) -> Result<Outcome, CliError>
     let document: serde_json::Value =
         serde_json::from_str(&reply.document_json).unwrap_or(serde_json::Value::Null);
     let count = |tier: &str| document[tier].as_array().map_or(0, Vec::len);
-    let text = crate::commands::orchestrator::session::json_text(&document);
+    let text = crate::json::pretty(&document);
     std::fs::write(&args.file, text).map_err(|source| CliError::MemoryFile {
         action: "write",
         path: args.file.clone(),

@@ -10,6 +10,7 @@
 //! events); with `last_lines` only the last N lines of it are printed. When none of its turns
 //! were shown `-f` says on stderr where they are. Exit 3 when the daemon is not running, or
 //! stops before the session ends; exit 1 with the daemon's message for an unknown session.
+//! With `json` each event is one JSON Lines record ([`SessionEventJson`]) instead of text.
 
 use std::path::Path;
 
@@ -22,6 +23,7 @@ use super::events::EventPrinter;
 use super::{call, connect};
 use crate::daemon_client::{self, CALL_TIMEOUT};
 use crate::error::{CliError, Outcome, RpcFailure};
+use crate::json::logs::SessionEventJson;
 use crate::output;
 
 /// What to follow and how.
@@ -35,6 +37,8 @@ pub struct FollowOptions<'a> {
     pub transcript: bool,
     /// Print only the last N lines of what happened before the session's current status.
     pub last_lines: Option<u32>,
+    /// Print each event as a JSON Lines record.
+    pub json: bool,
 }
 
 /// Prints the session's events; see the module docs for when it returns.
@@ -45,7 +49,10 @@ pub async fn run(options: &FollowOptions<'_>, socket: &Path) -> Result<Outcome, 
         replay_transcript: options.transcript,
     });
     let stream = call(socket, "Follow", options.id, CALL_TIMEOUT, request).await?;
-    let mut printer = EventPrinter::default();
+    let mut printer = Printer {
+        text: EventPrinter::default(),
+        json: options.json,
+    };
     let mut past = PastLines::new(options.last_lines);
     let result = if options.follow {
         follow(stream, &mut printer, &mut past, options.id, socket).await
@@ -53,7 +60,9 @@ pub async fn run(options: &FollowOptions<'_>, socket: &Path) -> Result<Outcome, 
         until_status(stream, &mut printer, &mut past, options.id, socket).await
     };
     // Whatever happened, leave the cursor at the start of a line.
-    output::stdout(&printer.finish())?;
+    if !printer.json {
+        output::stdout(&printer.text.finish())?;
+    }
     result
 }
 
@@ -61,12 +70,12 @@ pub async fn run(options: &FollowOptions<'_>, socket: &Path) -> Result<Outcome, 
 /// must arrive within the call timeout.
 async fn until_status(
     mut stream: Streaming<SessionEvent>,
-    printer: &mut EventPrinter,
+    printer: &mut Printer,
     past: &mut PastLines,
     id: &str,
     socket: &Path,
 ) -> Result<Outcome, CliError> {
-    while !printer.seen_status() {
+    while !printer.text.seen_status() {
         let next = tokio::time::timeout(CALL_TIMEOUT, stream.message()).await;
         match next {
             Err(_elapsed) => {
@@ -76,7 +85,9 @@ async fn until_status(
                     timeout: CALL_TIMEOUT,
                 });
             }
-            Ok(Ok(Some(event))) => past.print(&printer.render(&event), printer.seen_status())?,
+            Ok(Ok(Some(event))) => {
+                past.print(&printer.render(&event), printer.text.seen_status())?
+            }
             Ok(Ok(None)) => return Err(SessionCommandError::DaemonStopped { id: id.into() }.into()),
             Ok(Err(status)) => return Err(stream_error(status, id, socket).await),
         }
@@ -87,7 +98,7 @@ async fn until_status(
 /// Prints events until the stream ends after a final status, or Ctrl+C.
 async fn follow(
     mut stream: Streaming<SessionEvent>,
-    printer: &mut EventPrinter,
+    printer: &mut Printer,
     past: &mut PastLines,
     id: &str,
     socket: &Path,
@@ -104,12 +115,12 @@ async fn follow(
                     if let Some(Kind::Status(session)) = &event.kind {
                         last_status = Some(session.status);
                     }
-                    past.print(&printer.render(&event), printer.seen_status())?;
+                    past.print(&printer.render(&event), printer.text.seen_status())?;
                 }
-                Ok(None) if printer.ended() => {
+                Ok(None) if printer.text.ended() => {
                     // The daemon's backlog holds recent sessions only (and not across a
                     // restart): an older session's turns are only in its transcript.
-                    if !printer.seen_task_end() {
+                    if !printer.text.seen_task_end() {
                         output::stderr(&format!(
                             "the session's earlier output is not shown; replay it with: \
                              wundr orchestrator logs --session {id} --transcript\n"
@@ -121,6 +132,24 @@ async fn follow(
                 Ok(None) => return Err(SessionCommandError::DaemonStopped { id: id.into() }.into()),
                 Err(status) => return Err(stream_error(status, id, socket).await),
             },
+        }
+    }
+}
+
+/// How events are printed: the text printer always runs, since it tracks where the stream
+/// is (statuses seen, the end); with `json` its text is replaced by one JSON record.
+struct Printer {
+    text: EventPrinter,
+    json: bool,
+}
+
+impl Printer {
+    fn render(&mut self, event: &SessionEvent) -> String {
+        let text = self.text.render(event);
+        if self.json {
+            crate::json::line(&SessionEventJson::from(event))
+        } else {
+            text
         }
     }
 }

@@ -9,9 +9,10 @@ use std::time::SystemTime;
 use clap::Args;
 use orchestrator_api::v1::{ListSessionsRequest, Session, SessionStatus};
 
-use super::{call, connect, json_text, render};
+use super::{call, connect, render};
 use crate::daemon_client::CALL_TIMEOUT;
 use crate::error::{CliError, Outcome};
+use crate::json::session::SessionJson;
 use crate::output;
 
 /// The task column's width when the terminal's is unknown.
@@ -95,8 +96,8 @@ pub async fn run(args: &ListArgs, socket: &Path) -> Result<Outcome, CliError> {
     let statuses: Vec<SessionStatus> = args.status.iter().flatten().copied().collect();
     let sessions = fetch(socket, args.limit, &statuses).await?;
     let text = if args.json {
-        let array = sessions.iter().map(render::session_json).collect();
-        json_text(&serde_json::Value::Array(array))
+        let array: Vec<_> = sessions.iter().map(SessionJson::from).collect();
+        crate::json::pretty(&array)
     } else if sessions.is_empty() && !statuses.is_empty() {
         "no sessions with that status\n".to_owned()
     } else if sessions.is_empty() {

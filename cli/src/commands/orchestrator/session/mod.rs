@@ -115,10 +115,3 @@ pub fn print_status(session: &Session) -> Result<Outcome, CliError> {
     output::stdout(&format!("{}\n", render::status_line(session)))?;
     Ok(Outcome::Success)
 }
-
-/// Pretty JSON and a newline.
-pub fn json_text(value: &serde_json::Value) -> String {
-    // Serializing a `Value` cannot fail: its keys are strings by construction.
-    let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
-    format!("{text}\n")
-}

@@ -1,12 +1,10 @@
-//! How a session looks: [`session_json`] (snake_case keys mirroring `orchestrator.v1.Session`,
-//! enums as lowercase words, ISO-8601 UTC timestamps with milliseconds or null, the JSON
-//! fields parsed), the words of the proto enums ([`type_word`], [`status_word`],
+//! How a session looks to people (its JSON shape is [`crate::json::session::SessionJson`]):
+//! the words of the proto enums ([`type_word`], [`status_word`],
 //! [`priority_word`]), the one-line summary [`status_line`] and [`format_age`].
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use orchestrator_api::v1::{Session, SessionStatus, SessionType, TaskPriority};
-use serde_json::{Value, json};
 
 /// `SESSION_TYPE_CLAUDE_CODE` -> `claude-code`: the proto enum name without its prefix, in
 /// the spelling the command line and the WebSocket API use.
@@ -47,84 +45,7 @@ pub fn is_ended(status: i32) -> bool {
 
 /// `2026-11-28T02:09:17.336Z`, or `None` for 0 (the proto's "not set") and negative values.
 pub fn iso_time(unix_ms: i64) -> Option<String> {
-    let ms = u64::try_from(unix_ms).ok().filter(|ms| *ms > 0)?;
-    let time = UNIX_EPOCH.checked_add(Duration::from_millis(ms))?;
-    Some(humantime::format_rfc3339_millis(time).to_string())
-}
-
-/// A `*_json` field parsed back into JSON: null when empty, the text itself when the daemon
-/// sent something that is not JSON (nothing is lost).
-fn json_field(text: &str) -> Value {
-    if text.trim().is_empty() {
-        return Value::Null;
-    }
-    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
-}
-
-/// An empty string as null: the proto has no "unset" for strings.
-fn text_or_null(text: &str) -> Value {
-    if text.is_empty() {
-        Value::Null
-    } else {
-        Value::String(text.to_owned())
-    }
-}
-
-/// Every field of the session as JSON. Keys follow the proto, except that `*_unix_ms`
-/// timestamps lose the suffix (they are ISO strings here) and `*_json` fields theirs (they
-/// are parsed); zero pids and empty strings are null.
-pub fn session_json(session: &Session) -> Value {
-    let task = session.task.as_ref().map(|task| {
-        json!({
-            "id": task.id,
-            "description": task.description,
-            "type": task.r#type,
-            "priority": priority_word(task.priority),
-            "status": task.status,
-            "metadata": json_field(&task.metadata_json),
-            "created_at": iso_time(task.created_at_unix_ms),
-            "updated_at": iso_time(task.updated_at_unix_ms),
-        })
-    });
-    let metrics = session.metrics.as_ref().map(|m| {
-        json!({
-            "tokens_used": m.tokens_used,
-            "duration_ms": m.duration_ms,
-            "tasks_completed": m.tasks_completed,
-            "errors_encountered": m.errors_encountered,
-            "average_response_time_ms": m.average_response_time_ms,
-        })
-    });
-    json!({
-        "id": session.id,
-        "orchestrator_id": session.orchestrator_id,
-        "task": task,
-        "type": type_word(session.r#type),
-        "status": status_word(session.status),
-        "started_at": iso_time(session.started_at_unix_ms),
-        "ended_at": iso_time(session.ended_at_unix_ms),
-        "metrics": metrics,
-        "pid": (session.pid != 0).then_some(session.pid),
-        "work_dir": session.work_dir,
-        "agent_session_id": text_or_null(&session.agent_session_id),
-        "exit_code": session.exit_code,
-        "error": text_or_null(&session.error),
-        "queue_position": session.queue_position,
-        "model": text_or_null(&session.model),
-        "api_key_source": text_or_null(&session.api_key_source),
-        "restarts": session.restarts,
-        "worktree_branch": text_or_null(&session.worktree_branch),
-        "memory_context": json_field(&session.memory_context_json),
-        "transcript_error": text_or_null(&session.transcript_error),
-        "waiting_for": session.waiting_for.as_ref().map(|w| json!({
-            "approval_id": w.approval_id,
-            "kind": w.kind,
-            "tool": w.tool,
-            "summary": w.summary,
-            "since": iso_time(w.since_unix_ms),
-        })),
-        "stalled_since": iso_time(session.stalled_since_unix_ms),
-    })
+    crate::json::time(unix_ms)
 }
 
 /// `waiting` for a session that waits for a person, `stalled` for one whose agent shows no
@@ -192,6 +113,7 @@ pub fn format_age(started_at_unix_ms: i64, now: SystemTime) -> String {
 pub(crate) mod tests {
     use super::*;
     use orchestrator_api::v1::{SessionMetrics, Task};
+    use std::time::Duration;
 
     pub(crate) fn sample() -> Session {
         Session {
@@ -236,28 +158,9 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn json_uses_words_iso_times_and_parsed_fields() {
-        let value = session_json(&sample());
-        assert_eq!(value["type"], "claude-code");
-        assert_eq!(value["status"], "completed");
-        assert_eq!(value["task"]["priority"], "high");
-        assert_eq!(value["task"]["metadata"]["ticket"], 42);
-        assert_eq!(value["started_at"], "2026-11-28T02:29:17.336Z");
-        assert!(value["ended_at"].is_null());
-        assert!(value["pid"].is_null());
-        assert!(value["error"].is_null());
-        assert!(value["worktree_branch"].is_null());
-        assert_eq!(value["exit_code"], 0);
-        assert_eq!(value["metrics"]["tokens_used"], 117);
-        assert_eq!(value["memory_context"]["scratchpad"], json!({}));
-    }
-
-    #[test]
     fn unknown_enums_and_bad_json_degrade_gracefully() {
         assert_eq!(type_word(99), "unspecified");
         assert_eq!(type_word(SessionType::Ruflo as i32), "ruflo");
-        assert_eq!(json_field("not json"), json!("not json"));
-        assert_eq!(json_field(""), Value::Null);
         assert_eq!(iso_time(-5), None);
     }
 

@@ -1,13 +1,14 @@
 //! `wundr orchestrator session show ID [--json]`: [`ShowArgs`]; every field of one session,
-//! as aligned `key  value` lines ([`render_human`]) or as JSON ([`render::session_json`]).
+//! as aligned `key  value` lines ([`render_human`]) or as JSON ([`SessionJson`]).
 
 use std::path::Path;
 
 use clap::Args;
 
-use super::{call, connect, json_text, render, session_ref};
+use super::{call, connect, render, session_ref};
 use crate::daemon_client::CALL_TIMEOUT;
 use crate::error::{CliError, Outcome};
+use crate::json::session::SessionJson;
 use crate::output;
 use orchestrator_api::v1::Session;
 
@@ -28,7 +29,7 @@ pub async fn run(args: &ShowArgs, socket: &Path) -> Result<Outcome, CliError> {
     let request = client.get(session_ref(&args.id));
     let session = call(socket, "Get", &args.id, CALL_TIMEOUT, request).await?;
     let text = if args.json {
-        json_text(&render::session_json(&session))
+        crate::json::pretty(&SessionJson::from(&session))
     } else {
         render_human(&session)
     };

@@ -10,7 +10,8 @@ use std::time::Duration;
 use clap::{Args, ValueEnum};
 use orchestrator_api::v1::{self, SpawnSessionRequest, TaskSpec};
 
-use super::{call, connect, json_text, render};
+use super::{call, connect, render};
+use crate::json::session::SessionJson;
 use orchestrator_daemon::agents::lookup::CLAUDE_BIN_SOURCES;
 
 use crate::commands::orchestrator::absolute;
@@ -149,7 +150,7 @@ pub async fn run(args: &SpawnArgs, socket: &Path) -> Result<Outcome, CliError> {
         call(socket, "Spawn", "", SPAWN_TIMEOUT, client.spawn(request)).await?
     };
     if args.json {
-        output::stdout(&json_text(&render::session_json(&session)))?;
+        output::stdout(&crate::json::pretty(&SessionJson::from(&session)))?;
         return Ok(Outcome::Success);
     }
     output::stdout(&format!("{}\n", session.id))?;
