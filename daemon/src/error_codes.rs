@@ -30,11 +30,67 @@ pub fn assert_distinct_codes(codes: &[&str]) {
 
 #[cfg(test)]
 mod tests {
+    use crate::charter::approvals::ApprovalError;
+    use crate::charter::enforce::HookError;
+
     #[test]
     fn reasons_are_upper_snake_case() {
         assert!(super::is_reason("SESSION_NOT_FOUND"));
         assert!(!super::is_reason("session_not_found"));
         assert!(!super::is_reason("_X"));
         assert!(!super::is_reason(""));
+    }
+
+    #[test]
+    fn approval_and_hook_errors_have_distinct_stable_reasons() {
+        let id = || "approval_x".to_owned();
+        let errors = [
+            ApprovalError::NotFound { id: id() },
+            ApprovalError::Unrecorded {
+                id: id(),
+                source: crate::store::StoreError::Closed { path: "/d".into() },
+            },
+            ApprovalError::Ambiguous {
+                given: id(),
+                candidates: vec![],
+            },
+            ApprovalError::AnswerMissing { id: id() },
+            ApprovalError::Abandoned { id: id() },
+        ];
+        let mut reasons: Vec<_> = errors.iter().map(|e| e.reason()).collect();
+        assert_eq!(
+            reasons,
+            [
+                "APPROVAL_NOT_FOUND",
+                "APPROVAL_UNRECORDED",
+                "APPROVAL_AMBIGUOUS",
+                "APPROVAL_ANSWER_MISSING",
+                "APPROVAL_ABANDONED"
+            ]
+        );
+        // Hook errors are refused on the same door (Charter.Hook): one code space.
+        let bad_json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+        let hooks = [
+            HookError::UnknownEvent("Stop".into()),
+            HookError::BadInput {
+                event: "PreToolUse".into(),
+                source: bad_json,
+            },
+            HookError::MissingField {
+                event: "PreToolUse".into(),
+                missing: "tool_name",
+            },
+        ];
+        let hook_reasons: Vec<_> = hooks.iter().map(|h| h.reason()).collect();
+        assert_eq!(
+            hook_reasons,
+            [
+                "HOOK_EVENT_UNKNOWN",
+                "HOOK_INPUT_INVALID",
+                "HOOK_INPUT_INCOMPLETE"
+            ]
+        );
+        reasons.extend(hook_reasons);
+        super::assert_distinct_codes(&reasons);
     }
 }

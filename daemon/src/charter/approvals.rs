@@ -315,59 +315,6 @@ impl Approvals {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_error_has_a_distinct_stable_reason() {
-        let id = || "approval_x".to_owned();
-        let errors = [
-            ApprovalError::NotFound { id: id() },
-            ApprovalError::Unrecorded {
-                id: id(),
-                source: StoreError::Closed { path: "/d".into() },
-            },
-            ApprovalError::Ambiguous {
-                given: id(),
-                candidates: vec![],
-            },
-            ApprovalError::AnswerMissing { id: id() },
-            ApprovalError::Abandoned { id: id() },
-        ];
-        let mut reasons: Vec<_> = errors.iter().map(ApprovalError::reason).collect();
-        assert_eq!(
-            reasons,
-            [
-                "APPROVAL_NOT_FOUND",
-                "APPROVAL_UNRECORDED",
-                "APPROVAL_AMBIGUOUS",
-                "APPROVAL_ANSWER_MISSING",
-                "APPROVAL_ABANDONED"
-            ]
-        );
-        // Hook errors are refused on the same door (Charter.Hook): one code space.
-        let bad_json = serde_json::from_str::<Value>("{").unwrap_err();
-        let hooks = [
-            crate::charter::enforce::HookError::UnknownEvent("Stop".into()),
-            crate::charter::enforce::HookError::BadInput {
-                event: "PreToolUse".into(),
-                source: bad_json,
-            },
-            crate::charter::enforce::HookError::MissingField {
-                event: "PreToolUse".into(),
-                missing: "tool_name",
-            },
-        ];
-        let hook_reasons: Vec<_> = hooks.iter().map(|h| h.reason()).collect();
-        assert_eq!(
-            hook_reasons,
-            [
-                "HOOK_EVENT_UNKNOWN",
-                "HOOK_INPUT_INVALID",
-                "HOOK_INPUT_INCOMPLETE"
-            ]
-        );
-        reasons.extend(hook_reasons);
-        crate::error_codes::assert_distinct_codes(&reasons);
-    }
-
     fn request(id: &str) -> ApprovalRequest {
         ApprovalRequest {
             id: id.into(),
