@@ -1,5 +1,7 @@
 //! [`CliError`]: every way a `wundr` command fails, each with the remedy printed under it
-//! ([`CliError::remedy`]) and the exit code it maps to ([`CliError::exit_code`]);
+//! ([`CliError::remedy`]), the exit code it maps to ([`CliError::exit_code`]) and a stable
+//! machine-readable reason ([`CliError::reason`]: the daemon's `ErrorInfo.reason` for a
+//! refused call, else one of the CLI's own);
 //! [`Outcome`]: how a command that did not fail ended; [`RpcFailure`]: a gRPC status worded for
 //! people.
 //!
@@ -19,6 +21,10 @@
 //!
 //! Errors of the `session` commands are [`SessionCommandError`]s, wrapped here as
 //! [`CliError::Session`].
+
+mod codes;
+
+pub use codes::error_json;
 
 use std::fmt;
 use std::io;
@@ -397,6 +403,31 @@ pub struct RpcFailure(pub tonic::Status);
 const DAEMON_REMEDY_KEY: &str = "wundr-remedy-bin";
 
 impl RpcFailure {
+    /// The reason of the daemon's `google.rpc.ErrorInfo`, when the status carries one from
+    /// the orchestrator's domain: what hints key on, never the message's words.
+    pub fn daemon_reason(&self) -> Option<String> {
+        use tonic_types::StatusExt;
+        let info = self.0.get_details_error_info()?;
+        (info.domain == orchestrator_daemon::error_codes::ERROR_DOMAIN).then_some(info.reason)
+    }
+
+    /// The daemon's reason, or for a failure of the call itself (no ErrorInfo) one that says
+    /// what the gRPC code means.
+    pub fn reason(&self) -> String {
+        if let Some(reason) = self.daemon_reason() {
+            return reason;
+        }
+        match self.0.code() {
+            tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown => {
+                "DAEMON_UNAVAILABLE"
+            }
+            tonic::Code::Unimplemented => "DAEMON_VERSION_MISMATCH",
+            tonic::Code::DeadlineExceeded => "DAEMON_TIMEOUT",
+            _ => "RPC_FAILED",
+        }
+        .to_owned()
+    }
+
     /// The remedy the daemon sent with the status, when it sent one: it knows the cause best
     /// (a full disk, a read-only database, …).
     pub fn daemon_remedy(&self) -> Option<String> {

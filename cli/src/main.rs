@@ -4,7 +4,8 @@
 //!
 //! `main` parses the command line ([`commands::Cli`]), runs the command on a single-threaded
 //! tokio runtime, and turns a [`error::CliError`] into `error:`, `caused by:` and `hint:`
-//! lines on stderr and its exit code. Exit codes are documented in [`error`] and in
+//! lines on stderr and its exit code — or, when the command ran with `--json`, into one JSON
+//! object on stderr ([`error::error_json`]). Exit codes are documented in [`error`] and in
 //! `wundr --help`: 0 success, 1 failure, 2 usage error, 3 daemon not running.
 
 mod commands;
@@ -17,7 +18,7 @@ mod spinner;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{ArgMatches, CommandFactory, FromArgMatches};
 
 use crate::commands::Cli;
 use crate::error::CliError;
@@ -27,7 +28,9 @@ fn main() -> ExitCode {
     // here and exits; before parsing, since those words are not a command line to run.
     commands::complete_ids::register();
     // Exits 2 on a usage error and 0 for --help/--version, as clap does.
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let json_errors = json_requested(&matches);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
     // One thread is plenty for a client that makes a few calls; it also keeps `exec` (start
     // --foreground) from leaving sibling threads behind.
     let result = tokio::runtime::Builder::new_current_thread()
@@ -39,11 +42,28 @@ fn main() -> ExitCode {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         // The reader went away (`wundr orchestrator logs | head`): nothing left to say.
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
+        Err(err) if json_errors => {
+            output::stderr(&format!("{}\n", error::error_json(&err)));
+            ExitCode::from(err.exit_code())
+        }
         Err(err) => {
             report(&err);
             ExitCode::from(err.exit_code())
         }
     }
+}
+
+/// Whether the command given (at any depth of subcommands) has its `--json` flag set: its
+/// errors are then reported as JSON too, for the script that asked for JSON.
+fn json_requested(matches: &ArgMatches) -> bool {
+    let mut level = Some(matches);
+    while let Some(matches) = level {
+        if matches.try_get_one::<bool>("json").ok().flatten() == Some(&true) {
+            return true;
+        }
+        level = matches.subcommand().map(|(_, sub)| sub);
+    }
+    false
 }
 
 /// Prints the error, its chain of causes and the remedy on stderr.

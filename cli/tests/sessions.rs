@@ -537,6 +537,77 @@ fn bad_requests_are_explained() {
     );
 }
 
+/// The one JSON object a failed `--json` command prints on stderr (nothing on stdout).
+fn json_error(output: &std::process::Output, exit: i32) -> Value {
+    assert_eq!(output.status.code(), Some(exit), "{}", text(output));
+    assert_eq!(stdout(output), "", "results only go to stdout");
+    let lines: Vec<&str> = std::str::from_utf8(&output.stderr)
+        .expect("utf-8")
+        .lines()
+        .collect();
+    assert_eq!(lines.len(), 1, "one line: {}", text(output));
+    let error: Value = serde_json::from_str(lines[0]).expect("stderr is JSON");
+    let fields: Vec<&String> = error["error"]
+        .as_object()
+        .expect("an error")
+        .keys()
+        .collect();
+    assert_eq!(
+        fields,
+        ["causes", "code", "exitCode", "message", "remedy"],
+        "{error:#}"
+    );
+    assert_eq!(error["error"]["exitCode"], exit);
+    error["error"].clone()
+}
+
+#[test]
+fn json_errors_are_one_object_with_the_reason_and_the_hint() {
+    let daemon = Sandbox::new(&[]).start_daemon();
+    let error = json_error(
+        &daemon.run(&["orchestrator", "session", "show", "nope", "--json"]),
+        1,
+    );
+    assert_eq!(error["code"], "SESSION_NOT_FOUND");
+    assert_eq!(error["message"], "Session not found: nope");
+    assert_eq!(error["causes"], serde_json::json!([]));
+    assert_eq!(
+        error["remedy"],
+        "list sessions with: wundr orchestrator session list"
+    );
+    let error = json_error(
+        &daemon.run(&[
+            "orchestrator",
+            "session",
+            "spawn",
+            "--workdir",
+            "/nonexistent",
+            "--json",
+            "hi",
+        ]),
+        1,
+    );
+    assert_eq!(error["code"], "WORKDIR_NOT_FOUND");
+    assert_eq!(error["remedy"], "pass an existing directory with --workdir");
+    // Without --json the same failure is the text lines, hint included.
+    let output = daemon.run(&["orchestrator", "session", "show", "nope"]);
+    assert_fails(
+        &output,
+        1,
+        &["error: Session not found: nope", "hint: list sessions with"],
+    );
+    assert!(!stderr(&output).contains('{'), "{}", text(&output));
+
+    // The CLI's own errors have codes too, and keep their exit code.
+    let sandbox = Sandbox::new(&[]);
+    let error = json_error(
+        &sandbox.run(&["orchestrator", "session", "list", "--json"]),
+        3,
+    );
+    assert_eq!(error["code"], "DAEMON_NOT_RUNNING");
+    assert_eq!(error["remedy"], "start it with: wundr orchestrator start");
+}
+
 #[test]
 fn session_commands_without_daemon_exit_3() {
     let sandbox = Sandbox::new(&[]);

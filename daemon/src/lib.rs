@@ -29,6 +29,7 @@ pub mod core;
 mod daemon;
 mod dirs;
 mod error_chain;
+pub mod error_codes;
 pub mod fd_limit;
 mod heap;
 pub mod heartbeat;

@@ -389,3 +389,71 @@ async fn connections_from_other_users_are_dropped() {
     signal(daemon.pid, Signal::SIGTERM);
     assert!(gone_within(daemon.pid, Duration::from_secs(10)));
 }
+
+/// The reason and domain of a refused call's `google.rpc.ErrorInfo`, and its `remedy`.
+fn error_info(status: &tonic::Status) -> (String, String, Option<String>) {
+    use tonic_types::StatusExt;
+    let info = status
+        .get_details_error_info()
+        .unwrap_or_else(|| panic!("no ErrorInfo in {status:?}"));
+    (
+        info.reason,
+        info.domain,
+        info.metadata.get("remedy").cloned(),
+    )
+}
+
+#[tokio::test]
+async fn refused_calls_carry_error_info_with_a_stable_reason() {
+    let home = TestHome::new();
+    let daemon = start(&home);
+    let mut sessions = common::daemon_binary::sessions(&home).await;
+    let missing = sessions
+        .get(v1::SessionRef {
+            session_id: "session_nope".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(missing.code(), tonic::Code::NotFound);
+    assert_eq!(
+        error_info(&missing),
+        (
+            "SESSION_NOT_FOUND".into(),
+            "wundr.orchestrator".into(),
+            None
+        )
+    );
+    let empty = sessions
+        .spawn(v1::SpawnSessionRequest {
+            task: Some(v1::TaskSpec::default()),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error_info(&empty).0, "SESSION_REQUEST_INVALID");
+    let bad_page = sessions
+        .list(v1::ListSessionsRequest {
+            page_token: "x".into(),
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error_info(&bad_page).0, "SESSION_REQUEST_INVALID");
+    // The remedy rides in the ErrorInfo too, for clients other than wundr.
+    let unknown = common::daemon_binary::charter(&home)
+        .await
+        .answer(v1::AnswerApprovalRequest {
+            id: "approval_nope".into(),
+            approve: true,
+            ..Default::default()
+        })
+        .await
+        .unwrap_err();
+    let (reason, _, remedy) = error_info(&unknown);
+    assert_eq!(reason, "APPROVAL_NOT_FOUND");
+    assert!(
+        remedy.is_some_and(|r| r.contains("approval list")),
+        "{unknown:?}"
+    );
+    daemon.stop();
+}

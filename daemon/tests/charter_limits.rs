@@ -132,6 +132,7 @@ async fn approvals_over_websocket_including_expiry() {
             .contains("no pending approval request"),
         "{late}"
     );
+    assert_eq!(late["code"], "APPROVAL_NOT_FOUND");
     daemon.stop().await;
 }
 

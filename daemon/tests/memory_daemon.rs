@@ -88,6 +88,7 @@ async fn websocket_memory_messages_store_query_and_forget() {
         .ask(json!({"type": "memory_forget", "payload": {"id": "mem_0_x"}}))
         .await;
     assert_eq!(reply["error"], "no memory entry with id mem_0_x");
+    assert_eq!(reply["code"], "MEMORY_NOT_FOUND");
     assert_eq!(daemon.core().memory().unwrap().stats().unwrap().semantic, 1);
 
     let gone = client

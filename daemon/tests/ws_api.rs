@@ -71,47 +71,47 @@ async fn connect_ack_simple_messages_and_errors() {
     assert_eq!(s["subsystems"]["store"]["status"], "running");
     assert!(is_iso_ms(&s["subsystems"]["websocket"]["lastCheck"]));
 
-    // Appendix A rows 7-9, with upstream's exact texts.
+    // Appendix A rows 7-9, with upstream's exact texts, each with its stable code.
     for (frame, reply) in [
         (
             "{not json".to_owned(),
-            r#"{"type":"error","error":"Invalid message format"}"#,
+            r#"{"type":"error","code":"REQUEST_INVALID","error":"Invalid message format"}"#,
         ),
         (
             r#"{"type":"route_task"}"#.to_owned(),
-            r#"{"type":"error","error":"Unknown message type"}"#,
+            r#"{"type":"error","code":"MESSAGE_TYPE_UNKNOWN","error":"Unknown message type"}"#,
         ),
         (
             "42".to_owned(),
-            r#"{"type":"error","error":"Unknown message type"}"#,
+            r#"{"type":"error","code":"MESSAGE_TYPE_UNKNOWN","error":"Unknown message type"}"#,
         ),
         (
             r#"{"type":"session_status"}"#.to_owned(),
-            r#"{"type":"error","error":"Invalid message format"}"#,
+            r#"{"type":"error","code":"REQUEST_INVALID","error":"Invalid message format"}"#,
         ),
         (
             r#"{"type":"execute_task"}"#.to_owned(),
-            r#"{"type":"error","error":"Invalid message format"}"#,
+            r#"{"type":"error","code":"REQUEST_INVALID","error":"Invalid message format"}"#,
         ),
         (
             r#"{"type":"stop_session"}"#.to_owned(),
-            r#"{"type":"error","error":"Invalid message format"}"#,
+            r#"{"type":"error","code":"REQUEST_INVALID","error":"Invalid message format"}"#,
         ),
         (
             r#"{"type":"session_status","payload":{"sessionId":"session_nope"}}"#.to_owned(),
-            r#"{"type":"error","error":"Session not found: session_nope"}"#,
+            r#"{"type":"error","code":"SESSION_NOT_FOUND","error":"Session not found: session_nope"}"#,
         ),
         (
             r#"{"type":"stop_session","payload":{"sessionId":"session_nope"}}"#.to_owned(),
-            r#"{"type":"error","error":"Session not found: session_nope"}"#,
+            r#"{"type":"error","code":"SESSION_NOT_FOUND","error":"Session not found: session_nope"}"#,
         ),
         (
             r#"{"type":"spawn_session","payload":{}}"#.to_owned(),
-            r#"{"type":"error","error":"invalid payload.task: must be a task object or a string"}"#,
+            r#"{"type":"error","code":"REQUEST_INVALID","error":"invalid payload.task: must be a task object or a string"}"#,
         ),
         (
             r#"{"type":"spawn_session","payload":{"task":{"description":"  "}}}"#.to_owned(),
-            r#"{"type":"error","error":"invalid task.description: must not be empty: say what the agent should do"}"#,
+            r#"{"type":"error","code":"SESSION_REQUEST_INVALID","error":"invalid task.description: must not be empty: say what the agent should do"}"#,
         ),
     ] {
         client.send_text(frame.clone()).await;
@@ -125,12 +125,13 @@ async fn connect_ack_simple_messages_and_errors() {
     assert_eq!(
         client.next().await,
         json!({"type": "task_failed", "sessionId": "session_nope", "taskId": "do it",
-               "error": "Session not found: session_nope"})
+               "error": "Session not found: session_nope", "code": "SESSION_NOT_FOUND"})
     );
     // requestId is echoed on replies, including errors.
     assert_eq!(client.ask(json!({"type": "ping"})).await["type"], "pong");
     let err = client.ask(json!({"type": "nope"})).await;
     assert_eq!(err["error"], "Unknown message type");
+    assert_eq!(err["code"], "MESSAGE_TYPE_UNKNOWN");
 
     // /metrics on the same port.
     let (code, body) = tokio::task::spawn_blocking(move || http(port, "GET", "/metrics"))

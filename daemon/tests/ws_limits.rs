@@ -79,7 +79,11 @@ async fn the_auth_mode_rate_limit_is_per_client_id() {
     let mut b = connect_with(request(port, "/", &[("x-api-key", KEY_B)])).await;
     // Invalid frames count too: the check runs before parsing, as upstream's does.
     a1.send_text("{nope".into()).await;
-    assert_eq!(a1.next().await["error"], "invalid_json");
+    let invalid = a1.next().await;
+    assert_eq!(
+        (&invalid["error"], &invalid["code"]),
+        (&json!("invalid_json"), &json!("REQUEST_INVALID"))
+    );
     for _ in 0..3 {
         assert_eq!(a1.ask(json!({"type": "ping"})).await["type"], "pong");
     }
@@ -89,7 +93,7 @@ async fn the_auth_mode_rate_limit_is_per_client_id() {
         client.send(json!({"type": "ping"})).await;
         assert_eq!(
             client.next().await,
-            json!({"type": "error", "error": "rate_limit_exceeded"})
+            json!({"type": "error", "error": "rate_limit_exceeded", "code": "RATE_LIMITED"})
         );
     }
     // Another client id has its own budget, and the limited client stays connected.

@@ -163,6 +163,7 @@ async fn auth_uses_upstreams_credentials_and_reason_codes() {
         .ask(json!({"type": "spawn_session", "payload": {"task": "x"}}))
         .await;
     assert_eq!(denied["error"], "permission_denied");
+    assert_eq!(denied["code"], "PERMISSION_DENIED");
     let denied = reader
         .ask(json!({"type": "stop_session", "payload": {"sessionId": "x"}}))
         .await;
@@ -176,6 +177,7 @@ async fn auth_uses_upstreams_credentials_and_reason_codes() {
         .ask(json!({"type": "ping", "auth": {"apiKey": "wrong"}}))
         .await;
     assert_eq!(bad["error"], "api_key_invalid");
+    assert_eq!(bad["code"], "AUTH_FAILED");
 
     // Per-client connection limit (2 for "reader"): the third gets 429.
     let _second = connect_with(request(port, "/", &[("x-api-key", READ_KEY)])).await;
@@ -196,7 +198,7 @@ async fn auth_uses_upstreams_credentials_and_reason_codes() {
     brief.send(json!({"type": "ping"})).await;
     assert_eq!(
         brief.next().await,
-        json!({"type": "error", "error": "token_expired"})
+        json!({"type": "error", "error": "token_expired", "code": "TOKEN_EXPIRED"})
     );
     assert_eq!(
         brief.close_frame().await,

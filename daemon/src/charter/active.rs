@@ -140,6 +140,24 @@ pub enum ActiveError {
 }
 
 impl ActiveError {
+    /// The stable reason (see [`crate::error_codes`]).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Load {
+                source: CharterError::NotFound { .. },
+            } => "CHARTER_NOT_FOUND",
+            Self::Load {
+                source: CharterError::Read { .. },
+            } => "CHARTER_UNREADABLE",
+            Self::Load {
+                source: CharterError::TooLarge { .. },
+            } => "CHARTER_TOO_LARGE",
+            // A file that does not parse is as invalid as one that breaks the rules.
+            Self::Load { .. } | Self::Invalid { .. } => "CHARTER_INVALID",
+            Self::Worker { .. } => "CHARTER_RELOAD_FAILED",
+        }
+    }
+
     /// What to do about it.
     pub fn remedy(&self) -> &'static str {
         match self {
@@ -254,6 +272,55 @@ impl CharterHolder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_error_has_a_distinct_stable_reason() {
+        let io = || std::io::Error::other("x");
+        let errors = [
+            ActiveError::Load {
+                source: CharterError::NotFound {
+                    path: "/c".into(),
+                    source: io(),
+                },
+            },
+            ActiveError::Load {
+                source: CharterError::Read {
+                    path: "/c".into(),
+                    source: io(),
+                },
+            },
+            ActiveError::Load {
+                source: CharterError::TooLarge {
+                    path: "/c".into(),
+                    size: None,
+                    limit: 1,
+                },
+            },
+            ActiveError::Invalid {
+                file: "c".into(),
+                findings: vec![],
+            },
+            ActiveError::Worker {
+                source: OffRuntimeError::Died,
+            },
+        ];
+        let reasons: Vec<_> = errors.iter().map(ActiveError::reason).collect();
+        assert_eq!(
+            reasons,
+            [
+                "CHARTER_NOT_FOUND",
+                "CHARTER_UNREADABLE",
+                "CHARTER_TOO_LARGE",
+                "CHARTER_INVALID",
+                "CHARTER_RELOAD_FAILED"
+            ]
+        );
+        crate::error_codes::assert_distinct_codes(&reasons);
+        let empty = ActiveError::Load {
+            source: CharterError::Empty { file: "c".into() },
+        };
+        assert_eq!(empty.reason(), "CHARTER_INVALID");
+    }
 
     #[test]
     fn missing_default_is_defaults_missing_explicit_is_an_error() {

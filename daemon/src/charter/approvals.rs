@@ -158,6 +158,17 @@ pub enum ApprovalError {
 }
 
 impl ApprovalError {
+    /// The stable reason (see [`crate::error_codes`]).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::NotFound { .. } => "APPROVAL_NOT_FOUND",
+            Self::Unrecorded { .. } => "APPROVAL_UNRECORDED",
+            Self::Ambiguous { .. } => "APPROVAL_AMBIGUOUS",
+            Self::AnswerMissing { .. } => "APPROVAL_ANSWER_MISSING",
+            Self::Abandoned { .. } => "APPROVAL_ABANDONED",
+        }
+    }
+
     /// What the user can do about it.
     pub fn remedy(&self) -> String {
         match self {

@@ -78,6 +78,17 @@ pub enum HookError {
     },
 }
 
+impl HookError {
+    /// The stable reason (see [`crate::error_codes`]).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::UnknownEvent(_) => "HOOK_EVENT_UNKNOWN",
+            Self::BadInput { .. } => "HOOK_INPUT_INVALID",
+            Self::MissingField { .. } => "HOOK_INPUT_INCOMPLETE",
+        }
+    }
+}
+
 /// Decides one hook call (see the module docs).
 pub async fn handle_hook(
     core: &Core,

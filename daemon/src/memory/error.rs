@@ -182,6 +182,32 @@ impl MemoryError {
         move |source| Self::Sqlite { operation, source }
     }
 
+    /// The stable reason (see [`crate::error_codes`]); a storage fault gives the store's
+    /// reason (`STORE_DISK_FULL`, …), whichever database met it.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Corrupt { .. } => "MEMORY_CORRUPT",
+            Self::Locked { .. } => "MEMORY_LOCKED",
+            Self::Open { .. } => "MEMORY_OPEN_FAILED",
+            Self::TooNew { .. } => "MEMORY_SCHEMA_TOO_NEW",
+            Self::Sqlite { .. } => "MEMORY_QUERY_FAILED",
+            Self::Commit { .. } => "MEMORY_COMMIT_FAILED",
+            Self::Storage { fault, .. } => fault.reason(),
+            Self::EmptyContent => "MEMORY_CONTENT_EMPTY",
+            Self::ContentTooLarge { .. } => "MEMORY_CONTENT_TOO_LARGE",
+            Self::UnknownTier(_) => "MEMORY_TIER_UNKNOWN",
+            Self::UnknownType(_) => "MEMORY_TYPE_UNKNOWN",
+            Self::Json { .. } => "MEMORY_DATA_INVALID",
+            Self::InvalidImport(_) => "MEMORY_IMPORT_INVALID",
+            Self::Spawn(_) => "MEMORY_WRITER_FAILED",
+            Self::Closed => "MEMORY_CLOSED",
+            Self::Unavailable { .. } => "MEMORY_UNAVAILABLE",
+            Self::NotFound { .. } => "MEMORY_NOT_FOUND",
+            Self::Ambiguous { .. } => "MEMORY_AMBIGUOUS",
+            Self::Invalid { .. } => "MEMORY_REQUEST_INVALID",
+        }
+    }
+
     /// What the user can do about it.
     pub fn remedy(&self) -> String {
         match self {
@@ -209,5 +235,95 @@ impl MemoryError {
             Self::Storage { path, fault, .. } => fault.remedy(path),
             _ => "see the cause above".to_owned(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_a_distinct_stable_reason() {
+        let sqlite = || rusqlite::Error::InvalidQuery;
+        let path = || PathBuf::from("/m.db");
+        let errors = [
+            MemoryError::Corrupt {
+                path: path(),
+                source: sqlite(),
+            },
+            MemoryError::Locked {
+                path: path(),
+                source: sqlite(),
+            },
+            MemoryError::Open {
+                path: path(),
+                source: sqlite(),
+            },
+            MemoryError::TooNew { found: 9, known: 1 },
+            MemoryError::Sqlite {
+                operation: "read",
+                source: sqlite(),
+            },
+            MemoryError::Commit {
+                source: Arc::new(sqlite()),
+            },
+            MemoryError::Storage {
+                operation: "writes",
+                path: path(),
+                fault: crate::store::StorageFault::DiskFull,
+                source: Box::new(MemoryError::Closed),
+            },
+            MemoryError::EmptyContent,
+            MemoryError::ContentTooLarge { size: 2, limit: 1 },
+            MemoryError::UnknownTier("x".into()),
+            MemoryError::UnknownType("x".into()),
+            MemoryError::Json {
+                what: "x",
+                source: serde_json::from_str::<serde_json::Value>("{").unwrap_err(),
+            },
+            MemoryError::InvalidImport("x".into()),
+            MemoryError::Spawn(std::io::Error::other("x")),
+            MemoryError::Closed,
+            MemoryError::Unavailable {
+                reason: String::new(),
+                remedy: String::new(),
+            },
+            MemoryError::NotFound { id: "m".into() },
+            MemoryError::Ambiguous {
+                given: "m".into(),
+                candidates: vec![],
+                more: false,
+            },
+            MemoryError::Invalid {
+                field: "limit",
+                reason: String::new(),
+            },
+        ];
+        let reasons: Vec<_> = errors.iter().map(MemoryError::reason).collect();
+        assert_eq!(
+            reasons,
+            [
+                "MEMORY_CORRUPT",
+                "MEMORY_LOCKED",
+                "MEMORY_OPEN_FAILED",
+                "MEMORY_SCHEMA_TOO_NEW",
+                "MEMORY_QUERY_FAILED",
+                "MEMORY_COMMIT_FAILED",
+                "STORE_DISK_FULL",
+                "MEMORY_CONTENT_EMPTY",
+                "MEMORY_CONTENT_TOO_LARGE",
+                "MEMORY_TIER_UNKNOWN",
+                "MEMORY_TYPE_UNKNOWN",
+                "MEMORY_DATA_INVALID",
+                "MEMORY_IMPORT_INVALID",
+                "MEMORY_WRITER_FAILED",
+                "MEMORY_CLOSED",
+                "MEMORY_UNAVAILABLE",
+                "MEMORY_NOT_FOUND",
+                "MEMORY_AMBIGUOUS",
+                "MEMORY_REQUEST_INVALID",
+            ]
+        );
+        crate::error_codes::assert_distinct_codes(&reasons);
     }
 }

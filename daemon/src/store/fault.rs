@@ -44,6 +44,18 @@ impl std::fmt::Display for StorageFault {
 }
 
 impl StorageFault {
+    /// The stable reason of an error caused by this fault (see [`crate::error_codes`]).
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::ReadOnly => "STORE_READ_ONLY",
+            Self::DiskFull => "STORE_DISK_FULL",
+            Self::Corrupt => "STORE_CORRUPT",
+            Self::Locked => "STORE_LOCKED",
+            Self::Io => "STORE_IO_ERROR",
+            Self::Other => "STORE_FAILED",
+        }
+    }
+
     /// Classifies `err`, met while using the database at `path`.
     pub fn classify(err: &rusqlite::Error, path: &Path) -> Self {
         let Some(code) = err.sqlite_error_code() else {
@@ -182,6 +194,27 @@ mod tests {
         );
         assert!(StorageFault::ReadOnly.remedy(path).contains("read-only"));
         assert!(!StorageFault::Other.is_environmental());
+    }
+
+    #[test]
+    fn every_fault_has_a_distinct_stable_reason() {
+        use StorageFault::*;
+        let reasons: Vec<_> = [ReadOnly, DiskFull, Corrupt, Locked, Io, Other]
+            .into_iter()
+            .map(StorageFault::reason)
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                "STORE_READ_ONLY",
+                "STORE_DISK_FULL",
+                "STORE_CORRUPT",
+                "STORE_LOCKED",
+                "STORE_IO_ERROR",
+                "STORE_FAILED"
+            ]
+        );
+        crate::error_codes::assert_distinct_codes(&reasons);
     }
 
     #[test]

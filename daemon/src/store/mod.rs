@@ -137,6 +137,20 @@ impl StoreError {
         }
     }
 
+    /// The stable reason (see [`crate::error_codes`]): the storage fault's, when there is
+    /// one (a full disk is `STORE_DISK_FULL` whether opening or writing met it).
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Open { .. } | Self::Write { .. } | Self::Read { .. } => {
+                self.fault().unwrap_or(StorageFault::Other).reason()
+            }
+            Self::Decode { .. } => "STORE_ROW_UNREADABLE",
+            Self::TooNew { .. } => "STORE_SCHEMA_TOO_NEW",
+            Self::Unsaved { .. } => "STORE_UNSAVED",
+            Self::Closed { .. } => "STORE_CLOSED",
+        }
+    }
+
     /// The kind of storage problem, when there is one.
     pub fn fault(&self) -> Option<StorageFault> {
         match self {

@@ -183,3 +183,56 @@ async fn a_failed_background_save_is_retried_until_it_lands() {
     );
     assert_eq!(store.health(), None);
 }
+
+#[test]
+fn every_store_error_has_a_distinct_stable_reason() {
+    let path = || PathBuf::from("/d.db");
+    let full =
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL), None);
+    let errors = [
+        StoreError::Write {
+            path: path(),
+            fault: StorageFault::DiskFull,
+            source: Arc::new(rusqlite::Error::InvalidQuery),
+        },
+        StoreError::Read {
+            path: path(),
+            source: full,
+        },
+        StoreError::Open {
+            path: path(),
+            fault: StorageFault::Other,
+            source: rusqlite::Error::InvalidQuery,
+        },
+        StoreError::Decode {
+            path: path(),
+            id: "s".into(),
+            source: serde_json::from_str::<serde_json::Value>("{").unwrap_err(),
+        },
+        StoreError::TooNew {
+            path: path(),
+            found: 9,
+            known: 1,
+        },
+        StoreError::Unsaved {
+            path: path(),
+            sessions: 1,
+        },
+        StoreError::Closed { path: path() },
+    ];
+    let reasons: Vec<_> = errors.iter().map(StoreError::reason).collect();
+    assert_eq!(
+        reasons,
+        [
+            "STORE_DISK_FULL",
+            "STORE_DISK_FULL",
+            "STORE_FAILED",
+            "STORE_ROW_UNREADABLE",
+            "STORE_SCHEMA_TOO_NEW",
+            "STORE_UNSAVED",
+            "STORE_CLOSED",
+        ]
+    );
+    // A read and a write that met a full disk share its reason; the variants do not.
+    crate::error_codes::assert_distinct_codes(&reasons[1..]);
+}

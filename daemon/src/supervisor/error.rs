@@ -1,12 +1,33 @@
 //! [`SessionError`]: why a session request was refused. Each message names the problem; the
 //! gRPC adapter maps variants to status codes and the WebSocket adapter to its error texts,
-//! each in one tested function.
+//! each in one tested function; [`SessionError::reason`] is each variant's stable code.
 
 use std::path::PathBuf;
 
 use crate::core::{SessionStatus, SessionType};
 
 impl SessionError {
+    /// The stable, machine-readable reason (`google.rpc.ErrorInfo.reason` on gRPC, `code` on
+    /// WebSocket error frames): clients key on it, never on the text.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::NotFound { .. } => "SESSION_NOT_FOUND",
+            Self::Ambiguous { .. } => "SESSION_AMBIGUOUS",
+            Self::Invalid { .. } => "SESSION_REQUEST_INVALID",
+            Self::WorkDirMissing { .. } => "WORKDIR_NOT_FOUND",
+            Self::NotAGitRepository { .. } => "WORKDIR_NOT_A_GIT_REPOSITORY",
+            Self::Worktree { .. } => "WORKTREE_FAILED",
+            Self::AlreadyEnded { .. } => "SESSION_ALREADY_ENDED",
+            Self::NotRunning { .. } => "SESSION_NOT_RUNNING",
+            Self::NoFollowUps { .. } => "SESSION_NO_FOLLOW_UPS",
+            Self::BudgetExhausted { .. } => "BUDGET_EXHAUSTED",
+            Self::NotStarted => "DAEMON_NOT_STARTED",
+            Self::ShuttingDown => "DAEMON_SHUTTING_DOWN",
+            Self::Store(err) => err.reason(),
+            Self::Io { .. } => "SESSION_PREPARE_FAILED",
+        }
+    }
+
     /// What the user can do about it, when the error itself does not say.
     pub fn remedy(&self) -> Option<String> {
         match self {
@@ -118,4 +139,77 @@ pub enum SessionError {
         #[source]
         source: std::io::Error,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_a_distinct_stable_reason() {
+        let store = crate::store::StoreError::Closed { path: "/db".into() };
+        let errors = [
+            SessionError::NotFound { id: "s".into() },
+            SessionError::Ambiguous {
+                given: "s".into(),
+                candidates: vec![],
+                more: false,
+            },
+            SessionError::Invalid {
+                field: "task",
+                reason: String::new(),
+            },
+            SessionError::WorkDirMissing { path: "/x".into() },
+            SessionError::NotAGitRepository { path: "/x".into() },
+            SessionError::Worktree {
+                repo: "/x".into(),
+                message: String::new(),
+            },
+            SessionError::AlreadyEnded {
+                id: "s".into(),
+                status: SessionStatus::Completed,
+            },
+            SessionError::NotRunning {
+                id: "s".into(),
+                status: SessionStatus::Queued,
+            },
+            SessionError::NoFollowUps {
+                session_type: SessionType::Ruflo,
+            },
+            SessionError::BudgetExhausted {
+                pool: "api",
+                used: 1,
+                limit: 1,
+            },
+            SessionError::NotStarted,
+            SessionError::ShuttingDown,
+            SessionError::Store(store),
+            SessionError::Io {
+                path: "/x".into(),
+                source: std::io::Error::other("x"),
+            },
+        ];
+        let reasons: Vec<_> = errors.iter().map(SessionError::reason).collect();
+        // The wire contract (README, "Error codes"): changing one breaks clients.
+        assert_eq!(
+            reasons,
+            [
+                "SESSION_NOT_FOUND",
+                "SESSION_AMBIGUOUS",
+                "SESSION_REQUEST_INVALID",
+                "WORKDIR_NOT_FOUND",
+                "WORKDIR_NOT_A_GIT_REPOSITORY",
+                "WORKTREE_FAILED",
+                "SESSION_ALREADY_ENDED",
+                "SESSION_NOT_RUNNING",
+                "SESSION_NO_FOLLOW_UPS",
+                "BUDGET_EXHAUSTED",
+                "DAEMON_NOT_STARTED",
+                "DAEMON_SHUTTING_DOWN",
+                "STORE_CLOSED",
+                "SESSION_PREPARE_FAILED",
+            ]
+        );
+        crate::error_codes::assert_distinct_codes(&reasons);
+    }
 }

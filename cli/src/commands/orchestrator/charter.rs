@@ -90,10 +90,12 @@ pub async fn charter_call<T>(
         .map_err(|err| match refine(err, "") {
             CliError::Session(SessionCommandError::Refused {
                 code,
+                reason,
                 message,
                 remedy: from_daemon,
             }) => SessionCommandError::Refused {
                 code,
+                reason,
                 message,
                 // The daemon's remedy (set for storage faults) knows the cause best.
                 remedy: from_daemon.or_else(|| remedy.map(str::to_owned)),

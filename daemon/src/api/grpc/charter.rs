@@ -10,9 +10,11 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use orchestrator_api::v1;
 use orchestrator_api::v1::charter_server::Charter;
-use tonic::{Request, Response, Status};
+use tonic::{Code, Request, Response, Status};
 
-use super::errors::{approval_status, charter_status, hook_status};
+use super::errors::{
+    approval_status, charter_status, hook_status, internal, reasons, refusal, store_status,
+};
 use crate::charter::active::ActiveCharter;
 use crate::charter::approvals::{ApprovalAnswer, ApprovalRequest};
 use crate::charter::ask::answer_approval;
@@ -137,14 +139,19 @@ impl Charter for CharterService {
             PathBuf::from(path)
         };
         if !path.is_absolute() {
-            return Err(Status::invalid_argument(format!(
-                "the charter path {} is not absolute; the daemon's directory is not yours",
-                path.display()
-            )));
+            return Err(refusal(
+                Code::InvalidArgument,
+                reasons::REQUEST_INVALID,
+                format!(
+                    "the charter path {} is not absolute; the daemon's directory is not yours",
+                    path.display()
+                ),
+                None,
+            ));
         }
         let report = off_runtime("charter-validate", move || check_file(&path, max_bytes))
             .await
-            .map_err(|err| Status::internal(crate::error_chain(&err)))?;
+            .map_err(|err| internal(crate::error_chain(&err)))?;
         Ok(Response::new(report_to_proto(report)))
     }
 
@@ -204,8 +211,8 @@ impl Charter for CharterService {
             None => Ok(Vec::new()),
         })
         .await
-        .map_err(|err| Status::internal(format!("audit read failed: {err}")))?
-        .map_err(|err| Status::internal(crate::error_chain(&err)))?;
+        .map_err(|err| internal(format!("audit read failed: {err}")))?
+        .map_err(|err| store_status(&err))?;
         Ok(Response::new(v1::ListAuditResponse {
             entries: records.into_iter().map(audit_to_proto).collect(),
         }))

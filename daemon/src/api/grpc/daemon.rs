@@ -7,9 +7,10 @@ use orchestrator_api::v1;
 use orchestrator_api::v1::daemon_server::Daemon;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::{Request, Response, Status};
+use tonic::{Code, Request, Response, Status};
 
 use super::convert::{agents_to_proto, event_to_proto, status_to_proto};
+use super::errors::{reasons, refusal};
 use crate::agents::command::AgentPrograms;
 use crate::core::{Core, DaemonEvent};
 use crate::logging::LogHub;
@@ -55,11 +56,21 @@ impl Daemon for DaemonService {
     ) -> Result<Response<Self::StreamLogsStream>, Status> {
         let request = request.into_inner();
         let hub = self.logs.as_ref().ok_or_else(|| {
-            Status::failed_precondition("this daemon writes no log file (it is embedded)")
+            refusal(
+                Code::FailedPrecondition,
+                reasons::LOG_NOT_WRITTEN,
+                "this daemon writes no log file (it is embedded)".to_owned(),
+                None,
+            )
         })?;
         let lines = request.lines.min(MAX_HISTORY_LINES) as usize;
         let (history, mut live) = hub.tail_and_follow(lines).map_err(|err| {
-            Status::internal(format!("cannot read {}: {err}", hub.path().display()))
+            refusal(
+                Code::Internal,
+                reasons::LOG_UNREADABLE,
+                format!("cannot read {}: {err}", hub.path().display()),
+                None,
+            )
         })?;
         let (tx, rx) = mpsc::channel(256);
         let closing = self.core.closing().clone();

@@ -1,19 +1,33 @@
 //! [`status_for`] and [`memory_status_for`]: the one mapping from a [`SessionError`] or a
-//! [`MemoryError`] to a gRPC status code. The message is the error's own text (with its
-//! causes), so the CLI can show it as is.
+//! [`MemoryError`] (and the charter's errors) to a gRPC status code. The message is the
+//! error's own text (with its causes), so the CLI can show it as is.
+//!
+//! Every status also carries the error's stable reason as a `google.rpc.ErrorInfo` in
+//! `grpc-status-details-bin` ([`refusal`]; domain [`ERROR_DOMAIN`], the remedy, when there
+//! is one, under its `remedy` metadata key as well as in [`REMEDY_KEY`]), so that clients
+//! key on the reason, never on the text.
+
+use std::collections::HashMap;
 
 use tonic::{Code, Status};
+use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::charter::active::ActiveError;
 use crate::charter::approvals::ApprovalError;
 use crate::charter::enforce::HookError;
+use crate::error_codes::ERROR_DOMAIN;
 use crate::memory::MemoryError;
 use crate::store::StorageFault;
 use crate::supervisor::SessionError;
 
 /// The gRPC status of a refused charter (reload): the file is wrong, not the request.
 pub fn charter_status(err: &ActiveError) -> Status {
-    Status::new(Code::FailedPrecondition, crate::error_chain(err))
+    refusal(
+        Code::FailedPrecondition,
+        err.reason(),
+        crate::error_chain(err),
+        None,
+    )
 }
 
 /// The gRPC status of a refused approval answer.
@@ -25,12 +39,22 @@ pub fn approval_status(err: &ApprovalError) -> Status {
         }
         ApprovalError::Unrecorded { source, .. } => storage_code(source.fault()),
     };
-    with_remedy(Status::new(code, crate::error_chain(err)), &err.remedy())
+    refusal(
+        code,
+        err.reason(),
+        crate::error_chain(err),
+        Some(&err.remedy()),
+    )
 }
 
 /// The gRPC status of a hook call that could not be decided.
 pub fn hook_status(err: &HookError) -> Status {
-    Status::new(Code::InvalidArgument, crate::error_chain(err))
+    refusal(
+        Code::InvalidArgument,
+        err.reason(),
+        crate::error_chain(err),
+        None,
+    )
 }
 
 /// The gRPC status of a memory error.
@@ -56,18 +80,68 @@ pub fn memory_status_for(err: &MemoryError) -> Status {
         | MemoryError::Commit { .. }
         | MemoryError::Spawn(_) => Code::Internal,
     };
-    let status = Status::new(code, crate::error_chain(err));
-    match err {
+    let remedy = match err {
         MemoryError::Storage { .. }
         | MemoryError::Unavailable { .. }
-        | MemoryError::Ambiguous { .. } => with_remedy(status, &err.remedy()),
-        _ => status,
-    }
+        | MemoryError::Ambiguous { .. } => Some(err.remedy()),
+        _ => None,
+    };
+    refusal(
+        code,
+        err.reason(),
+        crate::error_chain(err),
+        remedy.as_deref(),
+    )
 }
 
 /// The binary metadata key under which a status carries the daemon's remedy, for clients
 /// that show one (the `wundr` CLI prints it as `hint:`).
 pub const REMEDY_KEY: &str = "wundr-remedy-bin";
+
+/// Reasons of the refusals that have no error type of their own: a request field the door
+/// itself checks, an answer the daemon cannot give, a failure of the daemon itself.
+pub mod reasons {
+    /// A field of the request is malformed (checked by the gRPC door).
+    pub const REQUEST_INVALID: &str = "REQUEST_INVALID";
+    /// `StreamLogs` of a daemon that writes no log file (embedded in a test or a program).
+    pub const LOG_NOT_WRITTEN: &str = "LOG_NOT_WRITTEN";
+    /// The daemon's log file could not be read.
+    pub const LOG_UNREADABLE: &str = "LOG_UNREADABLE";
+    /// A bug or a dead worker thread inside the daemon: see its log.
+    pub const INTERNAL: &str = "INTERNAL";
+}
+
+/// The status of a refusal: `code`, `message`, and a `google.rpc.ErrorInfo` with `reason` in
+/// [`ERROR_DOMAIN`]; `remedy`, when given, goes in the ErrorInfo's `remedy` metadata and
+/// under [`REMEDY_KEY`] (where the `wundr` CLI reads it).
+pub fn refusal(code: Code, reason: &str, message: String, remedy: Option<&str>) -> Status {
+    debug_assert!(crate::error_codes::is_reason(reason), "{reason}");
+    let metadata: HashMap<String, String> = remedy
+        .map(|r| ("remedy".to_owned(), r.to_owned()))
+        .into_iter()
+        .collect();
+    let details = ErrorDetails::with_error_info(reason, ERROR_DOMAIN, metadata);
+    let status = Status::with_error_details(code, message, details);
+    match remedy {
+        Some(remedy) => with_remedy(status, remedy),
+        None => status,
+    }
+}
+
+/// The status of a failure inside the daemon (a worker thread died, …): its log says more.
+pub fn internal(message: String) -> Status {
+    refusal(Code::Internal, reasons::INTERNAL, message, None)
+}
+
+/// The status of a database error met outside a session request (reading the audit).
+pub fn store_status(err: &crate::store::StoreError) -> Status {
+    refusal(
+        storage_code(err.fault()),
+        err.reason(),
+        crate::error_chain(err),
+        Some(&err.remedy()),
+    )
+}
 
 /// `status` with `remedy` attached under [`REMEDY_KEY`].
 pub fn with_remedy(mut status: Status, remedy: &str) -> Status {
@@ -106,17 +180,46 @@ pub fn status_for(err: &SessionError) -> Status {
         SessionError::Io { .. } => Code::Internal,
         SessionError::Store(store) => storage_code(store.fault()),
     };
-    let status = Status::new(code, crate::error_chain(err));
-    match err.remedy() {
-        Some(remedy) => with_remedy(status, &remedy),
-        None => status,
-    }
+    refusal(
+        code,
+        err.reason(),
+        crate::error_chain(err),
+        err.remedy().as_deref(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::core::{SessionStatus, SessionType};
+
+    /// The reason of the status's ErrorInfo, after the trip through the wire's trailers.
+    fn reason_of(status: &Status) -> String {
+        let mut header = tonic::codegen::http::HeaderMap::new();
+        status
+            .add_header(&mut header)
+            .expect("the status has headers");
+        let status = Status::from_header_map(&header).expect("and reads back");
+        let info = status.get_details_error_info().expect("an ErrorInfo");
+        assert_eq!(info.domain, ERROR_DOMAIN);
+        info.reason
+    }
+
+    #[test]
+    fn the_remedy_rides_in_error_info_and_in_its_own_key() {
+        let status = status_for(&SessionError::Ambiguous {
+            given: "s".into(),
+            candidates: vec!["s1".into(), "s2".into()],
+            more: false,
+        });
+        let info = status.get_details_error_info().expect("an ErrorInfo");
+        assert_eq!(info.reason, "SESSION_AMBIGUOUS");
+        assert_eq!(
+            info.metadata.get("remedy").map(String::as_str),
+            Some("give more of the session id")
+        );
+        assert!(status.metadata().get_bin(REMEDY_KEY).is_some());
+    }
 
     #[test]
     fn charter_and_hook_errors_have_their_codes() {
@@ -141,8 +244,10 @@ mod tests {
             id: "approval_x".into(),
         });
         assert_eq!(status.code(), Code::NotFound);
+        assert_eq!(reason_of(&status), "APPROVAL_NOT_FOUND");
         let status = hook_status(&HookError::UnknownEvent("Stop".into()));
         assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(reason_of(&status), "HOOK_EVENT_UNKNOWN");
         assert!(status.message().contains("\"Stop\""));
     }
 
@@ -219,6 +324,7 @@ mod tests {
         for (err, code, text) in cases {
             let status = status_for(&err);
             assert_eq!((status.code(), status.message()), (code, text));
+            assert_eq!(reason_of(&status), err.reason());
         }
     }
 
@@ -254,6 +360,7 @@ mod tests {
         for (err, code, text) in cases {
             let status = memory_status_for(&err);
             assert_eq!((status.code(), status.message()), (code, text));
+            assert_eq!(reason_of(&status), err.reason());
         }
     }
 }

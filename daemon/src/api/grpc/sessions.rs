@@ -15,7 +15,7 @@ use super::convert::{
     session_type_from_proto, unix_ms,
 };
 use super::daemon::ResponseStream;
-use super::errors::status_for;
+use super::errors::{internal, status_for};
 use crate::core::{Core, DaemonEvent, SessionQuery};
 use crate::supervisor::{SessionError, SpawnRequest, Supervisor, TaskInput};
 
@@ -48,9 +48,10 @@ fn list_query(request: &v1::ListSessionsRequest) -> Result<SessionQuery, Status>
     let before = match request.page_token.trim() {
         "" => None,
         token => Some(token.parse::<u64>().map_err(|_| {
-            Status::invalid_argument(
-                "invalid page_token: pass the next_page_token of an earlier List reply",
-            )
+            status_for(&SessionError::Invalid {
+                field: "page_token",
+                reason: "pass the next_page_token of an earlier List reply".into(),
+            })
         })?),
     };
     let mut statuses = Vec::new();
@@ -59,7 +60,10 @@ fn list_query(request: &v1::ListSessionsRequest) -> Result<SessionQuery, Status>
             .ok()
             .and_then(session_status_from_proto)
             .ok_or_else(|| {
-                Status::invalid_argument(format!("invalid statuses: {raw} is not a session status"))
+                status_for(&SessionError::Invalid {
+                    field: "statuses",
+                    reason: format!("{raw} is not a session status"),
+                })
             })?;
         statuses.push(status);
     }
@@ -93,9 +97,10 @@ impl Sessions for SessionsService {
             text => match serde_json::from_str::<serde_json::Value>(text) {
                 Ok(serde_json::Value::Object(map)) => Some(map),
                 _ => {
-                    return Err(Status::invalid_argument(
-                        "invalid task.metadata: must be a JSON object",
-                    ));
+                    return Err(status_for(&SessionError::Invalid {
+                        field: "task.metadata",
+                        reason: "must be a JSON object".into(),
+                    }));
                 }
             },
         };
@@ -125,7 +130,7 @@ impl Sessions for SessionsService {
         let core = self.core.clone();
         let mut page = tokio::task::spawn_blocking(move || core.list_sessions(&query))
             .await
-            .map_err(|err| Status::internal(format!("listing failed: {err}")))?
+            .map_err(|err| internal(format!("listing failed: {err}")))?
             .map_err(|err| status_for(&SessionError::Store(err)))?;
         let sessions: Vec<v1::Session> = page.sessions.iter().map(session_to_proto).collect();
         let sizes: std::collections::HashMap<&str, usize> = sessions

@@ -3,10 +3,39 @@
 //! (in an `error` frame or a `task_failed.error`). Upstream's exact strings are kept where
 //! upstream has one (`Session not found: <id>`, `Session <id> is not running (status: <s>)`);
 //! the rest is the error's own message with its causes, so a client can show it as is.
+//!
+//! Every error frame (and `task_failed`) also carries `code`: the error's stable reason, the
+//! same as gRPC's `ErrorInfo.reason` (`SessionError::reason`, …), or for a refusal of the
+//! WebSocket protocol itself one of [`codes`]. Clients key on `code`, never on the text.
 
 use crate::charter::approvals::ApprovalError;
 use crate::memory::MemoryError;
 use crate::supervisor::SessionError;
+
+/// Codes of the refusals only the WebSocket door makes (its upstream texts stay as they are).
+pub mod codes {
+    /// The frame is not JSON, has no known shape, or a payload field is wrong.
+    pub const REQUEST_INVALID: &str = "REQUEST_INVALID";
+    /// `type` is missing or not a known message type (`Unknown message type`).
+    pub const MESSAGE_TYPE_UNKNOWN: &str = "MESSAGE_TYPE_UNKNOWN";
+    /// The client sends faster than its rate limit (`rate_limit_exceeded`).
+    pub const RATE_LIMITED: &str = "RATE_LIMITED";
+    /// The message's own credentials were refused (`invalid_token`, …).
+    pub const AUTH_FAILED: &str = "AUTH_FAILED";
+    /// The connection's token expired; the connection closes (`token_expired`).
+    pub const TOKEN_EXPIRED: &str = "TOKEN_EXPIRED";
+    /// The client's role may not send this message (`permission_denied`).
+    pub const PERMISSION_DENIED: &str = "PERMISSION_DENIED";
+}
+
+/// The code of an inbound frame the parser refused with `text` (one of its constants).
+pub fn parse_error_code(text: &str) -> &'static str {
+    if text == super::inbound::UNKNOWN_TYPE {
+        codes::MESSAGE_TYPE_UNKNOWN
+    } else {
+        codes::REQUEST_INVALID
+    }
+}
 
 /// The WebSocket text of a refused `approval_response`: its message, and for a decision that
 /// could not be recorded, the cause and what to do.
@@ -110,5 +139,13 @@ mod tests {
         for (err, text) in cases {
             assert_eq!(error_text(&err), text);
         }
+        assert_eq!(
+            parse_error_code(super::super::inbound::UNKNOWN_TYPE),
+            codes::MESSAGE_TYPE_UNKNOWN
+        );
+        assert_eq!(
+            parse_error_code(super::super::inbound::INVALID_FORMAT),
+            codes::REQUEST_INVALID
+        );
     }
 }

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::auth::{self, permitted};
 use super::connection::{Conn, MAX_SUBSCRIPTIONS};
-use super::errors::{error_text, memory_error_text};
+use super::errors::{codes, error_text, memory_error_text, parse_error_code};
 use super::inbound::{Envelope, INVALID_FORMAT, ParseError, Request};
 use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, StatusFrame};
 use crate::core::{DaemonEvent, Session};
@@ -25,8 +25,12 @@ impl Conn {
         self.out.text(wire::encode_value(frame, request_id));
     }
 
-    fn error(&self, message: &str, request_id: Option<&Value>) {
-        self.reply(&wire::error(message), request_id);
+    fn error(&self, code: &str, message: &str, request_id: Option<&Value>) {
+        self.reply(&wire::error(code, message), request_id);
+    }
+
+    fn session_error(&self, err: &SessionError, request_id: Option<&Value>) {
+        self.error(err.reason(), &error_text(err), request_id);
     }
 
     /// `health_check_response` with Neolith's health object under `data`.
@@ -61,7 +65,7 @@ impl Conn {
         if let (Some(auth), Some(who)) = (authenticator, &identity)
             && !auth.allow_message(&who.client_id)
         {
-            self.error("rate_limit_exceeded", None);
+            self.error(codes::RATE_LIMITED, "rate_limit_exceeded", None);
             return ControlFlow::Continue(());
         }
         let envelope = match Envelope::parse(text) {
@@ -72,11 +76,11 @@ impl Conn {
                 } else {
                     INVALID_FORMAT
                 };
-                self.error(text, None);
+                self.error(codes::REQUEST_INVALID, text, None);
                 return ControlFlow::Continue(());
             }
             Err(ParseError::Message(text, request_id)) => {
-                self.error(text, request_id.as_ref());
+                self.error(parse_error_code(text), text, request_id.as_ref());
                 return ControlFlow::Continue(());
             }
         };
@@ -84,7 +88,7 @@ impl Conn {
         let rid = request_id.as_ref();
         if let Some(auth) = authenticator {
             if let Err(reason) = auth.check_message_auth(envelope.auth.as_ref()) {
-                self.error(reason, rid);
+                self.error(codes::AUTH_FAILED, reason, rid);
                 return ControlFlow::Continue(());
             }
             if identity
@@ -92,7 +96,7 @@ impl Conn {
                 .and_then(|i| i.expires_at)
                 .is_some_and(|exp| exp <= auth::now())
             {
-                self.error("token_expired", None);
+                self.error(codes::TOKEN_EXPIRED, "token_expired", None);
                 self.out.close(CloseCode::Library(4001), "Token expired");
                 return ControlFlow::Break(());
             }
@@ -100,12 +104,12 @@ impl Conn {
         if let Some(who) = &identity
             && !permitted(who.role, envelope.kind)
         {
-            self.error("permission_denied", rid);
+            self.error(codes::PERMISSION_DENIED, "permission_denied", rid);
             return ControlFlow::Continue(());
         }
         match envelope.request() {
             Ok(request) => self.dispatch(request, rid).await,
-            Err(text) => self.error(&text, rid),
+            Err(refused) => self.error(refused.code, &refused.text, rid),
         }
         ControlFlow::Continue(())
     }
@@ -129,7 +133,7 @@ impl Conn {
                     self.out
                         .text(wire::encode(&ListFrame::new(&page, paged), rid));
                 }
-                Err(err) => self.error(&error_text(&SessionError::Store(err)), rid),
+                Err(err) => self.session_error(&SessionError::Store(err), rid),
             },
             Request::SessionStatus(id) => match hub.core.session(&id) {
                 Some(session) => {
@@ -139,7 +143,7 @@ impl Conn {
                         self.subscribe(&id);
                     }
                 }
-                None => self.error(&error_text(&SessionError::NotFound { id }), rid),
+                None => self.session_error(&SessionError::NotFound { id }, rid),
             },
             Request::Spawn(spawn) => match hub.supervisor.spawn(spawn).await {
                 Ok(session) => {
@@ -147,7 +151,7 @@ impl Conn {
                     self.out
                         .text(wire::encode(&SpawnedFrame::new(&session), rid));
                 }
-                Err(err) => self.error(&error_text(&err), rid),
+                Err(err) => self.session_error(&err, rid),
             },
             Request::Execute { session_id, task } => {
                 self.subscribe(&session_id);
@@ -159,7 +163,8 @@ impl Conn {
                 if let Err(err) = hub.supervisor.send(&session_id, task.clone()).await {
                     self.unannounce(&key);
                     let frame = json!({"type": "task_failed", "sessionId": session_id,
-                                       "taskId": task, "error": error_text(&err)});
+                                       "taskId": task, "error": error_text(&err),
+                                       "code": err.reason()});
                     self.reply(&frame, rid);
                 }
             }
@@ -180,7 +185,7 @@ impl Conn {
                     self.subscribe(&id);
                     self.reply(&json!({"type": "subscribed", "sessionId": id}), rid);
                 }
-                None => self.error(&error_text(&SessionError::NotFound { id }), rid),
+                None => self.session_error(&SessionError::NotFound { id }, rid),
             },
             Request::Unsubscribe(id) => {
                 self.subscriptions.remove(&id);
@@ -214,12 +219,14 @@ impl Conn {
                         &super::approvals::approval_frame("approval_response", &resolved),
                         rid,
                     ),
-                    Err(err) => self.error(&super::errors::approval_error_text(&err), rid),
+                    Err(err) => {
+                        self.error(err.reason(), &super::errors::approval_error_text(&err), rid)
+                    }
                 }
             }
             Request::Memory(request) => match super::memory::answer(&hub.core, request).await {
                 Ok(frame) => self.reply(&frame, rid),
-                Err(err) => self.error(&memory_error_text(&err), rid),
+                Err(err) => self.error(err.reason(), &memory_error_text(&err), rid),
             },
         }
     }
@@ -248,13 +255,10 @@ impl Conn {
             Err(SessionError::AlreadyEnded { .. }) => match self.hub.core.session(id) {
                 Some(session) => session,
                 None => {
-                    return self.error(
-                        &error_text(&SessionError::NotFound { id: id.to_owned() }),
-                        rid,
-                    );
+                    return self.session_error(&SessionError::NotFound { id: id.to_owned() }, rid);
                 }
             },
-            Err(err) => return self.error(&error_text(&err), rid),
+            Err(err) => return self.session_error(&err, rid),
         };
         // What is already queued, without waiting (`now_or_never`: nothing ready = done).
         while let Some(Some(event)) = self.events.next().now_or_never() {

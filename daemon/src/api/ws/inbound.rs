@@ -121,6 +121,25 @@ struct Head<'a> {
     request_id: Option<Value>,
 }
 
+/// Why a frame's request was refused: its stable code (`super::errors`) and upstream's text.
+#[derive(Debug, PartialEq)]
+pub struct Refused {
+    /// The stable reason.
+    pub code: &'static str,
+    /// The error frame's text.
+    pub text: String,
+}
+
+/// A payload field the parser refuses: upstream's text, `REQUEST_INVALID`.
+impl From<String> for Refused {
+    fn from(text: String) -> Self {
+        Self {
+            code: super::errors::codes::REQUEST_INVALID,
+            text,
+        }
+    }
+}
+
 impl Envelope {
     /// Parses one frame's text.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
@@ -162,8 +181,8 @@ impl Envelope {
         })
     }
 
-    /// The typed request, or the error text to answer with.
-    pub fn request(&self) -> Result<Request, String> {
+    /// The typed request, or the refusal to answer with.
+    pub fn request(&self) -> Result<Request, Refused> {
         Ok(match self.kind {
             "ping" => Request::Ping,
             "health_check" => Request::HealthCheck,
@@ -191,7 +210,7 @@ impl Envelope {
                 let approve = match (payload.get("approved"), &answer) {
                     (Some(Value::Bool(approve)), _) => *approve,
                     (None | Some(Value::Null), Some(_)) => true,
-                    _ => return Err(invalid("payload.approved", "must be true or false")),
+                    _ => return Err(invalid("payload.approved", "must be true or false").into()),
                 };
                 Request::ApprovalResponse {
                     id: id.to_owned(),
@@ -201,8 +220,10 @@ impl Envelope {
                 }
             }
             "memory_store" | "memory_query" | "memory_forget" => Request::Memory(
-                super::memory::parse(self.kind, self.payload()?)
-                    .map_err(|err| super::errors::memory_error_text(&err))?,
+                super::memory::parse(self.kind, self.payload()?).map_err(|err| Refused {
+                    code: err.reason(),
+                    text: super::errors::memory_error_text(&err),
+                })?,
             ),
             "execute_task" => {
                 let session_id = self.session_id()?;

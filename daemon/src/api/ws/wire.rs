@@ -422,9 +422,10 @@ pub fn encode_value(frame: &Value, request_id: Option<&Value>) -> String {
     text
 }
 
-/// `{"type":"error","error":…}`.
-pub fn error(message: &str) -> Value {
-    json!({"type": "error", "error": message})
+/// `{"type":"error","error":…,"code":…}`: upstream's text, and the stable reason
+/// (`super::errors`) that clients key on.
+pub fn error(code: &str, message: &str) -> Value {
+    json!({"type": "error", "error": message, "code": code})
 }
 
 #[cfg(test)]

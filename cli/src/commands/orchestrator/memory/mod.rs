@@ -93,32 +93,102 @@ pub fn refine(err: CliError) -> CliError {
     else {
         return err;
     };
-    if let Some(remedy) = RpcFailure(status.clone()).daemon_remedy() {
-        return SessionCommandError::Refused {
-            code: status.code(),
-            message: status.message().to_owned(),
-            remedy: Some(remedy),
-        }
-        .into();
-    }
-    let remedy = match status.code() {
-        tonic::Code::InvalidArgument if *call == "Import" => {
-            "import a file written by: wundr orchestrator memory export FILE"
-        }
-        tonic::Code::InvalidArgument => "see the options: wundr orchestrator memory --help",
-        tonic::Code::NotFound => "find ids with: wundr orchestrator memory list",
-        // Degraded memory answers UNAVAILABLE with its reason; a daemon that went away has
-        // no such message and stays a transport failure.
-        tonic::Code::Unavailable if status.message().starts_with("memory is unavailable") => {
-            "the daemon could not open its memory database (see wundr orchestrator status); \
-             move the file aside and run: wundr orchestrator restart"
-        }
-        _ => return err,
+    let failure = RpcFailure(status.clone());
+    // Without the daemon's reason it is a failure of the call (a daemon that went away).
+    let Some(reason) = failure.daemon_reason() else {
+        return err;
+    };
+    // The daemon's own remedy (a full disk, …) knows the cause best.
+    let remedy = match failure.daemon_remedy() {
+        Some(remedy) => remedy,
+        None => match remedy_for(call, &reason) {
+            Some(remedy) => remedy.to_owned(),
+            None => return err,
+        },
     };
     SessionCommandError::Refused {
         code: status.code(),
+        reason,
         message: status.message().to_owned(),
-        remedy: Some(remedy.to_owned()),
+        remedy: Some(remedy),
     }
     .into()
+}
+
+/// The reasons of memory input the daemon refuses (what the user typed, or an import file).
+const BAD_INPUT: &[&str] = &[
+    "MEMORY_CONTENT_EMPTY",
+    "MEMORY_CONTENT_TOO_LARGE",
+    "MEMORY_TIER_UNKNOWN",
+    "MEMORY_TYPE_UNKNOWN",
+    "MEMORY_REQUEST_INVALID",
+    "MEMORY_IMPORT_INVALID",
+    "MEMORY_DATA_INVALID",
+];
+
+/// The hint for the daemon refusing memory `call` for `reason` (its stable code).
+fn remedy_for(call: &str, reason: &str) -> Option<&'static str> {
+    Some(match reason {
+        bad if BAD_INPUT.contains(&bad) && call == "Import" => {
+            "import a file written by: wundr orchestrator memory export FILE"
+        }
+        bad if BAD_INPUT.contains(&bad) => "see the options: wundr orchestrator memory --help",
+        "MEMORY_NOT_FOUND" => "find ids with: wundr orchestrator memory list",
+        "MEMORY_UNAVAILABLE" => {
+            "the daemon could not open its memory database (see wundr orchestrator status); \
+             move the file aside and run: wundr orchestrator restart"
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refused(call: &'static str, code: tonic::Code, message: &str, reason: &str) -> CliError {
+        use tonic_types::{ErrorDetails, StatusExt};
+        let details = ErrorDetails::with_error_info(
+            reason,
+            orchestrator_daemon::error_codes::ERROR_DOMAIN,
+            std::collections::HashMap::new(),
+        );
+        let status = tonic::Status::with_error_details(code, message, details);
+        refine(CliError::Rpc {
+            call,
+            source: RpcFailure(status),
+        })
+    }
+
+    #[test]
+    fn hints_key_on_the_reason_not_the_words() {
+        // Degraded memory, in other words than the daemon's today: still its hint.
+        let err = refused(
+            "Store",
+            tonic::Code::Unavailable,
+            "memory is off (degraded)",
+            "MEMORY_UNAVAILABLE",
+        );
+        assert!(matches!(err, CliError::Session(_)), "{err:?}");
+        assert!(
+            err.remedy()
+                .unwrap_or_default()
+                .contains("could not open its memory database"),
+            "{err:?}"
+        );
+        assert_eq!(err.reason(), "MEMORY_UNAVAILABLE");
+        let err = refused(
+            "Import",
+            tonic::Code::InvalidArgument,
+            "x",
+            "MEMORY_CONTENT_EMPTY",
+        );
+        assert!(err.remedy().unwrap_or_default().contains("memory export"));
+        // A daemon that went away sends no reason: a failure of the call, not a refusal.
+        let err = refine(CliError::Rpc {
+            call: "Store",
+            source: RpcFailure(tonic::Status::unavailable("memory is unavailable")),
+        });
+        assert!(matches!(err, CliError::Rpc { .. }));
+    }
 }

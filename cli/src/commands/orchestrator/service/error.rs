@@ -57,6 +57,19 @@ pub enum ServiceError {
 }
 
 impl ServiceError {
+    /// The stable reason (README, "Error codes").
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Unsupported { .. } => "SERVICE_MANAGER_UNSUPPORTED",
+            Self::NoHome => "SERVICE_NO_HOME",
+            Self::Write { .. } => "SERVICE_FILE_WRITE_FAILED",
+            Self::Remove { .. } => "SERVICE_FILE_REMOVE_FAILED",
+            Self::Spawn { .. } => "SERVICE_MANAGER_NOT_RUNNABLE",
+            Self::Failed { .. } => "SERVICE_MANAGER_FAILED",
+            Self::Stdout => "STDOUT_FAILED",
+        }
+    }
+
     /// The `hint:` line.
     pub fn remedy(&self) -> Option<String> {
         Some(match self {

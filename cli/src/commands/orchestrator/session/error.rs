@@ -1,7 +1,7 @@
 //! [`SessionCommandError`]: how a `wundr orchestrator session ...` command (or `logs
 //! --session`) fails: the daemon is not running, the daemon refused the request (its own
-//! message, shown as is, with a remedy that fits the call: [`refine`]), or the daemon stopped
-//! while a session was being followed.
+//! message, shown as is, with a remedy that fits the call and the daemon's stable reason:
+//! [`refine`]), or the daemon stopped while a session was being followed.
 
 use std::path::PathBuf;
 
@@ -22,6 +22,8 @@ pub enum SessionCommandError {
     Refused {
         /// The gRPC code, kept for tests and for scripts reading the code.
         code: tonic::Code,
+        /// The daemon's stable reason (`google.rpc.ErrorInfo.reason`), which hints key on.
+        reason: String,
         /// The daemon's message.
         message: String,
         /// What to do about it, when something fits.
@@ -41,6 +43,15 @@ impl SessionCommandError {
         match self {
             Self::NotRunning { .. } | Self::DaemonStopped { .. } => EXIT_NOT_RUNNING,
             Self::Refused { .. } => EXIT_FAILURE,
+        }
+    }
+
+    /// The stable reason (README, "Error codes").
+    pub fn reason(&self) -> String {
+        match self {
+            Self::NotRunning { .. } => "DAEMON_NOT_RUNNING".to_owned(),
+            Self::Refused { reason, .. } => reason.clone(),
+            Self::DaemonStopped { .. } => "DAEMON_STOPPED".to_owned(),
         }
     }
 
@@ -72,27 +83,27 @@ fn is_refusal(code: tonic::Code) -> bool {
     )
 }
 
-/// The remedy for the daemon refusing `call` on session `id` with `code` and `message`.
-fn remedy_for(call: &str, code: tonic::Code, message: &str, id: &str) -> Option<String> {
-    match code {
-        tonic::Code::NotFound => Some("list sessions with: wundr orchestrator session list".into()),
-        tonic::Code::InvalidArgument
-            if call == "Spawn" && message.contains("working directory") =>
-        {
-            Some("pass an existing directory with --workdir".into())
-        }
-        tonic::Code::InvalidArgument if call == "Spawn" => {
+/// The remedy for the daemon refusing `call` on session `id` for `reason` (its stable
+/// code: the message's words may change, the reason does not).
+fn remedy_for(call: &str, reason: &str, id: &str) -> Option<String> {
+    match reason {
+        "SESSION_NOT_FOUND" => Some("list sessions with: wundr orchestrator session list".into()),
+        "WORKDIR_NOT_FOUND" => Some("pass an existing directory with --workdir".into()),
+        "SESSION_REQUEST_INVALID" | "WORKDIR_NOT_A_GIT_REPOSITORY" if call == "Spawn" => {
             Some("see the options: wundr orchestrator session spawn --help".into())
         }
-        tonic::Code::FailedPrecondition if message.contains("already ended") => Some(format!(
+        "SESSION_ALREADY_ENDED" => Some(format!(
             "see how it ended: wundr orchestrator session show {id}"
         )),
-        tonic::Code::FailedPrecondition if message.contains("not running") => Some(format!(
+        "SESSION_NOT_RUNNING" => Some(format!(
             "see its status: wundr orchestrator session show {id}"
         )),
         _ => None,
     }
 }
+
+/// The reason of a refusal without an ErrorInfo (a daemon older than the error codes).
+pub const UNKNOWN_REFUSAL: &str = "REQUEST_REFUSED";
 
 /// Turns the daemon's refusal of a Sessions call on session `id` into
 /// [`SessionCommandError::Refused`]; every other error passes through unchanged.
@@ -106,10 +117,16 @@ pub fn refine(err: CliError, id: &str) -> CliError {
                 "" => RpcFailure(status.clone()).to_string(),
                 text => text.to_owned(),
             };
-            let daemon_remedy = RpcFailure(status.clone()).daemon_remedy();
+            let failure = RpcFailure(status.clone());
+            let reason = failure
+                .daemon_reason()
+                .unwrap_or_else(|| UNKNOWN_REFUSAL.to_owned());
             SessionCommandError::Refused {
                 code: status.code(),
-                remedy: daemon_remedy.or_else(|| remedy_for(call, status.code(), &message, id)),
+                remedy: failure
+                    .daemon_remedy()
+                    .or_else(|| remedy_for(call, &reason, id)),
+                reason,
                 message,
             }
             .into()
@@ -129,20 +146,91 @@ mod tests {
         }
     }
 
+    /// A refusal as the daemon sends it: `code`, `message`, and an ErrorInfo with `reason`.
+    fn refusal(code: tonic::Code, message: &str, reason: &str) -> tonic::Status {
+        use tonic_types::{ErrorDetails, StatusExt};
+        let details = ErrorDetails::with_error_info(
+            reason,
+            orchestrator_daemon::error_codes::ERROR_DOMAIN,
+            std::collections::HashMap::new(),
+        );
+        tonic::Status::with_error_details(code, message, details)
+    }
+
+    #[test]
+    fn hints_key_on_the_reason_not_the_words() {
+        use tonic::Code;
+        // Messages reworded so that no word of the old ones is left: the hint still fits.
+        for (call, status, hint) in [
+            (
+                "Stop",
+                refusal(
+                    Code::FailedPrecondition,
+                    "s1: finished earlier",
+                    "SESSION_ALREADY_ENDED",
+                ),
+                "see how it ended: wundr orchestrator session show s1",
+            ),
+            (
+                "Send",
+                refusal(
+                    Code::FailedPrecondition,
+                    "s1 is idle",
+                    "SESSION_NOT_RUNNING",
+                ),
+                "see its status: wundr orchestrator session show s1",
+            ),
+            (
+                "Spawn",
+                refusal(
+                    Code::InvalidArgument,
+                    "no such folder /x",
+                    "WORKDIR_NOT_FOUND",
+                ),
+                "pass an existing directory with --workdir",
+            ),
+        ] {
+            let err = refine(rpc(call, status), "s1");
+            assert_eq!(err.remedy().as_deref(), Some(hint), "{call}");
+        }
+        // And the old words without the reason no longer pick a hint.
+        let err = refine(
+            rpc(
+                "Stop",
+                tonic::Status::failed_precondition("session s1 already ended (completed)"),
+            ),
+            "s1",
+        );
+        assert_eq!(err.remedy(), None);
+        assert_eq!(err.reason(), UNKNOWN_REFUSAL);
+    }
+
     #[test]
     fn refusals_show_the_daemon_message_with_a_remedy() {
         let err = refine(
-            rpc("Get", tonic::Status::not_found("Session not found: s1")),
+            rpc(
+                "Get",
+                refusal(
+                    tonic::Code::NotFound,
+                    "Session not found: s1",
+                    "SESSION_NOT_FOUND",
+                ),
+            ),
             "s1",
         );
         assert_eq!(err.to_string(), "Session not found: s1");
         assert_eq!(err.exit_code(), 1);
         assert!(err.remedy().unwrap_or_default().contains("session list"));
+        assert_eq!(err.reason(), "SESSION_NOT_FOUND");
 
         let err = refine(
             rpc(
                 "Stop",
-                tonic::Status::failed_precondition("session s1 already ended (completed)"),
+                refusal(
+                    tonic::Code::FailedPrecondition,
+                    "session s1 already ended (completed)",
+                    "SESSION_ALREADY_ENDED",
+                ),
             ),
             "s1",
         );
@@ -155,7 +243,11 @@ mod tests {
         let err = refine(
             rpc(
                 "Spawn",
-                tonic::Status::invalid_argument("invalid task.description"),
+                refusal(
+                    tonic::Code::InvalidArgument,
+                    "invalid task.description",
+                    "SESSION_REQUEST_INVALID",
+                ),
             ),
             "",
         );

@@ -4,7 +4,7 @@ use super::*;
 
 fn answer(text: &str) -> Result<Request, String> {
     match Envelope::parse(text) {
-        Ok(envelope) => envelope.request(),
+        Ok(envelope) => envelope.request().map_err(|refused| refused.text),
         Err(ParseError::Json) => Err(INVALID_FORMAT.to_owned()),
         Err(ParseError::Message(m, _)) => Err(m.to_owned()),
     }

@@ -4,10 +4,10 @@ use super::*;
 
 #[test]
 fn frames_put_type_first_and_request_id_last() {
-    let frame = error("Unknown message type");
+    let frame = error("MESSAGE_TYPE_UNKNOWN", "Unknown message type");
     assert_eq!(
         encode_value(&frame, None),
-        r#"{"type":"error","error":"Unknown message type"}"#
+        r#"{"type":"error","code":"MESSAGE_TYPE_UNKNOWN","error":"Unknown message type"}"#
     );
     assert_eq!(
         encode_value(&json!({"type": "pong"}), Some(&json!("r1"))),
