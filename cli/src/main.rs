@@ -43,7 +43,9 @@ fn main() -> ExitCode {
         // The reader went away (`wundr orchestrator logs | head`): nothing left to say.
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) if json_errors => {
-            output::stderr(&format!("{}\n", error::error_json(&err)));
+            let report = serde_json::to_string(&error::error_json(&err))
+                .expect("an error report serializes");
+            output::stderr(&format!("{report}\n"));
             ExitCode::from(err.exit_code())
         }
         Err(err) => {

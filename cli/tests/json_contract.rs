@@ -274,6 +274,48 @@ fn status_without_a_daemon_fits_the_same_schema() {
     assert!(value["pid"].is_null(), "{value:#}");
 }
 
+/// The one stderr line of a failed `--json` command, checked against `error.schema.json`.
+fn check_error(contract: &Contract, output: &std::process::Output, command: &str) -> Value {
+    assert_eq!(stdout(output), "", "`{command}`: results only go to stdout");
+    let stderr = String::from_utf8(output.stderr.clone()).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "`{command}`: {}", text(output));
+    let value: Value = serde_json::from_str(&stderr)
+        .unwrap_or_else(|err| panic!("`{command}` did not print a JSON error ({err}): {stderr}"));
+    contract.check("error.schema.json", command, &value);
+    assert_eq!(
+        value["error"]["exitCode"].as_i64(),
+        output.status.code().map(i64::from),
+        "`{command}`: {stderr}"
+    );
+    value
+}
+
+#[test]
+fn errors_fit_the_error_schema_with_the_documented_key_order() {
+    let contract = Contract::load();
+    let daemon = Sandbox::new(&[]).start_daemon();
+    // Refused by the daemon: the reason comes from its ErrorInfo.
+    let output = daemon.run(&["orchestrator", "session", "show", "nope", "--json"]);
+    let refused = check_error(&contract, &output, "session show nope");
+    assert_eq!(refused["error"]["code"], "SESSION_NOT_FOUND");
+    // The README shows the keys in this order; a script reading the line with a regex or a
+    // person reading it expects what the README shows.
+    let line = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        line.starts_with(r#"{"error":{"code":"SESSION_NOT_FOUND","message":"#),
+        "{line}"
+    );
+    assert!(line.contains(r#","causes":[],"remedy":"#), "{line}");
+    assert!(line.trim_end().ends_with(r#","exitCode":1}}"#), "{line}");
+
+    // The CLI's own error, with no daemon to ask.
+    let sandbox = Sandbox::new(&[]);
+    let output = sandbox.run(&["orchestrator", "session", "list", "--json"]);
+    let local = check_error(&contract, &output, "session list (no daemon)");
+    assert_eq!(local["error"]["code"], "DAEMON_NOT_RUNNING");
+    assert_eq!(local["error"]["exitCode"], 3);
+}
+
 #[test]
 fn the_schemas_are_draft_2020_12_and_every_one_is_used() {
     let used = [
@@ -285,6 +327,7 @@ fn the_schemas_are_draft_2020_12_and_every_one_is_used() {
         "common",
         "config-check",
         "doctor",
+        "error",
         "log-line",
         "memory-list",
         "memory-stats",

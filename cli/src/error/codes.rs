@@ -44,23 +44,44 @@ impl CliError {
     }
 }
 
-/// The error as `--json` commands report it on stderr (README, "Errors as JSON"):
-/// `{"error": {"code", "message", "causes", "remedy", "exitCode"}}`, the same parts as the
-/// text lines, with `code` the stable reason.
-pub fn error_json(err: &CliError) -> serde_json::Value {
+/// The error as `--json` commands report it on stderr (README, "Errors as JSON";
+/// `docs/json/error.schema.json`): the same parts as the text lines, with `code` the stable
+/// reason, in the README's key order.
+#[derive(Debug, serde::Serialize)]
+pub struct ErrorReportJson {
+    pub error: ErrorJson,
+}
+
+/// The body of an [`ErrorReportJson`].
+#[derive(Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorJson {
+    pub code: String,
+    pub message: String,
+    /// The `caused by:` lines, outermost first.
+    pub causes: Vec<String>,
+    /// The `hint:` line, or `null`.
+    pub remedy: Option<String>,
+    pub exit_code: u8,
+}
+
+/// `err` as its `--json` report.
+pub fn error_json(err: &CliError) -> ErrorReportJson {
     let mut causes = Vec::new();
     let mut cause = std::error::Error::source(err);
     while let Some(inner) = cause {
         causes.push(inner.to_string());
         cause = inner.source();
     }
-    serde_json::json!({"error": {
-        "code": err.reason(),
-        "message": err.to_string(),
-        "causes": causes,
-        "remedy": err.remedy(),
-        "exitCode": err.exit_code(),
-    }})
+    ErrorReportJson {
+        error: ErrorJson {
+            code: err.reason(),
+            message: err.to_string(),
+            causes,
+            remedy: err.remedy(),
+            exit_code: err.exit_code(),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -114,7 +135,7 @@ mod tests {
             errors: 2,
         }));
         assert_eq!(
-            error_json(&err),
+            serde_json::to_value(error_json(&err)).unwrap(),
             serde_json::json!({"error": {
                 "code": "RESTART_REFUSED",
                 "message": err.to_string(),
@@ -123,7 +144,15 @@ mod tests {
                 "exitCode": 1,
             }})
         );
-        let none = error_json(&CliError::BadPid { pid: 1 });
-        assert_eq!(none["error"]["remedy"], serde_json::Value::Null);
+        // The README's key order, and null for a missing remedy.
+        let none = serde_json::to_string(&error_json(&CliError::BadPid { pid: 1 })).unwrap();
+        assert!(
+            none.starts_with(r#"{"error":{"code":"PID_INVALID","message":"#),
+            "{none}"
+        );
+        assert!(
+            none.ends_with(r#""causes":[],"remedy":null,"exitCode":1}}"#),
+            "{none}"
+        );
     }
 }
