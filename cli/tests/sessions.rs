@@ -248,7 +248,8 @@ fn a_sessions_turns_are_shown_after_a_restart() {
     let daemon = Sandbox::new(&[]).start_daemon();
     let id = spawn(&daemon, &["hello"]);
     wait_status(&daemon, &id, "completed");
-    let output = daemon.run(&["orchestrator", "restart"]);
+    // `-p 0`: a restart takes its own flags, and 8787 may be a daemon the user runs.
+    let output = daemon.run(&["orchestrator", "restart", "-p", "0"]);
     assert_eq!(output.status.code(), Some(0), "{}", text(&output));
 
     let output = daemon.run(&["orchestrator", "logs", "--session", &id]);
