@@ -106,6 +106,12 @@ impl AgentPrograms {
         &self.hook
     }
 
+    /// Whether Claude Flow sessions spawn a hive (the default arguments), which needs one in
+    /// the working directory.
+    pub fn flow_spawns_hive(&self) -> bool {
+        super::flow::spawns_hive(&self.flow_args)
+    }
+
     /// The program a session type runs.
     pub fn program(&self, session_type: SessionType) -> &str {
         match session_type {
@@ -181,6 +187,9 @@ impl AgentPrograms {
         let mut spec = RunSpec::new(self.flow.clone(), cwd).args(args);
         spec.stdin = crate::supervisor::StdinMode::Null;
         spec.env = env;
+        // The Claude Code that Claude Flow starts is a Claude Code the daemon runs: it gets
+        // Claude Code's settings, and Claude Flow's own win where both set a variable.
+        spec.env.extend(self.claude_env.clone());
         spec.env.extend(self.flow_env.clone());
         spec
     }

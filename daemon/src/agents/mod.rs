@@ -6,6 +6,7 @@
 
 pub mod command;
 pub mod events;
+pub mod flow;
 pub mod lookup;
 pub mod stream_json;
 pub mod turn_tracker;

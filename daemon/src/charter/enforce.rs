@@ -138,7 +138,7 @@ pub async fn handle_hook(
         Action::Prompt { text } => ("prompt".to_owned(), json!({ "prompt": text })),
     };
     let mut decision = active.policy.decide(&action);
-    let rule = decision
+    let mut rule = decision
         .rule
         .as_ref()
         .map(|r| format!("{}: {}", r.list.as_str(), r.entry))
@@ -152,7 +152,16 @@ pub async fn handle_hook(
         decision.verdict = Verdict::Ask;
         decision.reason = "the agent's question goes to a person".to_owned();
     }
-    if decision.verdict == Verdict::Escalate && !prompts {
+    // What the charter leaves to a person in a session that can ask only through its hooks
+    // (Claude Flow's Claude Code) is an approval request, as an escalation is.
+    let leaves_open = decision.verdict == Verdict::Ask
+        && hook_event == HookEvent::PreToolUse
+        && tool != ASK_USER_QUESTION
+        && core.asks_through_hook(session_id);
+    if leaves_open && rule.is_empty() {
+        rule = "defaultDecision: ask".to_owned();
+    }
+    if (decision.verdict == Verdict::Escalate && !prompts) || leaves_open {
         let timeout = approval_timeout(&active.charter);
         let request = ApprovalRequest::new(
             session_id,

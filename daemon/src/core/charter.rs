@@ -146,6 +146,17 @@ impl Core {
             .is_some_and(|s| s.session_type == SessionType::ClaudeCode && s.status.is_active())
     }
 
+    /// Whether session `session_id` runs an agent whose only channel to a person is its
+    /// hooks (a live Claude Flow session: ruflo owns its Claude Code's stdin), so what the
+    /// charter leaves to a person waits in the hook instead of being Claude Code's instant
+    /// "ask" denial in `-p` mode.
+    pub fn asks_through_hook(&self, session_id: &str) -> bool {
+        self.lock().registry.get(session_id).is_some_and(|s| {
+            matches!(s.session_type, SessionType::ClaudeFlow | SessionType::Ruflo)
+                && s.status.is_active()
+        })
+    }
+
     fn is_live_session(&self, session_id: &str) -> bool {
         self.lock()
             .registry

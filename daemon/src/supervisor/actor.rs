@@ -23,9 +23,14 @@ use crate::error_chain;
 
 mod events;
 mod files;
+mod flow;
 mod questions;
 
 pub(crate) use files::{CappedFile, TRANSCRIPT};
+
+/// Why follow-up turns of a Claude Flow session fail when ruflo never started Claude Code.
+const NO_FLOW_CONVERSATION: &str = "Claude Flow never started Claude Code in this session, so \
+    there is no conversation to continue; start a new session";
 
 /// What every actor shares.
 pub(crate) struct ActorContext {
@@ -101,6 +106,9 @@ pub(crate) struct SessionActor {
     after_exit: Vec<String>,
     /// Whether Claude Code has created the conversation (then restarts use `--resume`).
     conversation_exists: bool,
+    /// A Claude Flow session whose follow-up turns continue, in Claude Code directly, the
+    /// conversation that ruflo's Claude Code started.
+    flow_continued: bool,
     last_outcome: Option<Result<String, String>>,
     /// The last plain-text line (the result of an agent without a turn protocol).
     last_text: Option<String>,
@@ -129,6 +137,7 @@ pub(crate) async fn run(
         unanswered: VecDeque::new(),
         after_exit: Vec::new(),
         conversation_exists: false,
+        flow_continued: false,
         last_outcome: None,
         last_text: None,
         restarts: 0,
@@ -140,6 +149,7 @@ pub(crate) async fn run(
         Start::Resume { turns } => {
             actor.to_send.extend(turns);
             actor.conversation_exists = true;
+            actor.flow_continued = actor.session_type != SessionType::ClaudeCode;
         }
     }
     actor.run_to_end(&session).await;
@@ -194,6 +204,16 @@ impl SessionActor {
                         self.conversation_exists = true;
                         continue;
                     }
+                    if !self.after_exit.is_empty() && self.conversation_exists {
+                        // Turns sent while ruflo ran continue its Claude Code conversation.
+                        self.settle_single_turn(exit);
+                        self.flow_continued = true;
+                        self.to_send.extend(self.after_exit.drain(..));
+                        continue;
+                    }
+                    if !self.after_exit.is_empty() {
+                        self.fail_unanswered(NO_FLOW_CONVERSATION);
+                    }
                     if !self.is_claude_code() {
                         self.settle_single_turn(exit);
                     }
@@ -205,8 +225,10 @@ impl SessionActor {
         }
     }
 
+    /// Whether the agent process is Claude Code with its turn protocol on stdin: a claude-code
+    /// session, or a Claude Flow session's follow-up turns.
     fn is_claude_code(&self) -> bool {
-        self.session_type == SessionType::ClaudeCode
+        self.session_type == SessionType::ClaudeCode || self.flow_continued
     }
 
     /// Whether a question of this session waits for a person (a hook's escalation, which
@@ -298,18 +320,19 @@ impl SessionActor {
             self.ctx.programs.hook_program(),
             &mut env,
         );
-        let spec = match self.session_type {
-            SessionType::ClaudeCode => self.ctx.programs.claude_code(
-                &self.conversation(),
-                &settings,
-                env,
-                &session.work_dir,
-            ),
-            SessionType::ClaudeFlow | SessionType::Ruflo => {
+        let spec = if self.is_claude_code() {
+            self.ctx
+                .programs
+                .claude_code(&self.conversation(), &settings, env, &session.work_dir)
+        } else {
+            let mut spec =
                 self.ctx
                     .programs
-                    .claude_flow(&self.task, &self.id, env, &session.work_dir)
+                    .claude_flow(&self.task, &self.id, env, &session.work_dir);
+            if let Err(why) = self.prepare_flow(&mut spec, &settings).await {
+                return ProcessEnd::NotStarted(why);
             }
+            spec
         };
         // The start is on disk before the agent can do anything: after a crash the session
         // comes back failed (interrupted), never queued to run its task a second time.

@@ -101,8 +101,12 @@ pub enum SessionError {
         /// Its status.
         status: SessionStatus,
     },
-    /// A follow-up turn for an agent that cannot take one.
-    #[error("{} sessions take a single task; start a new session for another", session_type.as_str())]
+    /// A follow-up turn for a Claude Flow session in which ruflo never started Claude Code.
+    #[error(
+        "this {} session has no Claude Code conversation to continue (Claude Flow never \
+         started Claude Code in it); start a new session for another task",
+        session_type.as_str()
+    )]
     NoFollowUps {
         /// The session type.
         session_type: SessionType,

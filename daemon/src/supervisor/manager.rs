@@ -224,8 +224,9 @@ impl Supervisor {
         });
     }
 
-    /// Another user turn for session `id`: written to its running agent, or (claude-code)
-    /// continued from its conversation in a new process.
+    /// Another user turn for session `id`: written to its running agent, or continued from
+    /// its Claude Code conversation in a new process (for Claude Flow, the conversation its
+    /// Claude Code started).
     pub async fn send(self: &Arc<Self>, id: &str, text: String) -> Result<Session, SessionError> {
         if text.trim().is_empty() || text.chars().count() > MAX_TASK_CHARS {
             return Err(SessionError::Invalid {
@@ -237,7 +238,12 @@ impl Supervisor {
         // A prefix names the session; from here on, its whole id.
         let full_id = session.id.clone();
         let id = full_id.as_str();
-        if session.session_type != SessionType::ClaudeCode {
+        // A Claude Flow session's follow-ups continue the conversation of the Claude Code
+        // that ruflo started; without one there is nothing to continue.
+        if session.session_type != SessionType::ClaudeCode
+            && session.status.is_ended()
+            && session.model.is_none()
+        {
             return Err(SessionError::NoFollowUps {
                 session_type: session.session_type,
             });

@@ -4,7 +4,8 @@
 //! - [`ModelServer`] speaks the Anthropic Messages API (streaming SSE) on 127.0.0.1 and answers
 //!   each call with the next [`Reply`] of a [`Script`]; it records every request as a
 //!   [`ModelRequest`] and sums the [`Usage`] it sent.
-//! - [`claude::real_claude`] finds or installs `@anthropic-ai/claude-code@2.1.330`;
+//! - [`claude::real_claude`] finds or installs `@anthropic-ai/claude-code@2.1.330`, and
+//!   [`claude::real_claude_flow`] `claude-flow@3.43.0`;
 //!   [`claude::ClaudeProcess`] drives one `claude -p` in stream-json mode.
 //! - The `scripted-model` binary serves a JSON script (format in [`script`]) for trying the
 //!   daemon without a Claude login.

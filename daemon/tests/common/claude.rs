@@ -4,4 +4,6 @@
 //! scripted model server and `ClaudeProcess`.
 
 #[allow(unused_imports)] // reason: each test binary uses a different subset of these helpers
-pub use wundr_test_support::claude::{ClaudeProcess, claude_command, real_claude};
+pub use wundr_test_support::claude::{
+    ClaudeProcess, claude_command, real_claude, real_claude_flow,
+};

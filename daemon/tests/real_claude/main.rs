@@ -13,7 +13,8 @@
 //!   person over the WebSocket; `usage`: the tokens the daemon counts are the ones the model
 //!   reported (and the charter alone approves a Read); `attention`: the webhook hears the
 //!   permission prompt, a stalled session is announced, interrupted and nudged on;
-//!   `walkthrough`: the README's "Try it" steps with its charter and script; `restart`:
+//!   `flow`: Claude Flow (ruflo 3.43.0) sessions, whose Claude Code runs under the same
+//!   charter; `walkthrough`: the README's "Try it" steps with its charter and script; `restart`:
 //!   conversations that `session send` continues after the daemon was killed while a session
 //!   waited, or stopped gracefully.
 
@@ -25,6 +26,7 @@ mod ws;
 mod approvals;
 mod attention;
 mod charter_lists;
+mod flow;
 mod offline;
 mod questions;
 mod restart;

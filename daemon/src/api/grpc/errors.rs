@@ -295,7 +295,8 @@ mod tests {
                     session_type: SessionType::ClaudeFlow,
                 },
                 Code::FailedPrecondition,
-                "claude-flow sessions take a single task; start a new session for another",
+                "this claude-flow session has no Claude Code conversation to continue (Claude Flow never \
+                 started Claude Code in it); start a new session for another task",
             ),
             (
                 SessionError::BudgetExhausted {

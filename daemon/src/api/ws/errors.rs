@@ -124,7 +124,8 @@ mod tests {
                 SessionError::NoFollowUps {
                     session_type: SessionType::Ruflo,
                 },
-                "ruflo sessions take a single task; start a new session for another",
+                "this ruflo session has no Claude Code conversation to continue (Claude Flow never \
+                 started Claude Code in it); start a new session for another task",
             ),
             (SessionError::ShuttingDown, "the daemon is shutting down"),
             (SessionError::NotStarted, "the daemon is not started"),

@@ -4,5 +4,5 @@
 mod install;
 mod process;
 
-pub use install::{PACKAGE, real_claude};
+pub use install::{FLOW_PACKAGE, PACKAGE, real_claude, real_claude_flow};
 pub use process::{ClaudeProcess, STREAM_JSON_FLAGS, claude_command};
