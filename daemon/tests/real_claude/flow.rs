@@ -165,7 +165,9 @@ async fn wait_within_turns(home: &TestHome, id: &str, turns: u32) -> v1::Session
         |s| {
             s.pid == 0
                 && s.ended_at_unix_ms > 0
-                && s.metrics.as_ref().is_some_and(|m| m.tasks_completed >= turns)
+                && s.metrics
+                    .as_ref()
+                    .is_some_and(|m| m.tasks_completed >= turns)
         },
     )
     .await

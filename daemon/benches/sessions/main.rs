@@ -12,9 +12,16 @@
 //!   idle just before. Run first, so the other phases' allocations do not blur it;
 //! - memory after `ENDED` sessions: the real daemon binary's resident set once `ENDED`
 //!   sessions (each given memories as context) have run and ended, over its resident set at
-//!   start (target ≤ 1.5×: ended sessions live in the database, not in memory).
+//!   start (target ≤ 1.5×: ended sessions live in the database, not in memory);
+//! - Claude Flow ([`flow_start`]): spawn → Claude Code's init through ruflo, against a
+//!   claude-code session's, both with the real CLIs (skipped loudly without npm).
 //!
-//! Run: `cargo bench -p orchestrator-daemon --bench sessions`.
+//! Run: `cargo bench -p orchestrator-daemon --bench sessions`
+//! (`WUNDR_BENCH_SESSIONS_ONLY=flow` for the Claude Flow phase alone).
+
+#[path = "../../tests/common/mod.rs"]
+mod common;
+mod flow_start;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -184,9 +191,10 @@ fn main() {
         .unwrap();
     runtime.block_on(async move {
         // For quick iterations on one figure (reported figures come from full runs).
-        if std::env::var("WUNDR_BENCH_SESSIONS_ONLY").as_deref() == Ok("ended-rss") {
-            ended_sessions_rss().await;
-            return;
+        match std::env::var("WUNDR_BENCH_SESSIONS_ONLY").as_deref() {
+            Ok("ended-rss") => return ended_sessions_rss().await,
+            Ok("flow") => return flow_start::flow_start().await,
+            _ => {}
         }
         let daemon = Arc::new(OrchestratorDaemon::with_paths(config, paths).unwrap());
         daemon.start().await.unwrap();
@@ -278,6 +286,7 @@ fn main() {
         wait(&daemon, &session.id, |s| s.status == SessionStatus::Completed).await;
         daemon.stop().await;
         ended_sessions_rss().await;
+        flow_start::flow_start().await;
     });
 }
 
