@@ -2,8 +2,9 @@
 //! in a fresh directory, and the real Claude Code it starts talks to the scripted model under
 //! the README's charter: the hive is initialised once, Claude Code's events inside ruflo's
 //! output become the session's text, tool calls and tokens, the charter's hooks reach that
-//! Claude Code (a force push denied, a write left open approved by a person), and `session
-//! stop` ends ruflo, Claude Code and the tool it runs.
+//! Claude Code (a force push denied, a write left open approved by a person), follow-ups
+//! continue the conversation ruflo's Claude Code started (sent after it ended, or while ruflo
+//! still ran), and `session stop` ends ruflo, Claude Code and the tool it runs.
 
 use std::path::Path;
 
@@ -296,5 +297,52 @@ async fn stopping_a_flow_session_ends_ruflo_claude_and_the_tool_it_runs() {
     assert_eq!(done.status(), v1::SessionStatus::Terminated, "{done:#?}");
     wait_until(PATIENCE, || no_process_of(&spawned.id).then_some(()))
         .expect("every process of the session is gone");
+    daemon.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_turn_sent_while_ruflo_runs_continues_its_conversation_after_it_exits() {
+    let home = TestHome::new();
+    let Some((agents, daemon)) = flow_daemon(&home, |_| {
+        Script::new([
+            // Slow enough that the follow-up arrives while ruflo still runs.
+            Reply::text("First answer.").with_delay(std::time::Duration::from_secs(2)),
+            Reply::text("Second answer."),
+        ])
+    })
+    .await
+    else {
+        return;
+    };
+    let spawned = spawn_flow(&home, &agents.work, "first").await;
+    wait_until(PATIENCE, || {
+        (!agents.server.requests().is_empty()).then_some(())
+    })
+    .expect("ruflo's Claude Code asks the model");
+    let (exit, _, stderr) = wundr(
+        &home,
+        &["orchestrator", "session", "send", &spawned.id, "second"],
+    )
+    .await;
+    assert!(exit.success(), "{stderr}");
+    let done = wait_within_turns(&home, &spawned.id, 2).await;
+    assert_eq!(done.status(), v1::SessionStatus::Completed, "{done:#?}");
+    let requests = agents.server.requests();
+    assert_eq!(requests.len(), 2, "{requests:#?}");
+    assert_eq!(
+        requests[1].user_texts().last().map(String::as_str),
+        Some("second")
+    );
+    assert!(
+        requests[1]
+            .assistant_texts()
+            .iter()
+            .any(|t| t == "First answer."),
+        "{:#?}",
+        requests[1].messages()
+    );
+    let shown = logs(&home, &spawned.id).await;
+    assert!(shown.contains("Second answer."), "{shown}");
+    assert!(no_process_of(&spawned.id));
     daemon.stop().await;
 }
