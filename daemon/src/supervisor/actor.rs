@@ -28,10 +28,6 @@ mod questions;
 
 pub(crate) use files::{CappedFile, TRANSCRIPT};
 
-/// Why follow-up turns of a Claude Flow session fail when ruflo never started Claude Code.
-const NO_FLOW_CONVERSATION: &str = "Claude Flow never started Claude Code in this session, so \
-    there is no conversation to continue; start a new session";
-
 /// What every actor shares.
 pub(crate) struct ActorContext {
     pub core: Arc<Core>,
@@ -204,15 +200,8 @@ impl SessionActor {
                         self.conversation_exists = true;
                         continue;
                     }
-                    if !self.after_exit.is_empty() && self.conversation_exists {
-                        // Turns sent while ruflo ran continue its Claude Code conversation.
-                        self.settle_single_turn(exit);
-                        self.flow_continued = true;
-                        self.to_send.extend(self.after_exit.drain(..));
+                    if self.continue_flow_after_exit(exit) {
                         continue;
-                    }
-                    if !self.after_exit.is_empty() {
-                        self.fail_unanswered(NO_FLOW_CONVERSATION);
                     }
                     if !self.is_claude_code() {
                         self.settle_single_turn(exit);

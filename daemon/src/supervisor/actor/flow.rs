@@ -1,5 +1,7 @@
-//! [`SessionActor::prepare_flow`]: readies a Claude Flow (ruflo) session's process so that it
-//! starts on a fresh directory and runs under the charter (see [`crate::agents::flow`]).
+//! Claude Flow (ruflo) sessions in the actor: [`SessionActor::prepare_flow`] readies ruflo's
+//! process so that it starts on a fresh directory and runs under the charter (see
+//! [`crate::agents::flow`]); [`SessionActor::continue_flow_after_exit`] turns follow-ups into
+//! Claude Code turns of the conversation ruflo's Claude Code started.
 
 use crate::agents::flow::{
     self, hive_initialised, init_hive, unusable_mcp_config, write_claude_shim,
@@ -7,10 +9,31 @@ use crate::agents::flow::{
 use crate::agents::lookup::find_program;
 use crate::core::{LineSource, OutputKind, SessionType};
 use crate::supervisor::RunSpec;
+use crate::supervisor::runner::ExitOutcome;
 
 use super::SessionActor;
 
+/// Why follow-up turns of a Claude Flow session fail when ruflo never started Claude Code.
+const NO_FLOW_CONVERSATION: &str = "Claude Flow never started Claude Code in this session, so \
+    there is no conversation to continue; start a new session";
+
 impl SessionActor {
+    /// After ruflo exited: turns sent while it ran continue, in Claude Code itself, the
+    /// conversation its Claude Code started (true: run again); without one they fail.
+    pub(super) fn continue_flow_after_exit(&mut self, exit: ExitOutcome) -> bool {
+        if self.is_claude_code() || self.after_exit.is_empty() {
+            return false;
+        }
+        if !self.conversation_exists {
+            self.fail_unanswered(NO_FLOW_CONVERSATION);
+            return false;
+        }
+        self.settle_single_turn(exit);
+        self.flow_continued = true;
+        self.to_send.extend(self.after_exit.drain(..));
+        true
+    }
+
     /// Puts a `claude` with the session's charter hooks (`settings`) first on the flow
     /// process's `PATH`, and initialises a hive in the working directory when the session
     /// spawns one and there is none. `Err` is why the session cannot start.
