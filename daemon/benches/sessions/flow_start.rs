@@ -23,7 +23,6 @@
 
 use std::time::{Duration, Instant};
 
-use orchestrator_daemon::config::AgentCommand;
 use orchestrator_daemon::core::{Session, SessionType};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonEvent, OrchestratorDaemon};
@@ -105,13 +104,7 @@ pub async fn flow_start() {
         return;
     };
     let charter = readme_charter(home.path(), "");
-    let mut config = agents.config(&charter);
-    config.agents.claude_flow = Some(AgentCommand {
-        command: Some(flow.display().to_string()),
-        env: Some(agents.agent_env()),
-        ..AgentCommand::default()
-    });
-    let daemon = crate::common::sessions::start(&home, config).await;
+    let daemon = crate::common::sessions::start(&home, agents.flow_config(&charter, &flow)).await;
     let (code_dir, flow_dir) = (agents.work.join("code"), agents.work.join("flow"));
     for dir in [&code_dir, &flow_dir] {
         std::fs::create_dir_all(dir).unwrap();

@@ -83,6 +83,18 @@ impl ScriptedAgents {
         config
     }
 
+    /// [`Self::config`] with Claude Flow sessions running `flow` (the real ruflo) with the
+    /// same environment.
+    pub fn flow_config(&self, charter: &Path, flow: &Path) -> DaemonConfig {
+        let mut config = self.config(charter);
+        config.agents.claude_flow = Some(orchestrator_daemon::config::AgentCommand {
+            command: Some(flow.display().to_string()),
+            env: Some(self.agent_env()),
+            ..Default::default()
+        });
+        config
+    }
+
     /// An in-process daemon in `home` with [`Self::config`] under the README's example charter
     /// (a person has `approval_timeout_secs` to answer).
     pub async fn start_daemon(
@@ -152,6 +164,16 @@ impl ScriptedAgents {
 
 /// Spawns a claude-code session for `task` in `work_dir` through gRPC.
 pub async fn spawn_in(home: &TestHome, work_dir: &Path, task: &str) -> v1::Session {
+    spawn_typed(home, v1::SessionType::ClaudeCode, work_dir, task).await
+}
+
+/// Spawns a session of `session_type` for `task` in `work_dir` through gRPC.
+pub async fn spawn_typed(
+    home: &TestHome,
+    session_type: v1::SessionType,
+    work_dir: &Path,
+    task: &str,
+) -> v1::Session {
     daemon_binary::sessions(home)
         .await
         .spawn(v1::SpawnSessionRequest {
@@ -160,6 +182,7 @@ pub async fn spawn_in(home: &TestHome, work_dir: &Path, task: &str) -> v1::Sessi
                 ..Default::default()
             }),
             work_dir: work_dir.display().to_string(),
+            r#type: session_type as i32,
             ..Default::default()
         })
         .await

@@ -9,14 +9,14 @@
 use std::path::Path;
 
 use orchestrator_api::v1;
-use orchestrator_daemon::config::AgentCommand;
 use serde_json::json;
 use wundr_test_support::{Reply, Script, Usage};
 
 use crate::common::charter_gen::readme_charter;
 use crate::common::claude::real_claude_flow;
-use crate::common::daemon_binary::sessions;
-use crate::common::scripted::{PATIENCE, ScriptedAgents, audit, ended, waiting, wundr};
+use crate::common::scripted::{
+    PATIENCE, ScriptedAgents, audit, ended, spawn_typed, waiting, wundr,
+};
 use crate::common::{TestHome, no_process_of, wait_until};
 
 /// A model call's usage: `input` and `output` tokens, no cache.
@@ -37,32 +37,13 @@ async fn flow_daemon(
     let agents = ScriptedAgents::new(home, script)?;
     let flow = real_claude_flow()?;
     let charter = readme_charter(home.path(), "approvalTimeoutSeconds: 120");
-    let mut config = agents.config(&charter);
-    config.agents.claude_flow = Some(AgentCommand {
-        command: Some(flow.display().to_string()),
-        env: Some(agents.agent_env()),
-        ..AgentCommand::default()
-    });
-    let daemon = crate::common::sessions::start(home, config).await;
+    let daemon = crate::common::sessions::start(home, agents.flow_config(&charter, &flow)).await;
     Some((agents, daemon))
 }
 
 /// Spawns a claude-flow session for `task` in `work_dir` through gRPC.
 async fn spawn_flow(home: &TestHome, work_dir: &Path, task: &str) -> v1::Session {
-    sessions(home)
-        .await
-        .spawn(v1::SpawnSessionRequest {
-            task: Some(v1::TaskSpec {
-                description: task.to_owned(),
-                ..Default::default()
-            }),
-            work_dir: work_dir.display().to_string(),
-            r#type: v1::SessionType::ClaudeFlow as i32,
-            ..Default::default()
-        })
-        .await
-        .unwrap()
-        .into_inner()
+    spawn_typed(home, v1::SessionType::ClaudeFlow, work_dir, task).await
 }
 
 /// Everything `logs --session` shows of session `id`.
