@@ -72,7 +72,7 @@ pub async fn run(args: &AuditArgs, socket: &Path) -> Result<Outcome, CliError> {
                 &e.rule
             },
             approved,
-            e.input_summary,
+            one_line(&e.input_summary),
         ));
     }
     if reply.entries.is_empty() {
@@ -82,7 +82,25 @@ pub async fn run(args: &AuditArgs, socket: &Path) -> Result<Outcome, CliError> {
     Ok(Outcome::Success)
 }
 
+/// The summary on one line, so each entry stays two lines: a prompt (Claude Flow's hive
+/// prompt is dozens of lines) has its line breaks and runs of blanks shown as one space.
+fn one_line(summary: &str) -> String {
+    summary.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn time_text(ms: i64) -> String {
     let at = UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
     humantime::format_rfc3339_millis(at).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_multi_line_summary_is_shown_on_one_line() {
+        assert_eq!(
+            super::one_line("HIVE MIND\n═══\n\n  You are   the Queen"),
+            "HIVE MIND ═══ You are the Queen"
+        );
+        assert_eq!(super::one_line("git push"), "git push");
+    }
 }
