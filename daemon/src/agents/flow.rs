@@ -8,7 +8,7 @@
 //!   `<cwd>/.claude-flow/hive-mind/state.json` says `"initialized": true`; `hive-mind init`
 //!   writes it (and `.claude-flow/policy/state.json`) and takes well under a second.
 //! - `hive-mind spawn --claude --non-interactive` runs `claude -p --output-format stream-json
-//!   --verbose <prompt>` by name from `PATH`, in its own process group, with its stdout: the
+//!   --verbose <prompt>` by name from `PATH`, in ruflo's process group, with its stdout: the
 //!   Claude Code events arrive among ruflo's text lines.
 
 use std::collections::BTreeMap;
