@@ -12,6 +12,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use subtle::ConstantTimeEq;
 
 use super::jwt;
+use super::message_type::MessageType;
 use super::settings::{AuthSettings, Role};
 
 /// Who a connection is.
@@ -25,33 +26,14 @@ pub struct Identity {
     pub expires_at: Option<u64>,
 }
 
-/// Message types each role may send. Admin may send everything.
-pub fn permitted(role: Role, message_type: &str) -> bool {
-    const READ: [&str; 9] = [
-        "ping",
-        "list_approvals",
-        "health_check",
-        "daemon_status",
-        "list_sessions",
-        "session_status",
-        "subscribe_session",
-        "unsubscribe_session",
-        "memory_query",
-    ];
-    const WRITE: [&str; 8] = [
-        "spawn_session",
-        "execute_task",
-        "stop_session",
-        "pause_session",
-        "unpause_session",
-        "approval_response",
-        "memory_store",
-        "memory_forget",
-    ];
+/// Whether `role` may send messages of `message_type`: admin everything, user what a user of
+/// sessions needs, readonly only what reads ([`MessageType::least_role`]).
+pub fn permitted(role: Role, message_type: MessageType) -> bool {
+    let least = message_type.least_role();
     match role {
         Role::Admin => true,
-        Role::User => READ.contains(&message_type) || WRITE.contains(&message_type),
-        Role::Readonly => READ.contains(&message_type),
+        Role::User => matches!(least, Role::User | Role::Readonly),
+        Role::Readonly => matches!(least, Role::Readonly),
     }
 }
 
@@ -386,11 +368,13 @@ mod tests {
         a.release_connection("c");
         assert!(a.acquire_connection("c"));
         assert!(a.allow_message("c") && a.allow_message("c") && !a.allow_message("c"));
-        assert!(permitted(Role::Readonly, "list_sessions"));
-        assert!(!permitted(Role::Readonly, "spawn_session"));
-        assert!(!permitted(Role::Readonly, "stop_session"));
-        assert!(permitted(Role::User, "execute_task"));
-        assert!(permitted(Role::Admin, "anything"));
+        use MessageType as T;
+        assert!(permitted(Role::Readonly, T::ListSessions));
+        assert!(!permitted(Role::Readonly, T::SpawnSession));
+        assert!(!permitted(Role::Readonly, T::StopSession));
+        assert!(permitted(Role::User, T::ExecuteTask));
+        assert!(MessageType::ALL.iter().all(|&t| permitted(Role::Admin, t)));
+        assert!(MessageType::ALL.iter().all(|&t| permitted(Role::User, t)));
         assert_eq!(
             a.check_message_auth(Some(&serde_json::json!({"apiKey": "bad"}))),
             Err("api_key_invalid")

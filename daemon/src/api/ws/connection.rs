@@ -372,7 +372,11 @@ impl Conn {
                 &wire::session_stalled(session, *idle_for),
                 None,
             )),
-            _ => {}
+            // The daemon's own events have no frame here (upstream sends none): clients ask
+            // with `health_check` / `daemon_status`, and a stop closes the connection (1000).
+            DaemonEvent::Started { .. }
+            | DaemonEvent::Stopped { .. }
+            | DaemonEvent::HealthCheck(_) => {}
         }
     }
 

@@ -7,6 +7,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::memory::MemoryMessage;
+use super::message_type::MessageType;
 use crate::core::{SessionQuery, SessionStatus, SessionType, TaskPriority};
 use crate::supervisor::{SpawnRequest, TaskInput};
 
@@ -18,27 +20,6 @@ pub const UNKNOWN_TYPE: &str = "Unknown message type";
 pub const DEFAULT_LIST_LIMIT: usize = 500;
 /// The most sessions one `sessions_list` holds.
 pub const MAX_LIST_LIMIT: usize = 1000;
-
-/// The message types this door understands.
-const TYPES: [&str; 17] = [
-    "ping",
-    "health_check",
-    "daemon_status",
-    "list_sessions",
-    "session_status",
-    "spawn_session",
-    "execute_task",
-    "stop_session",
-    "subscribe_session",
-    "unsubscribe_session",
-    "pause_session",
-    "unpause_session",
-    "approval_response",
-    "list_approvals",
-    "memory_store",
-    "memory_query",
-    "memory_forget",
-];
 
 /// Why a frame was not understood.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +34,7 @@ pub enum ParseError {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Envelope {
     /// The `type`.
-    pub kind: &'static str,
+    pub kind: MessageType,
     /// The optional `requestId`, echoed on the reply.
     pub request_id: Option<Value>,
     /// Upstream's optional per-message `auth` object.
@@ -144,7 +125,7 @@ impl Envelope {
     /// Parses one frame's text.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
         if let Ok(head) = serde_json::from_str::<Head>(text)
-            && let Some(kind) = known(head.kind)
+            && let Some(kind) = MessageType::parse(head.kind)
         {
             return Ok(Self {
                 kind,
@@ -169,7 +150,10 @@ impl Envelope {
             return Err(ParseError::Message(text, None));
         };
         let request_id = echoable(map.remove("requestId"));
-        let kind = map.get("type").and_then(Value::as_str).and_then(known);
+        let kind = map
+            .get("type")
+            .and_then(Value::as_str)
+            .and_then(MessageType::parse);
         let Some(kind) = kind else {
             return Err(ParseError::Message(UNKNOWN_TYPE, request_id));
         };
@@ -184,18 +168,20 @@ impl Envelope {
     /// The typed request, or the refusal to answer with.
     pub fn request(&self) -> Result<Request, Refused> {
         Ok(match self.kind {
-            "ping" => Request::Ping,
-            "health_check" => Request::HealthCheck,
-            "daemon_status" => Request::DaemonStatus,
-            "list_approvals" => Request::ListApprovals,
-            "list_sessions" => Request::ListSessions(self.list_query()?, self.payload.is_some()),
-            "session_status" => Request::SessionStatus(self.session_id()?),
-            "stop_session" => Request::Stop(self.session_id()?),
-            "subscribe_session" => Request::Subscribe(self.session_id()?),
-            "unsubscribe_session" => Request::Unsubscribe(self.session_id()?),
-            "pause_session" => Request::Pause(self.session_id()?, true),
-            "unpause_session" => Request::Pause(self.session_id()?, false),
-            "approval_response" => {
+            MessageType::Ping => Request::Ping,
+            MessageType::HealthCheck => Request::HealthCheck,
+            MessageType::DaemonStatus => Request::DaemonStatus,
+            MessageType::ListApprovals => Request::ListApprovals,
+            MessageType::ListSessions => {
+                Request::ListSessions(self.list_query()?, self.payload.is_some())
+            }
+            MessageType::SessionStatus => Request::SessionStatus(self.session_id()?),
+            MessageType::StopSession => Request::Stop(self.session_id()?),
+            MessageType::SubscribeSession => Request::Subscribe(self.session_id()?),
+            MessageType::UnsubscribeSession => Request::Unsubscribe(self.session_id()?),
+            MessageType::PauseSession => Request::Pause(self.session_id()?, true),
+            MessageType::UnpauseSession => Request::Pause(self.session_id()?, false),
+            MessageType::ApprovalResponse => {
                 let payload = self.payload()?;
                 let id = payload
                     .get("approvalId")
@@ -219,13 +205,10 @@ impl Envelope {
                     answer,
                 }
             }
-            "memory_store" | "memory_query" | "memory_forget" => Request::Memory(
-                super::memory::parse(self.kind, self.payload()?).map_err(|err| Refused {
-                    code: err.reason(),
-                    text: super::errors::memory_error_text(&err),
-                })?,
-            ),
-            "execute_task" => {
+            MessageType::MemoryStore => self.memory(MemoryMessage::Store)?,
+            MessageType::MemoryQuery => self.memory(MemoryMessage::Query)?,
+            MessageType::MemoryForget => self.memory(MemoryMessage::Forget)?,
+            MessageType::ExecuteTask => {
                 let session_id = self.session_id()?;
                 let task = self
                     .payload()?
@@ -237,8 +220,17 @@ impl Envelope {
                     task: task.to_owned(),
                 }
             }
-            _ => Request::Spawn(self.spawn()?),
+            MessageType::SpawnSession => Request::Spawn(self.spawn()?),
         })
+    }
+
+    /// A memory message's request, or its refusal.
+    fn memory(&self, kind: MemoryMessage) -> Result<Request, Refused> {
+        let request = super::memory::parse(kind, self.payload()?).map_err(|err| Refused {
+            code: err.reason(),
+            text: super::errors::memory_error_text(&err),
+        })?;
+        Ok(Request::Memory(request))
     }
 
     fn payload(&self) -> Result<&serde_json::Map<String, Value>, String> {
@@ -362,10 +354,6 @@ fn echoable(request_id: Option<Value>) -> Option<Value> {
 }
 
 /// The door's own name for a known message type.
-fn known(kind: &str) -> Option<&'static str> {
-    TYPES.iter().find(|known| **known == kind).copied()
-}
-
 fn task_input(task: &serde_json::Map<String, Value>) -> Result<TaskInput, String> {
     let description = match task.get("description") {
         Some(Value::String(text)) => text.clone(),

@@ -53,10 +53,24 @@ fn text<'a>(
     }
 }
 
+/// Which memory message a payload belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryMessage {
+    /// `memory_store`
+    Store,
+    /// `memory_query`
+    Query,
+    /// `memory_forget`
+    Forget,
+}
+
 /// Parses the payload of a memory message of type `kind`.
-pub fn parse(kind: &str, payload: &Map<String, Value>) -> Result<MemoryRequest, MemoryError> {
+pub fn parse(
+    kind: MemoryMessage,
+    payload: &Map<String, Value>,
+) -> Result<MemoryRequest, MemoryError> {
     match kind {
-        "memory_store" => {
+        MemoryMessage::Store => {
             let tier = requests::parse_add_tier(text(payload, "payload.tier")?.unwrap_or(""))?;
             let content = text(payload, "payload.content")?.unwrap_or("").to_owned();
             let metadata =
@@ -70,7 +84,7 @@ pub fn parse(kind: &str, payload: &Map<String, Value>) -> Result<MemoryRequest, 
             )?;
             Ok(MemoryRequest::Store(tier, entry))
         }
-        "memory_query" => {
+        MemoryMessage::Query => {
             let query = text(payload, "payload.query")?.unwrap_or("").to_owned();
             requests::check_query(&query)?;
             let tier = requests::parse_tier(text(payload, "payload.tier")?.unwrap_or(""))?;
@@ -85,7 +99,7 @@ pub fn parse(kind: &str, payload: &Map<String, Value>) -> Result<MemoryRequest, 
             };
             Ok(MemoryRequest::Query { query, tier, limit })
         }
-        _ => match text(payload, "payload.id")? {
+        MemoryMessage::Forget => match text(payload, "payload.id")? {
             Some(id) if !id.trim().is_empty() => Ok(MemoryRequest::Forget(id.to_owned())),
             _ => Err(MemoryError::Invalid {
                 field: "payload.id",
@@ -146,29 +160,34 @@ mod tests {
 
     #[test]
     fn payloads_are_checked_by_field() {
-        let err = |kind: &str, p: Value| parse(kind, &payload(p)).unwrap_err().to_string();
+        let err = |kind: MemoryMessage, p: Value| parse(kind, &payload(p)).unwrap_err().to_string();
         assert_eq!(
-            err("memory_store", json!({"content": "x"})),
+            err(MemoryMessage::Store, json!({"content": "x"})),
             "invalid tier: is required: episodic or semantic"
         );
         assert!(
-            err("memory_store", json!({"tier": "episodic", "content": 5}))
-                .contains("payload.content")
+            err(
+                MemoryMessage::Store,
+                json!({"tier": "episodic", "content": 5})
+            )
+            .contains("payload.content")
         );
         assert!(
-            err("memory_store", json!({"tier": "x", "content": "c"}))
+            err(MemoryMessage::Store, json!({"tier": "x", "content": "c"}))
                 .contains("unknown memory tier")
         );
         assert!(
             err(
-                "memory_store",
+                MemoryMessage::Store,
                 json!({"tier": "semantic", "content": "c", "metadata": [1]})
             )
             .contains("metadata")
         );
-        assert!(err("memory_query", json!({"query": "q", "limit": -1})).contains("payload.limit"));
-        assert!(err("memory_forget", json!({})).contains("payload.id"));
-        let query = parse("memory_query", &payload(json!({"query": "\"a OR *"}))).unwrap();
+        assert!(
+            err(MemoryMessage::Query, json!({"query": "q", "limit": -1})).contains("payload.limit")
+        );
+        assert!(err(MemoryMessage::Forget, json!({})).contains("payload.id"));
+        let query = parse(MemoryMessage::Query, &payload(json!({"query": "\"a OR *"}))).unwrap();
         assert_eq!(
             query,
             MemoryRequest::Query {

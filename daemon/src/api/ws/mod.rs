@@ -19,6 +19,7 @@ pub mod health;
 pub mod inbound;
 pub mod jwt;
 pub mod memory;
+pub mod message_type;
 pub mod metrics;
 pub mod origin;
 pub mod owner;
