@@ -3,6 +3,8 @@
 //! [`host_allowed`] (DNS rebinding: a foreign name that resolves to 127.0.0.1 arrives with its
 //! own `Host`). Both are pure; the handshake refuses with 403 when either says no.
 
+use crate::config::is_loopback_host;
+
 /// Whether a browser `Origin` may connect: loopback web origins on any port
 /// (`http(s)://localhost`, `127.0.0.1`, `[::1]`) and the configured ones, compared exactly
 /// (ASCII case-insensitive, a trailing `/` ignored). `null` (sandboxed iframes, `file://`) is
@@ -23,7 +25,7 @@ pub fn origin_allowed(origin: &str, configured: &[String]) -> bool {
         return false;
     };
     let host = split_port(rest);
-    host.is_some_and(is_loopback_name)
+    host.is_some_and(is_loopback_host)
 }
 
 /// Whether a request's `Host` header names this daemon: a loopback name, or the host it was
@@ -41,7 +43,7 @@ pub fn host_allowed(host: Option<&str>, bound: &str, any_host: bool) -> bool {
         return false;
     };
     let bound = bound.to_ascii_lowercase();
-    is_loopback_name(name) || name == bound.trim_start_matches('[').trim_end_matches(']')
+    is_loopback_host(name) || name == bound.trim_start_matches('[').trim_end_matches(']')
 }
 
 /// The host part of `host[:port]` / `[v6][:port]`, without brackets; `None` if malformed.
@@ -62,13 +64,6 @@ fn split_port(authority: &str) -> Option<&str> {
 
 fn valid_port(port: &str) -> bool {
     port.parse::<u16>().is_ok()
-}
-
-fn is_loopback_name(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
