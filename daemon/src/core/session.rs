@@ -306,9 +306,7 @@ pub fn millis_between(from: SystemTime, to: SystemTime) -> u64 {
 }
 
 fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    millis_between(UNIX_EPOCH, SystemTime::now())
 }
 
 fn base36(mut value: u128, digits: usize) -> String {

@@ -3,7 +3,6 @@
 //! who approved), oldest first.
 
 use std::path::Path;
-use std::time::{Duration, UNIX_EPOCH};
 
 use clap::Args;
 use orchestrator_api::v1::ListAuditRequest;
@@ -89,8 +88,7 @@ fn one_line(summary: &str) -> String {
 }
 
 fn time_text(ms: i64) -> String {
-    let at = UNIX_EPOCH + Duration::from_millis(u64::try_from(ms).unwrap_or(0));
-    humantime::format_rfc3339_millis(at).to_string()
+    crate::json::time(ms).unwrap_or_else(|| "-".to_owned())
 }
 
 #[cfg(test)]

@@ -6,12 +6,12 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use orchestrator_api::v1;
 use orchestrator_api::v1::charter_server::Charter;
 use tonic::{Code, Request, Response, Status};
 
+use super::convert::unix_ms;
 use super::errors::{
     approval_status, charter_status, hook_status, internal, reasons, refusal, store_status,
 };
@@ -38,11 +38,6 @@ impl CharterService {
     pub fn new(core: Arc<Core>) -> Self {
         Self { core }
     }
-}
-
-fn unix_ms(t: SystemTime) -> i64 {
-    t.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 fn finding_to_proto(f: &ReportFinding) -> v1::CharterFinding {
