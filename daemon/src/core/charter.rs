@@ -7,7 +7,6 @@ use super::{Core, DaemonEvent, OutputKind, SessionOutput, SessionType, WaitingFo
 use crate::charter::active::{ActiveCharter, ActiveError, CharterHolder};
 use crate::charter::approvals::{ApprovalRequest, Approvals};
 use crate::charter::budget::{BudgetStatus, Pool, TokenPools};
-use crate::supervisor::SessionError;
 
 impl Core {
     /// The cap on sessions holding a slot: the configured one, or a charter file's
@@ -234,7 +233,7 @@ impl Core {
     /// Refuses a spawn when the token pool the agent would draw from is spent. The pool is
     /// predicted the way Claude Code picks its credential: an `ANTHROPIC_API_KEY` in the
     /// daemon's environment means the API pool, else the subscription.
-    pub fn check_spawn_budget(&self) -> Result<(), SessionError> {
+    pub fn check_spawn_budget(&self) -> Result<(), SpentPool> {
         let pool = if std::env::var_os("ANTHROPIC_API_KEY").is_some_and(|v| !v.is_empty()) {
             Pool::Api
         } else {
@@ -252,12 +251,24 @@ impl Core {
             ),
             Pool::Api => ("api", pools.api_used, pools.api_limit),
         };
-        Err(SessionError::BudgetExhausted {
+        Err(SpentPool {
             pool: name,
             used,
             limit: limit.unwrap_or_default(),
         })
     }
+}
+
+/// A token pool that is spent: why [`Core::check_spawn_budget`] refuses a spawn (the
+/// supervisor reports it as its `BudgetExhausted` error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpentPool {
+    /// `subscription` or `api`.
+    pub pool: &'static str,
+    /// Tokens used.
+    pub used: u64,
+    /// The pool's size.
+    pub limit: u64,
 }
 
 fn unix_now() -> u64 {

@@ -28,6 +28,7 @@ use crate::config::DaemonConfig;
 use crate::memory::{DaemonMemory, MemoryError, MemoryStore};
 use crate::store::Store;
 pub use backlog::{FollowStart, OutputBacklog, OutputSink};
+pub use charter::SpentPool;
 pub use events::DaemonEvent;
 pub use output::{ChunkKind, LineSource, OutputKind, SessionOutput};
 pub use registry::Registry;

@@ -6,6 +6,16 @@ use std::path::PathBuf;
 
 use crate::core::{SessionStatus, SessionType};
 
+impl From<crate::core::SpentPool> for SessionError {
+    fn from(spent: crate::core::SpentPool) -> Self {
+        Self::BudgetExhausted {
+            pool: spent.pool,
+            used: spent.used,
+            limit: spent.limit,
+        }
+    }
+}
+
 impl SessionError {
     /// The stable, machine-readable reason (`google.rpc.ErrorInfo.reason` on gRPC, `code` on
     /// WebSocket error frames): clients key on it, never on the text.
