@@ -184,10 +184,20 @@ async fn a_spent_token_pool_refuses_spawns_after_a_warning() {
         }
         other => panic!("expected a budget refusal, got {other:?}"),
     }
+    // A Claude Flow session runs Claude Code too, drawing from the same pools.
+    let mut flow = request("again, through ruflo");
+    flow.session_type = orchestrator_daemon::core::SessionType::ClaudeFlow;
+    assert!(
+        matches!(
+            daemon.spawn(flow).await,
+            Err(SessionError::BudgetExhausted { .. })
+        ),
+        "a flow session is refused as well"
+    );
     assert_eq!(
         common::sessions::all_sessions(&daemon).len(),
         1,
-        "the refusal created nothing"
+        "the refusals created nothing"
     );
     daemon.stop().await;
 }

@@ -98,9 +98,8 @@ impl Supervisor {
             return Err(SessionError::ShuttingDown);
         }
         let task = validate_task(request.task)?;
-        if request.session_type == SessionType::ClaudeCode {
-            self.core.check_spawn_budget()?;
-        }
+        // Every session type runs Claude Code (Claude Flow's through ruflo), from the same pools.
+        self.core.check_spawn_budget()?;
         let orchestrator_id = match request.orchestrator_id {
             Some(id) if id.trim().is_empty() || id.len() > 200 => {
                 return Err(SessionError::Invalid {
