@@ -15,6 +15,7 @@ mod json;
 mod output;
 mod process;
 mod spinner;
+mod words;
 
 use std::process::ExitCode;
 

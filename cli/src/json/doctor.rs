@@ -3,8 +3,6 @@
 
 use serde::Serialize;
 
-use crate::commands::orchestrator::doctor::{Check, Verdict};
-
 /// The checks and their totals.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -20,31 +18,24 @@ pub struct DoctorJson {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckJson {
-    name: String,
+    pub name: String,
     /// `ok`, `warn` or `fail`.
-    status: &'static str,
-    detail: String,
+    pub status: &'static str,
+    pub detail: String,
     /// What to do; null when the check passed.
-    remedy: Option<String>,
+    pub remedy: Option<String>,
 }
 
 impl DoctorJson {
-    /// The report of `checks`.
-    pub fn new(checks: &[Check]) -> Self {
-        let count = |v| checks.iter().filter(|c| c.verdict == v).count();
+    /// The report of `checks`, with their totals.
+    pub fn new(checks: Vec<CheckJson>) -> Self {
+        let count = |status| checks.iter().filter(|c| c.status == status).count();
+        let (failures, warnings) = (count("fail"), count("warn"));
         Self {
-            ok: count(Verdict::Fail) == 0,
-            failures: count(Verdict::Fail),
-            warnings: count(Verdict::Warn),
-            checks: checks
-                .iter()
-                .map(|c| CheckJson {
-                    name: c.name.clone(),
-                    status: c.verdict.word(),
-                    detail: c.detail.clone(),
-                    remedy: c.remedy.clone(),
-                })
-                .collect(),
+            ok: failures == 0,
+            failures,
+            warnings,
+            checks,
         }
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::{parsed, text, time};
-use crate::commands::orchestrator::session::render::{priority_word, status_word, type_word};
+use crate::words::{priority_word, status_word, type_word};
 
 /// One session.
 #[derive(Debug, Serialize)]

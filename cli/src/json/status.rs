@@ -6,7 +6,7 @@ use orchestrator_api::v1::{AgentProgram, Endpoints, GetStatusResponse, Metrics, 
 use serde::Serialize;
 
 use super::{text, time};
-use crate::commands::orchestrator::status::{state_word, subsystem_word};
+use crate::words::{state_word, subsystem_word};
 
 /// The daemon's status.
 #[derive(Debug, Default, Serialize)]

@@ -13,6 +13,8 @@ use orchestrator_daemon::{ConfigLayer, DaemonConfig, config_load};
 
 use crate::commands::orchestrator::absolute;
 use crate::error::{CliError, Outcome};
+use crate::json::charter::FindingJson;
+use crate::json::config::{ConfigCharterJson, ConfigCheckJson};
 use crate::output;
 
 /// The subcommands of `wundr orchestrator config`.
@@ -57,6 +59,34 @@ pub struct ConfigCheck {
     pub config: DaemonConfig,
     /// The charter it names.
     pub charter: CharterCheck,
+}
+
+impl From<&ConfigCheck> for ConfigCheckJson {
+    fn from(c: &ConfigCheck) -> Self {
+        let charter = match &c.charter {
+            CharterCheck::Defaults { path } => ConfigCharterJson {
+                path: path.display().to_string(),
+                built_in_defaults: true,
+                valid: true,
+                findings: Vec::new(),
+            },
+            CharterCheck::File(report) => ConfigCharterJson {
+                path: report.source.clone(),
+                built_in_defaults: false,
+                valid: report.valid,
+                findings: report.findings.iter().map(FindingJson::from).collect(),
+            },
+        };
+        Self {
+            ok: charter.valid,
+            file: c.file.as_ref().map(|f| f.display().to_string()),
+            default_file: c.default_file.display().to_string(),
+            port: c.config.port,
+            host: c.config.host.clone(),
+            max_sessions: c.config.max_sessions,
+            charter,
+        }
+    }
 }
 
 impl ConfigCheck {
@@ -126,7 +156,7 @@ pub async fn run(command: ConfigCommand, paths: &DaemonPaths) -> Result<Outcome,
         ConfigCommand::Validate(args) => {
             let checked = check(args.file.as_deref(), paths, ConfigLayer::default()).await?;
             if args.json {
-                let json = crate::json::config::ConfigCheckJson::from(&checked);
+                let json = ConfigCheckJson::from(&checked);
                 output::stdout(&crate::json::pretty(&json))?;
                 return checked.charter_error().map_or(Ok(Outcome::Success), Err);
             }

@@ -24,6 +24,7 @@ use orchestrator_daemon::{ConfigLayer, DaemonConfig};
 use crate::commands::orchestrator::config::{self, CharterCheck};
 use crate::daemon_client;
 use crate::error::{CliError, Outcome};
+use crate::json::doctor::{CheckJson, DoctorJson};
 use crate::output;
 
 /// How long `<agent> --version` may take.
@@ -79,6 +80,17 @@ pub struct Check {
     pub remedy: Option<String>,
 }
 
+impl From<&Check> for CheckJson {
+    fn from(c: &Check) -> Self {
+        Self {
+            name: c.name.clone(),
+            status: c.verdict.word(),
+            detail: c.detail.clone(),
+            remedy: c.remedy.clone(),
+        }
+    }
+}
+
 fn check(name: &str, verdict: Verdict, detail: String, remedy: Option<String>) -> Check {
     Check {
         name: name.to_owned(),
@@ -117,7 +129,8 @@ pub async fn run(args: &DoctorArgs, paths: &DaemonPaths) -> Result<Outcome, CliE
     checks.push(disk_check(&paths.data_dir));
     let fails = checks.iter().filter(|c| c.verdict == Verdict::Fail).count();
     output::stdout(&if args.json {
-        crate::json::pretty(&crate::json::doctor::DoctorJson::new(&checks))
+        let checks = checks.iter().map(CheckJson::from).collect();
+        crate::json::pretty(&DoctorJson::new(checks))
     } else {
         render_human(&checks)
     })?;

@@ -4,12 +4,13 @@
 
 use clap::Args;
 use orchestrator_api::paths::DaemonPaths;
-use orchestrator_api::v1::{AgentProgram, DaemonState, GetStatusResponse, SubsystemStatus};
+use orchestrator_api::v1::{AgentProgram, GetStatusResponse};
 
 use crate::daemon_client;
 use crate::error::{CliError, Outcome, START_HINT};
 use crate::json::status::StatusJson;
 use crate::output;
+use crate::words::{state_word, subsystem_word};
 
 /// Arguments of `wundr orchestrator status`.
 #[derive(Debug, Args)]
@@ -39,24 +40,6 @@ pub async fn run(args: &StatusArgs, paths: &DaemonPaths) -> Result<Outcome, CliE
     };
     output::stdout(&text)?;
     Ok(Outcome::Success)
-}
-
-/// `DAEMON_STATE_RUNNING` -> `running`: the proto enum name without its prefix.
-fn enum_word(name: &str, prefix: &str) -> String {
-    name.strip_prefix(prefix)
-        .unwrap_or(name)
-        .to_ascii_lowercase()
-}
-
-pub(crate) fn state_word(status: &GetStatusResponse) -> String {
-    // An unknown value (a newer daemon) reads as "unspecified" rather than failing.
-    let state = DaemonState::try_from(status.state).unwrap_or(DaemonState::Unspecified);
-    enum_word(state.as_str_name(), "DAEMON_STATE_")
-}
-
-pub(crate) fn subsystem_word(status: i32) -> String {
-    let status = SubsystemStatus::try_from(status).unwrap_or(SubsystemStatus::Unspecified);
-    enum_word(status.as_str_name(), "SUBSYSTEM_STATUS_")
 }
 
 /// The status as aligned `key  value` lines.
@@ -176,7 +159,9 @@ pub fn format_uptime(uptime_ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use orchestrator_api::v1::{Endpoints, Metrics, SessionCounts, Subsystem};
+    use orchestrator_api::v1::{
+        DaemonState, Endpoints, Metrics, SessionCounts, Subsystem, SubsystemStatus,
+    };
 
     fn sample() -> GetStatusResponse {
         GetStatusResponse {

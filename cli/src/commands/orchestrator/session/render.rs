@@ -1,39 +1,12 @@
 //! How a session looks to people (its JSON shape is [`crate::json::session::SessionJson`]):
-//! the words of the proto enums ([`type_word`], [`status_word`],
-//! [`priority_word`]), the one-line summary [`status_line`] and [`format_age`].
+//! the one-line summary [`status_line`] and [`format_age`]; the words of the proto enums
+//! ([`type_word`], [`status_word`], [`priority_word`]) live in [`crate::words`].
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use orchestrator_api::v1::{Session, SessionStatus, SessionType, TaskPriority};
+use orchestrator_api::v1::{Session, SessionStatus};
 
-/// `SESSION_TYPE_CLAUDE_CODE` -> `claude-code`: the proto enum name without its prefix, in
-/// the spelling the command line and the WebSocket API use.
-fn enum_word(name: &str, prefix: &str) -> String {
-    name.strip_prefix(prefix)
-        .unwrap_or(name)
-        .to_ascii_lowercase()
-        .replace('_', "-")
-}
-
-// Unknown values (a newer daemon) read as "unspecified" rather than failing.
-
-/// `claude-code`, `claude-flow`, `ruflo`.
-pub fn type_word(value: i32) -> String {
-    let kind = SessionType::try_from(value).unwrap_or(SessionType::Unspecified);
-    enum_word(kind.as_str_name(), "SESSION_TYPE_")
-}
-
-/// `queued`, `running`, `completed`, ...
-pub fn status_word(value: i32) -> String {
-    let status = SessionStatus::try_from(value).unwrap_or(SessionStatus::Unspecified);
-    enum_word(status.as_str_name(), "SESSION_STATUS_")
-}
-
-/// `low`, `medium`, `high`, `critical`.
-pub fn priority_word(value: i32) -> String {
-    let priority = TaskPriority::try_from(value).unwrap_or(TaskPriority::Unspecified);
-    enum_word(priority.as_str_name(), "TASK_PRIORITY_")
-}
+pub use crate::words::{priority_word, status_word, type_word};
 
 /// True for the statuses a session does not leave on its own.
 pub fn is_ended(status: i32) -> bool {
@@ -112,7 +85,7 @@ pub fn format_age(started_at_unix_ms: i64, now: SystemTime) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use orchestrator_api::v1::{SessionMetrics, Task};
+    use orchestrator_api::v1::{SessionMetrics, SessionType, Task, TaskPriority};
     use std::time::Duration;
 
     pub(crate) fn sample() -> Session {
