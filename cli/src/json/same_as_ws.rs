@@ -6,7 +6,7 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use orchestrator_daemon::api::grpc::charter::approval_to_proto;
+use orchestrator_daemon::api::grpc::convert::approval_to_proto;
 use orchestrator_daemon::api::grpc::convert::session_to_proto;
 use orchestrator_daemon::api::ws::approvals::approval_object;
 use orchestrator_daemon::api::ws::wire::WireSession;

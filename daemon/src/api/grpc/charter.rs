@@ -11,12 +11,12 @@ use orchestrator_api::v1;
 use orchestrator_api::v1::charter_server::Charter;
 use tonic::{Code, Request, Response, Status};
 
-use super::convert::unix_ms;
+use super::convert::{approval_to_proto, unix_ms};
 use super::errors::{
     approval_status, charter_status, hook_status, internal, reasons, refusal, store_status,
 };
 use crate::charter::active::ActiveCharter;
-use crate::charter::approvals::{ApprovalAnswer, ApprovalRequest};
+use crate::charter::approvals::ApprovalAnswer;
 use crate::charter::ask::answer_approval;
 use crate::charter::enforce::handle_hook;
 use crate::charter::off_runtime::off_runtime;
@@ -67,24 +67,6 @@ pub fn info_to_proto(active: &ActiveCharter) -> v1::CharterInfo {
             .map(|f| finding_to_proto(&ReportFinding::from(f)))
             .collect(),
         loaded_unix_ms: unix_ms(active.loaded_at),
-    }
-}
-
-/// The wire form of an approval request.
-pub fn approval_to_proto(r: &ApprovalRequest) -> v1::Approval {
-    v1::Approval {
-        id: r.id.clone(),
-        session_id: r.session_id.clone(),
-        tool: r.tool.clone(),
-        input_json: r.input.to_string(),
-        rule: r.rule.clone(),
-        reason: r.reason.clone(),
-        created_unix_ms: unix_ms(r.created),
-        expires_unix_ms: unix_ms(r.expires),
-        state: r.state.as_str().to_owned(),
-        kind: r.kind.as_str().to_owned(),
-        answered_by: r.answered_by.clone().unwrap_or_default(),
-        summary: r.summary(),
     }
 }
 

@@ -1,11 +1,12 @@
 //! Library types → `orchestrator.v1` wire types: [`status_to_proto`], [`agents_to_proto`],
-//! [`event_to_proto`], [`session_to_proto`], [`output_to_proto`].
+//! [`event_to_proto`], [`session_to_proto`], [`output_to_proto`], [`approval_to_proto`].
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use orchestrator_api::v1;
 
 use crate::agents::lookup::AgentLookup;
+use crate::charter::approvals::ApprovalRequest;
 use crate::core::{
     DaemonEvent, DaemonState, DaemonStatus, OutputKind, Session, SessionOutput, SessionStatus,
     SessionType, SubsystemStatus, TaskPriority,
@@ -114,10 +115,10 @@ pub fn event_to_proto(event: &DaemonEvent) -> v1::Event {
             })
         }
         DaemonEvent::ApprovalRequired(request) => {
-            Kind::ApprovalRequired(super::charter::approval_to_proto(request))
+            Kind::ApprovalRequired(approval_to_proto(request))
         }
         DaemonEvent::ApprovalResolved(request) => {
-            Kind::ApprovalResolved(super::charter::approval_to_proto(request))
+            Kind::ApprovalResolved(approval_to_proto(request))
         }
         DaemonEvent::BudgetWarning { pool, used, limit } => {
             Kind::BudgetWarning(v1::BudgetWarning {
@@ -296,7 +297,7 @@ pub fn output_to_proto(output: &SessionOutput) -> v1::SessionEvent {
         OutputKind::TaskFailed { error, .. } => Kind::TaskFailed(v1::TaskFailed {
             error: error.clone(),
         }),
-        OutputKind::Approval(request) => Kind::Approval(super::charter::approval_to_proto(request)),
+        OutputKind::Approval(request) => Kind::Approval(approval_to_proto(request)),
         OutputKind::Line { source, line } => Kind::Output(v1::OutputLine {
             stream: match source {
                 crate::core::LineSource::Stdout => "stdout",
@@ -310,5 +311,23 @@ pub fn output_to_proto(output: &SessionOutput) -> v1::SessionEvent {
         session_id: output.session_id.clone(),
         unix_ms: unix_ms(output.at),
         kind: Some(kind),
+    }
+}
+
+/// The wire form of an approval request.
+pub fn approval_to_proto(r: &ApprovalRequest) -> v1::Approval {
+    v1::Approval {
+        id: r.id.clone(),
+        session_id: r.session_id.clone(),
+        tool: r.tool.clone(),
+        input_json: r.input.to_string(),
+        rule: r.rule.clone(),
+        reason: r.reason.clone(),
+        created_unix_ms: unix_ms(r.created),
+        expires_unix_ms: unix_ms(r.expires),
+        state: r.state.as_str().to_owned(),
+        kind: r.kind.as_str().to_owned(),
+        answered_by: r.answered_by.clone().unwrap_or_default(),
+        summary: r.summary(),
     }
 }
