@@ -29,6 +29,11 @@ pub const CLAUDE_FLOW_DEFAULT_ARGS: [&str; 7] = [
     "{task}",
 ];
 
+/// Where the daemon looks for an agent program's command, in the order it applies them.
+pub const CLAUDE_BIN_SOURCES: &str = "CLAUDE_BIN in the daemon's environment (the service \
+    unit, or the shell that runs `wundr orchestrator start`), else agents.claude-code.command \
+    in the config file; restart the daemon after changing either";
+
 /// [`AgentPrograms::claude_source`] of a command set in the config file.
 const CONFIG_SOURCE: &str = "the config file";
 /// [`AgentPrograms::claude_source`] of the built-in command.
@@ -106,10 +111,13 @@ impl AgentPrograms {
         &self.hook
     }
 
-    /// Whether Claude Flow sessions spawn a hive (the default arguments), which needs one in
-    /// the working directory.
+    /// Whether Claude Flow sessions spawn a hive (`hive-mind spawn …`, the default arguments),
+    /// which needs one in the working directory.
     pub fn flow_spawns_hive(&self) -> bool {
-        super::flow::spawns_hive(&self.flow_args)
+        match self.flow_args.as_slice() {
+            [first, second, ..] => first == "hive-mind" && second == "spawn",
+            _ => false,
+        }
     }
 
     /// The program a session type runs.
@@ -125,9 +133,7 @@ impl AgentPrograms {
         match session_type {
             SessionType::ClaudeCode => format!(
                 "claude CLI not found ({}, from {}) — install @anthropic-ai/claude-code or set {}",
-                self.claude,
-                self.claude_source,
-                super::lookup::CLAUDE_BIN_SOURCES
+                self.claude, self.claude_source, CLAUDE_BIN_SOURCES
             ),
             SessionType::ClaudeFlow | SessionType::Ruflo => format!(
                 "claude-flow CLI not found ({}) — install claude-flow or set \
@@ -451,6 +457,22 @@ mod tests {
             "one argv entry, no shell"
         );
         assert!(spec.args.contains(&"--no-auto-permissions".to_owned()));
+    }
+
+    #[test]
+    fn only_hive_spawns_need_a_hive() {
+        let with_args = |args: &[&str]| {
+            let mut config = DaemonConfig::default();
+            config.agents.claude_flow = Some(crate::config::AgentCommand {
+                args: Some(args.iter().map(|s| (*s).to_owned()).collect()),
+                ..Default::default()
+            });
+            AgentPrograms::new(&config, vars(&[])).flow_spawns_hive()
+        };
+        assert!(AgentPrograms::new(&DaemonConfig::default(), vars(&[])).flow_spawns_hive());
+        assert!(with_args(&["hive-mind", "spawn", "-o", "x"]));
+        assert!(!with_args(&["swarm", "x"]));
+        assert!(!with_args(&["hive-mind"]));
     }
 
     #[test]

@@ -33,11 +33,6 @@ pub fn hive_initialised(work_dir: &Path) -> bool {
         .is_some_and(|state| state["initialized"] == true)
 }
 
-/// Whether `args` (the configured Claude Flow arguments) spawn a hive, so a hive must exist.
-pub fn spawns_hive(args: &[String]) -> bool {
-    args.len() >= 2 && args[0] == "hive-mind" && args[1] == "spawn"
-}
-
 /// Runs `<program> hive-mind init` in `work_dir` with `env`; its output lines on success.
 /// The error says what failed, with the end of its output.
 pub async fn init_hive(
@@ -161,14 +156,6 @@ mod tests {
         assert!(!hive_initialised(dir.path()));
         std::fs::write(&state, r#"{"initialized": true, "workers": []}"#).unwrap();
         assert!(hive_initialised(dir.path()));
-    }
-
-    #[test]
-    fn only_hive_spawns_need_a_hive() {
-        let args = |a: &[&str]| a.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
-        assert!(spawns_hive(&args(&["hive-mind", "spawn", "-o", "x"])));
-        assert!(!spawns_hive(&args(&["swarm", "x"])));
-        assert!(!spawns_hive(&args(&["hive-mind"])));
     }
 
     #[test]

@@ -9,12 +9,8 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use super::command::AgentPrograms;
+pub use super::command::CLAUDE_BIN_SOURCES;
 use crate::core::SessionType;
-
-/// Where the daemon looks for an agent program's command, in the order it applies them.
-pub const CLAUDE_BIN_SOURCES: &str = "CLAUDE_BIN in the daemon's environment (the service \
-    unit, or the shell that runs `wundr orchestrator start`), else agents.claude-code.command \
-    in the config file; restart the daemon after changing either";
 
 /// One agent program.
 #[derive(Debug, Clone, PartialEq, Eq)]
