@@ -28,15 +28,6 @@ pub mod codes {
     pub const PERMISSION_DENIED: &str = "PERMISSION_DENIED";
 }
 
-/// The code of an inbound frame the parser refused with `text` (one of its constants).
-pub fn parse_error_code(text: &str) -> &'static str {
-    if text == super::inbound::UNKNOWN_TYPE {
-        codes::MESSAGE_TYPE_UNKNOWN
-    } else {
-        codes::REQUEST_INVALID
-    }
-}
-
 /// The WebSocket text of a refused `approval_response`: its message, and for a decision that
 /// could not be recorded, the cause and what to do.
 pub fn approval_error_text(err: &ApprovalError) -> String {
@@ -140,13 +131,5 @@ mod tests {
         for (err, text) in cases {
             assert_eq!(error_text(&err), text);
         }
-        assert_eq!(
-            parse_error_code(super::super::inbound::UNKNOWN_TYPE),
-            codes::MESSAGE_TYPE_UNKNOWN
-        );
-        assert_eq!(
-            parse_error_code(super::super::inbound::INVALID_FORMAT),
-            codes::REQUEST_INVALID
-        );
     }
 }

@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use super::auth::{self, permitted};
 use super::connection::{Conn, MAX_SUBSCRIPTIONS};
-use super::errors::{codes, error_text, memory_error_text, parse_error_code};
+use super::errors::{codes, error_text, memory_error_text};
 use super::inbound::{Envelope, INVALID_FORMAT, ParseError, Request};
 use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, StatusFrame};
 use crate::core::{DaemonEvent, Session};
@@ -79,8 +79,12 @@ impl Conn {
                 self.error(codes::REQUEST_INVALID, text, None);
                 return ControlFlow::Continue(());
             }
-            Err(ParseError::Message(text, request_id)) => {
-                self.error(parse_error_code(text), text, request_id.as_ref());
+            Err(ParseError::Message {
+                text,
+                code,
+                request_id,
+            }) => {
+                self.error(code, text, request_id.as_ref());
                 return ControlFlow::Continue(());
             }
         };

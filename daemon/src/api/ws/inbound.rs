@@ -26,8 +26,24 @@ pub const MAX_LIST_LIMIT: usize = 1000;
 pub enum ParseError {
     /// Not JSON (`Invalid message format`; `invalid_json` in auth mode).
     Json,
-    /// Another error text, and the request id when one could be read.
-    Message(&'static str, Option<Value>),
+    /// Another refusal: upstream's text, its stable code, and the request id when one could
+    /// be read.
+    Message {
+        text: &'static str,
+        code: &'static str,
+        request_id: Option<Value>,
+    },
+}
+
+impl ParseError {
+    /// `Unknown message type` (`MESSAGE_TYPE_UNKNOWN`).
+    fn unknown_type(request_id: Option<Value>) -> Self {
+        Self::Message {
+            text: UNKNOWN_TYPE,
+            code: super::errors::codes::MESSAGE_TYPE_UNKNOWN,
+            request_id,
+        }
+    }
 }
 
 /// A parsed frame with a known type.
@@ -142,12 +158,15 @@ impl Envelope {
         let value: Value = serde_json::from_str(text).map_err(|_| ParseError::Json)?;
         let Value::Object(mut map) = value else {
             // Upstream threw on `null` (format) and found no type on anything else.
-            let text = if value.is_null() {
-                INVALID_FORMAT
+            return Err(if value.is_null() {
+                ParseError::Message {
+                    text: INVALID_FORMAT,
+                    code: super::errors::codes::REQUEST_INVALID,
+                    request_id: None,
+                }
             } else {
-                UNKNOWN_TYPE
-            };
-            return Err(ParseError::Message(text, None));
+                ParseError::unknown_type(None)
+            });
         };
         let request_id = echoable(map.remove("requestId"));
         let kind = map
@@ -155,7 +174,7 @@ impl Envelope {
             .and_then(Value::as_str)
             .and_then(MessageType::parse);
         let Some(kind) = kind else {
-            return Err(ParseError::Message(UNKNOWN_TYPE, request_id));
+            return Err(ParseError::unknown_type(request_id));
         };
         Ok(Self {
             kind,

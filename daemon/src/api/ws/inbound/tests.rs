@@ -6,7 +6,7 @@ fn answer(text: &str) -> Result<Request, String> {
     match Envelope::parse(text) {
         Ok(envelope) => envelope.request().map_err(|refused| refused.text),
         Err(ParseError::Json) => Err(INVALID_FORMAT.to_owned()),
-        Err(ParseError::Message(m, _)) => Err(m.to_owned()),
+        Err(ParseError::Message { text, .. }) => Err(text.to_owned()),
     }
 }
 
@@ -107,4 +107,21 @@ fn spawn_payloads_are_validated_by_field() {
     );
     let envelope = Envelope::parse(r#"{"type":"ping","requestId":7}"#).unwrap();
     assert_eq!(envelope.request_id, Some(serde_json::json!(7)));
+}
+
+#[test]
+fn parse_refusals_carry_their_stable_code() {
+    let code = |text: &str| match Envelope::parse(text) {
+        Err(ParseError::Message { code, .. }) => code,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        code(r#"{"type":"nope"}"#),
+        super::super::errors::codes::MESSAGE_TYPE_UNKNOWN
+    );
+    assert_eq!(
+        code("[1]"),
+        super::super::errors::codes::MESSAGE_TYPE_UNKNOWN
+    );
+    assert_eq!(code("null"), super::super::errors::codes::REQUEST_INVALID);
 }
