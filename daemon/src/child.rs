@@ -1,11 +1,12 @@
 //! [`die_with_daemon`]: every program the daemon starts (agents, notification commands) is
 //! SIGKILLed by the kernel when the daemon dies, even by `kill -9`, so a dead daemon leaves
-//! no child running unsupervised.
+//! no child running unsupervised. [`GroupGuard`]: a short-lived helper program that leads its
+//! own process group leaves nothing of that group behind.
 
 use std::io;
 
 use nix::errno::Errno;
-use nix::sys::signal::Signal;
+use nix::sys::signal::{Signal, killpg};
 use nix::unistd::{Pid, getppid};
 use tokio::process::Command;
 
@@ -31,5 +32,38 @@ pub(crate) fn die_with_daemon(command: &mut Command) {
             }
             Ok(())
         });
+    }
+}
+
+/// SIGKILLs the process group a child leads (spawned with `process_group(0)`) once: when told
+/// to, or when dropped first (its task was cancelled or timed out). Killing a group whose
+/// members are all gone is a harmless ESRCH.
+#[derive(Debug)]
+pub(crate) struct GroupGuard(Option<Pid>);
+
+impl GroupGuard {
+    /// The guard of the group `child` leads.
+    pub(crate) fn of(child: &tokio::process::Child) -> Self {
+        Self(
+            child
+                .id()
+                .and_then(|pid| i32::try_from(pid).ok())
+                .map(Pid::from_raw),
+        )
+    }
+
+    pub(crate) fn kill(&mut self) {
+        if let Some(group) = self.0.take() {
+            match killpg(group, Signal::SIGKILL) {
+                Ok(()) | Err(Errno::ESRCH) => {}
+                Err(err) => tracing::warn!(%err, "cannot kill a child's process group"),
+            }
+        }
+    }
+}
+
+impl Drop for GroupGuard {
+    fn drop(&mut self) {
+        self.kill();
     }
 }

@@ -47,9 +47,17 @@ pub async fn init_hive(
         .env_clear()
         .envs(env)
         .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        // Its own group, all of it killed when it ends, overruns or the session stops waiting.
+        .process_group(0)
         .kill_on_drop(true);
     crate::child::die_with_daemon(&mut command);
-    let output = match tokio::time::timeout(INIT_TIMEOUT, command.output()).await {
+    let child = command
+        .spawn()
+        .map_err(|err| format!("cannot run `{program} hive-mind init`: {err}"))?;
+    let _group = crate::child::GroupGuard::of(&child);
+    let output = match tokio::time::timeout(INIT_TIMEOUT, child.wait_with_output()).await {
         Ok(Ok(output)) => output,
         Ok(Err(err)) => return Err(format!("cannot run `{program} hive-mind init`: {err}")),
         Err(_) => {

@@ -5,21 +5,19 @@
 //!
 //! The program leads its own process group and dies with the daemon (`PR_SET_PDEATHSIG`).
 //! When it exits, what is left of its group is killed; when it overruns the timeout, or the
-//! notifier stops while it runs ([`GroupGuard`]), the whole group is killed. Only this child is
+//! notifier stops while it runs ([`crate::child::GroupGuard`]), the whole group is killed. Only this child is
 //! waited for (tokio's per-pid wait), so nothing is left behind.
 
 use std::io;
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use nix::errno::Errno;
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
 use tokio::io::AsyncReadExt;
 use tokio::process::{Child, ChildStderr, Command};
 
 use super::DeliveryError;
 use super::message::Notification;
+use crate::child::GroupGuard;
 
 /// How much of the program's stderr is kept for the log.
 const STDERR_BYTES: usize = 1024;
@@ -38,11 +36,7 @@ pub async fn run(
         program: program.clone(),
         source,
     })?;
-    let group = child
-        .id()
-        .and_then(|pid| i32::try_from(pid).ok())
-        .map(Pid::from_raw);
-    let mut guard = GroupGuard(group);
+    let mut guard = GroupGuard::of(&child);
     let mut stderr = child.stderr.take();
     let mut kept = Vec::new();
     let deadline = tokio::time::Instant::now() + timeout;
@@ -154,29 +148,5 @@ fn keep(
             let room = STDERR_BYTES.saturating_sub(kept.len());
             kept.extend_from_slice(&chunk[..n.min(room)]);
         }
-    }
-}
-
-/// SIGKILLs the program's process group once: when told to, or when dropped first (the
-/// notifier stopped mid-run).
-#[derive(Debug)]
-struct GroupGuard(Option<Pid>);
-
-impl GroupGuard {
-    fn kill(&mut self) {
-        if let Some(group) = self.0.take() {
-            match killpg(group, Signal::SIGKILL) {
-                Ok(()) | Err(Errno::ESRCH) => {}
-                Err(err) => {
-                    tracing::warn!(%err, "cannot kill a notification command's process group")
-                }
-            }
-        }
-    }
-}
-
-impl Drop for GroupGuard {
-    fn drop(&mut self) {
-        self.kill();
     }
 }
