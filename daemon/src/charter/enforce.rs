@@ -159,7 +159,7 @@ pub async fn handle_hook(
         && tool != ASK_USER_QUESTION
         && core.asks_through_hook(session_id);
     if leaves_open && rule.is_empty() {
-        rule = "defaultDecision: ask".to_owned();
+        rule = crate::charter::policy::DEFAULT_ASK_RULE.to_owned();
     }
     if (decision.verdict == Verdict::Escalate && !prompts) || leaves_open {
         let timeout = approval_timeout(&active.charter);

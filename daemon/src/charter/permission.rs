@@ -76,7 +76,7 @@ pub async fn decide_permission(
         Verdict::Allow if !question => (allow(request.input.clone()), String::new(), None),
         _ => {
             if rule.is_empty() && !question {
-                rule = "defaultDecision: ask".to_owned();
+                rule = crate::charter::policy::DEFAULT_ASK_RULE.to_owned();
             }
             let reason = if question {
                 "the agent asks you a question".to_owned()

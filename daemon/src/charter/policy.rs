@@ -42,6 +42,10 @@ impl Action {
     }
 }
 
+/// The rule a person's approval names when no charter rule matched and `defaultDecision: ask`
+/// left the action to a person (audit, `waitingFor`, `approval list`).
+pub const DEFAULT_ASK_RULE: &str = "defaultDecision: ask";
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
     Allow,
