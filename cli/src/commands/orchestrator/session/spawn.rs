@@ -256,31 +256,16 @@ mod tests {
             request(&parse(&["--scratch", "hello"])).unwrap().work_dir,
             ""
         );
-        assert!(
-            Cli::try_parse_from([
-                "wundr",
-                "orchestrator",
-                "session",
-                "spawn",
-                "--scratch",
-                "--workdir",
-                "x",
-                "t"
-            ])
+        let refused = |args: &[&str]| {
+            Cli::try_parse_from(
+                ["wundr", "orchestrator", "session", "spawn"]
+                    .iter()
+                    .chain(args),
+            )
             .is_err()
-        );
-        assert!(
-            Cli::try_parse_from([
-                "wundr",
-                "orchestrator",
-                "session",
-                "spawn",
-                "--scratch",
-                "--worktree",
-                "t"
-            ])
-            .is_err()
-        );
+        };
+        assert!(refused(&["--scratch", "--workdir", "x", "t"]));
+        assert!(refused(&["--scratch", "--worktree", "t"]));
     }
 
     #[test]
