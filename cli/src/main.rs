@@ -13,6 +13,7 @@ mod daemon_client;
 mod error;
 mod json;
 mod output;
+mod paths;
 mod process;
 mod spinner;
 mod words;

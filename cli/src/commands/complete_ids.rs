@@ -23,8 +23,8 @@ use orchestrator_api::v1::sessions_client::SessionsClient;
 use orchestrator_api::v1::{ListApprovalsRequest, ListMemoryRequest, ListSessionsRequest};
 
 use super::Cli;
-use super::orchestrator::resolve_paths;
 use super::orchestrator::session::render::status_word;
+use crate::paths::resolve_paths;
 
 /// The variable the registration scripts set when they call `wundr` back. Not clap's default
 /// `COMPLETE`: that generic name may be set for something else in an agent's environment, and

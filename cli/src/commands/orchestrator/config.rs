@@ -11,11 +11,11 @@ use orchestrator_api::paths::DaemonPaths;
 use orchestrator_daemon::charter::report::{FileReport, check_file, render};
 use orchestrator_daemon::{ConfigLayer, DaemonConfig, config_load};
 
-use crate::commands::orchestrator::absolute;
 use crate::error::{CliError, Outcome};
 use crate::json::charter::FindingJson;
 use crate::json::config::{ConfigCharterJson, ConfigCheckJson};
 use crate::output;
+use crate::paths::absolute;
 
 /// The subcommands of `wundr orchestrator config`.
 #[derive(Debug, Subcommand)]

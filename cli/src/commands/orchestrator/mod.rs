@@ -1,8 +1,7 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
 //! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`doctor`], [`audit`], [`hook`]), the
 //! [`session`], [`charter`], [`config`], [`approval`], [`memory`] and [`service`] command groups,
-//! the path resolution they share
-//! ([`resolve_paths`]) and the endpoint summary printed by `start` ([`endpoint_summary`]).
+//! and the endpoint summary printed by `start` ([`endpoint_summary`]).
 
 pub mod approval;
 pub mod audit;
@@ -22,10 +21,11 @@ pub mod stop;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use orchestrator_api::paths::{DaemonPaths, MAX_SOCKET_PATH_BYTES};
+use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::GetStatusResponse;
 
 use crate::error::{CliError, Outcome};
+use crate::paths::resolve_paths;
 
 /// The subcommands of `wundr orchestrator`.
 #[derive(Debug, Subcommand)]
@@ -94,31 +94,6 @@ pub async fn run(
     }
 }
 
-/// The daemon's paths, with a `--socket` made absolute: the daemon changes directory when it
-/// daemonizes, so a relative path would name another file on its side.
-pub fn resolve_paths(socket: Option<&Path>) -> Result<DaemonPaths, CliError> {
-    let socket = socket
-        .filter(|path| !path.as_os_str().is_empty())
-        .map(absolute)
-        .transpose()?;
-    let paths = DaemonPaths::from_env(socket.as_deref()).map_err(CliError::Paths)?;
-    if paths.socket.as_os_str().len() > MAX_SOCKET_PATH_BYTES {
-        return Err(CliError::SocketPathTooLong {
-            path: paths.socket,
-            max: MAX_SOCKET_PATH_BYTES,
-        });
-    }
-    Ok(paths)
-}
-
-/// `path` made absolute against the current directory.
-pub fn absolute(path: &Path) -> Result<PathBuf, CliError> {
-    std::path::absolute(path).map_err(|source| CliError::Absolute {
-        path: path.to_path_buf(),
-        source,
-    })
-}
-
 /// The lines that say where a running daemon is: pid, socket, WebSocket URL, log file. The
 /// daemon's own answer wins; our defaults fill what it left empty.
 pub fn endpoint_summary(status: &GetStatusResponse, paths: &DaemonPaths) -> String {
@@ -148,18 +123,6 @@ pub fn endpoint_summary(status: &GetStatusResponse, paths: &DaemonPaths) -> Stri
 mod tests {
     use super::*;
     use orchestrator_api::v1::Endpoints;
-
-    #[test]
-    fn relative_socket_becomes_absolute_and_too_long_is_refused() {
-        let paths = resolve_paths(Some(Path::new("rel/orchestrator.sock"))).unwrap();
-        assert!(paths.socket.is_absolute());
-        assert!(paths.socket.ends_with("rel/orchestrator.sock"));
-        let long = PathBuf::from(format!("/tmp/{}.sock", "x".repeat(200)));
-        assert!(matches!(
-            resolve_paths(Some(&long)),
-            Err(CliError::SocketPathTooLong { .. })
-        ));
-    }
 
     #[test]
     fn summary_prefers_the_daemon_answer() {

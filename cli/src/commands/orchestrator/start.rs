@@ -18,10 +18,11 @@ use orchestrator_api::v1::GetStatusResponse;
 use tokio::io::AsyncReadExt;
 use tokio::time::Instant;
 
-use crate::commands::orchestrator::{absolute, endpoint_summary};
+use crate::commands::orchestrator::endpoint_summary;
 use crate::daemon_client;
 use crate::error::{CliError, Outcome};
 use crate::output;
+use crate::paths::absolute;
 use crate::process;
 use crate::spinner::Spinner;
 use orchestrator_api::logtail;

@@ -14,10 +14,10 @@ use super::{call, connect, render};
 use crate::json::session::SessionJson;
 use orchestrator_daemon::agents::lookup::CLAUDE_BIN_SOURCES;
 
-use crate::commands::orchestrator::absolute;
 use crate::daemon_client;
 use crate::error::{CliError, Outcome};
 use crate::output;
+use crate::paths::absolute;
 use crate::spinner::Spinner;
 
 /// Creating a git worktree of a large repository can take a while; the daemon answers as soon
