@@ -7,14 +7,21 @@
 //! - [`connect`]: the one way to open a gRPC channel to a daemon over its Unix socket, with
 //!   errors that say whether the daemon is simply not running ([`ConnectError`]).
 //!
-//! The daemon crate implements the services; the `wundr` CLI links only this crate.
+//! - [`error_chain()`]: an error and its causes on one line.
+//! - [`error_codes`]: the domain and shape of the stable error reasons both doors carry.
+//!
+//! The daemon crate implements the services; the `wundr` CLI links this crate, the charter
+//! and the config crates, never the daemon.
 
 pub mod client;
+pub mod error_chain;
+pub mod error_codes;
 pub mod logtail;
 pub mod paths;
 pub mod pidfile;
 
 pub use client::{ConnectError, connect};
+pub use error_chain::error_chain;
 
 /// The generated code of the `orchestrator.v1` protobuf package.
 #[allow(missing_debug_implementations)] // reason: generated code; prost/tonic decide its derives

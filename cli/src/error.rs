@@ -286,7 +286,7 @@ pub enum CliError {
     },
     /// The daemon's configuration would be refused (`config validate`, `restart`).
     #[error("the orchestrator configuration is invalid")]
-    ConfigInvalid(#[source] orchestrator_daemon::ConfigError),
+    ConfigInvalid(#[source] orchestrator_config::ConfigError),
     /// `restart` checked the configuration (or charter) first and found it would not start;
     /// nothing was stopped.
     #[error(
@@ -408,7 +408,7 @@ impl RpcFailure {
     pub fn daemon_reason(&self) -> Option<String> {
         use tonic_types::StatusExt;
         let info = self.0.get_details_error_info()?;
-        (info.domain == orchestrator_daemon::error_codes::ERROR_DOMAIN).then_some(info.reason)
+        (info.domain == orchestrator_api::error_codes::ERROR_DOMAIN).then_some(info.reason)
     }
 
     /// The daemon's reason, or for a failure of the call itself (no ErrorInfo) one that says

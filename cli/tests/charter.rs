@@ -71,7 +71,9 @@ fn validate_works_without_a_daemon_and_reports_lines() {
         "computer-setup-charter.yaml",
         "template-charter.yaml",
     ] {
-        let path = fixture(&format!("charters/{name}"));
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../charter/tests/fixtures/charters")
+            .join(name);
         let output = sandbox.run(&[
             "orchestrator",
             "charter",

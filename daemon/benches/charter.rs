@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use orchestrator_charter::report::check_file;
+use orchestrator_charter::{Action, Charter, Policy};
 use orchestrator_daemon::charter::active::ActiveCharter;
-use orchestrator_daemon::charter::report::check_file;
-use orchestrator_daemon::charter::{Action, Charter, Policy};
 use orchestrator_daemon::{DaemonConfig, DaemonPaths, OrchestratorDaemon};
 use serde_json::json;
 
@@ -109,7 +109,7 @@ fn actions() -> Vec<Action> {
 
 fn bench_policy() {
     let yaml = charter_yaml();
-    let loaded = orchestrator_daemon::charter::from_str(&yaml, "bench", &|_| None).unwrap();
+    let loaded = orchestrator_charter::from_str(&yaml, "bench", &|_| None).unwrap();
     let charter: &Charter = &loaded.charter;
     let entries = charter.safety_heuristics.always_reject.len()
         + charter.safety_heuristics.escalate.len()

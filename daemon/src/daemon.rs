@@ -12,8 +12,6 @@ use tokio::net::TcpListener;
 use tokio::sync::{Mutex, broadcast};
 use tokio::task::JoinHandle;
 
-use crate::agents::command::AgentPrograms;
-use crate::config::{ConfigError, DaemonConfig};
 use crate::core::{Core, DaemonEvent, DaemonState, DaemonStatus, Endpoints, Session};
 use crate::heartbeat::{self, Probes};
 use crate::instance::{Instance, InstanceError};
@@ -25,6 +23,8 @@ use crate::supervisor::{
     TaskInput,
 };
 use crate::{api, dirs};
+use orchestrator_config::agents::AgentPrograms;
+use orchestrator_config::{ConfigError, DaemonConfig};
 
 /// Why a daemon could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -246,8 +246,10 @@ impl OrchestratorDaemon {
                     );
                 }
                 self.core.charter().log_in_effect();
-                AgentPrograms::new(self.config(), |name| std::env::var(name).ok())
-                    .warn_if_missing();
+                crate::agents::command::warn_if_missing(&AgentPrograms::new(
+                    self.config(),
+                    |name| std::env::var(name).ok(),
+                ));
                 self.core.emit(DaemonEvent::Started { pid: status.pid });
                 Ok(())
             }

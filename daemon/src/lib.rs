@@ -23,13 +23,11 @@ pub mod agents;
 pub mod api;
 pub mod charter;
 mod child;
-pub mod config;
-pub mod config_load;
 pub mod core;
 mod daemon;
 mod dirs;
-mod error_chain;
-pub mod error_codes;
+#[cfg(test)]
+mod error_codes;
 pub mod fd_limit;
 mod heap;
 pub mod heartbeat;
@@ -40,8 +38,8 @@ pub mod notify;
 pub mod store;
 pub mod supervisor;
 
-pub use config::{ConfigError, ConfigLayer, DaemonConfig};
 pub use core::{DaemonEvent, DaemonState, DaemonStatus};
 pub use daemon::{NewError, OrchestratorDaemon, StartError};
-pub use error_chain::error_chain;
+pub use orchestrator_api::error_chain;
 pub use orchestrator_api::paths::DaemonPaths;
+pub use orchestrator_config::{ConfigError, ConfigLayer, DaemonConfig};

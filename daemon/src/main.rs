@@ -20,10 +20,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
+use orchestrator_config::load as config_load;
 use orchestrator_daemon::core::Core;
-use orchestrator_daemon::{
-    ConfigLayer, DaemonConfig, OrchestratorDaemon, config_load, error_chain, logging,
-};
+use orchestrator_daemon::{ConfigLayer, DaemonConfig, OrchestratorDaemon, error_chain, logging};
 use readiness::Readiness;
 use tokio::sync::Notify;
 

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use orchestrator_daemon::api::ws::settings::AuthSettings;
+use orchestrator_config::websocket::AuthSettings;
 use orchestrator_daemon::{ConfigLayer, DaemonConfig};
 
 fn example() -> std::path::PathBuf {

@@ -266,8 +266,7 @@ async fn the_command_channel_gets_the_event_in_its_environment() {
         "env > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"".into(),
         out.display().to_string(),
     ]);
-    config.notify.events =
-        vec![orchestrator_daemon::notify::settings::NotifyEvent::SessionCompleted];
+    config.notify.events = vec![orchestrator_config::notify::NotifyEvent::SessionCompleted];
     let daemon = start(&home, config).await;
     let hello = daemon.spawn(request("hello")).await.unwrap();
     let vars = wait_until_async(WAIT, || async {

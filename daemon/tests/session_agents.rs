@@ -157,7 +157,7 @@ async fn replayed_real_claude_output_fails_with_the_login_message() {
 
 #[tokio::test]
 async fn claude_flow_sessions_run_the_task_as_an_argument_and_take_no_follow_ups() {
-    use orchestrator_daemon::config::AgentCommand;
+    use orchestrator_config::AgentCommand;
     use orchestrator_daemon::core::SessionType;
     let home = TestHome::new();
     let mut config = agent_config(FIXTURE_AGENT);

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use common::TestHome;
 use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_for};
-use orchestrator_daemon::config::StallAction;
+use orchestrator_config::StallAction;
 use orchestrator_daemon::core::{OutputKind, SessionStatus};
 use orchestrator_daemon::{DaemonConfig, DaemonEvent};
 

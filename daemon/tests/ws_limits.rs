@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use common::sessions::{FIXTURE_AGENT, agent_config, start};
 use common::{TestHome, wait_until_async};
-use orchestrator_daemon::api::ws::settings::{ApiKey, AuthSettings, Role};
+use orchestrator_config::websocket::{ApiKey, AuthSettings, Role};
 use serde_json::json;
 use ws::{connect, connect_with, port_of, refusal, request};
 

@@ -4,7 +4,7 @@
 //! YAML keys).
 
 use orchestrator_api::v1::CharterInfo;
-use orchestrator_daemon::charter::report::{FileReport, ReportFinding};
+use orchestrator_charter::report::{FileReport, ReportFinding};
 use serde::Serialize;
 use serde_json::Value;
 

@@ -19,9 +19,6 @@ pub mod memory;
 pub mod session;
 pub mod status;
 
-#[cfg(test)]
-mod same_as_ws;
-
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde::Serialize;

@@ -26,7 +26,7 @@ mod flow_start;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use orchestrator_daemon::config::AgentCommand;
+use orchestrator_config::AgentCommand;
 use orchestrator_daemon::core::{OutputKind, SessionStatus, SessionType};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonConfig, DaemonEvent, DaemonPaths, OrchestratorDaemon};

@@ -13,31 +13,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::config::DaemonConfig;
+use orchestrator_config::agents::AgentPrograms;
+
 use crate::core::SessionType;
 use crate::supervisor::RunSpec;
-
-/// The default Claude Flow arguments; `{task}` is replaced by the task text.
-/// `--no-auto-permissions` keeps Claude Flow from adding `--dangerously-skip-permissions`.
-pub const CLAUDE_FLOW_DEFAULT_ARGS: [&str; 7] = [
-    "hive-mind",
-    "spawn",
-    "--claude",
-    "--non-interactive",
-    "--no-auto-permissions",
-    "-o",
-    "{task}",
-];
-
-/// Where the daemon looks for an agent program's command, in the order it applies them.
-pub const CLAUDE_BIN_SOURCES: &str = "CLAUDE_BIN in the daemon's environment (the service \
-    unit, or the shell that runs `wundr orchestrator start`), else agents.claude-code.command \
-    in the config file; restart the daemon after changing either";
-
-/// [`AgentPrograms::claude_source`] of a command set in the config file.
-const CONFIG_SOURCE: &str = "the config file";
-/// [`AgentPrograms::claude_source`] of the built-in command.
-const DEFAULT_SOURCE: &str = "built-in default";
 
 /// Which Claude Code conversation a process continues.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,157 +27,93 @@ pub enum Conversation {
     Resume(String),
 }
 
-/// The programs and arguments of every session type.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgentPrograms {
-    claude: String,
-    claude_source: &'static str,
-    claude_extra_args: Vec<String>,
-    claude_env: BTreeMap<String, String>,
-    flow: String,
-    flow_args: Vec<String>,
-    flow_env: BTreeMap<String, String>,
-    hook: String,
+/// The program a session type runs.
+pub fn program(programs: &AgentPrograms, session_type: SessionType) -> &str {
+    match session_type {
+        SessionType::ClaudeCode => programs.claude(),
+        SessionType::ClaudeFlow | SessionType::Ruflo => programs.flow(),
+    }
 }
 
-impl AgentPrograms {
-    /// From the configuration; `CLAUDE_BIN` (read through `var`) overrides the claude binary as
-    /// upstream does, and wins over the config file.
-    pub fn new(config: &DaemonConfig, var: impl Fn(&str) -> Option<String>) -> Self {
-        let code = config.agents.claude_code.clone().unwrap_or_default();
-        let flow = config.agents.claude_flow.clone().unwrap_or_default();
-        let claude_bin = var("CLAUDE_BIN").filter(|v| !v.trim().is_empty());
-        let claude_source = match (&claude_bin, &code.command) {
-            (Some(_), _) => "CLAUDE_BIN",
-            (None, Some(_)) => CONFIG_SOURCE,
-            (None, None) => DEFAULT_SOURCE,
-        };
-        Self {
-            claude: claude_bin
-                .or(code.command)
-                .unwrap_or_else(|| "claude".to_owned()),
-            claude_source,
-            claude_extra_args: code.args.unwrap_or_default(),
-            claude_env: code.env.unwrap_or_default(),
-            flow: flow.command.unwrap_or_else(|| "claude-flow".to_owned()),
-            flow_args: flow
-                .args
-                .unwrap_or_else(|| CLAUDE_FLOW_DEFAULT_ARGS.map(str::to_owned).to_vec()),
-            flow_env: flow.env.unwrap_or_default(),
-            hook: config
-                .hook_command
-                .clone()
-                .unwrap_or_else(default_hook_program),
+/// What to tell the user when the program of `session_type` does not exist.
+pub fn not_found_message(programs: &AgentPrograms, session_type: SessionType) -> String {
+    match session_type {
+        SessionType::ClaudeCode => programs.claude_not_found(),
+        SessionType::ClaudeFlow | SessionType::Ruflo => programs.flow_not_found(),
+    }
+}
+
+/// Logs a warning for each program that does not exist, saying where to set it: sessions of
+/// its type would fail to start.
+pub fn warn_if_missing(programs: &AgentPrograms) {
+    for lookup in programs.lookups(std::env::var_os("PATH").as_deref()) {
+        if lookup.resolved.is_none() {
+            tracing::warn!(
+                session_types = lookup.session_types,
+                command = %lookup.command,
+                source = lookup.source,
+                "agent program not found: sessions of these types will fail to start; {}",
+                programs.remedy(lookup.session_types)
+            );
         }
     }
+}
 
-    /// Where the Claude Code command came from (`CLAUDE_BIN`, the config file, the default).
-    pub fn claude_source(&self) -> &'static str {
-        self.claude_source
-    }
+/// A Claude Code process for `conversation`, reading user turns from stdin.
+pub fn claude_code(
+    programs: &AgentPrograms,
+    conversation: &Conversation,
+    settings: &serde_json::Value,
+    env: BTreeMap<String, String>,
+    cwd: &Path,
+) -> RunSpec {
+    let (flag, id) = match conversation {
+        Conversation::New(id) => ("--session-id", id),
+        Conversation::Resume(id) => ("--resume", id),
+    };
+    let mut spec = RunSpec::new(programs.claude().to_owned(), cwd).args([
+        "-p",
+        "--input-format",
+        "stream-json",
+        "--output-format",
+        "stream-json",
+        "--verbose",
+        // Permission questions come to the daemon as `control_request`s (and go to a
+        // person) instead of being denied at once, as `-p` does without it.
+        "--permission-prompt-tool",
+        "stdio",
+        flag,
+        id,
+        "--settings",
+        &settings.to_string(),
+    ]);
+    spec = spec.args(programs.claude_extra_args().iter().cloned());
+    spec.env = env;
+    spec.env.extend(programs.claude_env().clone());
+    spec
+}
 
-    /// Where the Claude Flow command came from (the config file or the default).
-    pub fn flow_source(&self) -> &'static str {
-        if self.flow == "claude-flow" {
-            DEFAULT_SOURCE
-        } else {
-            CONFIG_SOURCE
-        }
-    }
-
-    /// The `wundr` program that Claude Code hooks run (`<it> orchestrator hook <event>`).
-    pub fn hook_program(&self) -> &str {
-        &self.hook
-    }
-
-    /// Whether Claude Flow sessions spawn a hive (`hive-mind spawn …`, the default arguments),
-    /// which needs one in the working directory.
-    pub fn flow_spawns_hive(&self) -> bool {
-        match self.flow_args.as_slice() {
-            [first, second, ..] => first == "hive-mind" && second == "spawn",
-            _ => false,
-        }
-    }
-
-    /// The program a session type runs.
-    pub fn program(&self, session_type: SessionType) -> &str {
-        match session_type {
-            SessionType::ClaudeCode => &self.claude,
-            SessionType::ClaudeFlow | SessionType::Ruflo => &self.flow,
-        }
-    }
-
-    /// What to tell the user when the program of `session_type` does not exist.
-    pub fn not_found_message(&self, session_type: SessionType) -> String {
-        match session_type {
-            SessionType::ClaudeCode => format!(
-                "claude CLI not found ({}, from {}) — install @anthropic-ai/claude-code or set {}",
-                self.claude, self.claude_source, CLAUDE_BIN_SOURCES
-            ),
-            SessionType::ClaudeFlow | SessionType::Ruflo => format!(
-                "claude-flow CLI not found ({}) — install claude-flow or set \
-                 agents.claude-flow.command in the config file",
-                self.flow
-            ),
-        }
-    }
-
-    /// A Claude Code process for `conversation`, reading user turns from stdin.
-    pub fn claude_code(
-        &self,
-        conversation: &Conversation,
-        settings: &serde_json::Value,
-        env: BTreeMap<String, String>,
-        cwd: &Path,
-    ) -> RunSpec {
-        let (flag, id) = match conversation {
-            Conversation::New(id) => ("--session-id", id),
-            Conversation::Resume(id) => ("--resume", id),
-        };
-        let mut spec = RunSpec::new(self.claude.clone(), cwd).args([
-            "-p",
-            "--input-format",
-            "stream-json",
-            "--output-format",
-            "stream-json",
-            "--verbose",
-            // Permission questions come to the daemon as `control_request`s (and go to a
-            // person) instead of being denied at once, as `-p` does without it.
-            "--permission-prompt-tool",
-            "stdio",
-            flag,
-            id,
-            "--settings",
-            &settings.to_string(),
-        ]);
-        spec = spec.args(self.claude_extra_args.iter().cloned());
-        spec.env = env;
-        spec.env.extend(self.claude_env.clone());
-        spec
-    }
-
-    /// A Claude Flow process for one task; its stdin is not used.
-    pub fn claude_flow(
-        &self,
-        task: &str,
-        session_id: &str,
-        env: BTreeMap<String, String>,
-        cwd: &Path,
-    ) -> RunSpec {
-        let args = self.flow_args.iter().map(|arg| {
-            arg.replace("{task}", task)
-                .replace("{session_id}", session_id)
-                .replace("{work_dir}", &cwd.display().to_string())
-        });
-        let mut spec = RunSpec::new(self.flow.clone(), cwd).args(args);
-        spec.stdin = crate::supervisor::StdinMode::Null;
-        spec.env = env;
-        // The Claude Code that Claude Flow starts is a Claude Code the daemon runs: it gets
-        // Claude Code's settings, and Claude Flow's own win where both set a variable.
-        spec.env.extend(self.claude_env.clone());
-        spec.env.extend(self.flow_env.clone());
-        spec
-    }
+/// A Claude Flow process for one task; its stdin is not used.
+pub fn claude_flow(
+    programs: &AgentPrograms,
+    task: &str,
+    session_id: &str,
+    env: BTreeMap<String, String>,
+    cwd: &Path,
+) -> RunSpec {
+    let args = programs.flow_args().iter().map(|arg| {
+        arg.replace("{task}", task)
+            .replace("{session_id}", session_id)
+            .replace("{work_dir}", &cwd.display().to_string())
+    });
+    let mut spec = RunSpec::new(programs.flow().to_owned(), cwd).args(args);
+    spec.stdin = crate::supervisor::StdinMode::Null;
+    spec.env = env;
+    // The Claude Code that Claude Flow starts is a Claude Code the daemon runs: it gets
+    // Claude Code's settings, and Claude Flow's own win where both set a variable.
+    spec.env.extend(programs.claude_env().clone());
+    spec.env.extend(programs.flow_env().clone());
+    spec
 }
 
 /// Variables an agent must not inherit: Claude Code's markers of running inside Claude Code
@@ -283,16 +198,6 @@ pub fn control_error(request_id: &str, message: &str) -> String {
 /// deny-listed actions when the daemon cannot be reached.
 pub const CHARTER_FILE_ENV: &str = "WUNDR_CHARTER_FILE";
 
-/// The `wundr` next to the daemon's own executable (how both are installed), else `wundr`
-/// from `PATH`.
-fn default_hook_program() -> String {
-    std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.join("wundr")))
-        .filter(|path| path.is_file())
-        .map_or_else(|| "wundr".to_owned(), |path| path.display().to_string())
-}
-
 /// What the hooks of a session run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HookSettings {
@@ -363,6 +268,7 @@ pub fn shell_quote(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use orchestrator_config::DaemonConfig;
 
     fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
         let map: BTreeMap<String, String> = pairs
@@ -375,7 +281,8 @@ mod tests {
     #[test]
     fn claude_code_command_line_follows_the_protocol() {
         let programs = AgentPrograms::new(&DaemonConfig::default(), vars(&[]));
-        let spec = programs.claude_code(
+        let spec = claude_code(
+            &programs,
             &Conversation::New("u-1".into()),
             &session_settings(None),
             BTreeMap::new(),
@@ -399,7 +306,8 @@ mod tests {
                 "{}"
             ]
         );
-        let spec = programs.claude_code(
+        let spec = claude_code(
+            &programs,
             &Conversation::Resume("u-1".into()),
             &session_settings(None),
             BTreeMap::new(),
@@ -431,17 +339,22 @@ mod tests {
     #[test]
     fn claude_bin_overrides_the_config() {
         let mut config = DaemonConfig::default();
-        config.agents.claude_code = Some(crate::config::AgentCommand {
+        config.agents.claude_code = Some(orchestrator_config::AgentCommand {
             command: Some("/opt/claude".into()),
             ..Default::default()
         });
         assert_eq!(
-            AgentPrograms::new(&config, vars(&[])).program(SessionType::ClaudeCode),
+            program(
+                &AgentPrograms::new(&config, vars(&[])),
+                SessionType::ClaudeCode
+            ),
             "/opt/claude"
         );
         assert_eq!(
-            AgentPrograms::new(&config, vars(&[("CLAUDE_BIN", "/x/claude")]))
-                .program(SessionType::ClaudeCode),
+            program(
+                &AgentPrograms::new(&config, vars(&[("CLAUDE_BIN", "/x/claude")])),
+                SessionType::ClaudeCode
+            ),
             "/x/claude"
         );
     }
@@ -449,7 +362,13 @@ mod tests {
     #[test]
     fn claude_flow_gets_the_task_as_an_argument() {
         let programs = AgentPrograms::new(&DaemonConfig::default(), vars(&[]));
-        let spec = programs.claude_flow("fix it; rm -rf /", "s1", BTreeMap::new(), Path::new("/w"));
+        let spec = claude_flow(
+            &programs,
+            "fix it; rm -rf /",
+            "s1",
+            BTreeMap::new(),
+            Path::new("/w"),
+        );
         assert_eq!(spec.program, "claude-flow");
         assert_eq!(
             spec.args.last().unwrap(),
@@ -463,7 +382,7 @@ mod tests {
     fn only_hive_spawns_need_a_hive() {
         let with_args = |args: &[&str]| {
             let mut config = DaemonConfig::default();
-            config.agents.claude_flow = Some(crate::config::AgentCommand {
+            config.agents.claude_flow = Some(orchestrator_config::AgentCommand {
                 args: Some(args.iter().map(|s| (*s).to_owned()).collect()),
                 ..Default::default()
             });

@@ -7,7 +7,6 @@
 pub mod command;
 pub mod events;
 pub mod flow;
-pub mod lookup;
 pub mod stream_json;
 pub mod turn_tracker;
 

@@ -16,11 +16,11 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
-use super::load::{CharterError, DEFAULT_MAX_CHARTER_BYTES, load_charter_limited};
 use super::off_runtime::{OffRuntimeError, off_runtime};
-use super::policy::Policy;
-use super::schema::Charter;
-use super::validate::{Finding, Severity};
+use orchestrator_charter::load::{CharterError, DEFAULT_MAX_CHARTER_BYTES, load_charter_limited};
+use orchestrator_charter::policy::Policy;
+use orchestrator_charter::schema::Charter;
+use orchestrator_charter::validate::{Finding, Severity};
 
 /// A charter in force.
 #[derive(Debug)]
@@ -140,7 +140,7 @@ pub enum ActiveError {
 }
 
 impl ActiveError {
-    /// The stable reason (see [`crate::error_codes`]).
+    /// The stable reason (see `orchestrator_api::error_codes`).
     pub fn reason(&self) -> &'static str {
         match self {
             Self::Load {

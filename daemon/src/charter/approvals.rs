@@ -158,7 +158,7 @@ pub enum ApprovalError {
 }
 
 impl ApprovalError {
-    /// The stable reason (see [`crate::error_codes`]).
+    /// The stable reason (see `orchestrator_api::error_codes`).
     pub fn reason(&self) -> &'static str {
         match self {
             Self::NotFound { .. } => "APPROVAL_NOT_FOUND",

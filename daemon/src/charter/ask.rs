@@ -12,9 +12,9 @@
 use std::time::Duration;
 
 use super::approvals::{Answered, ApprovalAnswer, ApprovalError, ApprovalRequest, ApprovalState};
-use super::policy::Verdict;
 use crate::core::Core;
 use crate::store::StoreError;
+use orchestrator_charter::policy::Verdict;
 
 /// How long the person who answered waits to hear that the decision was recorded.
 const RECORD_WAIT: Duration = Duration::from_secs(30);

@@ -17,11 +17,11 @@ use serde_json::{Value, json};
 use super::approvals::ApprovalRequest;
 pub use super::ask::answer_approval;
 use super::ask::ask_person;
-use super::hook::{HookEvent, hook_response, session_start_response};
-use super::policy::{Action, Decision, Verdict};
-use super::schema::Charter;
 use crate::core::{Core, Session, WaitKind};
 use crate::store::{AuditRecord, StoreError};
+use orchestrator_charter::hook::{HookEvent, hook_response, session_start_response};
+use orchestrator_charter::policy::{Action, Decision, Verdict};
+use orchestrator_charter::schema::Charter;
 
 /// The tool with which an agent asks the person a question.
 pub const ASK_USER_QUESTION: &str = "AskUserQuestion";
@@ -79,7 +79,7 @@ pub enum HookError {
 }
 
 impl HookError {
-    /// The stable reason (see [`crate::error_codes`]).
+    /// The stable reason (see `orchestrator_api::error_codes`).
     pub fn reason(&self) -> &'static str {
         match self {
             Self::UnknownEvent(_) => "HOOK_EVENT_UNKNOWN",
@@ -159,7 +159,7 @@ pub async fn handle_hook(
         && tool != ASK_USER_QUESTION
         && core.asks_through_hook(session_id);
     if leaves_open && rule.is_empty() {
-        rule = crate::charter::policy::DEFAULT_ASK_RULE.to_owned();
+        rule = orchestrator_charter::policy::DEFAULT_ASK_RULE.to_owned();
     }
     if (decision.verdict == Verdict::Escalate && !prompts) || leaves_open {
         let timeout = approval_timeout(&active.charter);

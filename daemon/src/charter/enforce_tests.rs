@@ -3,9 +3,9 @@ use std::sync::Arc;
 
 use super::*;
 use crate::charter::active::{ActiveCharter, CharterHolder};
-use crate::charter::approvals::{ApprovalAnswer, ApprovalState};
-use crate::config::DaemonConfig;
+use crate::charter::approvals::{ApprovalAnswer, ApprovalError, ApprovalState};
 use crate::core::DaemonEvent;
+use orchestrator_config::DaemonConfig;
 
 fn core_with(yaml: &str) -> (Arc<Core>, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
@@ -185,4 +185,57 @@ async fn a_hook_that_goes_away_expires_its_approval() {
         (required.id.as_str(), &ApprovalState::Expired)
     );
     assert!(core.approvals().list().is_empty());
+}
+
+#[test]
+fn approval_and_hook_errors_have_distinct_stable_reasons() {
+    let id = || "approval_x".to_owned();
+    let errors = [
+        ApprovalError::NotFound { id: id() },
+        ApprovalError::Unrecorded {
+            id: id(),
+            source: crate::store::StoreError::Closed { path: "/d".into() },
+        },
+        ApprovalError::Ambiguous {
+            given: id(),
+            candidates: vec![],
+        },
+        ApprovalError::AnswerMissing { id: id() },
+        ApprovalError::Abandoned { id: id() },
+    ];
+    let mut reasons: Vec<_> = errors.iter().map(|e| e.reason()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "APPROVAL_NOT_FOUND",
+            "APPROVAL_UNRECORDED",
+            "APPROVAL_AMBIGUOUS",
+            "APPROVAL_ANSWER_MISSING",
+            "APPROVAL_ABANDONED"
+        ]
+    );
+    // Hook errors are refused on the same door (Charter.Hook): one code space.
+    let bad_json = serde_json::from_str::<serde_json::Value>("{").unwrap_err();
+    let hooks = [
+        HookError::UnknownEvent("Stop".into()),
+        HookError::BadInput {
+            event: "PreToolUse".into(),
+            source: bad_json,
+        },
+        HookError::MissingField {
+            event: "PreToolUse".into(),
+            missing: "tool_name",
+        },
+    ];
+    let hook_reasons: Vec<_> = hooks.iter().map(|h| h.reason()).collect();
+    assert_eq!(
+        hook_reasons,
+        [
+            "HOOK_EVENT_UNKNOWN",
+            "HOOK_INPUT_INVALID",
+            "HOOK_INPUT_INCOMPLETE"
+        ]
+    );
+    reasons.extend(hook_reasons);
+    crate::error_codes::assert_distinct_codes(&reasons);
 }

@@ -20,8 +20,8 @@ use serde_json::{Map, Value, json};
 use super::approvals::ApprovalRequest;
 use super::ask::ask_person;
 use super::enforce::{ASK_USER_QUESTION, HookOutcome, approval_timeout, audit};
-use super::policy::{Action, Verdict};
 use crate::core::{Core, WaitKind};
+use orchestrator_charter::policy::{Action, Verdict};
 
 /// The audit event of a permission prompt's decision.
 pub const PERMISSION_EVENT: &str = "PermissionRequest";
@@ -76,7 +76,7 @@ pub async fn decide_permission(
         Verdict::Allow if !question => (allow(request.input.clone()), String::new(), None),
         _ => {
             if rule.is_empty() && !question {
-                rule = crate::charter::policy::DEFAULT_ASK_RULE.to_owned();
+                rule = orchestrator_charter::policy::DEFAULT_ASK_RULE.to_owned();
             }
             let reason = if question {
                 "the agent asks you a question".to_owned()

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{Core, DaemonEvent, OutputKind, SessionOutput, SessionType, WaitingFor};
 use crate::charter::active::{ActiveCharter, ActiveError, CharterHolder};
 use crate::charter::approvals::{ApprovalRequest, Approvals};
-use crate::charter::budget::{BudgetStatus, Pool, TokenPools};
+use orchestrator_charter::budget::{BudgetStatus, Pool, TokenPools};
 
 impl Core {
     /// The cap on sessions holding a slot: the configured one, or a charter file's

@@ -23,13 +23,13 @@ use tokio_util::sync::CancellationToken;
 
 use crate::charter::active::CharterHolder;
 use crate::charter::approvals::Approvals;
-use crate::charter::budget::TokenPools;
-use crate::config::DaemonConfig;
 use crate::memory::{DaemonMemory, MemoryError, MemoryStore};
 use crate::store::Store;
 pub use backlog::{FollowStart, OutputBacklog, OutputSink};
 pub use charter::SpentPool;
 pub use events::DaemonEvent;
+use orchestrator_charter::budget::TokenPools;
+use orchestrator_config::DaemonConfig;
 pub use output::{ChunkKind, LineSource, OutputKind, SessionOutput};
 pub use registry::Registry;
 pub use session::{Session, SessionStatus, SessionType, Task, TaskPriority, TaskStatus};

@@ -182,7 +182,7 @@ impl MemoryError {
         move |source| Self::Sqlite { operation, source }
     }
 
-    /// The stable reason (see [`crate::error_codes`]); a storage fault gives the store's
+    /// The stable reason (see `orchestrator_api::error_codes`); a storage fault gives the store's
     /// reason (`STORE_DISK_FULL`, …), whichever database met it.
     pub fn reason(&self) -> &'static str {
         match self {

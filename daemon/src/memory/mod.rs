@@ -56,7 +56,6 @@ pub mod requests;
 mod schema;
 pub mod search;
 pub mod service;
-pub mod settings;
 mod stopwords;
 mod transfer;
 mod types;
@@ -75,7 +74,6 @@ pub(crate) use keys::{content_hash, new_id};
 use rank::Ranker;
 pub use schema::SCHEMA_VERSION;
 pub use service::{DaemonMemory, memory_context_text};
-pub use settings::{MemoryLayer, MemorySettings};
 pub use types::{
     Clock, Entry, EntryType, JanitorReport, ManualClock, MemoryConfig, MemoryContext, MemoryStats,
     NewEntry, Scored, SystemClock, Tier,

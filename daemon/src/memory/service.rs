@@ -13,9 +13,10 @@ use std::time::Duration;
 
 use serde_json::{Map, Value, json};
 
+use orchestrator_config::MemorySettings;
+
 use super::{
-    Clock, Entry, EntryType, MemoryError, MemoryStore, NewEntry, SystemClock, Tier,
-    settings::MemorySettings,
+    Clock, Entry, EntryType, MemoryConfig, MemoryError, MemoryStore, NewEntry, SystemClock, Tier,
 };
 use crate::core::{Session, SessionStatus, SubsystemStatus};
 
@@ -40,7 +41,7 @@ impl DaemonMemory {
 
     /// [`Self::open`] with an injected clock (tests).
     pub fn open_with_clock(path: &Path, settings: &MemorySettings, clock: Arc<dyn Clock>) -> Self {
-        let store = MemoryStore::open(path, settings.store_config(), clock).map_err(|err| {
+        let store = MemoryStore::open(path, MemoryConfig::from_settings(settings), clock).map_err(|err| {
             let reason = crate::error_chain(&err);
             tracing::error!(error = %reason, remedy = %err.remedy(), "memory is degraded: sessions run without memories");
             MemoryError::Unavailable {

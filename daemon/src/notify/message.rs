@@ -6,11 +6,11 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::settings::NotifyEvent;
 use crate::api::ws::approvals::approval_object;
 use crate::api::ws::wire::{WireSession, iso};
 use crate::charter::approvals::ApprovalRequest;
 use crate::core::{Core, DaemonEvent, Session, SessionStatus, WaitKind};
+use orchestrator_config::notify::NotifyEvent;
 
 /// The longest task description quoted in a sentence, in characters.
 const TASK_CHARS: usize = 80;

@@ -14,7 +14,6 @@
 pub mod command;
 pub mod message;
 pub mod queue;
-pub mod settings;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -30,8 +29,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::core::Core;
 use message::Notification;
+use orchestrator_config::notify::{NotifySettings, WebhookTarget};
 use queue::BoundedQueue;
-use settings::{NotifySettings, WebhookTarget};
 
 /// Notifications a channel may have waiting; past this the oldest is dropped.
 pub const QUEUE_CAPACITY: usize = 256;

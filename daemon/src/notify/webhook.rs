@@ -11,7 +11,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
 use super::DeliveryError;
-use super::settings::WebhookTarget;
+use orchestrator_config::notify::WebhookTarget;
 
 /// How much of an error response's body is kept for the log (Slack explains itself there).
 const ERROR_BODY_BYTES: usize = 512;

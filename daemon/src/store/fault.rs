@@ -44,7 +44,7 @@ impl std::fmt::Display for StorageFault {
 }
 
 impl StorageFault {
-    /// The stable reason of an error caused by this fault (see [`crate::error_codes`]).
+    /// The stable reason of an error caused by this fault (see `orchestrator_api::error_codes`).
     pub fn reason(self) -> &'static str {
         match self {
             Self::ReadOnly => "STORE_READ_ONLY",

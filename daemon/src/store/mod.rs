@@ -137,7 +137,7 @@ impl StoreError {
         }
     }
 
-    /// The stable reason (see [`crate::error_codes`]): the storage fault's, when there is
+    /// The stable reason (see `orchestrator_api::error_codes`): the storage fault's, when there is
     /// one (a full disk is `STORE_DISK_FULL` whether opening or writing met it).
     pub fn reason(&self) -> &'static str {
         match self {

@@ -15,11 +15,12 @@ use super::error::SessionError;
 use super::runner::{AgentHandle, AgentSignal, ExitOutcome, RunnerError, SessionRunner};
 use super::{AgentStdin, LineReader, workdir};
 use crate::agents::TurnTracker;
-use crate::agents::command::{self, AgentPrograms, Conversation};
+use crate::agents::command::{self, Conversation};
 use crate::core::{
     Core, OutputKind, Session, SessionOutput, SessionStatus, SessionType, TaskStatus,
 };
 use crate::error_chain;
+use orchestrator_config::agents::AgentPrograms;
 
 mod events;
 mod files;
@@ -40,7 +41,7 @@ pub(crate) struct ActorContext {
     pub idle_timeout: Duration,
     pub result_grace: Duration,
     /// When a session counts as stalled, and what is done about it.
-    pub stall: super::stall::StallSettings,
+    pub stall: orchestrator_config::StallSettings,
     /// The cap of each of a session's output files.
     pub transcript_max_bytes: u64,
 }
@@ -310,14 +311,21 @@ impl SessionActor {
             &mut env,
         );
         let spec = if self.is_claude_code() {
-            self.ctx
-                .programs
-                .claude_code(&self.conversation(), &settings, env, &session.work_dir)
+            command::claude_code(
+                &self.ctx.programs,
+                &self.conversation(),
+                &settings,
+                env,
+                &session.work_dir,
+            )
         } else {
-            let mut spec =
-                self.ctx
-                    .programs
-                    .claude_flow(&self.task, &self.id, env, &session.work_dir);
+            let mut spec = command::claude_flow(
+                &self.ctx.programs,
+                &self.task,
+                &self.id,
+                env,
+                &session.work_dir,
+            );
             if let Err(why) = self.prepare_flow(&mut spec, &settings).await {
                 return ProcessEnd::NotStarted(why);
             }
@@ -334,9 +342,10 @@ impl SessionActor {
         let mut agent = match self.ctx.runner.start(spec).await {
             Ok(agent) => agent,
             Err(RunnerError::NotFound { .. }) => {
-                return ProcessEnd::NotStarted(
-                    self.ctx.programs.not_found_message(self.session_type),
-                );
+                return ProcessEnd::NotStarted(command::not_found_message(
+                    &self.ctx.programs,
+                    self.session_type,
+                ));
             }
             Err(err) => return ProcessEnd::NotStarted(error_chain(&err)),
         };

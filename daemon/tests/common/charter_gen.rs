@@ -11,7 +11,7 @@
 pub fn readme_charter(dir: &std::path::Path, extra: &str) -> std::path::PathBuf {
     let yaml = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/charters/readme-example-charter.yaml"
+        "/../charter/tests/fixtures/charters/readme-example-charter.yaml"
     ))
     .unwrap();
     let path = dir.join("charter.yaml");

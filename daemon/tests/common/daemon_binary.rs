@@ -213,7 +213,8 @@ pub fn transcript(home: &TestHome, id: &str) -> std::path::PathBuf {
 }
 
 /// The `wundr` binary built beside the daemon, (re)built when it is missing or older than the
-/// daemon binary or any source of the CLI (`cli/src/`, `proto/`): a test run of this crate alone
+/// daemon binary or any source of the CLI (`cli/src/` and the crates it links: `proto/`,
+/// `charter/src/`, `config/src/`): a test run of this crate alone
 /// does not build it, and a stale one would test old code. A release daemon (the benches) gets
 /// a release `wundr`.
 pub fn wundr_binary() -> std::path::PathBuf {
@@ -221,10 +222,15 @@ pub fn wundr_binary() -> std::path::PathBuf {
     let wundr = daemon.with_file_name("wundr");
     let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let newest_source = [root.join("cli/src"), root.join("proto")]
-        .iter()
-        .filter_map(|dir| newest_modified(dir))
-        .max();
+    let newest_source = [
+        root.join("cli/src"),
+        root.join("proto"),
+        root.join("charter/src"),
+        root.join("config/src"),
+    ]
+    .iter()
+    .filter_map(|dir| newest_modified(dir))
+    .max();
     let built = modified(&wundr);
     if built < modified(daemon) || built < newest_source {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());

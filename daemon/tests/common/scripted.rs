@@ -87,7 +87,7 @@ impl ScriptedAgents {
     /// same environment.
     pub fn flow_config(&self, charter: &Path, flow: &Path) -> DaemonConfig {
         let mut config = self.config(charter);
-        config.agents.claude_flow = Some(orchestrator_daemon::config::AgentCommand {
+        config.agents.claude_flow = Some(orchestrator_config::AgentCommand {
             command: Some(flow.display().to_string()),
             env: Some(self.agent_env()),
             ..Default::default()

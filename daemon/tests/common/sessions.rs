@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use orchestrator_daemon::config::AgentCommand;
+use orchestrator_config::AgentCommand;
 use orchestrator_daemon::core::{Session, SessionStatus};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};

@@ -32,7 +32,7 @@ fn readme_walkthrough_charter() -> String {
 fn the_walkthroughs_charter_is_the_upstream_readme_example() {
     let fixture = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/charters/readme-example-charter.yaml"),
+            .join("../charter/tests/fixtures/charters/readme-example-charter.yaml"),
     )
     .unwrap();
     assert_eq!(readme_walkthrough_charter(), fixture);

@@ -17,9 +17,9 @@ use orchestrator_api::v1::charter_client::CharterClient;
 use orchestrator_api::v1::{
     CharterInfo, ReloadCharterRequest, ShowCharterRequest, ValidateCharterRequest,
 };
-use orchestrator_daemon::charter::DEFAULT_MAX_CHARTER_BYTES;
-use orchestrator_daemon::charter::report::{FileReport, ReportFinding, check_file, render};
-use orchestrator_daemon::{ConfigLayer, DaemonConfig};
+use orchestrator_charter::DEFAULT_MAX_CHARTER_BYTES;
+use orchestrator_charter::report::{FileReport, ReportFinding, check_file, render};
+use orchestrator_config::{ConfigLayer, DaemonConfig};
 use tonic::transport::Channel;
 
 use super::session::error::SessionCommandError;
@@ -214,7 +214,7 @@ fn configured_max_bytes(config_file: &Path) -> u64 {
 fn default_path() -> PathBuf {
     match std::env::var_os("ORCHESTRATOR_CHARTER").filter(|v| !v.is_empty()) {
         Some(path) => PathBuf::from(path),
-        None => orchestrator_daemon::config::default_charter_path(
+        None => orchestrator_config::default_charter_path(
             &std::env::var_os("HOME").map_or_else(PathBuf::new, PathBuf::from),
         ),
     }

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use orchestrator_api::paths::DaemonPaths;
-use orchestrator_daemon::charter::report::{FileReport, check_file, render};
-use orchestrator_daemon::{ConfigLayer, DaemonConfig, config_load};
+use orchestrator_charter::report::{FileReport, check_file, render};
+use orchestrator_config::{ConfigLayer, DaemonConfig, load as config_load};
 
 use crate::error::{CliError, Outcome};
 use crate::json::charter::FindingJson;

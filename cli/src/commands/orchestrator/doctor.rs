@@ -17,9 +17,8 @@ use std::time::Duration;
 use clap::Args;
 use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::{AgentProgram, GetStatusResponse};
-use orchestrator_daemon::agents::command::AgentPrograms;
-use orchestrator_daemon::api::grpc::convert::agents_to_proto;
-use orchestrator_daemon::{ConfigLayer, DaemonConfig};
+use orchestrator_config::agents::AgentPrograms;
+use orchestrator_config::{ConfigLayer, DaemonConfig};
 
 use crate::commands::orchestrator::config::{self, CharterCheck};
 use crate::daemon_client;
@@ -198,7 +197,11 @@ fn agent_programs(status: Option<&GetStatusResponse>, local: &AgentPrograms) -> 
     if let Some(status) = status.filter(|s| !s.agents.is_empty()) {
         return status.agents.clone();
     }
-    agents_to_proto(local.lookups(std::env::var_os("PATH").as_deref()))
+    local
+        .lookups(std::env::var_os("PATH").as_deref())
+        .into_iter()
+        .map(Into::into)
+        .collect()
 }
 
 async fn agent_check(agent: &AgentProgram, programs: &AgentPrograms) -> Check {

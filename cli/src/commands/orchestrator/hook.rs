@@ -15,9 +15,9 @@ use std::time::Duration;
 
 use clap::Args;
 use orchestrator_api::v1::HookRequest;
-use orchestrator_daemon::charter::hook::{HookEvent, hook_response};
-use orchestrator_daemon::charter::policy::{Action, Decision, Verdict};
-use orchestrator_daemon::charter::{Policy, load_charter};
+use orchestrator_charter::hook::{HookEvent, hook_response};
+use orchestrator_charter::policy::{Action, Decision, Verdict};
+use orchestrator_charter::{Policy, load_charter};
 
 use super::charter::{charter_call, charter_client};
 use crate::error::{CliError, Outcome};
@@ -65,7 +65,7 @@ pub async fn run(args: &HookArgs, socket: &Path) -> Result<Outcome, CliError> {
             Ok(Outcome::Success)
         }
         Err(err) => {
-            let why = orchestrator_daemon::error_chain(&err);
+            let why = orchestrator_api::error_chain(&err);
             let answer = fail_closed(&args.event, &input, &why);
             output::stdout(&format!("{answer}\n"))?;
             Ok(Outcome::Success)
@@ -140,7 +140,7 @@ fn charter_file() -> PathBuf {
         .find_map(|name| std::env::var_os(name).filter(|v| !v.is_empty()))
         .map_or_else(
             || {
-                orchestrator_daemon::config::default_charter_path(
+                orchestrator_config::default_charter_path(
                     &std::env::var_os("HOME").map_or_else(PathBuf::new, PathBuf::from),
                 )
             },

@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::Args;
 use orchestrator_api::paths::DaemonPaths;
 
-use orchestrator_daemon::ConfigLayer;
+use orchestrator_config::ConfigLayer;
 
 use crate::commands::orchestrator::{config, start, stop};
 use crate::error::{CliError, Outcome};

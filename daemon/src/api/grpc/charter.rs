@@ -20,9 +20,9 @@ use crate::charter::approvals::ApprovalAnswer;
 use crate::charter::ask::answer_approval;
 use crate::charter::enforce::handle_hook;
 use crate::charter::off_runtime::off_runtime;
-use crate::charter::report::{FileReport, ReportFinding, check_file};
 use crate::core::Core;
 use crate::store::AuditRecord;
+use orchestrator_charter::report::{FileReport, ReportFinding, check_file};
 
 /// How many audit records one call returns at most.
 const MAX_AUDIT: u32 = 10_000;

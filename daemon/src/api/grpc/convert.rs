@@ -5,7 +5,6 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use orchestrator_api::v1;
 
-use crate::agents::lookup::AgentLookup;
 use crate::charter::approvals::ApprovalRequest;
 use crate::core::{
     DaemonEvent, DaemonState, DaemonStatus, OutputKind, Session, SessionOutput, SessionStatus,
@@ -78,22 +77,6 @@ pub fn status_to_proto(status: &DaemonStatus) -> v1::GetStatusResponse {
         // Filled by `GetStatus` only, which resolves them in the daemon's environment.
         agents: Vec::new(),
     }
-}
-
-/// The wire form of the agent programs' lookups (`GetStatusResponse.agents`).
-pub fn agents_to_proto(lookups: Vec<AgentLookup>) -> Vec<v1::AgentProgram> {
-    lookups
-        .into_iter()
-        .map(|lookup| v1::AgentProgram {
-            session_types: lookup.session_types.to_owned(),
-            command: lookup.command,
-            source: lookup.source.to_owned(),
-            resolved_path: lookup
-                .resolved
-                .map(|path| path.display().to_string())
-                .unwrap_or_default(),
-        })
-        .collect()
 }
 
 /// The wire form of an event.

@@ -9,11 +9,11 @@ use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Code, Request, Response, Status};
 
-use super::convert::{agents_to_proto, event_to_proto, status_to_proto};
+use super::convert::{event_to_proto, status_to_proto};
 use super::errors::{reasons, refusal};
-use crate::agents::command::AgentPrograms;
 use crate::core::{Core, DaemonEvent};
 use crate::logging::LogHub;
+use orchestrator_config::agents::AgentPrograms;
 
 /// The most log lines one `StreamLogs` call may ask for as history.
 const MAX_HISTORY_LINES: u32 = 100_000;
@@ -44,7 +44,11 @@ impl Daemon for DaemonService {
         let mut reply = status_to_proto(&self.core.status());
         // Resolved per call: installing or removing a program shows without a restart.
         let programs = AgentPrograms::new(self.core.config(), |name| std::env::var(name).ok());
-        reply.agents = agents_to_proto(programs.lookups(std::env::var_os("PATH").as_deref()));
+        reply.agents = programs
+            .lookups(std::env::var_os("PATH").as_deref())
+            .into_iter()
+            .map(Into::into)
+            .collect();
         Ok(Response::new(reply))
     }
 

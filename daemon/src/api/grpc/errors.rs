@@ -15,10 +15,10 @@ use tonic_types::{ErrorDetails, StatusExt};
 use crate::charter::active::ActiveError;
 use crate::charter::approvals::ApprovalError;
 use crate::charter::enforce::HookError;
-use crate::error_codes::ERROR_DOMAIN;
 use crate::memory::MemoryError;
 use crate::store::StorageFault;
 use crate::supervisor::SessionError;
+use orchestrator_api::error_codes::ERROR_DOMAIN;
 
 /// The gRPC status of a refused charter (reload): the file is wrong, not the request.
 pub fn charter_status(err: &ActiveError) -> Status {
@@ -115,7 +115,7 @@ pub mod reasons {
 /// [`ERROR_DOMAIN`]; `remedy`, when given, goes in the ErrorInfo's `remedy` metadata and
 /// under [`REMEDY_KEY`] (where the `wundr` CLI reads it).
 pub fn refusal(code: Code, reason: &str, message: String, remedy: Option<&str>) -> Status {
-    debug_assert!(crate::error_codes::is_reason(reason), "{reason}");
+    debug_assert!(orchestrator_api::error_codes::is_reason(reason), "{reason}");
     let metadata: HashMap<String, String> = remedy
         .map(|r| ("remedy".to_owned(), r.to_owned()))
         .into_iter()
@@ -226,7 +226,7 @@ mod tests {
         let err = ActiveError::Invalid {
             file: "c.yaml".into(),
             findings: vec![
-                crate::charter::Finding::error(
+                orchestrator_charter::Finding::error(
                     "CHARTER_INVALID_TIER",
                     "tier must be 1, 2, or 3 (got 9).".into(),
                     Some("tier".into()),

@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 
 use super::jwt;
 use super::message_type::MessageType;
-use super::settings::{AuthSettings, Role};
+use orchestrator_config::websocket::{AuthSettings, Role};
 
 /// Who a connection is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,8 +252,8 @@ fn percent_decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::settings::ApiKey;
     use super::*;
+    use orchestrator_config::websocket::ApiKey;
 
     const SECRET: &str = "0123456789abcdef0123456789abcdef";
     const KEY: &str = "k123456789abcdef0123456789abcdef";

@@ -3,7 +3,7 @@
 //! One exhaustive list: a new type has to be named in every `match` on it (the parser, the
 //! role table), so none falls through to a default.
 
-use super::settings::Role;
+use orchestrator_config::websocket::Role;
 
 /// A message type of the WebSocket API (upstream's names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

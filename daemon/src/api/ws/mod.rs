@@ -25,7 +25,6 @@ pub mod origin;
 pub mod owner;
 pub mod peer;
 pub mod pending;
-pub mod settings;
 pub mod stream;
 pub mod wire;
 
@@ -46,9 +45,9 @@ use tokio_util::task::TaskTracker;
 
 use crate::core::Core;
 use crate::supervisor::Supervisor;
+use orchestrator_config::WebSocketSettings;
 use owner::{OwnerGate, Policy};
 use peer::{PeerLookup, PeerUid};
-pub use settings::{AuthConfigError, AuthSettings, WebSocketSettings};
 
 /// What every connection of the public port shares.
 #[derive(Debug)]

@@ -3,7 +3,7 @@
 //! [`host_allowed`] (DNS rebinding: a foreign name that resolves to 127.0.0.1 arrives with its
 //! own `Host`). Both are pure; the handshake refuses with 403 when either says no.
 
-use crate::config::is_loopback_host;
+use orchestrator_config::is_loopback_host;
 
 /// Whether a browser `Origin` may connect: loopback web origins on any port
 /// (`http(s)://localhost`, `127.0.0.1`, `[::1]`) and the configured ones, compared exactly

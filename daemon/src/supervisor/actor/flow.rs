@@ -3,13 +3,14 @@
 //! [`crate::agents::flow`]); [`SessionActor::continue_flow_after_exit`] turns follow-ups into
 //! Claude Code turns of the conversation ruflo's Claude Code started.
 
+use crate::agents::command;
 use crate::agents::flow::{
     self, hive_initialised, init_hive, unusable_mcp_config, write_claude_shim,
 };
-use crate::agents::lookup::find_program;
 use crate::core::{LineSource, OutputKind, SessionType};
 use crate::supervisor::RunSpec;
 use crate::supervisor::runner::ExitOutcome;
+use orchestrator_config::agents::find_program;
 
 use super::SessionActor;
 
@@ -43,12 +44,12 @@ impl SessionActor {
         settings: &serde_json::Value,
     ) -> Result<(), String> {
         let path = spec.env.get("PATH").cloned();
-        let claude_command = self.ctx.programs.program(SessionType::ClaudeCode);
+        let claude_command = command::program(&self.ctx.programs, SessionType::ClaudeCode);
         let Some(claude) = find_program(claude_command, path.as_deref().map(std::ffi::OsStr::new))
         else {
             return Err(format!(
                 "Claude Flow runs Claude Code, and {}",
-                self.ctx.programs.not_found_message(SessionType::ClaudeCode)
+                command::not_found_message(&self.ctx.programs, SessionType::ClaudeCode)
             ));
         };
         let bin = self.ctx.sessions_dir.join(&self.id).join("bin");

@@ -150,7 +150,7 @@ mod tests {
         use tonic_types::{ErrorDetails, StatusExt};
         let details = ErrorDetails::with_error_info(
             reason,
-            orchestrator_daemon::error_codes::ERROR_DOMAIN,
+            orchestrator_api::error_codes::ERROR_DOMAIN,
             std::collections::HashMap::new(),
         );
         let status = tonic::Status::with_error_details(code, message, details);

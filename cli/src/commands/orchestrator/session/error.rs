@@ -151,7 +151,7 @@ mod tests {
         use tonic_types::{ErrorDetails, StatusExt};
         let details = ErrorDetails::with_error_info(
             reason,
-            orchestrator_daemon::error_codes::ERROR_DOMAIN,
+            orchestrator_api::error_codes::ERROR_DOMAIN,
             std::collections::HashMap::new(),
         );
         tonic::Status::with_error_details(code, message, details)

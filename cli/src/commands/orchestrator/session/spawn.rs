@@ -12,7 +12,7 @@ use orchestrator_api::v1::{self, SpawnSessionRequest, TaskSpec};
 
 use super::{call, connect, render};
 use crate::json::session::SessionJson;
-use orchestrator_daemon::agents::lookup::CLAUDE_BIN_SOURCES;
+use orchestrator_config::agents::CLAUDE_BIN_SOURCES;
 
 use crate::daemon_client;
 use crate::error::{CliError, Outcome};

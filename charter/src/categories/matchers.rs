@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::super::pattern::{Arg, canonical_args};
-use super::super::shell::SimpleCommand;
+use crate::pattern::{Arg, canonical_args};
+use crate::shell::SimpleCommand;
 
 fn flags(c: &SimpleCommand) -> Vec<String> {
     canonical_args(&c.program, &c.args)

@@ -323,5 +323,4 @@ fn map_schema_b(charter: &mut Charter, lines: &LineMap, out: &mut Vec<Finding>) 
 }
 
 #[cfg(test)]
-#[path = "load_tests.rs"]
 mod tests;

@@ -1,5 +1,6 @@
 //! [`error_chain`]: an error and its causes on one line, `message: cause: cause…` — how the
-//! daemon words a failure for a launcher, a gRPC status or a WebSocket frame.
+//! daemon words a failure for a launcher, a gRPC status or a WebSocket frame, and how the CLI
+//! words a failure it answers for itself.
 
 /// `err` followed by each of its `source()` causes, joined by `": "`.
 pub fn error_chain(err: &dyn std::error::Error) -> String {

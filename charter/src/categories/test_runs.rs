@@ -15,9 +15,9 @@
 //! so on the deny side ("any command matches") it changes nothing: a line with a test run
 //! already matched through the runner, and a line without one gains no match.
 
-use super::super::pattern::{Arg, canonical_args};
-use super::super::shell::SimpleCommand;
 use super::m::positionals;
+use crate::pattern::{Arg, canonical_args};
+use crate::shell::SimpleCommand;
 
 /// One normalised command of a line that runs tests, or is harmless beside one.
 pub fn run_tests(c: &SimpleCommand) -> bool {
@@ -155,5 +155,4 @@ fn is_assignment(word: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "category_test_runs_tests.rs"]
 mod tests;

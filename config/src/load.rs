@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use orchestrator_api::paths::DaemonPaths;
 
-use crate::config::{ConfigError, ConfigLayer, DaemonConfig};
+use crate::{ConfigError, ConfigLayer, DaemonConfig};
 
 /// The config file the daemon reads: `explicit` (which must exist), else the default path
 /// (`$XDG_CONFIG_HOME/wundr/orchestrator.yaml`) when a file is there, else none.

@@ -64,7 +64,7 @@ pub fn session_start_response(context: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charter::policy::{Decision, Verdict};
+    use crate::policy::{Decision, Verdict};
 
     fn d(verdict: Verdict) -> Decision {
         Decision {
@@ -92,7 +92,8 @@ mod tests {
             "ask"
         );
         // The exact block the recorded CLI run accepted.
-        let fixture = include_str!("../../tests/fixtures/claude/prompt-blocked-by-hook.jsonl");
+        let fixture =
+            include_str!("../../daemon/tests/fixtures/claude/prompt-blocked-by-hook.jsonl");
         let reason = fixture
             .lines()
             .filter_map(|l| serde_json::from_str::<Value>(l).ok())

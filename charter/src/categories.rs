@@ -205,7 +205,7 @@ pub static CATEGORIES: &[Category] = &[
     },
 ];
 
-#[path = "category_matchers.rs"]
-mod m;
-#[path = "category_test_runs.rs"]
+// `m::` keeps the table above one matcher per line.
+mod matchers;
+use matchers as m;
 mod test_runs;

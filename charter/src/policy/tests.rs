@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::charter::load::from_str;
+use crate::load::from_str;
 
 fn policy(file: &str) -> Policy {
     let path = format!(
@@ -191,13 +191,13 @@ fn template_charter_maps_require_confirmation_to_escalate() {
 
 #[test]
 fn shell_entries_with_globs_and_wrappers() {
-    let charter = crate::charter::Charter {
-        safety_heuristics: crate::charter::schema::SafetyHeuristics {
+    let charter = crate::Charter {
+        safety_heuristics: crate::schema::SafetyHeuristics {
             always_reject: vec!["git push --force*".into(), "sudo *".into()],
             auto_approve: vec!["git status".into()],
             ..Default::default()
         },
-        default_decision: crate::charter::DefaultDecision::Deny,
+        default_decision: crate::DefaultDecision::Deny,
         ..Default::default()
     };
     let p = Policy::compile(&charter);
@@ -214,7 +214,8 @@ fn shell_entries_with_globs_and_wrappers() {
 
 #[test]
 fn action_from_hook_input_fixture() {
-    let text = include_str!("../../tests/fixtures/claude/hook-input.UserPromptSubmit.json");
+    let text =
+        include_str!("../../../daemon/tests/fixtures/claude/hook-input.UserPromptSubmit.json");
     let v: Value = serde_json::from_str(text).expect("json");
     assert_eq!(
         Action::from_hook_input(&v),

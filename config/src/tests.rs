@@ -255,7 +255,7 @@ fn websocket_trust_and_pre_upgrade_settings_apply_and_are_validated() {
 
 #[test]
 fn notify_table_applies_and_bad_values_name_field_and_file() {
-    use crate::notify::settings::NotifyEvent;
+    use crate::notify::NotifyEvent;
     let dir = tempfile::tempdir().unwrap();
     let yaml = "notify:\n  webhook: http://127.0.0.1:9000/wundr\n  command: [notify-send, \"wundr orchestrator\"]\n  events: [approval_required, session_stalled]\n  timeout: 2000\n  attempts: 2\n";
     let layer = ConfigLayer::from_file(&write(&dir, yaml)).unwrap();
@@ -323,7 +323,7 @@ fn stall_settings_apply_and_bad_values_name_field_and_file() {
     let dir = tempfile::tempdir().unwrap();
     let default = DaemonConfig::default().stall;
     assert_eq!(default.timeout, Some(Duration::from_secs(600)));
-    assert_eq!(default.action, crate::config::StallAction::None);
+    assert_eq!(default.action, crate::StallAction::None);
     let file = ConfigLayer::from_file(&write(
         &dir,
         "stallTimeout: 120000\nstallAction: interrupt\nstallNudge: Keep going.\n",
@@ -331,7 +331,7 @@ fn stall_settings_apply_and_bad_values_name_field_and_file() {
     .unwrap();
     let config = DaemonConfig::resolve([&file]).unwrap();
     assert_eq!(config.stall.timeout, Some(Duration::from_secs(120)));
-    assert_eq!(config.stall.action, crate::config::StallAction::Interrupt);
+    assert_eq!(config.stall.action, crate::StallAction::Interrupt);
     assert_eq!(config.stall.nudge, "Keep going.");
     config.validate().unwrap();
     let off = ConfigLayer::from_file(&write(&dir, "stallTimeout: 0\n")).unwrap();

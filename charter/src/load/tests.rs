@@ -1,5 +1,5 @@
 use super::*;
-use crate::charter::validate::Severity;
+use crate::validate::Severity;
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

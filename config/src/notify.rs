@@ -257,7 +257,7 @@ impl WebhookTarget {
     /// Parses and checks `url`; the error says what is wrong with it.
     pub fn parse(url: &str) -> Result<Self, String> {
         let url = url.trim();
-        let uri: hyper::Uri = url
+        let uri: http::Uri = url
             .parse()
             .map_err(|err| format!("is not a URL ({err}); write it as http://host:port/path"))?;
         match uri.scheme_str() {
@@ -304,5 +304,4 @@ impl WebhookTarget {
 }
 
 #[cfg(test)]
-#[path = "settings_tests.rs"]
 mod tests;

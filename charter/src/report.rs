@@ -130,7 +130,7 @@ pub fn render(source: &str, f: &ReportFinding) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charter::DEFAULT_MAX_CHARTER_BYTES;
+    use crate::DEFAULT_MAX_CHARTER_BYTES;
 
     #[test]
     fn fixtures_are_valid_and_a_type_error_has_line_and_column() {

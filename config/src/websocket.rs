@@ -23,7 +23,7 @@ pub struct WebSocketSettings {
     /// Browser origins allowed besides the loopback ones (exact, e.g. `https://app.example`).
     pub allowed_origins: Vec<String>,
     /// Every local user may use the port, not only the user the daemon runs as (see
-    /// [`super::owner`]). Irrelevant with authentication, where credentials decide.
+    /// the WebSocket door's owner check). Irrelevant with authentication, where credentials decide.
     pub allow_other_users: bool,
     /// The most connections that have not (yet) upgraded; one more closes the oldest.
     pub max_pending_connections: usize,
@@ -335,5 +335,4 @@ impl AuthConfigError {
 }
 
 #[cfg(test)]
-#[path = "settings_tests.rs"]
 mod tests;

@@ -6,8 +6,10 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
-use super::MemoryConfig;
-use super::types::DEFAULT_MIN_RELEVANCE;
+/// The default relevance floor: a memory must match more than a third of the query's IDF mass
+/// (one word of three is not enough); the lowest floor at which no unrelated query of the
+/// labelled set (`daemon/tests/fixtures/memory-relevance.json`) finds anything.
+pub const DEFAULT_MIN_RELEVANCE: f64 = 0.35;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
@@ -39,18 +41,6 @@ impl Default for MemorySettings {
             // A short briefing, not a second prompt: ~8 KB of text.
             max_context_tokens: 2_000,
             min_relevance: DEFAULT_MIN_RELEVANCE,
-        }
-    }
-}
-
-impl MemorySettings {
-    /// The library configuration for these settings (the other knobs keep their defaults).
-    pub fn store_config(&self) -> MemoryConfig {
-        MemoryConfig {
-            episodic_ttl: self.episodic_ttl,
-            episodic_budget: self.episodic_budget,
-            min_relevance: self.min_relevance,
-            ..MemoryConfig::default()
         }
     }
 }
@@ -138,7 +128,7 @@ mod tests {
             (settings.episodic_budget, settings.max_context_tokens),
             (50, 0)
         );
-        assert_eq!(settings.store_config().min_relevance, 0.5);
+        assert_eq!(settings.min_relevance, 0.5);
         assert_eq!(MemoryLayer::from_settings(&settings), layer);
         let bad = MemoryLayer {
             episodic_ttl: Some(5),

@@ -391,5 +391,4 @@ fn approve_hit<'r>(rules: &'r [Rule], facts: &Facts) -> Option<&'r Rule> {
 }
 
 #[cfg(test)]
-#[path = "policy_tests.rs"]
 mod tests;

@@ -259,7 +259,7 @@ fn heuristics(c: &Charter, policy: &Policy, out: &mut Vec<Finding>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::charter::load::from_str;
+    use crate::load::from_str;
 
     fn findings(yaml: &str) -> Vec<Finding> {
         from_str(yaml, "t", &|_| None).expect("loads").validate()
@@ -328,7 +328,7 @@ mod tests {
 
     #[test]
     fn shipped_fixture_findings() {
-        let text = include_str!("../../tests/fixtures/charters/computer-setup-charter.yaml");
+        let text = include_str!("../tests/fixtures/charters/computer-setup-charter.yaml");
         let fs = findings(text);
         assert!(fs.iter().all(|f| f.severity == Severity::Warning), "{fs:?}");
         let codes: Vec<_> = fs.iter().map(|f| (f.code, f.field.clone())).collect();

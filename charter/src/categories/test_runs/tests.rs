@@ -3,8 +3,8 @@
 
 use serde_json::json;
 
-use crate::charter::load::from_str;
-use crate::charter::policy::{Action, Policy, Verdict};
+use crate::load::from_str;
+use crate::policy::{Action, Policy, Verdict};
 
 fn policy(list: &str) -> Policy {
     let yaml = format!("name: t\nsafetyHeuristics:\n  {list}:\n    - Run test suites\n");

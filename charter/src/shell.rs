@@ -401,5 +401,4 @@ fn looks_like_program(word: &str) -> bool {
 }
 
 #[cfg(test)]
-#[path = "shell_tests.rs"]
 mod tests;
