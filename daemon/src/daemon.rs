@@ -12,11 +12,12 @@ use tokio::net::TcpListener;
 use tokio::sync::{Mutex, broadcast};
 use tokio::task::JoinHandle;
 
-use crate::core::{Core, DaemonEvent, DaemonState, DaemonStatus, Endpoints, Session};
+use crate::core::Core;
 use crate::heartbeat::{self, Probes};
 use crate::instance::{Instance, InstanceError};
 use crate::logging::LogHub;
 use crate::memory::DaemonMemory;
+use crate::model::{DaemonEvent, DaemonState, DaemonStatus, Endpoints, Session};
 use crate::store::{Store, StoreError};
 use crate::supervisor::{
     InterruptedSession, LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor,
@@ -246,7 +247,7 @@ impl OrchestratorDaemon {
                     );
                 }
                 self.core.charter().log_in_effect();
-                crate::agents::command::warn_if_missing(&AgentPrograms::new(
+                crate::supervisor::command::warn_if_missing(&AgentPrograms::new(
                     self.config(),
                     |name| std::env::var(name).ok(),
                 ));
@@ -361,14 +362,14 @@ impl OrchestratorDaemon {
         ));
         tasks.push((
             "memory-limit",
-            tokio::spawn(crate::charter::memory::watch(
+            tokio::spawn(crate::supervisor::memory_limit::watch(
                 self.core.clone(),
                 supervisor.clone(),
             )),
         ));
         tasks.push((
             "memoryJanitor",
-            tokio::spawn(crate::memory::service::run_janitor(self.core.clone())),
+            tokio::spawn(crate::core::memory::run_janitor(self.core.clone())),
         ));
         heartbeat::check_subsystems(&self.core, &probes);
         tasks.push((
@@ -438,7 +439,7 @@ impl OrchestratorDaemon {
         self.spawn(SpawnRequest {
             orchestrator_id: Some(orchestrator_id.to_owned()),
             task,
-            session_type: crate::core::SessionType::ClaudeCode,
+            session_type: crate::model::SessionType::ClaudeCode,
             work_dir: None,
             worktree: false,
         })

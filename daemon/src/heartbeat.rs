@@ -11,8 +11,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::time::MissedTickBehavior;
 
-use crate::core::{Core, DaemonEvent, SubsystemStatus};
+use crate::core::Core;
 use crate::logging::LogHub;
+use crate::model::{DaemonEvent, SubsystemStatus};
 
 /// What the checks look at, beyond the core.
 #[derive(Debug, Clone)]

@@ -26,6 +26,7 @@ mod child;
 pub mod core;
 mod daemon;
 mod dirs;
+pub mod enforcement;
 #[cfg(test)]
 mod error_codes;
 pub mod fd_limit;
@@ -34,12 +35,13 @@ pub mod heartbeat;
 pub mod instance;
 pub mod logging;
 pub mod memory;
+pub mod model;
 pub mod notify;
 pub mod store;
 pub mod supervisor;
 
-pub use core::{DaemonEvent, DaemonState, DaemonStatus};
 pub use daemon::{NewError, OrchestratorDaemon, StartError};
+pub use model::{DaemonEvent, DaemonState, DaemonStatus};
 pub use orchestrator_api::error_chain;
 pub use orchestrator_api::paths::DaemonPaths;
 pub use orchestrator_config::{ConfigError, ConfigLayer, DaemonConfig};

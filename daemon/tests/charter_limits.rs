@@ -13,7 +13,7 @@ use std::time::Duration;
 use common::TestHome;
 use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
 use orchestrator_api::v1;
-use orchestrator_daemon::core::{DaemonEvent, SessionStatus};
+use orchestrator_daemon::model::{DaemonEvent, SessionStatus};
 use orchestrator_daemon::supervisor::SessionError;
 use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
 use serde_json::json;
@@ -186,7 +186,7 @@ async fn a_spent_token_pool_refuses_spawns_after_a_warning() {
     }
     // A Claude Flow session runs Claude Code too, drawing from the same pools.
     let mut flow = request("again, through ruflo");
-    flow.session_type = orchestrator_daemon::core::SessionType::ClaudeFlow;
+    flow.session_type = orchestrator_daemon::model::SessionType::ClaudeFlow;
     assert!(
         matches!(
             daemon.spawn(flow).await,

@@ -12,8 +12,8 @@ use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
 use common::{TestHome, wait_until_async};
 use orchestrator_api::v1;
 use orchestrator_api::v1::memory_client::MemoryClient;
-use orchestrator_daemon::core::{SessionStatus, SubsystemStatus};
 use orchestrator_daemon::memory::{Tier, memory_context_text};
+use orchestrator_daemon::model::{SessionStatus, SubsystemStatus};
 use serde_json::json;
 use ws::{connect, port_of};
 
@@ -177,7 +177,7 @@ async fn a_new_session_is_given_only_relevant_memories() {
             .into_inner();
         ids.push(added.id);
     }
-    let given = |session: &orchestrator_daemon::core::Session| -> Vec<String> {
+    let given = |session: &orchestrator_daemon::model::Session| -> Vec<String> {
         ["episodic", "semantic"]
             .iter()
             .filter_map(|tier| session.memory_context[*tier].as_array())

@@ -19,7 +19,7 @@ use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
 use common::webhook::Receiver;
 use common::{TestHome, wait_until_async};
 use orchestrator_api::v1;
-use orchestrator_daemon::core::SessionStatus;
+use orchestrator_daemon::model::SessionStatus;
 use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
 use serde_json::Value;
 

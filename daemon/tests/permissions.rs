@@ -11,9 +11,10 @@ use std::time::Duration;
 
 use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_for};
 use common::{TestHome, wait_until_async};
-use orchestrator_daemon::charter::approvals::{ApprovalAnswer, ApprovalError, ApprovalState};
-use orchestrator_daemon::charter::ask::answer_approval;
-use orchestrator_daemon::core::{OutputKind, SessionStatus, WaitKind};
+use orchestrator_daemon::charter::approvals::{ApprovalAnswer, ApprovalError};
+use orchestrator_daemon::enforcement::ask::answer_approval;
+use orchestrator_daemon::model::ApprovalState;
+use orchestrator_daemon::model::{OutputKind, SessionStatus, WaitKind};
 use orchestrator_daemon::{DaemonConfig, DaemonEvent, OrchestratorDaemon};
 
 /// The README's example charter, with a short approval timeout.
@@ -62,7 +63,7 @@ where
 }
 
 /// Waits until session `id` waits for a person; returns the approval id and what it waits on.
-async fn waiting(daemon: &OrchestratorDaemon, id: &str) -> orchestrator_daemon::core::WaitingFor {
+async fn waiting(daemon: &OrchestratorDaemon, id: &str) -> orchestrator_daemon::model::WaitingFor {
     wait_for(daemon, id, "the session to wait for a person", |s| {
         s.waiting_for.is_some()
     })
@@ -292,7 +293,7 @@ async fn stopping_a_waiting_session_withdraws_its_question() {
 
 #[tokio::test]
 async fn a_hook_of_an_agent_with_a_prompt_says_ask_instead_of_holding_the_tool() {
-    use orchestrator_daemon::charter::enforce::handle_hook;
+    use orchestrator_daemon::enforcement::hooks::handle_hook;
     let home = TestHome::new();
     let owned = start(&home, readme_charter(&home, 60)).await;
     let daemon = &owned;

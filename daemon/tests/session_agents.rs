@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_running};
 use common::{TestHome, alive};
-use orchestrator_daemon::core::{OutputKind, SessionStatus};
+use orchestrator_daemon::model::{OutputKind, SessionStatus};
 use orchestrator_daemon::supervisor::SessionError;
 
 #[tokio::test]
@@ -158,7 +158,7 @@ async fn replayed_real_claude_output_fails_with_the_login_message() {
 #[tokio::test]
 async fn claude_flow_sessions_run_the_task_as_an_argument_and_take_no_follow_ups() {
     use orchestrator_config::AgentCommand;
-    use orchestrator_daemon::core::SessionType;
+    use orchestrator_daemon::model::SessionType;
     let home = TestHome::new();
     let mut config = agent_config(FIXTURE_AGENT);
     config.agents.claude_flow = Some(AgentCommand {

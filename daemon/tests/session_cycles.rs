@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use common::TestHome;
 use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_running};
-use orchestrator_daemon::core::SessionStatus;
+use orchestrator_daemon::model::SessionStatus;
 
 const CYCLES: usize = 1000;
 const CONCURRENCY: usize = 8;

@@ -10,7 +10,7 @@ use common::sessions::{
 };
 use common::{TestHome, alive, client};
 use orchestrator_api::v1;
-use orchestrator_daemon::core::{OutputKind, SessionStatus, TaskPriority};
+use orchestrator_daemon::model::{OutputKind, SessionStatus, TaskPriority};
 use orchestrator_daemon::supervisor::SessionError;
 
 #[tokio::test]

@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::TestHome;
 use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_for};
 use orchestrator_config::StallAction;
-use orchestrator_daemon::core::{OutputKind, SessionStatus};
+use orchestrator_daemon::model::{OutputKind, SessionStatus};
 use orchestrator_daemon::{DaemonConfig, DaemonEvent};
 
 fn config(stall_after: Duration, action: StallAction) -> DaemonConfig {

@@ -12,7 +12,7 @@ use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_for};
 use common::{TestHome, http, wait_until_async};
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
-use orchestrator_daemon::core::SessionStatus;
+use orchestrator_daemon::model::SessionStatus;
 use serde_json::{Value, json};
 use ws::{connect, connect_with, port_of};
 

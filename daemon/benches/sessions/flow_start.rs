@@ -23,7 +23,7 @@
 
 use std::time::{Duration, Instant};
 
-use orchestrator_daemon::core::{Session, SessionType};
+use orchestrator_daemon::model::{Session, SessionType};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonEvent, OrchestratorDaemon};
 use wundr_test_support::Script;

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use orchestrator_config::AgentCommand;
-use orchestrator_daemon::core::{OutputKind, SessionStatus, SessionType};
+use orchestrator_daemon::model::{OutputKind, SessionStatus, SessionType};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonConfig, DaemonEvent, DaemonPaths, OrchestratorDaemon};
 use tokio::io::AsyncBufReadExt;
@@ -96,7 +96,7 @@ fn percentile(samples: &mut [Duration], p: f64) -> f64 {
 async fn wait(
     daemon: &OrchestratorDaemon,
     id: &str,
-    done: impl Fn(&orchestrator_daemon::core::Session) -> bool,
+    done: impl Fn(&orchestrator_daemon::model::Session) -> bool,
 ) {
     let mut events = daemon.subscribe();
     if daemon.core().session(id).is_some_and(|s| done(&s)) {

@@ -1,7 +1,7 @@
 //! Agent-neutral events the daemon broadcasts, produced from agent output by
 //! [`TurnTracker`](super::TurnTracker).
 //!
-//! Key types: [`AgentEvent`], [`ChunkKind`].
+//! Key type: [`AgentEvent`] (its chunks are `model::ChunkKind`s).
 //!
 //! Every turn yields, in order: `Init` (when the agent announces itself), `StreamStart`, any
 //! number of `StreamChunk` / `ToolCallStart` / `ToolCallResult` / `Notice`, `StreamEnd`, then
@@ -11,14 +11,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::stream_json::Usage;
-
-/// What a streamed chunk holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ChunkKind {
-    Text,
-    Thinking,
-}
+use crate::model::ChunkKind;
 
 /// One agent-neutral event.
 ///

@@ -4,12 +4,11 @@
 //! stream-json`), [`TurnTracker`] (stream events → turns), [`AgentEvent`] (what the daemon
 //! broadcasts) and [`Usage`] (token counts; [`Usage::total`] is "tokens used").
 
-pub mod command;
+pub mod control;
 pub mod events;
-pub mod flow;
 pub mod stream_json;
 pub mod turn_tracker;
 
-pub use events::{AgentEvent, ChunkKind};
+pub use events::AgentEvent;
 pub use stream_json::{ParsedLine, StreamEvent, Usage, parse_line};
 pub use turn_tracker::TurnTracker;

@@ -23,11 +23,12 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use super::events::{AgentEvent, ChunkKind};
+use super::events::AgentEvent;
 use super::stream_json::{
     AssistantEvent, ContentBlock, ParsedLine, ResultEvent, StreamEvent, SystemEvent, UserContent,
     UserEvent, parse_line,
 };
+use crate::model::ChunkKind;
 use message_usage::MessageUsage;
 
 /// Failure text when an agent process ends a turn without a `result` event.

@@ -9,99 +9,11 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::SystemTime;
 
-use serde_json::Value;
 use tokio::sync::oneshot;
 
-use crate::core::WaitKind;
+use crate::model::{APPROVAL_ID_PREFIX, ApprovalRequest, ApprovalState, WaitKind};
 use crate::store::StoreError;
-
-/// One escalated agent action.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct ApprovalRequest {
-    /// `approval_<uuid>`.
-    pub id: String,
-    /// The session whose agent asked.
-    pub session_id: String,
-    /// The tool (`Bash`, `Write`, …), or `prompt` for a user prompt.
-    pub tool: String,
-    /// The tool input (or `{"prompt": …}`).
-    pub input: Value,
-    /// The matched charter entry, `escalate: Production deployments`.
-    pub rule: String,
-    /// The decision's reason text.
-    pub reason: String,
-    /// When it was asked.
-    pub created: SystemTime,
-    /// When no answer becomes a deny.
-    pub expires: SystemTime,
-    /// Where it stands.
-    pub state: ApprovalState,
-    /// An approval of a tool call, or a question the agent asks (answered with text).
-    pub kind: WaitKind,
-    /// Who answered it (`cli`, `ws:<client>`), once answered.
-    pub answered_by: Option<String>,
-}
-
-impl ApprovalRequest {
-    /// A new pending request of session `session_id`, open for `timeout` from now.
-    pub fn new(
-        session_id: &str,
-        kind: WaitKind,
-        tool: &str,
-        input: Value,
-        rule: String,
-        reason: String,
-        timeout: std::time::Duration,
-    ) -> Self {
-        let now = SystemTime::now();
-        Self {
-            id: format!("{APPROVAL_ID_PREFIX}{}", uuid::Uuid::new_v4().simple()),
-            session_id: session_id.to_owned(),
-            tool: tool.to_owned(),
-            input,
-            rule,
-            reason,
-            created: now,
-            expires: now + timeout,
-            state: ApprovalState::Pending,
-            kind,
-            answered_by: None,
-        }
-    }
-
-    /// What is asked, for a person: a question's questions with their options
-    /// (`Which database? (Postgres / SQLite)`), else the command, path, URL or prompt.
-    pub fn summary(&self) -> String {
-        crate::charter::enforce::summarize(&self.input)
-    }
-}
-
-/// Where an approval request stands.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum ApprovalState {
-    /// Waiting.
-    Pending,
-    /// Approved by someone.
-    Approved,
-    /// Denied by someone.
-    Denied,
-    /// Nobody answered in time (a deny).
-    Expired,
-}
-
-impl ApprovalState {
-    /// The wire spelling.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Approved => "approved",
-            Self::Denied => "denied",
-            Self::Expired => "expired",
-        }
-    }
-}
 
 /// A person's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,9 +136,6 @@ fn resolve(pending: &Pending, given: &str) -> Result<String, ApprovalError> {
     }
 }
 
-/// What every approval id starts with.
-const APPROVAL_ID_PREFIX: &str = "approval_";
-
 /// The pending requests.
 #[derive(Debug, Default)]
 pub struct Approvals {
@@ -313,6 +222,8 @@ impl Approvals {
 
 #[cfg(test)]
 mod tests {
+    use std::time::SystemTime;
+
     use super::*;
 
     fn request(id: &str) -> ApprovalRequest {

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 
 use tokio::sync::broadcast;
 
-use super::SessionOutput;
+use crate::model::SessionOutput;
 
 /// Events kept per session; older ones are dropped first (the transcript file keeps all).
 const EVENTS_PER_SESSION: usize = 2048;
@@ -137,7 +137,7 @@ impl OutputBacklog {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{LineSource, OutputKind};
+    use crate::model::{LineSource, OutputKind};
 
     fn line(session: &str, n: usize) -> SessionOutput {
         SessionOutput {

@@ -3,9 +3,11 @@
 
 use std::sync::Arc;
 
-use super::{Core, DaemonEvent, OutputKind, SessionOutput, SessionType, WaitingFor};
+use super::Core;
 use crate::charter::active::{ActiveCharter, ActiveError, CharterHolder};
-use crate::charter::approvals::{ApprovalRequest, Approvals};
+use crate::charter::approvals::Approvals;
+use crate::model::ApprovalRequest;
+use crate::model::{DaemonEvent, OutputKind, SessionOutput, SessionType, WaitingFor};
 use orchestrator_charter::budget::{BudgetStatus, Pool, TokenPools};
 
 impl Core {
@@ -213,7 +215,7 @@ impl Core {
 
     /// Counts the tokens of stored sessions (from before a restart) that started in the
     /// current window; with a lifetime `total`, all of them.
-    pub(super) fn seed_token_pools(&self, sessions: &[super::Session]) {
+    pub(super) fn seed_token_pools(&self, sessions: &[crate::model::Session]) {
         let mut pools = self.budget.lock().unwrap_or_else(|p| p.into_inner());
         pools.roll(unix_now());
         let since = pools.period_secs.map_or(0, |_| pools.window_start);

@@ -7,13 +7,9 @@
 
 pub mod backlog;
 mod charter;
-pub mod events;
-pub mod output;
+pub mod memory;
 pub mod registry;
-pub mod session;
 mod sessions;
-pub mod status;
-pub mod waiting;
 
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Instant, SystemTime};
@@ -24,20 +20,17 @@ use tokio_util::sync::CancellationToken;
 use crate::charter::active::CharterHolder;
 use crate::charter::approvals::Approvals;
 use crate::memory::{DaemonMemory, MemoryError, MemoryStore};
+use crate::model::{
+    DaemonEvent, DaemonState, DaemonStatus, Endpoints, Metrics, Session, SessionOutput,
+    SessionStatus, SubsystemHealth, SubsystemStatus,
+};
 use crate::store::Store;
 pub use backlog::{FollowStart, OutputBacklog, OutputSink};
 pub use charter::SpentPool;
-pub use events::DaemonEvent;
 use orchestrator_charter::budget::TokenPools;
 use orchestrator_config::DaemonConfig;
-pub use output::{ChunkKind, LineSource, OutputKind, SessionOutput};
 pub use registry::Registry;
-pub use session::{Session, SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
 pub use sessions::{SessionPage, SessionQuery};
-pub use status::{
-    DaemonState, DaemonStatus, Endpoints, Metrics, SessionCounts, SubsystemHealth, SubsystemStatus,
-};
-pub use waiting::{WaitKind, WaitingFor};
 
 /// How many events a slow subscriber may fall behind before it misses some.
 const EVENT_BUFFER: usize = 1024;

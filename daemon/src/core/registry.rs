@@ -12,8 +12,8 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use super::session::{Session, SessionStatus, TaskPriority};
-use super::status::SessionCounts;
+use crate::model::session::{Session, SessionStatus, TaskPriority};
+use crate::model::status::SessionCounts;
 
 type QueueKey = (Reverse<TaskPriority>, u64, String);
 

@@ -7,12 +7,13 @@
 //! that ends stays in memory until its final state is committed, so a reader never sees an
 //! older state than the last one announced.
 
-use super::session::SESSION_ID_PREFIX;
+use crate::model::session::SESSION_ID_PREFIX;
 use std::cmp::Reverse;
 use std::collections::HashSet;
 
-use super::{Core, DaemonEvent, Inner, Registry, Session, SessionStatus, TaskStatus};
+use super::{Core, Inner, Registry};
 use crate::core::registry::Updated;
+use crate::model::{DaemonEvent, Session, SessionStatus, TaskStatus};
 use crate::store::{Loaded, Store, StoreError};
 
 /// Which sessions to list: the newest `limit` with `seq < before` among those with one of
@@ -91,7 +92,8 @@ impl Core {
                         // It ended when the daemon died, not now.
                         let died = died.max(s.started_at);
                         s.ended_at = Some(died);
-                        s.metrics.duration = super::session::millis_between(s.started_at, died);
+                        s.metrics.duration =
+                            crate::model::session::millis_between(s.started_at, died);
                         s.task.updated_at = died;
                         s.task.status = TaskStatus::Failed;
                     }) {

@@ -18,7 +18,7 @@ use orchestrator_config::MemorySettings;
 use super::{
     Clock, Entry, EntryType, MemoryConfig, MemoryError, MemoryStore, NewEntry, SystemClock, Tier,
 };
-use crate::core::{Session, SessionStatus, SubsystemStatus};
+use crate::model::{Session, SessionStatus, SubsystemStatus};
 
 /// Bytes of a task kept in a session's episodic entry.
 const TASK_BYTES: usize = 2_000;
@@ -192,37 +192,4 @@ pub fn session_end_entry(session: &Session, result: Option<&str>) -> NewEntry {
     NewEntry::new(content, EntryType::Interaction)
         .with_metadata(metadata)
         .with_session(session.id.clone())
-}
-
-/// Runs `work` on the memory store on a blocking thread (memory calls wait on SQLite and its
-/// writer, which must not stall the async runtime). Used by both doors.
-pub async fn with_store<T: Send + 'static>(
-    core: &Arc<crate::core::Core>,
-    work: impl FnOnce(&MemoryStore) -> Result<T, MemoryError> + Send + 'static,
-) -> Result<T, MemoryError> {
-    let core = core.clone();
-    tokio::task::spawn_blocking(move || work(core.memory()?))
-        .await
-        .unwrap_or(Err(MemoryError::Closed))
-}
-
-/// Expires and compacts memory at start and every [`JANITOR_INTERVAL`] until the daemon
-/// closes; the work runs on a blocking thread (it waits on the memory writer).
-pub async fn run_janitor(core: Arc<crate::core::Core>) {
-    let mut ticker = tokio::time::interval(JANITOR_INTERVAL);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let closing = core.closing().clone();
-    loop {
-        tokio::select! {
-            () = closing.cancelled() => return,
-            _ = ticker.tick() => {}
-        }
-        let core = core.clone();
-        let _ = tokio::task::spawn_blocking(move || {
-            if let Some(memory) = core.daemon_memory() {
-                memory.run_janitor();
-            }
-        })
-        .await;
-    }
 }

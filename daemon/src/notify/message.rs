@@ -8,8 +8,9 @@ use serde_json::{Value, json};
 
 use crate::api::ws::approvals::approval_object;
 use crate::api::ws::wire::{WireSession, iso};
-use crate::charter::approvals::ApprovalRequest;
-use crate::core::{Core, DaemonEvent, Session, SessionStatus, WaitKind};
+use crate::core::Core;
+use crate::model::ApprovalRequest;
+use crate::model::{DaemonEvent, Session, SessionStatus, WaitKind};
 use orchestrator_config::notify::NotifyEvent;
 
 /// The longest task description quoted in a sentence, in characters.

@@ -6,7 +6,7 @@
 //! [`queue::BoundedQueue`]; nothing else happens on the bus side, so a slow or dead channel
 //! never holds up the bus, a session or the other channel. Each channel has a worker that
 //! sends its queue in order, trying each notification up to `attempts` times with 1 s, 2 s,
-//! 4 s … between tries. A full queue drops its oldest notification. [`NotifyCounters`] count
+//! 4 s … between tries. A full queue drops its oldest notification. `NotifyCounters` (the WebSocket door's `/metrics`) count
 //! what was sent, what failed after every try, and what was dropped, for `/metrics`.
 //! When the daemon stops, what is still queued or being retried is dropped (logged), and a
 //! running command's process group is killed.
@@ -19,14 +19,11 @@ pub mod webhook;
 use std::sync::Arc;
 use std::time::Duration;
 
-use prometheus_client::encoding::EncodeLabelSet;
-use prometheus_client::metrics::counter::Counter;
-use prometheus_client::metrics::family::Family;
-use prometheus_client::registry::Registry;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
+use crate::api::ws::metrics::NotifyCounters;
 use crate::core::Core;
 use message::Notification;
 use orchestrator_config::notify::{NotifySettings, WebhookTarget};
@@ -98,62 +95,6 @@ pub enum DeliveryError {
     },
 }
 
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct DeliveryLabel {
-    channel: &'static str,
-    event: &'static str,
-}
-
-#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct ChannelLabel {
-    channel: &'static str,
-}
-
-/// The notifier's counters, shared with `/metrics` (cloning shares them).
-#[derive(Debug, Clone, Default)]
-pub struct NotifyCounters {
-    sent: Family<DeliveryLabel, Counter>,
-    failed: Family<DeliveryLabel, Counter>,
-    dropped: Family<ChannelLabel, Counter>,
-}
-
-impl NotifyCounters {
-    /// Adds the counters to `registry`: `notifications_sent_total{channel,event}`,
-    /// `notifications_failed_total{channel,event}`, `notifications_dropped_total{channel}`.
-    pub fn register(&self, registry: &mut Registry) {
-        registry.register(
-            "notifications_sent",
-            "Notifications delivered, by channel and event",
-            self.sent.clone(),
-        );
-        registry.register(
-            "notifications_failed",
-            "Notifications not delivered after every attempt, by channel and event",
-            self.failed.clone(),
-        );
-        registry.register(
-            "notifications_dropped",
-            "Notifications dropped unsent: a full queue (by channel) or a lagging event bus (bus)",
-            self.dropped.clone(),
-        );
-    }
-
-    fn count(&self, family: &Family<DeliveryLabel, Counter>, channel: &Channel, n: &Notification) {
-        family
-            .get_or_create(&DeliveryLabel {
-                channel: channel.name(),
-                event: n.event.as_str(),
-            })
-            .inc();
-    }
-
-    fn dropped(&self, channel: &'static str, count: u64) {
-        self.dropped
-            .get_or_create(&ChannelLabel { channel })
-            .inc_by(count);
-    }
-}
-
 /// Where notifications go.
 #[derive(Debug)]
 enum Channel {
@@ -206,7 +147,7 @@ async fn run(
     settings: NotifySettings,
     channels: Vec<Channel>,
     counters: NotifyCounters,
-    mut events: tokio::sync::broadcast::Receiver<crate::core::DaemonEvent>,
+    mut events: tokio::sync::broadcast::Receiver<crate::model::DaemonEvent>,
 ) {
     let closing = core.closing().clone();
     let settings = Arc::new(settings);
@@ -307,7 +248,7 @@ async fn deliver(
     for attempt in 1..=settings.attempts {
         match channel.send(n, settings.timeout).await {
             Ok(()) => {
-                counters.count(&counters.sent, channel, n);
+                counters.sent(channel.name(), n.event.as_str());
                 tracing::debug!(channel = channel.name(), event = n.event.as_str(), session = %n.session_id, attempt, "notification sent");
                 return;
             }
@@ -319,7 +260,7 @@ async fn deliver(
                 wait = wait.saturating_mul(2);
             }
             Err(err) => {
-                counters.count(&counters.failed, channel, n);
+                counters.failed(channel.name(), n.event.as_str());
                 tracing::warn!(channel = channel.name(), event = n.event.as_str(), session = %n.session_id,
                     attempts = settings.attempts, error = %crate::error_chain(&err),
                     "notification not delivered; giving up");

@@ -29,7 +29,7 @@ pub use fault::{FaultCell, StorageFault};
 pub use sessions::{Loaded, StoredSession};
 pub use writer::Callback;
 
-use crate::core::session::{Session, SessionStatus};
+use crate::model::session::{Session, SessionStatus};
 use writer::{Op, Writer};
 
 /// The schema, one entry per version; entry `n` moves the database from version `n` to `n+1`.

@@ -12,7 +12,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, Params, Statement, Transaction, params};
 
 use super::StoreError;
-use crate::core::session::{Session, SessionStatus};
+use crate::model::session::{Session, SessionStatus};
 
 /// The index that makes "the live sessions" and status-filtered pages cheap in a big table.
 pub(super) const STATUS_INDEX_MIGRATION: &str =

@@ -5,7 +5,9 @@
 use std::time::SystemTime;
 
 use super::*;
-use crate::core::session::{Session, SessionMetrics, SessionStatus, SessionType, Task, TaskStatus};
+use crate::model::session::{
+    Session, SessionMetrics, SessionStatus, SessionType, Task, TaskStatus,
+};
 
 fn session(id: &str, status: SessionStatus) -> Session {
     let now = SystemTime::now();
@@ -16,7 +18,7 @@ fn session(id: &str, status: SessionStatus) -> Session {
             id: "task_1".to_owned(),
             description: "test".to_owned(),
             task_type: "general".to_owned(),
-            priority: crate::core::TaskPriority::Medium,
+            priority: crate::model::TaskPriority::Medium,
             status: TaskStatus::Pending,
             metadata: None,
             created_at: now,

@@ -18,7 +18,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 use super::fault::{FaultCell, StorageFault};
 use super::{AuditRecord, StoreError, audit, sessions};
-use crate::core::session::Session;
+use crate::model::session::Session;
 
 /// Most operations folded into one transaction: bounds how long a batch holds the write lock.
 const MAX_BATCH: usize = 512;

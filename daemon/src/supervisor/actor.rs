@@ -15,11 +15,10 @@ use super::error::SessionError;
 use super::runner::{AgentHandle, AgentSignal, ExitOutcome, RunnerError, SessionRunner};
 use super::{AgentStdin, LineReader, workdir};
 use crate::agents::TurnTracker;
-use crate::agents::command::{self, Conversation};
-use crate::core::{
-    Core, OutputKind, Session, SessionOutput, SessionStatus, SessionType, TaskStatus,
-};
+use crate::core::Core;
 use crate::error_chain;
+use crate::model::{OutputKind, Session, SessionOutput, SessionStatus, SessionType, TaskStatus};
+use crate::supervisor::command::{self, Conversation};
 use orchestrator_config::agents::AgentPrograms;
 
 mod events;
@@ -263,7 +262,7 @@ impl SessionActor {
         );
         tracing::warn!(session = %self.id, "{note}");
         self.emit(OutputKind::Line {
-            source: crate::core::LineSource::Stderr,
+            source: crate::model::LineSource::Stderr,
             line: note,
         });
         self.update(|s| s.metrics.errors_encountered += 1);
@@ -382,7 +381,10 @@ impl SessionActor {
                 self.to_send.push_front(turn);
                 return;
             };
-            if let Err(err) = writer.write_line(&command::user_turn(&turn)).await {
+            if let Err(err) = writer
+                .write_line(&crate::agents::control::user_turn(&turn))
+                .await
+            {
                 tracing::warn!(session = %self.id, %err, "cannot write a turn to the agent");
                 self.unanswered.push_back((turn, Instant::now()));
                 *stdin = None;

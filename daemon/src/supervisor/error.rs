@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use crate::core::{SessionStatus, SessionType};
+use crate::model::{SessionStatus, SessionType};
 
 impl From<crate::core::SpentPool> for SessionError {
     fn from(spent: crate::core::SpentPool) -> Self {

@@ -14,7 +14,8 @@ use std::sync::Mutex;
 use std::time::SystemTime;
 
 use super::actor::CappedFile;
-use crate::core::{Core, FollowStart, OutputSink, SessionOutput};
+use crate::core::{Core, FollowStart, OutputSink};
+use crate::model::SessionOutput;
 
 /// The history file's name inside a session's directory.
 pub(crate) const HISTORY: &str = "output.jsonl";
@@ -167,8 +168,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::charter::approvals::ApprovalRequest;
-    use crate::core::{ChunkKind, LineSource, OutputKind, WaitKind};
+    use crate::model::ApprovalRequest;
+    use crate::model::{ChunkKind, LineSource, OutputKind, WaitKind};
 
     fn event(id: &str, at: SystemTime, kind: OutputKind) -> SessionOutput {
         SessionOutput {

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 
 use super::error::SessionError;
 use super::manager::Supervisor;
-use crate::core::{FollowStart, Session};
+use crate::core::FollowStart;
+use crate::model::Session;
 
 /// How many of the sessions an ambiguous prefix names the error lists.
 const AMBIGUOUS_SHOWN: usize = 5;

@@ -17,8 +17,9 @@ use super::error::SessionError;
 use super::request::{MAX_TASK_CHARS, SpawnRequest, validate_task};
 use super::runner::SessionRunner;
 use super::workdir;
-use crate::core::session::{SessionMetrics, new_session_id};
-use crate::core::{Core, Session, SessionStatus, SessionType, TaskStatus};
+use crate::core::Core;
+use crate::model::session::{SessionMetrics, new_session_id};
+use crate::model::{Session, SessionStatus, SessionType, TaskStatus};
 use orchestrator_config::agents::AgentPrograms;
 
 struct ActorHandle {

@@ -8,11 +8,14 @@
 //! [`AgentStdin`], [`ExitOutcome`] and [`RunnerError`].
 
 mod actor;
+pub mod command;
 mod error;
 mod history;
+pub mod hive;
 mod local;
 mod lookup;
 mod manager;
+pub mod memory_limit;
 mod output;
 mod request;
 pub mod runner;

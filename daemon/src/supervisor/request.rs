@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 use super::error::SessionError;
-use crate::core::session::{TASK_TYPES, new_task_id};
-use crate::core::{SessionType, Task, TaskPriority, TaskStatus};
+use crate::model::session::{TASK_TYPES, new_task_id};
+use crate::model::{SessionType, Task, TaskPriority, TaskStatus};
 
 /// The longest task text accepted (characters).
 pub const MAX_TASK_CHARS: usize = 100_000;

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use orchestrator_config::AgentCommand;
-use orchestrator_daemon::core::{Session, SessionStatus};
+use orchestrator_daemon::model::{Session, SessionStatus};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
 
@@ -40,7 +40,7 @@ pub fn request(prompt: &str) -> SpawnRequest {
     SpawnRequest {
         orchestrator_id: Some("orch-test".to_owned()),
         task: TaskInput::new(prompt),
-        session_type: orchestrator_daemon::core::SessionType::ClaudeCode,
+        session_type: orchestrator_daemon::model::SessionType::ClaudeCode,
         work_dir: None,
         worktree: false,
     }

@@ -11,7 +11,7 @@ use crate::common::sessions::{self as library, FIXTURE_AGENT};
 use crate::common::{TestHome, alive, wait_until};
 use nix::sys::signal::Signal;
 use orchestrator_api::v1;
-use orchestrator_daemon::core::SessionStatus;
+use orchestrator_daemon::model::SessionStatus;
 
 /// Killed orphans stay zombies of PID 1 until it reaps them (this sandbox's never does);
 /// [`alive`] counts a zombie as ended.

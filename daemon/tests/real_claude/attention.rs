@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use orchestrator_config::{DaemonConfig, StallAction};
-use orchestrator_daemon::core::{OutputKind, SessionStatus};
+use orchestrator_daemon::model::{OutputKind, SessionStatus};
 use serde_json::json;
 use wundr_test_support::{Reply, Script};
 

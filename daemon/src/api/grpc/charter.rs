@@ -17,10 +17,10 @@ use super::errors::{
 };
 use crate::charter::active::ActiveCharter;
 use crate::charter::approvals::ApprovalAnswer;
-use crate::charter::ask::answer_approval;
-use crate::charter::enforce::handle_hook;
 use crate::charter::off_runtime::off_runtime;
 use crate::core::Core;
+use crate::enforcement::ask::answer_approval;
+use crate::enforcement::hooks::handle_hook;
 use crate::store::AuditRecord;
 use orchestrator_charter::report::{FileReport, ReportFinding, check_file};
 

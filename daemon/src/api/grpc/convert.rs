@@ -5,8 +5,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use orchestrator_api::v1;
 
-use crate::charter::approvals::ApprovalRequest;
-use crate::core::{
+use crate::model::ApprovalRequest;
+use crate::model::{
     DaemonEvent, DaemonState, DaemonStatus, OutputKind, Session, SessionOutput, SessionStatus,
     SessionType, SubsystemStatus, TaskPriority,
 };
@@ -181,7 +181,7 @@ pub fn session_to_proto(session: &Session) -> v1::Session {
     let metrics = &session.metrics;
     let duration = match session.ended_at {
         Some(_) => metrics.duration,
-        None => crate::core::session::millis_between(session.started_at, SystemTime::now()),
+        None => crate::model::session::millis_between(session.started_at, SystemTime::now()),
     };
     v1::Session {
         id: session.id.clone(),
@@ -283,8 +283,8 @@ pub fn output_to_proto(output: &SessionOutput) -> v1::SessionEvent {
         OutputKind::Approval(request) => Kind::Approval(approval_to_proto(request)),
         OutputKind::Line { source, line } => Kind::Output(v1::OutputLine {
             stream: match source {
-                crate::core::LineSource::Stdout => "stdout",
-                crate::core::LineSource::Stderr => "stderr",
+                crate::model::LineSource::Stdout => "stdout",
+                crate::model::LineSource::Stderr => "stderr",
             }
             .to_owned(),
             line: line.clone(),

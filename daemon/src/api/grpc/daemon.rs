@@ -11,8 +11,9 @@ use tonic::{Code, Request, Response, Status};
 
 use super::convert::{event_to_proto, status_to_proto};
 use super::errors::{reasons, refusal};
-use crate::core::{Core, DaemonEvent};
+use crate::core::Core;
 use crate::logging::LogHub;
+use crate::model::DaemonEvent;
 use orchestrator_config::agents::AgentPrograms;
 
 /// The most log lines one `StreamLogs` call may ask for as history.

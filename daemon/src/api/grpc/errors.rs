@@ -14,7 +14,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 
 use crate::charter::active::ActiveError;
 use crate::charter::approvals::ApprovalError;
-use crate::charter::enforce::HookError;
+use crate::enforcement::hooks::HookError;
 use crate::memory::MemoryError;
 use crate::store::StorageFault;
 use crate::supervisor::SessionError;
@@ -191,7 +191,7 @@ pub fn status_for(err: &SessionError) -> Status {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{SessionStatus, SessionType};
+    use crate::model::{SessionStatus, SessionType};
 
     /// The reason of the status's ErrorInfo, after the trip through the wire's trailers.
     fn reason_of(status: &Status) -> String {

@@ -10,7 +10,7 @@ use tonic::{Request, Response, Status};
 
 use super::errors::memory_status_for;
 use crate::core::Core;
-use crate::memory::service::with_store;
+use crate::core::memory::with_store;
 use crate::memory::{Entry, MemoryError, requests};
 
 /// `orchestrator.v1.Memory` over the core's memory.

@@ -16,7 +16,8 @@ use super::convert::{
 };
 use super::daemon::ResponseStream;
 use super::errors::{internal, status_for};
-use crate::core::{Core, DaemonEvent, SessionQuery};
+use crate::core::{Core, SessionQuery};
+use crate::model::DaemonEvent;
 use crate::supervisor::{SessionError, SpawnRequest, Supervisor, TaskInput};
 
 /// `orchestrator.v1.Sessions` over the supervisor.
@@ -75,7 +76,7 @@ fn list_query(request: &v1::ListSessionsRequest) -> Result<SessionQuery, Status>
 }
 
 fn reply(
-    result: Result<crate::core::Session, crate::supervisor::SessionError>,
+    result: Result<crate::model::Session, crate::supervisor::SessionError>,
 ) -> Result<Response<v1::Session>, Status> {
     result
         .map(|session| Response::new(session_to_proto(&session)))

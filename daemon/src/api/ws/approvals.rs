@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use super::wire::iso;
-use crate::charter::approvals::ApprovalRequest;
+use crate::model::ApprovalRequest;
 
 /// `{"type": kind, "approval": {...}}` with ISO dates, as every WS frame has them.
 pub fn approval_frame(kind: &str, r: &ApprovalRequest) -> Value {

@@ -30,7 +30,7 @@ use super::Hub;
 use super::handshake::Client;
 use super::stream::EncodedOutput;
 use super::wire;
-use crate::core::DaemonEvent;
+use crate::model::DaemonEvent;
 
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
 

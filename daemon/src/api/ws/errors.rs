@@ -69,7 +69,7 @@ pub fn error_text(err: &SessionError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{SessionStatus, SessionType};
+    use crate::model::{SessionStatus, SessionType};
 
     #[test]
     fn approval_errors_name_the_request() {

@@ -14,7 +14,7 @@ use super::connection::{Conn, MAX_SUBSCRIPTIONS};
 use super::errors::{codes, error_text, memory_error_text};
 use super::inbound::{Envelope, INVALID_FORMAT, ParseError, Request};
 use super::wire::{self, ListFrame, SessionFrame, SpawnedFrame, StatusFrame};
-use crate::core::{DaemonEvent, Session};
+use crate::model::{DaemonEvent, Session};
 use crate::supervisor::SessionError;
 
 /// About the most bytes of sessions one `sessions_list` carries; older ones go to the next page.
@@ -216,7 +216,7 @@ impl Conn {
                     reason,
                     text: answer,
                 };
-                match crate::charter::ask::answer_approval(&hub.core, &id, answer).await {
+                match crate::enforcement::ask::answer_approval(&hub.core, &id, answer).await {
                     // Every client (this one too) hears `approval_resolved` from the event bus;
                     // the reply confirms with the same shape.
                     Ok(resolved) => self.reply(

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use super::memory::MemoryMessage;
 use super::message_type::MessageType;
-use crate::core::{SessionQuery, SessionStatus, SessionType, TaskPriority};
+use crate::core::SessionQuery;
+use crate::model::{SessionStatus, SessionType, TaskPriority};
 use crate::supervisor::{SpawnRequest, TaskInput};
 
 /// Upstream's text for unparsable frames and missing payloads.

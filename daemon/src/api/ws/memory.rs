@@ -16,7 +16,7 @@ use std::time::{Duration, UNIX_EPOCH};
 use serde_json::{Map, Value, json};
 
 use crate::core::Core;
-use crate::memory::service::with_store;
+use crate::core::memory::with_store;
 use crate::memory::{Entry, MemoryError, NewEntry, Tier, requests};
 
 /// A parsed memory request.

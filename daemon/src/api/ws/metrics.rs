@@ -1,7 +1,7 @@
 //! `GET /metrics` in the Prometheus/OpenMetrics text format ([`WsMetrics`], with the
 //! `prometheus-client` crate): sessions by status, sessions spawned, tokens used, queue depth
 //! (read from the core at scrape time), the WebSocket door's own connection and message
-//! counters and the notifier's [`NotifyCounters`] (kept live).
+//! counters and the notifier's [`NotifyCounters`] (kept live: the notifier counts into them).
 
 use std::sync::Mutex;
 
@@ -12,7 +12,68 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 use crate::core::Core;
-use crate::notify::NotifyCounters;
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DeliveryLabel {
+    channel: &'static str,
+    event: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChannelLabel {
+    channel: &'static str,
+}
+
+/// The notifier's counters (the notifier counts, `/metrics` shows them; cloning shares them).
+#[derive(Debug, Clone, Default)]
+pub struct NotifyCounters {
+    sent: Family<DeliveryLabel, Counter>,
+    failed: Family<DeliveryLabel, Counter>,
+    dropped: Family<ChannelLabel, Counter>,
+}
+
+impl NotifyCounters {
+    /// Adds the counters to `registry`: `notifications_sent_total{channel,event}`,
+    /// `notifications_failed_total{channel,event}`, `notifications_dropped_total{channel}`.
+    pub fn register(&self, registry: &mut Registry) {
+        registry.register(
+            "notifications_sent",
+            "Notifications delivered, by channel and event",
+            self.sent.clone(),
+        );
+        registry.register(
+            "notifications_failed",
+            "Notifications not delivered after every attempt, by channel and event",
+            self.failed.clone(),
+        );
+        registry.register(
+            "notifications_dropped",
+            "Notifications dropped unsent: a full queue (by channel) or a lagging event bus (bus)",
+            self.dropped.clone(),
+        );
+    }
+
+    /// One notification of `event` delivered on `channel`.
+    pub fn sent(&self, channel: &'static str, event: &'static str) {
+        self.sent
+            .get_or_create(&DeliveryLabel { channel, event })
+            .inc();
+    }
+
+    /// One notification of `event` not delivered on `channel` after every attempt.
+    pub fn failed(&self, channel: &'static str, event: &'static str) {
+        self.failed
+            .get_or_create(&DeliveryLabel { channel, event })
+            .inc();
+    }
+
+    /// `count` notifications dropped unsent on `channel` (or `bus`).
+    pub fn dropped(&self, channel: &'static str, count: u64) {
+        self.dropped
+            .get_or_create(&ChannelLabel { channel })
+            .inc_by(count);
+    }
+}
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct StatusLabel {

@@ -106,7 +106,7 @@ pub struct Door {
 
 impl Door {
     /// The notifier's counters, which `/metrics` serves.
-    pub fn notify_counters(&self) -> crate::notify::NotifyCounters {
+    pub fn notify_counters(&self) -> metrics::NotifyCounters {
         self.hub.metrics.notifications.clone()
     }
 

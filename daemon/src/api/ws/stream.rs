@@ -11,7 +11,7 @@ use tokio_tungstenite::tungstenite::Utf8Bytes;
 use tokio_util::sync::CancellationToken;
 
 use super::wire::{encode_value, iso};
-use crate::core::{OutputKind, SessionOutput};
+use crate::model::{OutputKind, SessionOutput};
 
 /// The frame for one session output event; `None` for raw lines (not part of the API) and for
 /// questions to a person (every client hears those as `approval_required` /
@@ -131,7 +131,7 @@ pub async fn encode_outputs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ChunkKind;
+    use crate::model::ChunkKind;
 
     fn out(kind: OutputKind) -> SessionOutput {
         SessionOutput {
@@ -170,7 +170,7 @@ mod tests {
         assert_eq!(result["data"]["durationMs"], 12);
         assert!(result.get("status").is_none(), "no top-level status");
         let line = out(OutputKind::Line {
-            source: crate::core::LineSource::Stderr,
+            source: crate::model::LineSource::Stderr,
             line: "x".into(),
         });
         assert!(output_frame(&line).is_none());

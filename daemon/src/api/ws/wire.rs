@@ -9,8 +9,8 @@ use std::time::SystemTime;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::core::session::millis_between;
-use crate::core::{DaemonStatus, Session};
+use crate::model::session::millis_between;
+use crate::model::{DaemonStatus, Session};
 
 /// `2026-11-24T07:56:46.082Z`.
 pub fn iso(at: SystemTime) -> String {

@@ -9,8 +9,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use super::questions::Questions;
 use super::{Command, ProcessEnd, SessionActor};
-use crate::agents::{AgentEvent, ChunkKind as AgentChunk, TurnTracker};
-use crate::core::{ChunkKind, DaemonEvent, LineSource, OutputKind, SessionStatus};
+use crate::agents::{AgentEvent, TurnTracker};
+use crate::model::{DaemonEvent, LineSource, OutputKind, SessionStatus};
 use crate::supervisor::stall::{StallStep, StallWatch};
 use crate::supervisor::{AgentHandle, AgentSignal, AgentStdin, ExitOutcome, LineReader};
 
@@ -119,7 +119,7 @@ impl Pump {
                 Some((request_id, answer)) = self.questions.next(), if !self.questions.is_empty() => {
                     // The wait for a person was not idleness.
                     self.last_output = Instant::now();
-                    let line = crate::agents::command::permission_response(&request_id, &answer);
+                    let line = crate::agents::control::permission_response(&request_id, &answer);
                     self.write_control(actor, &line).await;
                 }
                 command = actor.commands.recv() => {
@@ -184,7 +184,7 @@ impl Pump {
                 reason,
                 ..
             } => {
-                let request = crate::charter::permission::PermissionRequest {
+                let request = crate::enforcement::permission::PermissionRequest {
                     tool_name,
                     input,
                     reason,
@@ -198,7 +198,7 @@ impl Pump {
                 subtype,
             } => {
                 tracing::warn!(session = %actor.id, %subtype, "the agent sent a control request the daemon does not handle; refusing it");
-                let line = crate::agents::command::control_error(
+                let line = crate::agents::control::control_error(
                     &request_id,
                     &format!("the orchestrator daemon does not handle {subtype:?}"),
                 );
@@ -252,7 +252,7 @@ impl Pump {
             StallStep::Mark(None) => format!("[stalled] {what}"),
             StallStep::Mark(Some(why)) => format!("[stalled] {what}; {why}"),
             StallStep::Interrupt => {
-                let request = crate::agents::command::interrupt_request(&format!(
+                let request = crate::agents::control::interrupt_request(&format!(
                     "wundr-stall-{}",
                     uuid::Uuid::new_v4().simple()
                 ));
@@ -372,14 +372,9 @@ pub(crate) fn apply(actor: &mut SessionActor, event: AgentEvent) {
             });
         }
         AgentEvent::StreamStart => actor.emit(OutputKind::StreamStart),
-        AgentEvent::StreamChunk { text, kind, index } => actor.emit(OutputKind::StreamChunk {
-            text,
-            kind: match kind {
-                AgentChunk::Text => ChunkKind::Text,
-                AgentChunk::Thinking => ChunkKind::Thinking,
-            },
-            index,
-        }),
+        AgentEvent::StreamChunk { text, kind, index } => {
+            actor.emit(OutputKind::StreamChunk { text, kind, index })
+        }
         AgentEvent::ToolCallStart {
             tool_use_id,
             name,

@@ -1,14 +1,14 @@
 //! Claude Flow (ruflo) sessions in the actor: [`SessionActor::prepare_flow`] readies ruflo's
 //! process so that it starts on a fresh directory and runs under the charter (see
-//! [`crate::agents::flow`]); [`SessionActor::continue_flow_after_exit`] turns follow-ups into
+//! [`crate::supervisor::hive`]); [`SessionActor::continue_flow_after_exit`] turns follow-ups into
 //! Claude Code turns of the conversation ruflo's Claude Code started.
 
-use crate::agents::command;
-use crate::agents::flow::{
+use crate::model::{LineSource, OutputKind, SessionType};
+use crate::supervisor::RunSpec;
+use crate::supervisor::command;
+use crate::supervisor::hive::{
     self, hive_initialised, init_hive, unusable_mcp_config, write_claude_shim,
 };
-use crate::core::{LineSource, OutputKind, SessionType};
-use crate::supervisor::RunSpec;
 use crate::supervisor::runner::ExitOutcome;
 use orchestrator_config::agents::find_program;
 
@@ -61,7 +61,7 @@ impl SessionActor {
             )
         })?;
         spec.env
-            .insert("PATH".to_owned(), flow::path_with(&bin, path.as_deref()));
+            .insert("PATH".to_owned(), hive::path_with(&bin, path.as_deref()));
 
         if !self.ctx.programs.flow_spawns_hive() || hive_initialised(&spec.cwd) {
             return Ok(());

@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 use tokio::task::{Id, JoinSet};
 
-use crate::charter::permission::{PermissionAnswer, PermissionRequest, decide_permission};
+use crate::agents::control::PermissionAnswer;
 use crate::core::Core;
+use crate::enforcement::permission::{PermissionRequest, decide_permission};
 
 /// The prompts of one agent process still waiting for an answer.
 #[derive(Debug, Default)]

@@ -29,8 +29,8 @@ fn frames_put_type_first_and_request_id_last() {
 
 #[test]
 fn sessions_keep_upstreams_order_and_end_with_ended_at() {
-    use crate::core::session::SessionMetrics;
-    use crate::core::{SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
+    use crate::model::session::SessionMetrics;
+    use crate::model::{SessionStatus, SessionType, Task, TaskPriority, TaskStatus};
     let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_507_006_082);
     let mut session = Session {
         id: "session_1".into(),

@@ -14,10 +14,11 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Value, json};
 
-use super::approvals::ApprovalRequest;
 pub use super::ask::answer_approval;
 use super::ask::ask_person;
-use crate::core::{Core, Session, WaitKind};
+use crate::core::Core;
+use crate::model::{ApprovalRequest, summarize};
+use crate::model::{Session, WaitKind};
 use crate::store::{AuditRecord, StoreError};
 use orchestrator_charter::hook::{HookEvent, hook_response, session_start_response};
 use orchestrator_charter::policy::{Action, Decision, Verdict};
@@ -34,11 +35,6 @@ pub fn approval_timeout(charter: &Charter) -> Duration {
             .max(1),
     )
 }
-
-/// The longest input summary kept in the audit (characters).
-const SUMMARY_CHARS: usize = 300;
-/// The longest summary of an agent's questions (characters): a person answers from it.
-const QUESTION_CHARS: usize = 2000;
 
 /// What the hook prints, and what was decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -261,57 +257,6 @@ pub(crate) async fn audit(
         .await
 }
 
-/// The part of a tool input worth keeping: the command, path, URL or prompt, cut to
-/// [`SUMMARY_CHARS`]; the questions of an `AskUserQuestion` with their options (a person must
-/// read them whole to answer, and its JSON puts the options first), cut to
-/// [`QUESTION_CHARS`]; else the JSON.
-pub fn summarize(input: &Value) -> String {
-    if let Some(asked) = questions_asked(input) {
-        return cut(&asked, QUESTION_CHARS);
-    }
-    let text = ["command", "file_path", "path", "url", "pattern", "prompt"]
-        .iter()
-        .find_map(|k| input.get(*k).and_then(Value::as_str).map(str::to_owned))
-        .unwrap_or_else(|| input.to_string());
-    cut(&text, SUMMARY_CHARS)
-}
-
-/// `text` cut to `max` characters, with an ellipsis when cut.
-fn cut(text: &str, max: usize) -> String {
-    let mut cut: String = text.chars().take(max).collect();
-    if cut.len() < text.len() {
-        cut.push('…');
-    }
-    cut
-}
-
-/// What an `AskUserQuestion` input asks, as a person reads it: each question with its
-/// options' labels, `Which database? (Postgres / SQLite)`, joined by "; "; `None` without
-/// questions.
-fn questions_asked(input: &Value) -> Option<String> {
-    let asked: Vec<String> = input
-        .get("questions")?
-        .as_array()?
-        .iter()
-        .filter_map(|q| {
-            let question = q.get("question")?.as_str()?;
-            let options: Vec<&str> = q
-                .get("options")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|o| o.get("label")?.as_str())
-                .collect();
-            Some(if options.is_empty() {
-                question.to_owned()
-            } else {
-                format!("{question} ({})", options.join(" / "))
-            })
-        })
-        .collect();
-    (!asked.is_empty()).then(|| asked.join("; "))
-}
-
 /// The context a session's agent gets at its start: the charter's identity, responsibilities
 /// and hard constraints, then the session's memory context ([`memory_context_text`]).
 pub fn session_start_context(charter: &Charter, session: Option<&Session>) -> String {
@@ -369,5 +314,4 @@ pub fn memory_context_text(session: &Session) -> Option<String> {
 }
 
 #[cfg(test)]
-#[path = "enforce_tests.rs"]
 mod tests;

@@ -11,8 +11,9 @@
 
 use std::time::Duration;
 
-use super::approvals::{Answered, ApprovalAnswer, ApprovalError, ApprovalRequest, ApprovalState};
+use crate::charter::approvals::{Answered, ApprovalAnswer, ApprovalError};
 use crate::core::Core;
+use crate::model::{ApprovalRequest, ApprovalState};
 use crate::store::StoreError;
 use orchestrator_charter::policy::Verdict;
 

@@ -101,7 +101,7 @@ pub enum OutputKind {
     },
     /// A question to a person about this session was asked, or answered, or expired (see its
     /// `state`).
-    Approval(Box<crate::charter::approvals::ApprovalRequest>),
+    Approval(Box<super::approval::ApprovalRequest>),
     /// A raw line.
     Line {
         /// Where it came from.

@@ -15,7 +15,7 @@ use std::path::Path;
 
 use orchestrator_config::agents::AgentPrograms;
 
-use crate::core::SessionType;
+use crate::model::SessionType;
 use crate::supervisor::RunSpec;
 
 /// Which Claude Code conversation a process continues.
@@ -149,49 +149,6 @@ pub fn agent_environment(
         socket.display().to_string(),
     );
     env
-}
-
-/// The first (or a follow-up) user turn as Claude Code's stream-json input expects it.
-pub fn user_turn(text: &str) -> String {
-    serde_json::json!({"type": "user", "message": {"role": "user", "content": text}}).to_string()
-}
-
-/// The answer to a `can_use_tool` `control_request`, as one stdin line (the shape the real
-/// CLI accepts: `fixtures/claude/tool-loop/README.md`).
-pub fn permission_response(
-    request_id: &str,
-    answer: &crate::charter::permission::PermissionAnswer,
-) -> String {
-    use crate::charter::permission::PermissionAnswer;
-    let decision = match answer {
-        PermissionAnswer::Allow { updated_input } => {
-            serde_json::json!({"behavior": "allow", "updatedInput": updated_input})
-        }
-        PermissionAnswer::Deny { message } => {
-            serde_json::json!({"behavior": "deny", "message": message})
-        }
-    };
-    serde_json::json!({"type": "control_response", "response": {
-        "subtype": "success", "request_id": request_id, "response": decision,
-    }})
-    .to_string()
-}
-
-/// A `control_request` that interrupts the agent's turn (as Esc does in the terminal): the CLI
-/// answers with a `control_response`, aborts the model call or the running tool, and ends the
-/// turn with an error `result` (`terminal_reason` `aborted_streaming` or `aborted_tools`).
-pub fn interrupt_request(request_id: &str) -> String {
-    serde_json::json!({"type": "control_request", "request_id": request_id,
-                       "request": {"subtype": "interrupt"}})
-    .to_string()
-}
-
-/// The answer to a `control_request` the daemon does not handle, so the agent does not wait.
-pub fn control_error(request_id: &str, message: &str) -> String {
-    serde_json::json!({"type": "control_response", "response": {
-        "subtype": "error", "request_id": request_id, "error": message,
-    }})
-    .to_string()
 }
 
 /// The variable that tells the hook where the charter file is, so it can still refuse
@@ -419,14 +376,5 @@ mod tests {
         assert!(!env.contains_key("NOTIFY_SOCKET"));
         assert_eq!(env["WUNDR_SESSION_ID"], "session_1");
         assert_eq!(env["WUNDR_ORCHESTRATOR_SOCKET"], "/run/o.sock");
-    }
-
-    #[test]
-    fn user_turns_are_stream_json_lines() {
-        let line = user_turn("say \"hi\"\nplease");
-        assert!(!line.contains('\n'));
-        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
-        assert_eq!(value["message"]["content"], "say \"hi\"\nplease");
-        assert_eq!(value["type"], "user");
     }
 }

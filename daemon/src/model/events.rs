@@ -4,9 +4,9 @@
 
 use std::time::Duration;
 
+use super::approval::ApprovalRequest;
 use super::session::Session;
 use super::status::DaemonStatus;
-use crate::charter::approvals::ApprovalRequest;
 
 /// One daemon event.
 #[derive(Debug, Clone, PartialEq)]

@@ -17,10 +17,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::approvals::ApprovalRequest;
 use super::ask::ask_person;
-use super::enforce::{ASK_USER_QUESTION, HookOutcome, approval_timeout, audit};
-use crate::core::{Core, WaitKind};
+use super::hooks::{ASK_USER_QUESTION, HookOutcome, approval_timeout, audit};
+use crate::agents::control::PermissionAnswer;
+use crate::core::Core;
+use crate::model::ApprovalRequest;
+use crate::model::WaitKind;
 use orchestrator_charter::policy::{Action, Verdict};
 
 /// The audit event of a permission prompt's decision.
@@ -35,21 +37,6 @@ pub struct PermissionRequest {
     pub input: Value,
     /// Why Claude Code asks, when it says (e.g. a charter hook's reason).
     pub reason: Option<String>,
-}
-
-/// What the agent is told.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PermissionAnswer {
-    /// Run the tool with this input (the original, or with a question's `answers` added).
-    Allow {
-        /// The input to run with.
-        updated_input: Value,
-    },
-    /// Do not run it; the model is told `message`.
-    Deny {
-        /// Why.
-        message: String,
-    },
 }
 
 /// Decides one permission prompt of session `session_id` (see the module doc). Waits for a

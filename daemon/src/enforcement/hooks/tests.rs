@@ -3,8 +3,9 @@ use std::sync::Arc;
 
 use super::*;
 use crate::charter::active::{ActiveCharter, CharterHolder};
-use crate::charter::approvals::{ApprovalAnswer, ApprovalError, ApprovalState};
-use crate::core::DaemonEvent;
+use crate::charter::approvals::{ApprovalAnswer, ApprovalError};
+use crate::model::ApprovalState;
+use crate::model::DaemonEvent;
 use orchestrator_config::DaemonConfig;
 
 fn core_with(yaml: &str) -> (Arc<Core>, tempfile::TempDir) {
@@ -58,7 +59,7 @@ async fn deny_allow_and_prompt_block() {
         .await
         .unwrap();
     assert_eq!(out.decision, "allow");
-    let prompt = include_str!("../../tests/fixtures/claude/hook-input.UserPromptSubmit.json");
+    let prompt = include_str!("../../../tests/fixtures/claude/hook-input.UserPromptSubmit.json");
     let out = handle_hook(&core, "s1", "UserPromptSubmit", prompt)
         .await
         .unwrap();
@@ -131,18 +132,6 @@ fn session_start_context_carries_identity_constraints_and_memory() {
     assert!(text.contains("- Keep CI green"));
     assert!(text.contains("Hard constraints (never break these):\n- Never commit secrets"));
     assert!(!text.contains("Relevant memory"));
-    assert_eq!(summarize(&json!({"command": "ls"})), "ls");
-    assert_eq!(summarize(&json!({"x": 1})), "{\"x\":1}");
-    let asked = json!({"questions": [
-        {"header": "DB", "options": [{"label": "Postgres"}], "question": "Which database?"},
-        {"header": "Port", "options": [], "question": "Which port?"}
-    ]});
-    assert_eq!(summarize(&asked), "Which database? (Postgres); Which port?");
-    let long = "a".repeat(400);
-    assert_eq!(
-        summarize(&json!({ "prompt": long })).chars().count(),
-        SUMMARY_CHARS + 1
-    );
 }
 
 #[test]
