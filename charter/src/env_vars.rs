@@ -6,7 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde_yaml::Value;
 
-use super::load::EnvLookup;
+/// Looks up an environment variable; injected so tests need not touch the process env.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
 
 /// Unset variables in the order met, and the set of them for constant-time checks.
 #[derive(Default)]

@@ -11,6 +11,7 @@
 pub mod budget;
 pub mod categories;
 mod env_vars;
+mod error;
 mod expansion;
 pub mod hook;
 mod lines;

@@ -14,12 +14,14 @@
 //! serde_yaml gives no location, the first alias or line 1 — never `0:0`.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Deserialize;
 use serde_yaml::Value;
 
+pub use super::env_vars::EnvLookup;
 use super::env_vars::{Unset, expand_env, first_lines_of_variables};
+pub use super::error::CharterError;
 use super::expansion::ExpansionBudget;
 use super::lines::LineMap;
 use super::located::invalid_error;
@@ -27,60 +29,9 @@ use super::policy::Policy;
 use super::schema::{Charter, KNOWN_KEYS};
 use super::validate::{self, Finding};
 
-/// Looks up an environment variable; injected so tests need not touch the process env.
-pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
-
 /// The largest charter file read when nothing else is configured: 4 MiB, a thousand times a
 /// generous hand-written charter, and still loaded in well under a second.
 pub const DEFAULT_MAX_CHARTER_BYTES: u64 = 4 * 1024 * 1024;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CharterError {
-    /// The file does not exist: the daemon falls back to `Charter::default()`.
-    #[error("charter file {} not found", path.display())]
-    NotFound {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("cannot read charter file {}", path.display())]
-    Read {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    /// Over the size limit; nothing past the limit was read.
-    #[error(
-        "charter file {} is {}, over the {limit}-byte limit{}; a charter is a short policy \
-         document: shorten it, or raise charterMaxBytes in the daemon's config file",
-        path.display(),
-        size.map_or_else(|| "larger than that".to_owned(), |s| format!("{s} bytes")),
-        mib(*limit)
-    )]
-    TooLarge {
-        path: PathBuf,
-        /// The file's size, when it has one (a pipe or device has none).
-        size: Option<u64>,
-        limit: u64,
-    },
-    /// Bad YAML or a value of the wrong type. `line`/`column` are 1-based and always point
-    /// into the file (line 1 when the parser gave no location); `field` is the dotted path
-    /// serde_yaml reports, when it reports one.
-    #[error("{file}:{line}:{column}: invalid charter{}: {message}", field.as_deref().map(|f| format!(" field `{f}`")).unwrap_or_default())]
-    Invalid {
-        file: String,
-        line: usize,
-        column: usize,
-        field: Option<String>,
-        message: String,
-        #[source]
-        source: serde_yaml::Error,
-    },
-    #[error("{file}:{line}: a second non-empty YAML document; a charter file holds exactly one")]
-    MultipleDocuments { file: String, line: usize },
-    #[error("{file}: the file holds no charter (only empty YAML documents)")]
-    Empty { file: String },
-}
 
 /// A charter plus what the loader noticed about it.
 #[derive(Debug, Clone)]
@@ -175,15 +126,6 @@ fn read_limited(path: &Path, max_bytes: u64) -> Result<String, CharterError> {
             format!("not UTF-8 text ({err})"),
         ))
     })
-}
-
-/// `limit` in MiB when it is a whole number of them, for the error message.
-fn mib(limit: u64) -> String {
-    if limit >= 1024 * 1024 && limit.is_multiple_of(1024 * 1024) {
-        format!(" ({} MiB)", limit / (1024 * 1024))
-    } else {
-        String::new()
-    }
 }
 
 /// Parses charter text; `source` names it in errors and in [`LoadedCharter::source`].

@@ -4,8 +4,8 @@
 //! — the first alias, the field's line, the end of the file — or is line 1, never `0:0`. Its
 //! own limits are reworded as what they mean for a charter.
 
+use super::error::CharterError;
 use super::lines::LineMap;
-use super::load::CharterError;
 
 pub(super) fn invalid_error(file: &str, text: &str, source: serde_yaml::Error) -> CharterError {
     let mut message = source.to_string();

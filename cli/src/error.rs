@@ -23,10 +23,17 @@
 //! [`CliError::Session`].
 
 mod codes;
+mod exit;
+mod rpc;
+mod service;
+mod session;
 
 pub use codes::error_json;
+pub use exit::{EXIT_CODES_HELP, EXIT_FAILURE, EXIT_NOT_RUNNING, Outcome, START_HINT};
+pub use rpc::RpcFailure;
+pub use service::ServiceError;
+pub use session::SessionCommandError;
 
-use std::fmt;
 use std::io;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -34,64 +41,6 @@ use std::time::Duration;
 use nix::sys::signal::Signal;
 use orchestrator_api::ConnectError;
 use orchestrator_api::paths::PathError;
-
-use crate::commands::orchestrator::service::ServiceError;
-use crate::commands::orchestrator::session::error::SessionCommandError;
-
-/// Exit code of a successful command.
-pub const EXIT_SUCCESS: u8 = 0;
-/// Exit code of a failed command.
-pub const EXIT_FAILURE: u8 = 1;
-/// Exit code of `status` and `logs` when the daemon is not running.
-pub const EXIT_NOT_RUNNING: u8 = 3;
-/// Exit code of `session wait` when the session waits for a person.
-pub const EXIT_NEEDS_PERSON: u8 = 4;
-/// Exit code of `session wait` when its `--timeout` passed (as `timeout(1)` exits).
-pub const EXIT_TIMED_OUT: u8 = 124;
-
-/// The exit codes, as `wundr --help` shows them.
-pub const EXIT_CODES_HELP: &str = "\
-Exit codes:
-  0  success
-  1  failure (the error and a hint are printed on stderr)
-  2  usage error (unknown flag or bad argument)
-  3  the orchestrator daemon is not running (status, logs, session commands)
-  4  session wait: the session waits for a person (a pending approval)
-  124  session wait --timeout: the time ran out
-A followed or awaited session (logs --session ID -f, session wait) that ended failed or
-terminated exits 1.";
-
-/// The hint for every "the daemon is not running" situation.
-pub const START_HINT: &str = "start it with: wundr orchestrator start";
-
-/// How a command that did not fail ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    /// It did what was asked.
-    Success,
-    /// It answered "the daemon is not running" (exit code 3).
-    NotRunning,
-    /// The session it followed or waited for ended failed or terminated (exit code 1; the
-    /// session's status line was printed).
-    SessionFailed,
-    /// The session it waited for waits for a person (exit code 4).
-    NeedsPerson,
-    /// `--timeout` passed before the session ended (exit code 124).
-    TimedOut,
-}
-
-impl Outcome {
-    /// The process exit code of this outcome.
-    pub fn exit_code(self) -> u8 {
-        match self {
-            Self::Success => EXIT_SUCCESS,
-            Self::NotRunning => EXIT_NOT_RUNNING,
-            Self::SessionFailed => EXIT_FAILURE,
-            Self::NeedsPerson => EXIT_NEEDS_PERSON,
-            Self::TimedOut => EXIT_TIMED_OUT,
-        }
-    }
-}
 
 /// Every way a `wundr` command fails. Messages describe this layer only; the cause is in
 /// `#[source]` and printed by `main` as `caused by:` lines.
@@ -394,98 +343,6 @@ impl CliError {
     }
 }
 
-/// A gRPC status, displayed as what it means for the user rather than as tonic's debug-like
-/// `status: ..., message: ..., details: ...` text. Its source is the transport error, if any.
-#[derive(Debug)]
-pub struct RpcFailure(pub tonic::Status);
-
-/// The metadata key under which the daemon sends its remedy with an error status.
-const DAEMON_REMEDY_KEY: &str = "wundr-remedy-bin";
-
-impl RpcFailure {
-    /// The reason of the daemon's `google.rpc.ErrorInfo`, when the status carries one from
-    /// the orchestrator's domain: what hints key on, never the message's words.
-    pub fn daemon_reason(&self) -> Option<String> {
-        use tonic_types::StatusExt;
-        let info = self.0.get_details_error_info()?;
-        (info.domain == orchestrator_api::error_codes::ERROR_DOMAIN).then_some(info.reason)
-    }
-
-    /// The daemon's reason, or for a failure of the call itself (no ErrorInfo) one that says
-    /// what the gRPC code means.
-    pub fn reason(&self) -> String {
-        if let Some(reason) = self.daemon_reason() {
-            return reason;
-        }
-        match self.0.code() {
-            tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown => {
-                "DAEMON_UNAVAILABLE"
-            }
-            tonic::Code::Unimplemented => "DAEMON_VERSION_MISMATCH",
-            tonic::Code::DeadlineExceeded => "DAEMON_TIMEOUT",
-            _ => "RPC_FAILED",
-        }
-        .to_owned()
-    }
-
-    /// The remedy the daemon sent with the status, when it sent one: it knows the cause best
-    /// (a full disk, a read-only database, …).
-    pub fn daemon_remedy(&self) -> Option<String> {
-        let value = self.0.metadata().get_bin(DAEMON_REMEDY_KEY)?;
-        let bytes = value.to_bytes().ok()?;
-        let text = String::from_utf8_lossy(&bytes).trim().to_owned();
-        (!text.is_empty()).then_some(text)
-    }
-
-    fn remedy(&self) -> String {
-        if let Some(remedy) = self.daemon_remedy() {
-            return remedy;
-        }
-        self.transport_remedy().to_owned()
-    }
-
-    fn transport_remedy(&self) -> &'static str {
-        match self.0.code() {
-            tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown => {
-                "the daemon may have stopped: check wundr orchestrator status"
-            }
-            tonic::Code::Unimplemented => {
-                "the daemon is another version than this wundr: wundr orchestrator restart"
-            }
-            tonic::Code::DeadlineExceeded => "the daemon is busy or stuck: retry in a moment",
-            _ => "see the daemon log: wundr orchestrator logs",
-        }
-    }
-}
-
-impl fmt::Display for RpcFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let meaning = match self.0.code() {
-            tonic::Code::Unavailable => "the daemon went away or is not accepting calls",
-            tonic::Code::Cancelled => "the call was cancelled",
-            tonic::Code::Unimplemented => "the daemon does not know this call",
-            tonic::Code::DeadlineExceeded => "the daemon did not answer in time",
-            tonic::Code::PermissionDenied | tonic::Code::Unauthenticated => {
-                "the daemon refused the call"
-            }
-            tonic::Code::InvalidArgument | tonic::Code::FailedPrecondition => {
-                "the daemon rejected the request"
-            }
-            _ => "the daemon reported an error",
-        };
-        match self.0.message() {
-            "" => f.write_str(meaning),
-            message => write!(f, "{meaning}: {message}"),
-        }
-    }
-}
-
-impl std::error::Error for RpcFailure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        std::error::Error::source(&self.0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -501,25 +358,6 @@ mod tests {
         assert_eq!(Outcome::SessionFailed.exit_code(), 1);
         assert_eq!(Outcome::NeedsPerson.exit_code(), 4);
         assert_eq!(Outcome::TimedOut.exit_code(), 124);
-    }
-
-    #[test]
-    fn rpc_failures_read_as_sentences() {
-        let failure = RpcFailure(tonic::Status::unavailable("connection reset"));
-        assert_eq!(
-            failure.to_string(),
-            "the daemon went away or is not accepting calls: connection reset"
-        );
-        let failure = RpcFailure(tonic::Status::unimplemented(""));
-        assert_eq!(failure.to_string(), "the daemon does not know this call");
-        assert!(failure.remedy().contains("restart"));
-        // The daemon's own remedy wins over the code's.
-        let mut status = tonic::Status::resource_exhausted("cannot save: the disk is full");
-        status.metadata_mut().insert_bin(
-            DAEMON_REMEDY_KEY,
-            tonic::metadata::MetadataValue::from_bytes("free space on /data".as_bytes()),
-        );
-        assert_eq!(RpcFailure(status).remedy(), "free space on /data");
     }
 
     #[test]

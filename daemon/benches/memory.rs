@@ -39,7 +39,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use orchestrator_daemon::memory::search::{match_expression, recency};
+use orchestrator_daemon::memory::recency;
+use orchestrator_daemon::memory::search::match_expression;
 use orchestrator_daemon::memory::{
     EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, Tier,
 };

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use orchestrator_daemon::supervisor::{
-    AgentSignal, ExitOutcome, LocalRunner, RunnerError, SessionRunner, StdinMode,
+    AgentSignal, ExitOutcome, LocalRunner, RunnerError, SessionRunner, StdinMode, StreamError,
 };
 
 const SIGKILL: i32 = 9;
@@ -45,7 +45,7 @@ async fn stdin_round_trip_through_a_cat_agent() {
     }
     assert!(matches!(
         stdin.write_line("two\nlines").await,
-        Err(RunnerError::MultiLineInput)
+        Err(StreamError::MultiLineInput)
     ));
     stdin.close().await.expect("close");
     assert_eq!(next_line(&mut stdout).await, None, "EOF after stdin closed");

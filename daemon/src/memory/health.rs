@@ -5,7 +5,7 @@
 
 use rusqlite::Connection;
 
-use super::writer::WriterState;
+use super::rows::WriterState;
 use super::{MemoryError, MemoryStore};
 use crate::store::FaultCell;
 

@@ -14,9 +14,9 @@ use rusqlite::{Connection, params};
 use serde_json::{Map, Value, json};
 
 use super::error::MemoryError;
+use super::rows::{WriterState, insert_all};
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
 use super::types::{Entry, EntryType, JanitorReport, Tier};
-use super::writer::{WriterState, insert_all};
 
 /// Bytes of each original's text kept in a summary.
 const PREVIEW_BYTES: usize = 160;

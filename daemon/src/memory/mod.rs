@@ -53,6 +53,7 @@ mod keys;
 mod lookup;
 mod rank;
 pub mod requests;
+mod rows;
 mod schema;
 pub mod search;
 pub mod service;
@@ -72,13 +73,15 @@ pub use error::MemoryError;
 use facts::SharedFacts;
 pub(crate) use keys::{content_hash, new_id};
 use rank::Ranker;
+pub use rank::recency;
+use rows::WriterState;
 pub use schema::SCHEMA_VERSION;
 pub use service::{DaemonMemory, memory_context_text};
 pub use types::{
     Clock, Entry, EntryType, JanitorReport, ManualClock, MemoryConfig, MemoryContext, MemoryStats,
     NewEntry, Scored, SystemClock, Tier,
 };
-use writer::{Writer, WriterState};
+use writer::Writer;
 
 /// Idle read connections kept for reuse; more are opened on demand under load.
 const MAX_IDLE_READERS: usize = 4;
@@ -235,7 +238,7 @@ impl MemoryStore {
             .map(|e| self.prepare(tier, e, now))
             .collect::<Result<Vec<_>, _>>()?;
         self.write(move |conn, state| {
-            let stored = writer::insert_all(conn, state, prepared)?;
+            let stored = rows::insert_all(conn, state, prepared)?;
             Ok(stored.into_iter().map(|(entry, _)| entry).collect())
         })
     }
@@ -246,7 +249,7 @@ impl MemoryStore {
     pub fn add_detached(&self, tier: Tier, entry: NewEntry) -> Result<(), MemoryError> {
         let prepared = self.prepare(tier, entry, self.clock.now_ms())?;
         self.writer
-            .submit(move |conn, state| writer::insert_all(conn, state, [prepared]).map(drop))
+            .submit(move |conn, state| rows::insert_all(conn, state, [prepared]).map(drop))
     }
 
     /// Waits until every write queued so far is committed.

@@ -8,7 +8,7 @@
 //! `memory_entries.seq` is the FTS5 rowid: `memory_fts` is an external-content index over
 //! `content`, so the text is stored once. Deletes and content updates reach the index by
 //! triggers; inserts do not: the writer indexes each job's new rows with one statement
-//! (`writer::insert_all` says why).
+//! (`rows::insert_all` says why).
 
 use std::path::Path;
 use std::time::Duration;

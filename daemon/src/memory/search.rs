@@ -2,13 +2,11 @@
 //! ([`match_expression`]) and ranking hits by absolute relevance weighted by recency
 //! (`search`); the formula is in the `memory` module doc.
 
-use std::time::Duration;
-
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::error::MemoryError;
 use super::facts::tier_code;
-use super::rank::Ranker;
+use super::rank::{Ranker, recency};
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
 use super::stopwords::is_stop_word;
 use super::types::{Entry, MemoryConfig, Scored, Tier};
@@ -22,9 +20,6 @@ const COMMON_SHARE: f64 = 0.05;
 const MIN_COMMON: i64 = 2_000;
 /// How many of the newest entries a word's share is measured over (see [`selective_terms`]).
 const SHARE_SAMPLE: i64 = 20_000;
-/// Lowest recency weight: a very old entry keeps a quarter of its relevance, so age reorders
-/// comparable hits but cannot bury a much better match.
-pub const RECENCY_FLOOR: f64 = 0.25;
 
 /// The FTS5 MATCH expression for free user text, or `None` when it has no meaningful words.
 ///
@@ -131,13 +126,6 @@ fn selective_terms(conn: &Connection, terms: &[String]) -> Result<Vec<String>, M
         }
     }
     Ok(kept)
-}
-
-/// `0.5^(age / half_life)` lifted onto `[RECENCY_FLOOR, 1]`.
-pub fn recency(age_ms: i64, half_life: Duration) -> f64 {
-    let half_life_ms = half_life.as_millis().max(1) as f64;
-    let decay = 0.5_f64.powf(age_ms.max(0) as f64 / half_life_ms);
-    RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * decay
 }
 
 /// The best `limit` entries for `query` in `tier` (both when `None`), best first.
@@ -376,16 +364,5 @@ mod tests {
             match_expression(&many).map(|e| e.matches(" OR ").count()),
             Some(MAX_TERMS - 1)
         );
-    }
-
-    #[test]
-    fn recency_halves_towards_the_floor() {
-        let day = Duration::from_secs(86_400);
-        assert!((recency(0, day) - 1.0).abs() < 1e-12);
-        let one_half_life = recency(86_400_000, day);
-        assert!((one_half_life - (RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) / 2.0)).abs() < 1e-12);
-        assert!(recency(i64::MAX / 2, day) >= RECENCY_FLOOR);
-        // Clock skew: an entry from the future counts as brand new, not as more than new.
-        assert!((recency(-5_000, day) - 1.0).abs() < 1e-12);
     }
 }

@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::error::MemoryError;
+use super::rows::{WriterState, insert_all};
 use super::schema::{ENTRY_COLUMNS, entry_from_row};
 use super::types::{Entry, EntryType, MemoryStats, Tier};
-use super::writer::{WriterState, insert_all};
 
 /// The export format version.
 const FORMAT_VERSION: u64 = 1;

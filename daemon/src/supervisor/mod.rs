@@ -26,7 +26,7 @@ pub mod workdir;
 pub use error::SessionError;
 pub use local::LocalRunner;
 pub use manager::Supervisor;
-pub use output::{AgentStdin, LineReader, OutputLine};
+pub use output::{AgentStdin, LineReader, OutputLine, StreamError};
 pub use request::{MAX_TASK_CHARS, SpawnRequest, TaskInput};
 pub use runner::{
     AgentHandle, AgentProcess, AgentSignal, BoxFuture, DEFAULT_MAX_LINE_BYTES, ExitOutcome,

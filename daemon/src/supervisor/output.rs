@@ -9,7 +9,29 @@ use std::pin::Pin;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
-use super::runner::RunnerError;
+/// Why reading an agent's output or writing its input failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error("a line written to an agent must not contain a newline")]
+    MultiLineInput,
+    /// The agent closed its stdin (usually because it exited).
+    #[error("the agent's stdin is closed")]
+    StdinClosed {
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot write to the agent's stdin")]
+    StdinWrite {
+        #[source]
+        source: io::Error,
+    },
+    #[error("cannot read the agent's {stream}")]
+    Read {
+        stream: &'static str,
+        #[source]
+        source: io::Error,
+    },
+}
 
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 
@@ -67,13 +89,13 @@ impl LineReader {
     /// The next line; `None` at end of stream. A final line without `\n` is still returned.
     ///
     /// Cancel safe: a partly read line is kept in `self`, so this can sit in `select!`.
-    pub async fn next_line(&mut self) -> Result<Option<OutputLine>, RunnerError> {
+    pub async fn next_line(&mut self) -> Result<Option<OutputLine>, StreamError> {
         loop {
             let available = self
                 .reader
                 .fill_buf()
                 .await
-                .map_err(|source| RunnerError::Read {
+                .map_err(|source| StreamError::Read {
                     stream: self.stream,
                     source,
                 })?;
@@ -144,9 +166,9 @@ impl AgentStdin {
 
     /// Writes `line` plus `\n` and flushes. Refuses embedded newlines: stream-json input is
     /// one message per line, and a stray newline would split a message in two.
-    pub async fn write_line(&mut self, line: &str) -> Result<(), RunnerError> {
+    pub async fn write_line(&mut self, line: &str) -> Result<(), StreamError> {
         if line.contains('\n') {
-            return Err(RunnerError::MultiLineInput);
+            return Err(StreamError::MultiLineInput);
         }
         let mut framed = Vec::with_capacity(line.len() + 1);
         framed.extend_from_slice(line.as_bytes());
@@ -156,16 +178,16 @@ impl AgentStdin {
     }
 
     /// Closes stdin; a stream-json agent finishes its current turn and exits.
-    pub async fn close(mut self) -> Result<(), RunnerError> {
+    pub async fn close(mut self) -> Result<(), StreamError> {
         self.writer.shutdown().await.map_err(stdin_error)
     }
 }
 
-fn stdin_error(source: io::Error) -> RunnerError {
+fn stdin_error(source: io::Error) -> StreamError {
     if source.kind() == io::ErrorKind::BrokenPipe {
-        RunnerError::StdinClosed { source }
+        StreamError::StdinClosed { source }
     } else {
-        RunnerError::StdinWrite { source }
+        StreamError::StdinWrite { source }
     }
 }
 
@@ -229,7 +251,7 @@ mod tests {
         let mut stdin = AgentStdin::new(tokio::io::sink());
         assert!(matches!(
             stdin.write_line("a\nb").await,
-            Err(RunnerError::MultiLineInput)
+            Err(StreamError::MultiLineInput)
         ));
         stdin.write_line("fine").await.expect("sink accepts");
     }

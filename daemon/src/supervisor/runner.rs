@@ -18,7 +18,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::output::{AgentStdin, LineReader};
+use super::output::{AgentStdin, LineReader, StreamError};
 
 /// A boxed future, so the runner traits stay object safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -211,25 +211,9 @@ pub enum RunnerError {
     },
     #[error("the agent has already exited")]
     NotRunning,
-    #[error("a line written to an agent must not contain a newline")]
-    MultiLineInput,
-    /// The agent closed its stdin (usually because it exited).
-    #[error("the agent's stdin is closed")]
-    StdinClosed {
-        #[source]
-        source: io::Error,
-    },
-    #[error("cannot write to the agent's stdin")]
-    StdinWrite {
-        #[source]
-        source: io::Error,
-    },
-    #[error("cannot read the agent's {stream}")]
-    Read {
-        stream: &'static str,
-        #[source]
-        source: io::Error,
-    },
+    /// Reading the agent's output or writing its input failed.
+    #[error(transparent)]
+    Stream(#[from] StreamError),
     #[error("cannot wait for agent {agent}")]
     Wait {
         agent: String,

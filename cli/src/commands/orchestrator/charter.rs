@@ -22,9 +22,9 @@ use orchestrator_charter::report::{FileReport, ReportFinding, check_file, render
 use orchestrator_config::{ConfigLayer, DaemonConfig};
 use tonic::transport::Channel;
 
-use super::session::error::SessionCommandError;
 use super::session::error::refine;
 use crate::daemon_client::{self, CALL_TIMEOUT};
+use crate::error::SessionCommandError;
 use crate::error::{CliError, Outcome};
 use crate::json::charter::{CharterInfoJson, CharterReportJson};
 use crate::output;

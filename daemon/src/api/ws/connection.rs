@@ -7,6 +7,7 @@
 //! output buses) is polled once per wake-up, which handles every frame already received.
 
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,7 +28,7 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 
 use super::Hub;
-use super::handshake::Client;
+use super::auth::Identity;
 use super::stream::EncodedOutput;
 use super::wire;
 use crate::model::DaemonEvent;
@@ -189,6 +190,17 @@ async fn write_until_done(mut sink: SplitSink<Socket, Message>, queue: &Mutex<Qu
             return;
         }
     }
+}
+
+/// Who is on the other end of one connection.
+#[derive(Debug, Clone)]
+pub struct Client {
+    /// Its address.
+    pub peer: SocketAddr,
+    /// Its credentials' identity, in auth mode.
+    pub identity: Option<Identity>,
+    /// Its upgrade carried an `Origin` (a browser): Neolith's extra frames are on.
+    pub compat: bool,
 }
 
 /// Serves one upgraded client until it or the daemon closes.

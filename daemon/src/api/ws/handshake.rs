@@ -22,8 +22,9 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::Hub;
-use super::auth::{Identity, Presented};
-use super::connection;
+use super::auth::Presented;
+use super::connection::{self, Client};
+use super::http_request::header_str;
 use super::origin::origin_allowed;
 use super::owner::Trust;
 
@@ -32,15 +33,6 @@ use super::owner::Trust;
 /// (42% of the door's CPU under pipelined load). Requests are small; a bigger frame still
 /// fits, as the buffer grows to a frame's announced length (within `maxFrameBytes`).
 const READ_BUFFER: usize = 8 * 1024;
-
-/// Whether the request asks for a WebSocket (`Upgrade: websocket`).
-pub fn is_upgrade<B>(request: &Request<B>) -> bool {
-    header_str(request, header::UPGRADE).is_some_and(|u| u.eq_ignore_ascii_case("websocket"))
-}
-
-fn header_str<B>(request: &Request<B>, name: impl header::AsHeaderName) -> Option<&str> {
-    request.headers().get(name).and_then(|v| v.to_str().ok())
-}
 
 /// A reserved connection: the global count and the client's count, released on drop.
 #[derive(Debug)]
@@ -191,17 +183,6 @@ pub fn upgrade(
         headers.insert(header::SEC_WEBSOCKET_ACCEPT, value);
     }
     response
-}
-
-/// Who is on the other end of one connection.
-#[derive(Debug, Clone)]
-pub struct Client {
-    /// Its address.
-    pub peer: SocketAddr,
-    /// Its credentials' identity, in auth mode.
-    pub identity: Option<Identity>,
-    /// Its upgrade carried an `Origin` (a browser): Neolith's extra frames are on.
-    pub compat: bool,
 }
 
 /// A plain HTTP answer that closes the connection (JSON when `body` is).

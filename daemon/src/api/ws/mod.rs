@@ -16,6 +16,7 @@ pub mod errors;
 pub mod handler;
 pub mod handshake;
 pub mod health;
+mod http_request;
 pub mod inbound;
 pub mod jwt;
 pub mod memory;
@@ -242,7 +243,7 @@ async fn route(
             return Ok(handshake::respond(StatusCode::FORBIDDEN, &body));
         }
     };
-    if handshake::is_upgrade(&request) {
+    if http_request::is_upgrade(&request) {
         return Ok(handshake::upgrade(&hub, peer, trust, request));
     }
     if !hub.host_allowed(&request) {

@@ -152,7 +152,7 @@ impl OwnerGate {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let presented = header.or_else(|| {
-            super::handshake::is_upgrade(request)
+            super::http_request::is_upgrade(request)
                 .then(|| super::auth::query_param(request.uri().query(), TOKEN_QUERY))
                 .flatten()
         });

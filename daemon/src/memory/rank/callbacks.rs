@@ -10,9 +10,9 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use rusqlite::ffi;
 
+use super::recency;
 use super::{Ranker, relevance, term_weight};
 use crate::memory::facts::{EntryFact, tier_code};
-use crate::memory::search::recency;
 use crate::memory::types::Tier;
 
 /// Registers `wundr_rank` and `wundr_collect` on `conn`, each owning a clone of `ranker`.

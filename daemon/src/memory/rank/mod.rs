@@ -31,11 +31,11 @@ mod callbacks;
 
 use std::ffi::c_int;
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use rusqlite::Connection;
 
 use super::facts::{EntryFact, EntryFacts, SharedFacts, tier_code};
-use super::search::recency;
 use super::types::MemoryConfig;
 
 const K1: f64 = 1.2;
@@ -288,6 +288,17 @@ impl Collected {
         }
         ranked
     }
+}
+
+/// Lowest recency weight: a very old entry keeps a quarter of its relevance, so age reorders
+/// comparable hits but cannot bury a much better match.
+pub const RECENCY_FLOOR: f64 = 0.25;
+
+/// `0.5^(age / half_life)` lifted onto `[RECENCY_FLOOR, 1]`.
+pub fn recency(age_ms: i64, half_life: Duration) -> f64 {
+    let half_life_ms = half_life.as_millis().max(1) as f64;
+    let decay = 0.5_f64.powf(age_ms.max(0) as f64 / half_life_ms);
+    RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) * decay
 }
 
 #[cfg(test)]

@@ -258,3 +258,14 @@ fn age_scales_the_score_by_recency_and_bad_calls_are_sql_errors() {
         assert!(err.to_string().contains("error"), "{err}");
     }
 }
+
+#[test]
+fn recency_halves_towards_the_floor() {
+    let day = Duration::from_secs(86_400);
+    assert!((recency(0, day) - 1.0).abs() < 1e-12);
+    let one_half_life = recency(86_400_000, day);
+    assert!((one_half_life - (RECENCY_FLOOR + (1.0 - RECENCY_FLOOR) / 2.0)).abs() < 1e-12);
+    assert!(recency(i64::MAX / 2, day) >= RECENCY_FLOOR);
+    // Clock skew: an entry from the future counts as brand new, not as more than new.
+    assert!((recency(-5_000, day) - 1.0).abs() < 1e-12);
+}

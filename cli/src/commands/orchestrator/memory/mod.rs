@@ -18,8 +18,8 @@ use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::memory_client::MemoryClient;
 use tonic::transport::Channel;
 
-use super::session::error::SessionCommandError;
 use crate::daemon_client::{CALL_TIMEOUT, unary_within};
+use crate::error::SessionCommandError;
 use crate::error::{CliError, Outcome, RpcFailure};
 
 /// The largest export or import document, as the daemon accepts it.

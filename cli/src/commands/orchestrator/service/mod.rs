@@ -5,7 +5,6 @@
 //! unit and the plist from the checked-in templates under `packaging/`; [`error`] is
 //! [`ServiceError`]; [`Manager::run`] runs `systemctl`/`launchctl` and prints each command.
 
-pub mod error;
 pub mod files;
 pub mod install;
 pub mod status;
@@ -17,7 +16,7 @@ use std::process::Command;
 use clap::Subcommand;
 use orchestrator_api::paths::DaemonPaths;
 
-pub use error::ServiceError;
+pub use crate::error::ServiceError;
 
 use crate::error::{CliError, Outcome};
 use crate::output;

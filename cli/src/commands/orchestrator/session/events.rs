@@ -8,7 +8,7 @@ use orchestrator_api::v1::{SessionEvent, StreamChunk, ToolCallResult};
 
 use super::list::one_line;
 use super::render;
-use super::transcript::TranscriptPrinter;
+use super::transcript::{TranscriptPrinter, tool_name};
 
 /// How much of a tool's input or error is shown; the full text is in `--transcript`.
 const TOOL_TEXT_WIDTH: usize = 200;
@@ -132,16 +132,6 @@ impl EventPrinter {
     }
 }
 
-/// The tool's name, or its call id when the daemon did not learn the name.
-pub fn tool_name<'a>(name: &'a str, tool_use_id: &'a str) -> &'a str {
-    match (name, tool_use_id) {
-        ("", "") => "tool",
-        ("", id) => id,
-        (name, _) => name,
-    }
-}
-
-/// `[tool result] Bash ok (12 ms)`, or `... error (12 ms): <first part of the error>`.
 /// A question to a person: asked (with how to answer), answered (by whom) or expired.
 fn approval_line(a: &orchestrator_api::v1::Approval) -> String {
     let what = if a.kind == "question" {
@@ -174,6 +164,7 @@ fn approval_line(a: &orchestrator_api::v1::Approval) -> String {
     }
 }
 
+/// `[tool result] Bash ok (12 ms)`, or `... error (12 ms): <first part of the error>`.
 fn tool_result_line(result: &ToolCallResult) -> String {
     let mut line = format!(
         "[tool result] {} {}",

@@ -18,10 +18,10 @@ use orchestrator_api::v1::session_event::Kind;
 use orchestrator_api::v1::{FollowSessionRequest, SessionEvent, SessionStatus};
 use tonic::Streaming;
 
-use super::error::SessionCommandError;
 use super::events::EventPrinter;
 use super::{call, connect};
 use crate::daemon_client::{self, CALL_TIMEOUT};
+use crate::error::SessionCommandError;
 use crate::error::{CliError, Outcome, RpcFailure};
 use crate::json::logs::SessionEventJson;
 use crate::output;

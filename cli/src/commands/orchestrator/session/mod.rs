@@ -27,8 +27,8 @@ use clap::{Args, Subcommand};
 use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::{Session, SessionRef};
 
-use self::error::SessionCommandError;
 use crate::daemon_client::{self, SessionsClient};
+use crate::error::SessionCommandError;
 use crate::error::{CliError, Outcome};
 use crate::output;
 

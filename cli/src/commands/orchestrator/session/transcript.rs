@@ -7,8 +7,16 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::events::tool_name;
 use super::list::one_line;
+
+/// The tool's name, or its call id when the daemon did not learn the name.
+pub fn tool_name<'a>(name: &'a str, tool_use_id: &'a str) -> &'a str {
+    match (name, tool_use_id) {
+        ("", "") => "tool",
+        ("", id) => id,
+        (name, _) => name,
+    }
+}
 
 /// How much of a tool's input or error is shown.
 const TOOL_TEXT_WIDTH: usize = 200;

@@ -18,10 +18,10 @@ use orchestrator_api::v1::event::Kind;
 use orchestrator_api::v1::sessions_client::SessionsClient;
 use orchestrator_api::v1::{Approval, ListApprovalsRequest, Session, WatchEventsRequest};
 
-use super::error::SessionCommandError;
 use super::{call, render, session_ref};
 use crate::commands::orchestrator::charter::charter_call;
 use crate::daemon_client::{self, CALL_TIMEOUT};
+use crate::error::SessionCommandError;
 use crate::error::{CliError, Outcome, RpcFailure};
 use crate::output;
 
