@@ -2,7 +2,7 @@
 //! waits while `wundr orchestrator approval list | approve | deny` answers it; no answer
 //! within the charter's `approvalTimeoutSeconds` is a deny. The audit records who decided.
 
-mod common;
+use crate::common;
 
 use common::{Daemon, Sandbox, stdout, text, wait_for};
 use serde_json::Value;

@@ -3,7 +3,7 @@
 //! a real daemon, the audit, reload keeping the previous charter, and the hook failing closed
 //! when the daemon is unreachable. Approvals are in `approvals.rs`.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

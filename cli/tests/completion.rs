@@ -5,7 +5,7 @@
 //! entry); without a daemon, or with one that never answers, there are no candidates and no
 //! error.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Output, Stdio};
 

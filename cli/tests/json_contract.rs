@@ -4,7 +4,7 @@
 //! draft 2020-12) accepts. The schemas are closed (`additionalProperties: false`), so a key
 //! that is not documented fails here too.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -5,7 +5,7 @@
 //! `doctor` and `status` on present and missing agent programs; `stop -t N` telling the
 //! daemon N.
 
-mod common;
+use crate::common;
 
 use common::{Daemon, Sandbox, stderr, stdout, text, wait_for};
 use nix::sys::signal::{Signal, kill};

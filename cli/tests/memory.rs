@@ -3,7 +3,7 @@
 //! export/import, a session's end recorded as an episodic memory, a new session given the
 //! memories for its task, and everything still there after `wundr orchestrator restart`.
 
-mod common;
+use crate::common;
 
 use common::{Daemon, Sandbox, stderr, stdout, text, wait_for};
 use serde_json::Value;

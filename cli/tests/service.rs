@@ -4,11 +4,11 @@
 //! is reachable, so a test can never touch a real user's services — the file lifecycle of
 //! `install` and `uninstall` when `systemctl --user` fails.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 
-use common::{Sandbox, bin_dir};
+use common::Sandbox;
 
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
@@ -34,7 +34,7 @@ fn dry_run_prints_a_unit_that_systemd_accepts() {
         text.starts_with(&format!("# {}\n", unit.display())),
         "{text}"
     );
-    let daemon = bin_dir().join("orchestrator-daemon");
+    let daemon = common::daemon_binary();
     let exec = format!(
         "\nExecStart={} --socket {}\n",
         daemon.display(),

@@ -2,7 +2,7 @@
 //! sessions run the `fixture-agent` as `claude` (its prompt picks what it does: `hang`,
 //! `fail`, default `echo: <prompt>`). Each test has its own sandbox and daemon.
 
-mod common;
+use crate::common;
 
 use common::{Daemon, Sandbox, stderr, stdout, text, wait_for};
 use serde_json::Value;

@@ -30,6 +30,7 @@ use orchestrator_daemon::{DaemonConfig, DaemonPaths, OrchestratorDaemon};
 use serde_json::json;
 
 #[path = "../tests/common/charter_gen.rs"]
+#[allow(dead_code)] // reason: the tests' helpers, of which this bench uses a few
 mod charter_gen;
 
 const DECISIONS: usize = 200_000;

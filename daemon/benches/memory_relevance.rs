@@ -34,6 +34,7 @@
 //! queries that miss or let in something irrelevant, and every unrelated hit.
 
 #[path = "../tests/common/relevance.rs"]
+#[allow(dead_code)] // reason: the tests' helpers, of which this bench uses a few
 mod labelled;
 
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! The real `orchestrator-daemon` binary: `--daemonize` and its readiness report, signals,
 //! SIGKILL recovery, a second instance, bad configuration, env precedence, peer checks.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;

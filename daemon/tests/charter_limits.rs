@@ -3,15 +3,14 @@
 //! refusing spawns after a budget warning, the charter's `maxSessions` capping slots, and an
 //! agent over `resourceLimits.memory.maxHeapMB` stopped with that reason.
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use common::TestHome;
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_ended};
 use orchestrator_api::v1;
 use orchestrator_daemon::model::{DaemonEvent, SessionStatus};
 use orchestrator_daemon::supervisor::SessionError;
@@ -21,7 +20,7 @@ use serde_json::json;
 fn config_with(home: &TestHome, charter: &str) -> DaemonConfig {
     let path: PathBuf = home.path().join("charter.yaml");
     std::fs::write(&path, charter).unwrap();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.charter = Some(path);
     config
 }

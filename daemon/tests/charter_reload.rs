@@ -1,7 +1,7 @@
 //! The daemon binary and its charter file: SIGHUP re-reads it, a bad edit keeps the previous
 //! charter in force (and the log says why), a good one takes over; `--charter` names the file.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -1,19 +1,19 @@
 //! The daemon dies (SIGKILL) while a session runs: its agent dies with it, and the next daemon
 //! marks the session `failed` ("interrupted: daemon restarted") and can continue it.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use common::daemon_binary::RunningDaemon;
-use common::sessions::FIXTURE_AGENT;
+use common::sessions::fixture_agent;
 use common::{TestHome, alive, wait_until};
 use nix::sys::signal::Signal;
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
 
 fn start(home: &TestHome) -> RunningDaemon {
-    common::daemon_binary::start(home, &[("CLAUDE_BIN", FIXTURE_AGENT)])
+    common::daemon_binary::start(home, &[("CLAUDE_BIN", fixture_agent())])
 }
 
 async fn sessions(home: &TestHome) -> SessionsClient<tonic::transport::Channel> {

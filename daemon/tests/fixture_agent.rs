@@ -1,8 +1,7 @@
 //! The `fixture-agent` binary, run through the local runner and parsed by the turn tracker:
 //! the whole path the daemon will use, without the real CLI.
 
-mod process_support;
-use process_support as common;
+use crate::process_support as common;
 
 use std::time::Duration;
 
@@ -13,7 +12,7 @@ use orchestrator_daemon::supervisor::{ExitOutcome, LocalRunner, RunSpec, Running
 const SESSION: &str = "11111111-2222-4333-8444-555555555555";
 
 fn agent_spec(script: Option<&str>) -> RunSpec {
-    let mut spec = RunSpec::new(env!("CARGO_BIN_EXE_fixture-agent"), work_dir()).args([
+    let mut spec = RunSpec::new(wundr_test_support::fixture_agent(), work_dir()).args([
         "-p",
         "--input-format",
         "stream-json",

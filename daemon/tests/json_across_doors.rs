@@ -4,13 +4,12 @@
 //! WebSocket API leaves a key out. Both doors are the real ones: a daemon running the fixture
 //! agent, a WebSocket client, and the `wundr` binary.
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, start};
+use common::sessions::{agent_config, fixture_agent, start};
 use common::{TestHome, wait_until_async};
 use orchestrator_daemon::DaemonConfig;
 use serde_json::{Value, json};
@@ -66,7 +65,7 @@ fn charter_config(home: &TestHome) -> DaemonConfig {
     let charter = common::charter_gen::readme_charter(home.path(), "approvalTimeoutSeconds: 120");
     DaemonConfig {
         charter: Some(charter),
-        ..agent_config(FIXTURE_AGENT)
+        ..agent_config(fixture_agent())
     }
 }
 

@@ -1,6 +1,6 @@
 //! The library API against a real daemon: real socket, real port (0), real gRPC client.
 
-mod common;
+use crate::common;
 
 use std::os::unix::fs::MetadataExt;
 use std::time::Duration;

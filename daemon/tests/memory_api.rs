@@ -1,7 +1,7 @@
 //! The upstream MemoryManager behaviours (spec 7.3 / 7.6) that still make sense, plus
 //! persistence, merging, validation and export/import.
 
-mod common;
+use crate::common;
 
 use common::memory::{DAY_MS, T0, fixture, fixture_with};
 use orchestrator_daemon::memory::{EntryType, MemoryConfig, MemoryError, NewEntry, Tier};

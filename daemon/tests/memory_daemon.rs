@@ -4,11 +4,10 @@
 //! clear the relevance floor, and an unusable memory database leaving memory `degraded` while
 //! sessions keep working.
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_ended};
 use common::{TestHome, wait_until_async};
 use orchestrator_api::v1;
 use orchestrator_api::v1::memory_client::MemoryClient;
@@ -28,7 +27,7 @@ async fn memory_client(home: &TestHome) -> MemoryClient<tonic::transport::Channe
 #[tokio::test]
 async fn websocket_memory_messages_store_query_and_forget() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut client = connect(port_of(&daemon)).await;
 
     let stored = client
@@ -108,7 +107,7 @@ async fn websocket_memory_messages_store_query_and_forget() {
 #[tokio::test]
 async fn sessions_ending_together_all_leave_a_memory() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let memory = daemon.core().memory().unwrap().clone();
     let mut ids = Vec::new();
     for i in 0..6 {
@@ -159,7 +158,7 @@ async fn sessions_ending_together_all_leave_a_memory() {
 #[tokio::test]
 async fn a_new_session_is_given_only_relevant_memories() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut grpc = memory_client(&home).await;
     let mut ids = Vec::new();
     for content in [
@@ -239,7 +238,7 @@ async fn an_unusable_memory_database_degrades_memory_but_not_sessions() {
         )
         .unwrap();
     }
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let status = daemon.status();
     let memory = status
         .subsystems

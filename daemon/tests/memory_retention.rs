@@ -1,7 +1,7 @@
 //! Ranking, relevance (`relevance`), TTL expiry, compaction, nasty queries, concurrency and
 //! damaged files.
 
-mod common;
+use crate::common;
 #[path = "memory_retention/relevance.rs"]
 mod relevance;
 

@@ -7,15 +7,14 @@
 //! with its process group when it overruns. A stalled session's `session_stalled` reaches both
 //! doors and the webhook.
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_ended};
 use common::webhook::Receiver;
 use common::{TestHome, wait_until_async};
 use orchestrator_api::v1;
@@ -26,7 +25,7 @@ use serde_json::Value;
 const WAIT: Duration = Duration::from_secs(30);
 
 fn config(home: &TestHome, charter: Option<&str>) -> DaemonConfig {
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     if let Some(text) = charter {
         let path: PathBuf = home.path().join("charter.yaml");
         std::fs::write(&path, text).unwrap();

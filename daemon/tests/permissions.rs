@@ -5,11 +5,11 @@
 //! the agent's questions are answered with text, no answer is a deny, and waiting is not
 //! idleness. The same flow with the real Claude Code CLI is in `real_claude.rs`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_for};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_ended, wait_for};
 use common::{TestHome, wait_until_async};
 use orchestrator_daemon::charter::approvals::{ApprovalAnswer, ApprovalError};
 use orchestrator_daemon::enforcement::ask::answer_approval;
@@ -25,7 +25,7 @@ fn readme_charter(home: &TestHome, timeout_secs: u32) -> DaemonConfig {
     );
     DaemonConfig {
         charter: Some(path),
-        ..agent_config(FIXTURE_AGENT)
+        ..agent_config(fixture_agent())
     }
 }
 

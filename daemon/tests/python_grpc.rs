@@ -7,7 +7,7 @@
 //! a working `python3 -m venv` + `pip` the tests skip with a loud `SKIPPED:` line — unless
 //! `WUNDR_REQUIRE_PYTHON_GRPC=1` (CI, where python3 exists), where that fails them.
 
-mod common;
+use crate::common;
 
 use std::fs::File;
 use std::path::{Path, PathBuf};

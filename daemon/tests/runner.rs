@@ -1,7 +1,6 @@
 //! The local runner against real processes (`sh` scripts as fixture agents).
 
-mod process_support;
-use process_support as common;
+use crate::process_support as common;
 
 use std::os::unix::fs::PermissionsExt;
 use std::sync::Arc;

@@ -1,10 +1,9 @@
 //! 200 start/stop cycles leave no child process and no zombie behind.
 //!
-//! Alone in its own test binary: it inspects every child of the test process, so no other
-//! test may run agents concurrently.
+//! It inspects every child of the test process, so no other test may run agents beside it: it
+//! runs alone, in a process of its own.
 
-mod process_support;
-use process_support as common;
+use crate::process_support as common;
 
 use std::time::Duration;
 
@@ -13,6 +12,9 @@ use orchestrator_daemon::supervisor::LocalRunner;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_stop_cycles_leave_no_children_or_zombies() {
+    if !alone("runner_cycles::start_stop_cycles_leave_no_children_or_zombies") {
+        return;
+    }
     assert_eq!(own_children(), [], "children before the test");
     for cycle in 0..200 {
         // Every fourth agent also has a grandchild, as Claude Code's tool processes are.

@@ -3,7 +3,7 @@
 //! `STOPPING=1` when SIGTERM starts a graceful stop; the socket here is a datagram socket the
 //! test binds, as systemd's is.
 
-mod common;
+use crate::common;
 
 use std::os::unix::net::UnixDatagram;
 use std::process::Stdio;

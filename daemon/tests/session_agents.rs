@@ -1,11 +1,11 @@
 //! Sessions with unusual agents: silent ones (idle watchdog), ones that linger after their
 //! result, floods, worktrees, replayed real Claude Code output, and Claude Flow.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_running};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_ended, wait_running};
 use common::{TestHome, alive};
 use orchestrator_daemon::model::{OutputKind, SessionStatus};
 use orchestrator_daemon::supervisor::SessionError;
@@ -13,7 +13,7 @@ use orchestrator_daemon::supervisor::SessionError;
 #[tokio::test]
 async fn the_idle_watchdog_stops_a_silent_agent() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.idle_timeout = Duration::from_secs(1);
     let daemon = start(&home, config).await;
     let session = daemon.spawn(request("hang silently")).await.unwrap();
@@ -52,7 +52,7 @@ async fn an_agent_that_lingers_after_its_result_is_stopped_and_the_result_stands
 #[tokio::test]
 async fn a_flood_of_output_is_streamed_and_counted() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut outputs = daemon.core().subscribe_output();
     let session = daemon.spawn(request("flood:10000")).await.unwrap();
     let counter = tokio::spawn(async move {
@@ -106,7 +106,7 @@ async fn worktree_sessions_run_on_their_own_branch() {
             .unwrap();
         assert!(ok.success());
     }
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut spawn = request("hang in the tree");
     spawn.work_dir = Some(repo.clone());
     spawn.worktree = true;
@@ -134,7 +134,7 @@ async fn worktree_sessions_run_on_their_own_branch() {
 #[tokio::test]
 async fn replayed_real_claude_output_fails_with_the_login_message() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let fixture = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/claude/not-logged-in.stream.jsonl"
@@ -160,7 +160,7 @@ async fn claude_flow_sessions_run_the_task_as_an_argument_and_take_no_follow_ups
     use orchestrator_config::AgentCommand;
     use orchestrator_daemon::model::SessionType;
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.agents.claude_flow = Some(AgentCommand {
         command: Some("/bin/sh".into()),
         args: Some(vec![

@@ -1,13 +1,14 @@
 //! 1000 session spawn/stop cycles through the real supervisor leave no child process and no
-//! zombie behind. Alone in its test binary: it inspects every child of the test process.
+//! zombie behind. It inspects every child of the test process, so it runs alone, in a process
+//! of its own.
 
-mod common;
-mod process_support;
+use crate::common;
+use crate::process_support;
 
 use std::time::Duration;
 
 use common::TestHome;
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_running};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_running};
 use orchestrator_daemon::model::SessionStatus;
 
 const CYCLES: usize = 1000;
@@ -15,13 +16,16 @@ const CONCURRENCY: usize = 8;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_thousand_spawn_stop_cycles_leave_no_processes() {
+    if !process_support::alone("session_cycles::a_thousand_spawn_stop_cycles_leave_no_processes") {
+        return;
+    }
     assert_eq!(
         process_support::own_children(),
         [],
         "children before the test"
     );
     let home = TestHome::new();
-    let daemon = std::sync::Arc::new(start(&home, agent_config(FIXTURE_AGENT)).await);
+    let daemon = std::sync::Arc::new(start(&home, agent_config(fixture_agent())).await);
     let mut workers = Vec::new();
     for worker in 0..CONCURRENCY {
         let daemon = daemon.clone();

@@ -1,12 +1,12 @@
 //! Sessions end to end with the fixture agent as Claude Code: real processes, real process
 //! groups, the real registry and database.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use common::sessions::{
-    FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_for, wait_running,
+    agent_config, fixture_agent, request, start, wait_ended, wait_for, wait_running,
 };
 use common::{TestHome, alive, client};
 use orchestrator_api::v1;
@@ -16,7 +16,7 @@ use orchestrator_daemon::supervisor::SessionError;
 #[tokio::test]
 async fn a_session_runs_its_task_and_completes_with_the_result() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut outputs = daemon.core().subscribe_output();
     let session = daemon.spawn(request("hello there")).await.unwrap();
     assert!(session.id.starts_with("session_"));
@@ -71,7 +71,7 @@ async fn a_session_runs_its_task_and_completes_with_the_result() {
 #[tokio::test]
 async fn an_error_result_fails_the_session_whatever_the_exit_code() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let session = daemon.spawn(request("fail please")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
@@ -84,7 +84,7 @@ async fn an_error_result_fails_the_session_whatever_the_exit_code() {
 #[tokio::test]
 async fn a_prompt_blocked_by_a_hook_fails_with_the_hooks_reason() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let session = daemon.spawn(request("block this")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
@@ -95,7 +95,7 @@ async fn a_prompt_blocked_by_a_hook_fails_with_the_hooks_reason() {
 #[tokio::test]
 async fn a_crashing_agent_is_restarted_then_the_session_fails() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let session = daemon.spawn(request("crash now")).await.unwrap();
     let ended = wait_ended(&daemon, &session.id).await;
     assert_eq!(ended.status, SessionStatus::Failed);
@@ -114,7 +114,7 @@ async fn a_crashing_agent_is_restarted_then_the_session_fails() {
 #[tokio::test]
 async fn stop_kills_the_process_group_and_a_second_stop_is_refused() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let supervisor = daemon.supervisor().unwrap().clone();
     let session = daemon.spawn(request("hang around")).await.unwrap();
     let running = wait_running(&daemon, &session.id).await;
@@ -159,7 +159,7 @@ async fn stop_kills_the_process_group_and_a_second_stop_is_refused() {
 #[tokio::test]
 async fn an_agent_that_ignores_sigterm_is_killed_after_the_grace() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let session = daemon.spawn(request("ignore-term")).await.unwrap();
     let pid = wait_running(&daemon, &session.id).await.pid.unwrap();
     let stopped = daemon
@@ -176,7 +176,7 @@ async fn an_agent_that_ignores_sigterm_is_killed_after_the_grace() {
 #[tokio::test]
 async fn a_follow_up_resumes_an_ended_conversation() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let supervisor = daemon.supervisor().unwrap().clone();
     let session = daemon.spawn(request("first")).await.unwrap();
     let first = wait_ended(&daemon, &session.id).await;
@@ -208,7 +208,7 @@ async fn a_follow_up_resumes_an_ended_conversation() {
 #[tokio::test]
 async fn a_follow_up_to_a_running_agent_goes_to_its_stdin() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let supervisor = daemon.supervisor().unwrap().clone();
     let session = daemon.spawn(request("flood:20000")).await.unwrap();
     wait_running(&daemon, &session.id).await;
@@ -225,7 +225,7 @@ async fn a_follow_up_to_a_running_agent_goes_to_its_stdin() {
 #[tokio::test]
 async fn the_queue_starts_sessions_by_priority_as_slots_free() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.max_sessions = 1;
     let daemon = start(&home, config).await;
     let supervisor = daemon.supervisor().unwrap().clone();
@@ -270,7 +270,7 @@ async fn the_queue_starts_sessions_by_priority_as_slots_free() {
 #[tokio::test]
 async fn bad_requests_change_nothing() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut empty = request("");
     assert!(matches!(
         daemon.spawn(empty.clone()).await,
@@ -331,7 +331,7 @@ async fn a_missing_agent_binary_fails_the_session_with_the_remedy() {
 #[tokio::test]
 async fn grpc_spawn_and_follow_stream_the_session() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let channel = orchestrator_api::connect(&home.paths().socket)
         .await
         .unwrap();
@@ -433,7 +433,7 @@ async fn grpc_spawn_and_follow_stream_the_session() {
 #[tokio::test]
 async fn sessions_survive_a_daemon_restart() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let done = daemon.spawn(request("remember me")).await.unwrap();
     wait_ended(&daemon, &done.id).await;
     let hanging = daemon.spawn(request("hang on")).await.unwrap();
@@ -441,7 +441,7 @@ async fn sessions_survive_a_daemon_restart() {
     daemon.stop().await;
     drop(daemon);
 
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let sessions = common::sessions::all_sessions(&daemon);
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions[0].id, done.id, "creation order is kept");

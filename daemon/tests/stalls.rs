@@ -4,18 +4,18 @@
 //! wait for a person is not a stall; `stallAction: stop` ends it as failed with the reason.
 //! Interrupting and nudging the real Claude Code CLI is in `real_claude/stalls.rs`.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 
 use common::TestHome;
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_ended, wait_for};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_ended, wait_for};
 use orchestrator_config::StallAction;
 use orchestrator_daemon::model::{OutputKind, SessionStatus};
 use orchestrator_daemon::{DaemonConfig, DaemonEvent};
 
 fn config(stall_after: Duration, action: StallAction) -> DaemonConfig {
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.stall.timeout = Some(stall_after);
     config.stall.action = action;
     config

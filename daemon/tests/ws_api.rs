@@ -2,13 +2,12 @@
 //! fixture agent behind sessions) and a real WebSocket client: upstream's Appendix A rows,
 //! our additions, Neolith's extras, and the two doors seeing the same sessions.
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, request, start, wait_for};
+use common::sessions::{agent_config, fixture_agent, request, start, wait_for};
 use common::{TestHome, http, wait_until_async};
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
@@ -24,7 +23,7 @@ fn is_iso_ms(text: &Value) -> bool {
 #[tokio::test]
 async fn connect_ack_simple_messages_and_errors() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let port = port_of(&daemon);
 
     // Any path upgrades; the first frame is the ack with Neolith's health object.
@@ -155,7 +154,7 @@ async fn connect_ack_simple_messages_and_errors() {
 #[tokio::test]
 async fn spawn_streams_to_the_requester_and_broadcasts_status() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let port = port_of(&daemon);
     let mut requester = connect(port).await;
     let mut other = connect(port).await;
@@ -262,7 +261,7 @@ async fn spawn_streams_to_the_requester_and_broadcasts_status() {
 #[tokio::test]
 async fn stop_pause_subscribe_and_cross_door() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let port = port_of(&daemon);
     let mut a = connect(port).await;
     let mut b = connect(port).await;
@@ -359,7 +358,7 @@ async fn stop_pause_subscribe_and_cross_door() {
 #[tokio::test]
 async fn browser_connections_get_neoliths_extras_after_the_reply() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let port = port_of(&daemon);
     let session = daemon.spawn(request("hello")).await.unwrap();
     let id = session.id.clone();
@@ -411,7 +410,7 @@ async fn list_sessions_pages_with_a_cursor_and_filters_by_status() {
     let home = TestHome::new();
     let config = orchestrator_daemon::DaemonConfig {
         max_sessions: 1,
-        ..agent_config(FIXTURE_AGENT)
+        ..agent_config(fixture_agent())
     };
     let daemon = start(&home, config).await;
     let port = port_of(&daemon);

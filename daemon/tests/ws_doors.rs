@@ -4,13 +4,12 @@
 //! followed by `Follow` (what `wundr orchestrator logs --session ID -f` reads) and announced by
 //! `WatchEvents`; and capacity is one queue whichever door a spawn came through.
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, start};
+use common::sessions::{agent_config, fixture_agent, start};
 use common::{TestHome, client};
 use orchestrator_api::v1;
 use orchestrator_api::v1::session_event::Kind;
@@ -31,7 +30,7 @@ fn spawn_request(prompt: &str) -> v1::SpawnSessionRequest {
 #[tokio::test]
 async fn both_doors_see_and_steer_the_same_sessions() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.max_sessions = 1;
     let daemon = start(&home, config).await;
     let port = port_of(&daemon);

@@ -3,13 +3,12 @@
 //! auth-mode message rate limit (per client id, shared by that client's connections,
 //! rejected messages not counted).
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, start};
+use common::sessions::{agent_config, fixture_agent, start};
 use common::{TestHome, wait_until_async};
 use orchestrator_config::websocket::{ApiKey, AuthSettings, Role};
 use serde_json::json;
@@ -22,7 +21,7 @@ const KEY_B: &str = "client-b-0123456789abcdef01234567";
 #[tokio::test]
 async fn the_connection_cap_refuses_at_the_upgrade_and_frees_slots() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.websocket.max_connections = 3;
     let daemon = start(&home, config).await;
     let port = port_of(&daemon);
@@ -64,7 +63,7 @@ fn key(key: &str, client_id: &str) -> ApiKey {
 #[tokio::test]
 async fn the_auth_mode_rate_limit_is_per_client_id() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     let mut auth = AuthSettings::with_secret(SECRET);
     auth.api_keys = vec![key(KEY_A, "a"), key(KEY_B, "b")];
     auth.rate_limit_max = 5;
@@ -111,7 +110,7 @@ async fn the_auth_mode_rate_limit_is_per_client_id() {
 #[tokio::test]
 async fn no_rate_limit_without_auth_as_upstream() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut client = connect(port_of(&daemon)).await;
     // Twice the auth-mode default budget (100 per minute), all answered.
     for _ in 0..200 {

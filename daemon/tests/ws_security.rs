@@ -2,13 +2,12 @@
 //! upgrade, upstream-compatible auth (JWT, API keys, reason codes) that fails closed, roles,
 //! the frame limit, slow-consumer isolation, ping liveness and malformed-frame floods.
 
-mod common;
-#[path = "common/ws.rs"]
-mod ws;
+use crate::common;
+use crate::common::ws;
 
 use std::time::Duration;
 
-use common::sessions::{FIXTURE_AGENT, agent_config, start};
+use common::sessions::{agent_config, fixture_agent, start};
 use common::{TestHome, http, wait_until_async};
 use futures_util::SinkExt;
 use orchestrator_config::ConfigError;
@@ -41,7 +40,7 @@ fn token(patch: serde_json::Value) -> String {
 }
 
 fn auth_config() -> DaemonConfig {
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     let mut auth = AuthSettings::with_secret(SECRET);
     auth.api_keys = vec![
         ApiKey {
@@ -63,7 +62,7 @@ fn auth_config() -> DaemonConfig {
 #[tokio::test]
 async fn foreign_origins_and_hosts_are_refused_at_the_upgrade() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let port = port_of(&daemon);
     for headers in [
         vec![("Origin", "https://evil.example")],
@@ -90,7 +89,7 @@ async fn foreign_origins_and_hosts_are_refused_at_the_upgrade() {
 #[tokio::test]
 async fn configured_origins_are_allowed() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.websocket.allowed_origins = vec!["https://neolith.example.com".into()];
     let daemon = start(&home, config).await;
     let port = port_of(&daemon);
@@ -261,7 +260,7 @@ fn bad_auth_settings_fail_closed_and_only_auth_may_leave_loopback() {
 #[tokio::test]
 async fn oversized_frames_close_with_1009() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.websocket.max_frame_bytes = 64 * 1024;
     let daemon = start(&home, config).await;
     let mut client = connect(port_of(&daemon)).await;
@@ -280,7 +279,7 @@ async fn oversized_frames_close_with_1009() {
 #[tokio::test]
 async fn a_client_that_never_reads_is_dropped_without_stalling_others() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.websocket.send_queue = 8;
     let daemon = start(&home, config).await;
     let port = port_of(&daemon);
@@ -316,7 +315,7 @@ async fn a_client_that_never_reads_is_dropped_without_stalling_others() {
 #[tokio::test]
 async fn malformed_floods_and_quiet_clients_are_fine() {
     let home = TestHome::new();
-    let mut config = agent_config(FIXTURE_AGENT);
+    let mut config = agent_config(fixture_agent());
     config.websocket.ping_interval = Duration::from_millis(100);
     config.websocket.pong_timeout = Duration::from_millis(300);
     let daemon = start(&home, config).await;

@@ -4,9 +4,6 @@
 //! [`Background`] (a `wundr` run whose stdout is read line by line while it runs) and
 //! [`wait_for`] (bounded polling).
 
-// Each test binary uses a different part of this module.
-#![allow(dead_code)]
-
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -36,22 +33,20 @@ const FOREIGN_ENV: &[&str] = &[
     "RUST_LOG",
 ];
 
-/// The directory cargo put `wundr` in; `orchestrator-daemon` and `fixture-agent` must be there.
+/// The directory cargo put `wundr` in (and the daemon's binary beside it: [`daemon_binary`]).
 pub fn bin_dir() -> PathBuf {
     let wundr = Path::new(env!("CARGO_BIN_EXE_wundr"));
     wundr.parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
-/// A binary beside `wundr`, or a failure saying how to build it.
-pub fn sibling_binary(name: &str) -> PathBuf {
-    let path = bin_dir().join(name);
-    assert!(
-        path.is_file(),
-        "{} is missing: these tests run the real daemon and fixture agent; run \
-         `cargo test --workspace` (or `cargo build -p orchestrator-daemon` first)",
-        path.display()
-    );
-    path
+/// The daemon's binary beside `wundr`, built first when it is missing or stale (a test run of
+/// this crate alone does not build it).
+pub fn daemon_binary() -> PathBuf {
+    wundr_test_support::binaries::workspace_binary(
+        "orchestrator-daemon",
+        "orchestrator-daemon",
+        &["daemon/src", "proto", "charter/src", "config/src"],
+    )
 }
 
 /// An isolated home: HOME and XDG_* inside a temp dir, and a socket path in it.
@@ -105,7 +100,7 @@ impl Sandbox {
             .env("XDG_STATE_HOME", self.path("state"))
             .env("XDG_DATA_HOME", self.path("data"))
             .env("XDG_CONFIG_HOME", self.path("config"))
-            .env("CLAUDE_BIN", bin_dir().join("fixture-agent"))
+            .env("CLAUDE_BIN", wundr_test_support::fixture_agent())
             .envs(self.env.iter().map(|(k, v)| (k, v)));
     }
 
@@ -177,8 +172,8 @@ impl Sandbox {
 
     /// Starts a daemon in this sandbox (`start -p 0`); it is stopped when the guard drops.
     pub fn start_daemon(self) -> Daemon {
-        sibling_binary("orchestrator-daemon");
-        sibling_binary("fixture-agent");
+        daemon_binary();
+        wundr_test_support::fixture_agent();
         let output = self.run(&["orchestrator", "start", "-p", "0"]);
         let daemon = Daemon { sandbox: self };
         assert_eq!(output.status.code(), Some(0), "start: {}", text(&output));

@@ -42,11 +42,12 @@
 //! (1.09x no daemon, the daemon's share 0.48 ms) and the wall ratio at 0.98x.
 
 #[path = "../../tests/common/mod.rs"]
+#[allow(dead_code, unused_imports)] // reason: the tests' helpers, of which this bench uses a few
 mod common;
 mod direct;
 mod relay;
-#[path = "../../tests/common/ws.rs"]
-mod ws;
+
+use common::ws;
 
 use std::time::Duration;
 

@@ -20,6 +20,7 @@
 //! (`WUNDR_BENCH_SESSIONS_ONLY=flow` for the Claude Flow phase alone).
 
 #[path = "../../tests/common/mod.rs"]
+#[allow(dead_code, unused_imports)] // reason: the tests' helpers, of which this bench uses a few
 mod common;
 mod flow_start;
 
@@ -32,7 +33,6 @@ use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonConfig, DaemonEvent, DaemonPaths, OrchestratorDaemon};
 use tokio::io::AsyncBufReadExt;
 
-const AGENT: &str = env!("CARGO_BIN_EXE_fixture-agent");
 const SINGLE: usize = 50;
 const BATCH: usize = 300;
 const FLOOD: usize = 100_000;
@@ -140,7 +140,7 @@ async fn process_floor(count: usize, fork_path: bool) -> f64 {
 }
 
 async fn raw_line_rate() -> f64 {
-    let mut child = tokio::process::Command::new(AGENT)
+    let mut child = tokio::process::Command::new(wundr_test_support::fixture_agent())
         .arg(format!("flood:{FLOOD}"))
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
@@ -178,7 +178,7 @@ fn main() {
         ..DaemonConfig::default()
     };
     config.agents.claude_code = Some(AgentCommand {
-        command: Some(AGENT.to_owned()),
+        command: Some(wundr_test_support::fixture_agent().to_owned()),
         ..AgentCommand::default()
     });
     println!(
@@ -354,7 +354,7 @@ async fn ended_sessions_rss() {
     command
         .args(["--port", "0", "--max-sessions", "50"])
         .envs(env.iter().map(|(k, v)| (*k, v.as_os_str())))
-        .env("CLAUDE_BIN", AGENT);
+        .env("CLAUDE_BIN", wundr_test_support::fixture_agent());
     // Under a wrapper (a heap profiler) the daemon runs in the foreground as our child.
     let mut child = None;
     let pid: u32 = if wrapped {

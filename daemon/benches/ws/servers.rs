@@ -14,7 +14,6 @@ use tokio::sync::broadcast;
 use tokio_tungstenite::tungstenite::Message;
 
 const DAEMON: &str = env!("CARGO_BIN_EXE_orchestrator-daemon");
-const AGENT: &str = env!("CARGO_BIN_EXE_fixture-agent");
 
 /// Set to a port, the bench binary only serves the bare baseline there.
 pub const BARE_SERVER_ENV: &str = "WUNDR_BENCH_WS_BARE_PORT";
@@ -64,7 +63,10 @@ pub fn ours_with(port: u16, home: &Path, extra: &str) -> Process {
     let config = home.join("orchestrator.yaml");
     std::fs::write(
         &config,
-        format!("agents:\n  claude-code:\n    command: {AGENT}\n{extra}"),
+        format!(
+            "agents:\n  claude-code:\n    command: {}\n{extra}",
+            wundr_test_support::fixture_agent()
+        ),
     )
     .unwrap();
     let mut child = Command::new(DAEMON)

@@ -2,7 +2,6 @@
 //! in every list that validation checks and the policy compiles — for the fault tests and the
 //! charter bench (which includes this file with `#[path]`); [`readme_charter`]: the README's
 //! example charter with settings added, for the permission tests and benches.
-#![allow(dead_code)] // reason: the benches that include this file use one helper each
 
 /// The README's example charter (`tests/fixtures/charters/readme-example-charter.yaml`:
 /// autoApprove "Read file operations", "Run test suites"; alwaysReject "rm -rf /", "Force push

@@ -212,52 +212,14 @@ pub fn transcript(home: &TestHome, id: &str) -> std::path::PathBuf {
         .join("transcript.jsonl")
 }
 
-/// The `wundr` binary built beside the daemon, (re)built when it is missing or older than the
-/// daemon binary or any source of the CLI (`cli/src/` and the crates it links: `proto/`,
-/// `charter/src/`, `config/src/`): a test run of this crate alone
-/// does not build it, and a stale one would test old code. A release daemon (the benches) gets
-/// a release `wundr`.
+/// The `wundr` binary beside the daemon's, (re)built when it is missing or older than any
+/// source of the CLI (`cli/src/` and the crates it links): a test run of this crate alone does
+/// not build it, and a stale one would test old code. A release daemon (the benches) gets a
+/// release `wundr`.
 pub fn wundr_binary() -> std::path::PathBuf {
-    let daemon = std::path::Path::new(DAEMON);
-    let wundr = daemon.with_file_name("wundr");
-    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let newest_source = [
-        root.join("cli/src"),
-        root.join("proto"),
-        root.join("charter/src"),
-        root.join("config/src"),
-    ]
-    .iter()
-    .filter_map(|dir| newest_modified(dir))
-    .max();
-    let built = modified(&wundr);
-    if built < modified(daemon) || built < newest_source {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-        let release = daemon.parent().is_some_and(|dir| dir.ends_with("release"));
-        let mut build = std::process::Command::new(cargo);
-        build.args(["build", "-p", "wundr"]);
-        if release {
-            build.arg("--release");
-        }
-        let status = build.status().expect("run cargo build -p wundr");
-        assert!(status.success(), "cargo build -p wundr failed");
-    }
-    assert!(wundr.is_file(), "{} is missing", wundr.display());
-    wundr
-}
-
-/// The newest modification time of any file under `dir` (a source tree: no `target/`).
-fn newest_modified(dir: &std::path::Path) -> Option<std::time::SystemTime> {
-    let mut newest = None;
-    for entry in std::fs::read_dir(dir).ok()?.flatten() {
-        let Ok(meta) = entry.metadata() else { continue };
-        let time = if meta.is_dir() {
-            newest_modified(&entry.path())
-        } else {
-            meta.modified().ok()
-        };
-        newest = newest.max(time);
-    }
-    newest
+    wundr_test_support::binaries::workspace_binary(
+        "wundr",
+        "wundr",
+        &["cli/src", "proto", "charter/src", "config/src"],
+    )
 }

@@ -1,7 +1,6 @@
 //! Shared helpers for the daemon's integration tests: [`TestHome`] (a private HOME/XDG tree
 //! in a temp dir), [`wait_until`] (bounded polling instead of sleeps) and tiny HTTP and gRPC
 //! clients.
-#![allow(dead_code)] // reason: each test binary uses a different subset of these helpers
 
 pub mod charter_gen;
 pub mod claude;
@@ -12,10 +11,11 @@ pub mod relevance;
 pub mod scripted;
 pub mod sessions;
 pub mod webhook;
+pub mod ws;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -163,8 +163,4 @@ pub fn no_process_of(session_id: &str) -> bool {
 
 pub fn log_text(paths: &DaemonPaths) -> String {
     std::fs::read_to_string(&paths.log_file).unwrap_or_default()
-}
-
-pub fn socket_path(home: &TestHome) -> PathBuf {
-    home.paths().socket
 }

@@ -10,7 +10,7 @@ use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
 
 use super::TestHome;
 
-pub const FIXTURE_AGENT: &str = env!("CARGO_BIN_EXE_fixture-agent");
+pub use wundr_test_support::fixture_agent;
 
 /// A config whose claude-code sessions run `program` (the fixture agent by default).
 pub fn agent_config(program: &str) -> DaemonConfig {

@@ -1,7 +1,5 @@
 //! A small WebSocket test client (tokio-tungstenite) for the daemon's public port: connect
 //! with optional headers, send JSON, wait (bounded) for frames by type or request id.
-//! Included by the `ws_*` test binaries with `#[path]`, so `common/mod.rs` stays as it is.
-#![allow(dead_code)] // reason: each test binary uses a different subset of these helpers
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;

@@ -13,7 +13,7 @@ use orchestrator_api::v1::memory_client::MemoryClient;
 use orchestrator_api::v1::sessions_client::SessionsClient;
 
 use crate::common::daemon_binary::{RunningDaemon, start};
-use crate::common::sessions::FIXTURE_AGENT;
+use crate::common::sessions::fixture_agent;
 use crate::common::{TestHome, alive, wait_until};
 
 /// Rounds of start, load, kill -9.
@@ -26,7 +26,7 @@ const SPAWNERS: usize = 6;
 fn env() -> [(&'static str, &'static str); 2] {
     // One slot: most sessions wait queued, so the kill lands among writes, not agents.
     [
-        ("CLAUDE_BIN", FIXTURE_AGENT),
+        ("CLAUDE_BIN", fixture_agent()),
         ("ORCHESTRATOR_MAX_SESSIONS", "1"),
     ]
 }

@@ -15,7 +15,7 @@ use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_client::SessionsClient;
 
 use crate::common::daemon_binary::{RunningDaemon, public_port, start_with, write_config};
-use crate::common::sessions::FIXTURE_AGENT;
+use crate::common::sessions::fixture_agent;
 use crate::common::{TestHome, client, wait_until, wait_until_async};
 
 /// The daemon's hard open-file limit in the flood test.
@@ -29,7 +29,7 @@ const WAIT: Duration = Duration::from_secs(30);
 /// open-file limit of `fd_limit` when given.
 async fn daemon(home: &TestHome, yaml: &str, fd_limit: Option<u64>) -> (RunningDaemon, u16) {
     write_config(home, yaml);
-    let daemon = start_with(home, &[("CLAUDE_BIN", FIXTURE_AGENT)], |command| {
+    let daemon = start_with(home, &[("CLAUDE_BIN", fixture_agent())], |command| {
         if let Some(limit) = fd_limit {
             // SAFETY: runs in the forked child before exec; setrlimit is async-signal-safe
             // and touches no memory of the parent.

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::common::daemon_binary::{self, RunningDaemon};
-use crate::common::sessions::{self as library, FIXTURE_AGENT};
+use crate::common::sessions::{self as library, fixture_agent};
 use crate::common::{TestHome, alive, wait_until};
 use nix::sys::signal::Signal;
 use orchestrator_api::v1;
@@ -56,7 +56,7 @@ fn assert_gone(pids: (u32, u32), when: &str) {
 }
 
 fn start_binary(home: &TestHome) -> RunningDaemon {
-    daemon_binary::start(home, &[("CLAUDE_BIN", FIXTURE_AGENT)])
+    daemon_binary::start(home, &[("CLAUDE_BIN", fixture_agent())])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -80,7 +80,7 @@ async fn tool_processes_are_gone_after_kill_9_of_the_daemon_and_a_restart() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_session_that_ends_or_is_stopped_leaves_no_descendant_and_spares_others() {
     let home = TestHome::new();
-    let daemon = library::start(&home, library::agent_config(FIXTURE_AGENT)).await;
+    let daemon = library::start(&home, library::agent_config(fixture_agent())).await;
     let supervisor = daemon.supervisor().unwrap().clone();
     let running = daemon
         .spawn(library::request("descendants hang"))

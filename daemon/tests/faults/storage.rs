@@ -13,7 +13,7 @@ use tonic::transport::Channel;
 
 use crate::common::TestHome;
 use crate::common::faults::{Immutable, Tmpfs, database_files, root_or_skip};
-use crate::common::sessions::{FIXTURE_AGENT, agent_config, start};
+use crate::common::sessions::{agent_config, fixture_agent, start};
 
 /// The daemon's remedy sent with an error status.
 fn remedy(status: &tonic::Status) -> String {
@@ -191,7 +191,7 @@ async fn a_full_disk_refuses_writes_out_loud_and_recovers() {
     let Some(disk) = Tmpfs::mount(&home.path().join("data"), "8m") else {
         return;
     };
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut clients = clients(&home).await;
     clients.sessions.spawn(spawn("before")).await.unwrap();
     let filler = disk.fill();
@@ -217,7 +217,7 @@ async fn a_read_only_store_refuses_writes_out_loud_and_recovers() {
         return;
     }
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut clients = clients(&home).await;
     clients.sessions.spawn(spawn("before")).await.unwrap();
     let Some(frozen) = Immutable::set(&database_files(&home.paths().data_dir)) else {
@@ -251,7 +251,7 @@ async fn a_read_only_data_directory_stops_the_start_with_the_right_hint() {
         return;
     };
     let daemon = orchestrator_daemon::OrchestratorDaemon::with_paths(
-        agent_config(FIXTURE_AGENT),
+        agent_config(fixture_agent()),
         home.paths(),
     )
     .unwrap();
@@ -265,7 +265,7 @@ async fn a_read_only_data_directory_stops_the_start_with_the_right_hint() {
 #[tokio::test]
 async fn damaged_memory_tables_show_memory_degraded() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let mut clients = clients(&home).await;
     for i in 0..50 {
         clients

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::common::daemon_binary::{self, RunningDaemon};
 use crate::common::faults::{Tmpfs, root_or_skip};
-use crate::common::sessions::FIXTURE_AGENT;
+use crate::common::sessions::fixture_agent;
 use crate::common::{TestHome, log_text, wait_until};
 use orchestrator_api::v1;
 
@@ -17,7 +17,7 @@ fn start_with_config(home: &TestHome, yaml: &str) -> RunningDaemon {
     let config = home.paths().config_file;
     std::fs::create_dir_all(config.parent().unwrap()).unwrap();
     std::fs::write(&config, yaml).unwrap();
-    daemon_binary::start(home, &[("CLAUDE_BIN", FIXTURE_AGENT)])
+    daemon_binary::start(home, &[("CLAUDE_BIN", fixture_agent())])
 }
 
 fn rotated(path: &Path) -> PathBuf {

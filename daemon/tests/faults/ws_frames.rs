@@ -9,7 +9,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::common::TestHome;
-use crate::common::sessions::{FIXTURE_AGENT, agent_config, start};
+use crate::common::sessions::{agent_config, fixture_agent, start};
 
 const WAIT: Duration = Duration::from_secs(20);
 
@@ -90,7 +90,7 @@ async fn close_code_after(port: u16, bad: Vec<u8>) -> Option<u16> {
 #[tokio::test]
 async fn malformed_frames_get_a_close_frame_before_the_tcp_close() {
     let home = TestHome::new();
-    let daemon = start(&home, agent_config(FIXTURE_AGENT)).await;
+    let daemon = start(&home, agent_config(fixture_agent())).await;
     let port = daemon.status().endpoints.expect("started").port;
     for (what, bad, code) in [
         ("reserved data opcode", frame(0x83, b"{}", true), 1002),

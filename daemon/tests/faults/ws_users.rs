@@ -12,7 +12,7 @@ use std::process::Command;
 use serde_json::{Value, json};
 
 use crate::common::daemon_binary::{RunningDaemon, public_port, start, write_config};
-use crate::common::sessions::FIXTURE_AGENT;
+use crate::common::sessions::fixture_agent;
 use crate::common::{TestHome, client, log_text};
 
 /// The second user.
@@ -124,7 +124,7 @@ fn root() -> bool {
 async fn daemon(home: &TestHome, yaml: &str, env: &[(&str, &str)]) -> (RunningDaemon, u16) {
     write_config(home, yaml);
     let mut env = env.to_vec();
-    env.push(("CLAUDE_BIN", FIXTURE_AGENT));
+    env.push(("CLAUDE_BIN", fixture_agent()));
     let daemon = start(home, &env);
     let port = public_port(home).await;
     (daemon, port)

@@ -1,6 +1,5 @@
 //! Helpers shared by the process tests: fixture agents as `sh` scripts, bounded polling and
 //! `/proc` inspection.
-#![allow(dead_code)] // each test binary uses a different subset
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -86,4 +85,30 @@ pub fn own_children() -> Vec<(u32, char)> {
             _ => None,
         })
         .collect()
+}
+
+/// The variable that marks a re-run of this test binary made by [`alone`]; its value is the
+/// test that runs.
+const ALONE_VAR: &str = "WUNDR_TEST_ALONE";
+
+/// For a test that inspects every child of the test process, so no other test may run
+/// processes beside it: `true` in a process of its own (where the test body then runs), else
+/// runs the test binary again for just `test` (its full name, `module::function`), asserts
+/// that it passed, and returns `false` (the caller returns).
+pub fn alone(test: &str) -> bool {
+    if std::env::var(ALONE_VAR).is_ok_and(|running| running == test) {
+        return true;
+    }
+    let out = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(ALONE_VAR, test)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{test}, run alone, failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
 }

@@ -10,8 +10,8 @@ use serde_json::json;
 use wundr_test_support::{Reply, Script};
 
 use crate::common::scripted::{ScriptedAgents, audit, ended, spawn_in};
+use crate::common::ws;
 use crate::common::{TestHome, no_process_of};
-use crate::ws;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_force_push_is_denied_by_the_charter_without_asking_anyone() {

@@ -1,6 +1,6 @@
 //! The README's "Try it without a Claude login" walkthrough, step by step with the daemon
 //! binary and the real `wundr`: the charter is the one printed in the README (read from it),
-//! the model is `daemon/test-support/scripts/edit-the-readme.json`; `session wait` says the
+//! the model is `test-support/scripts/edit-the-readme.json`; `session wait` says the
 //! session waits for approval of the `Edit` (exit 4), `session list` shows it `waiting`,
 //! `approval approve` lets it run, the second `session wait` exits 0 and the project's README
 //! holds the edit; the audit and the token count are what the README says.
@@ -41,7 +41,7 @@ fn the_walkthroughs_charter_is_the_upstream_readme_example() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_readme_walkthrough_edits_the_file_after_the_approval() {
     let home = TestHome::new();
-    let script = repository().join("daemon/test-support/scripts/edit-the-readme.json");
+    let script = repository().join("test-support/scripts/edit-the-readme.json");
     let Some(agents) = ScriptedAgents::new(&home, |_| Script::from_json_file(&script).unwrap())
     else {
         return;

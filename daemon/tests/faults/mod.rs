@@ -3,9 +3,6 @@
 //! tables, other local users, connection floods, malformed frames — each shown against the
 //! real daemon with real faults (mounts, immutable files, signals, a second uid).
 
-#[path = "../common/mod.rs"]
-mod common;
-
 mod charter;
 mod durability;
 mod fds;

@@ -8,7 +8,8 @@
 //!   [`claude::real_claude_flow`] `claude-flow@3.43.0`;
 //!   [`claude::ClaudeProcess`] drives one `claude -p` in stream-json mode.
 //! - The `scripted-model` binary serves a JSON script (format in [`script`]) for trying the
-//!   daemon without a Claude login.
+//!   daemon without a Claude login; the `fixture-agent` binary stands in for Claude Code in the
+//!   tests, and [`binaries::fixture_agent`] finds (or builds) it for other crates' tests.
 //!
 //! What the real CLI does with this server (the shapes of `control_request`, what the model
 //! receives on allow/deny/answer, usage) is written down in `CLAUDE_FACTS.md` beside this crate.
@@ -28,12 +29,14 @@
 //! # let _ = tokens;
 //! ```
 
+pub mod binaries;
 pub mod claude;
 mod request;
 pub mod script;
 mod server;
 mod sse;
 
+pub use binaries::fixture_agent;
 pub use request::{ModelRequest, ToolResult};
 pub use script::{Block, HttpError, Reply, Script, ScriptError, Usage};
 pub use server::ModelServer;

@@ -18,11 +18,6 @@
 //!   conversations that `session send` continues after the daemon was killed while a session
 //!   waited, or stopped gracefully.
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../common/ws.rs"]
-mod ws;
-
 mod approvals;
 mod attention;
 mod charter_lists;

@@ -64,10 +64,10 @@ pub fn real_claude_flow() -> Option<PathBuf> {
 }
 
 impl NpmProgram {
-    /// `.cache/<dir>` at the repository's root (this crate is `daemon/test-support/`).
+    /// `.cache/<dir>` at the repository's root (this crate is `test-support/`).
     fn cache_dir(&self) -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../..")
+            .join("..")
             .join(".cache")
             .join(self.dir)
     }
