@@ -39,6 +39,7 @@ pub mod model;
 pub mod notify;
 pub mod store;
 pub mod supervisor;
+mod sync;
 
 pub use daemon::{NewError, OrchestratorDaemon, StartError};
 pub use model::{DaemonEvent, DaemonState, DaemonStatus};

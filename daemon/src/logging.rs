@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
+use crate::sync::LockUnpoisoned;
 use tokio::sync::broadcast;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::Writer;
@@ -100,9 +101,7 @@ impl LogHub {
 impl HubInner {
     fn lock(&self) -> MutexGuard<'_, LogFile> {
         // Logging must go on even after a panic elsewhere poisoned the lock.
-        self.file
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.file.lock_unpoisoned()
     }
 
     fn write(&self, buf: &[u8]) {

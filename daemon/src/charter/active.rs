@@ -17,6 +17,7 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use super::off_runtime::{OffRuntimeError, off_runtime};
+use crate::sync::RwLockUnpoisoned;
 use orchestrator_charter::load::{CharterError, DEFAULT_MAX_CHARTER_BYTES, load_charter_limited};
 use orchestrator_charter::policy::Policy;
 use orchestrator_charter::schema::Charter;
@@ -241,10 +242,7 @@ impl CharterHolder {
 
     /// The charter in force.
     pub fn current(&self) -> Arc<ActiveCharter> {
-        self.current
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.current.read_unpoisoned().clone()
     }
 
     /// Re-reads the file on a thread of its own; on error the previous charter stays in force.
@@ -263,7 +261,7 @@ impl CharterHolder {
         .await
         .map_err(|source| ActiveError::Worker { source })?;
         let active = Arc::new(loaded?);
-        *self.current.write().unwrap_or_else(|p| p.into_inner()) = active.clone();
+        *self.current.write_unpoisoned() = active.clone();
         drop(turn);
         Ok(active)
     }

@@ -14,6 +14,7 @@ use tokio::sync::oneshot;
 
 use crate::model::{APPROVAL_ID_PREFIX, ApprovalRequest, ApprovalState, WaitKind};
 use crate::store::StoreError;
+use crate::sync::LockUnpoisoned;
 
 /// A person's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,7 +145,7 @@ pub struct Approvals {
 
 impl Approvals {
     fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner())
+        self.pending.lock_unpoisoned()
     }
 
     /// Registers `request`; the receiver yields the answer.

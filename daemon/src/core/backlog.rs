@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use tokio::sync::broadcast;
 
 use crate::model::SessionOutput;
+use crate::sync::LockUnpoisoned;
 
 /// Events kept per session; older ones are dropped first (the transcript file keeps all).
 const EVENTS_PER_SESSION: usize = 2048;
@@ -77,9 +78,7 @@ impl OutputBacklog {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Backlogs> {
         // Each update is a push and a pop; a panic between them leaves a valid deque.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock_unpoisoned()
     }
 
     /// Records `output` and sends it to the live subscribers. Both happen under the lock, so

@@ -25,6 +25,7 @@ use crate::model::{
     SessionStatus, SubsystemHealth, SubsystemStatus,
 };
 use crate::store::Store;
+use crate::sync::LockUnpoisoned;
 pub use backlog::{FollowStart, OutputBacklog, OutputSink};
 pub use charter::SpentPool;
 use orchestrator_charter::budget::TokenPools;
@@ -159,9 +160,7 @@ impl Core {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding this lock cannot leave Inner half-updated in a way that
         // matters more than stopping the daemon would, so keep serving with the data as is.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner.lock_unpoisoned()
     }
 
     /// The configuration the daemon runs with.

@@ -20,6 +20,7 @@ use std::sync::{Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use rusqlite::{Connection, params};
 
 use super::types::Tier;
+use crate::sync::{LockUnpoisoned, RwLockUnpoisoned};
 
 /// Longest length recorded; longer entries are scored as this long (BM25 barely changes).
 const MAX_TOKENS: u32 = u16::MAX as u32;
@@ -53,24 +54,24 @@ impl SharedFacts {
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, EntryFacts> {
-        self.facts.read().unwrap_or_else(|p| p.into_inner())
+        self.facts.read_unpoisoned()
     }
 
     pub fn write(&self) -> RwLockWriteGuard<'_, EntryFacts> {
-        self.facts.write().unwrap_or_else(|p| p.into_inner())
+        self.facts.write_unpoisoned()
     }
 
     /// Installs the first load and wakes the searches waiting for it.
     pub fn finish_loading(&self, facts: EntryFacts) {
         *self.write() = facts;
-        *self.loaded.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        *self.loaded.lock_unpoisoned() = true;
         self.loaded_signal.notify_all();
     }
 
     /// Blocks until the first load is in, or [`LOAD_WAIT`] has passed (should the writer
     /// thread have died, searches go on with what facts there are rather than hang).
     pub fn wait_loaded(&self) {
-        let loaded = self.loaded.lock().unwrap_or_else(|p| p.into_inner());
+        let loaded = self.loaded.lock_unpoisoned();
         let _loaded = self
             .loaded_signal
             .wait_timeout_while(loaded, LOAD_WAIT, |loaded| !*loaded)

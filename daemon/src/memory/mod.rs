@@ -69,6 +69,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
 use crate::store::FaultCell;
+use crate::sync::LockUnpoisoned;
 pub use error::MemoryError;
 use facts::SharedFacts;
 pub(crate) use keys::{content_hash, new_id};
@@ -137,11 +138,7 @@ impl MemoryStore {
             readers: Mutex::new(Vec::new()),
         };
         let reader = store.open_reader()?;
-        store
-            .readers
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(reader);
+        store.readers.lock_unpoisoned().push(reader);
         Ok(store)
     }
 
@@ -377,13 +374,13 @@ impl MemoryStore {
         &self,
         f: impl FnOnce(&Connection, &Ranker) -> Result<T, MemoryError>,
     ) -> Result<T, MemoryError> {
-        let idle = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let idle = self.readers.lock_unpoisoned().pop();
         let reader = match idle {
             Some(reader) => reader,
             None => self.open_reader()?,
         };
         let result = f(&reader.conn, &reader.ranker);
-        let mut pool = self.readers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut pool = self.readers.lock_unpoisoned();
         if pool.len() < MAX_IDLE_READERS {
             pool.push(reader);
         }

@@ -19,6 +19,7 @@ use super::error::MemoryError;
 use super::facts::EntryFacts;
 use super::janitor;
 use super::rows::{WriterState, count_episodic};
+use crate::sync::LockUnpoisoned;
 
 /// Most jobs folded into one transaction; bounds how long a batch holds the write lock.
 const MAX_BATCH: usize = 512;
@@ -116,7 +117,7 @@ impl Writer {
             reply,
         });
         {
-            let guard = self.tx.lock().unwrap_or_else(|p| p.into_inner());
+            let guard = self.tx.lock_unpoisoned();
             let sender = guard.as_ref().ok_or(MemoryError::Closed)?;
             sender.send(job).map_err(|_| MemoryError::Closed)?;
         }
@@ -136,15 +137,15 @@ impl Writer {
             result: None,
             reply,
         });
-        let guard = self.tx.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = self.tx.lock_unpoisoned();
         let sender = guard.as_ref().ok_or(MemoryError::Closed)?;
         sender.send(job).map_err(|_| MemoryError::Closed)
     }
 
     /// Finishes what is queued and stops the thread.
     pub fn close(&self) {
-        self.tx.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(thread) = self.thread.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        self.tx.lock_unpoisoned().take();
+        if let Some(thread) = self.thread.lock_unpoisoned().take() {
             let _ = thread.join();
         }
     }

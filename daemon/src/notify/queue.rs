@@ -4,6 +4,7 @@
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use crate::sync::LockUnpoisoned;
 use tokio::sync::Notify;
 
 /// A bounded FIFO with one consumer that waits for items.
@@ -26,7 +27,7 @@ impl<T> BoundedQueue<T> {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<T>> {
         // Push and pop cannot leave the deque inconsistent; keep going after a panic.
-        self.items.lock().unwrap_or_else(|p| p.into_inner())
+        self.items.lock_unpoisoned()
     }
 
     /// Appends `item`; when the queue was full, its oldest item is removed and returned.

@@ -11,6 +11,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::SystemTime;
 
+use crate::sync::LockUnpoisoned;
 use rusqlite::ErrorCode;
 
 /// Why the database could not be read or written.
@@ -140,7 +141,7 @@ pub struct FaultCell {
 
 impl FaultCell {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<(String, SystemTime)>> {
-        self.last.lock().unwrap_or_else(|p| p.into_inner())
+        self.last.lock_unpoisoned()
     }
 
     /// Records a fault; `detail` says what failed and why. Logged once per change.

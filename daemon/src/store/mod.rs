@@ -30,6 +30,7 @@ pub use sessions::{Loaded, StoredSession};
 pub use writer::Callback;
 
 use crate::model::session::{Session, SessionStatus};
+use crate::sync::LockUnpoisoned;
 use writer::{Op, Writer};
 
 /// The schema, one entry per version; entry `n` moves the database from version `n` to `n+1`.
@@ -250,7 +251,7 @@ impl Store {
 
     /// Queues `op`; a closed store gives the op back.
     fn send(&self, op: Op) -> Result<(), Op> {
-        let guard = self.tx.lock().unwrap_or_else(|p| p.into_inner());
+        let guard = self.tx.lock_unpoisoned();
         match guard.as_ref() {
             Some(tx) => tx.send(op).map_err(|mpsc::SendError(op)| op),
             None => Err(op),
@@ -333,7 +334,7 @@ impl Store {
         &self,
         work: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        let reader = self.reader.lock_unpoisoned();
         work(&reader)
     }
 
@@ -372,8 +373,8 @@ impl Store {
 
     /// Writes what is queued and stops the writer.
     pub fn close(&self) {
-        self.tx.lock().unwrap_or_else(|p| p.into_inner()).take();
-        if let Some(writer) = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        self.tx.lock_unpoisoned().take();
+        if let Some(writer) = self.writer.lock_unpoisoned().take() {
             let _ = writer.join();
         }
     }

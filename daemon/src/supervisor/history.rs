@@ -16,6 +16,7 @@ use std::time::SystemTime;
 use super::actor::CappedFile;
 use crate::core::{Core, FollowStart, OutputSink};
 use crate::model::SessionOutput;
+use crate::sync::LockUnpoisoned;
 
 /// The history file's name inside a session's directory.
 pub(crate) const HISTORY: &str = "output.jsonl";
@@ -63,7 +64,7 @@ impl OutputSink for HistoryFiles {
                 return;
             }
         };
-        let mut open = self.open.lock().unwrap_or_else(|p| p.into_inner());
+        let mut open = self.open.lock_unpoisoned();
         let open = &mut *open;
         if !open.by_session.contains_key(id) {
             // Only the directories of the daemon's own sessions: an id is never a path, and

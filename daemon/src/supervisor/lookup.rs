@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
+use super::Supervisor;
 use super::error::SessionError;
-use super::manager::Supervisor;
 use crate::core::FollowStart;
 use crate::model::Session;
 

@@ -32,6 +32,7 @@ use super::auth::Identity;
 use super::stream::EncodedOutput;
 use super::wire;
 use crate::model::DaemonEvent;
+use crate::sync::LockUnpoisoned;
 
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
 
@@ -106,9 +107,7 @@ impl Drop for Outbox {
 /// The queue's lock. Never contended (both sides run in one task, one at a time) and never
 /// held across an await, so a panic cannot have left it mid-change: a poisoned lock is used.
 fn lock(queue: &Mutex<Queue>) -> std::sync::MutexGuard<'_, Queue> {
-    queue
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
+    queue.lock_unpoisoned()
 }
 
 /// The state of one connection.

@@ -12,6 +12,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 use crate::core::Core;
+use crate::sync::LockUnpoisoned;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct DeliveryLabel {
@@ -124,7 +125,7 @@ impl Default for WsMetrics {
             notifications: NotifyCounters::default(),
         };
         {
-            let mut r = metrics.registry.lock().unwrap_or_else(|p| p.into_inner());
+            let mut r = metrics.registry.lock_unpoisoned();
             r.register("sessions", "Sessions by status", metrics.sessions.clone());
             r.register(
                 "sessions_spawned",
@@ -201,7 +202,7 @@ impl WsMetrics {
             .inc_by(m.total_tokens_used.saturating_sub(self.tokens.get()));
         self.queue_depth.set(i64::from(status.sessions.queued));
         let mut text = String::new();
-        let registry = self.registry.lock().unwrap_or_else(|p| p.into_inner());
+        let registry = self.registry.lock_unpoisoned();
         if let Err(err) = prometheus_client::encoding::text::encode(&mut text, &registry) {
             tracing::warn!(%err, "cannot encode metrics");
         }

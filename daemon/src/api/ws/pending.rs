@@ -15,6 +15,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use super::metrics::WsMetrics;
+use crate::sync::LockUnpoisoned;
 
 /// How long the accept loop waits for an evicted connection to let go of its slot before it
 /// evicts the next one (a connection that upgraded meanwhile frees its slot without help).
@@ -60,9 +61,7 @@ impl Pending {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, CancellationToken>> {
         // Held for a map operation only, never across an await or a panic point.
-        self.open
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.open.lock_unpoisoned()
     }
 
     /// A slot for a newly accepted connection; at the cap, the oldest connection is closed

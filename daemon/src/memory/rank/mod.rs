@@ -37,6 +37,7 @@ use rusqlite::Connection;
 
 use super::facts::{EntryFact, EntryFacts, SharedFacts, tier_code};
 use super::types::MemoryConfig;
+use crate::sync::LockUnpoisoned;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -165,7 +166,7 @@ impl Ranker {
     }
 
     fn collected(&self) -> MutexGuard<'_, Collected> {
-        self.collected.lock().unwrap_or_else(|p| p.into_inner())
+        self.collected.lock_unpoisoned()
     }
 }
 
