@@ -1,5 +1,6 @@
 //! Talking to a daemon: [`connect`] (a [`Client`], or `None` when no daemon is running),
-//! [`connect_sessions`] (a [`SessionsClient`]), [`probe_status`] and the RPC wrappers
+//! [`require_channel`] (a channel for any service, or the command fails with exit 3),
+//! [`probe_status`] and the RPC wrappers
 //! [`get_status`] and [`shutdown`], each bounded by [`CALL_TIMEOUT`] (or the timeout given to
 //! [`unary_within`]) so a stuck daemon never hangs the CLI. Also [`warn_if_protocol_differs`].
 
@@ -13,7 +14,7 @@ use orchestrator_api::v1::sessions_client::SessionsClient as GeneratedSessionsCl
 use orchestrator_api::v1::{GetStatusRequest, GetStatusResponse, ShutdownRequest};
 use tonic::transport::Channel;
 
-use crate::error::{CliError, RpcFailure};
+use crate::error::{CliError, RpcFailure, SessionCommandError};
 use crate::output;
 
 /// How long one connect or unary call may take before the daemon counts as stuck.
@@ -40,22 +41,20 @@ pub async fn open_channel(socket: &Path) -> Result<Option<Channel>, CliError> {
     }
 }
 
-/// Opens a channel to the daemon on `socket` for any service; `Ok(None)` when no daemon is
-/// running there.
-pub async fn open(socket: &Path) -> Result<Option<Channel>, CliError> {
-    open_channel(socket).await
+/// A channel to the daemon on `socket` for a command that needs one: "not running" is the
+/// command's failure ([`SessionCommandError::NotRunning`], exit 3).
+pub async fn require_channel(socket: &Path) -> Result<Channel, CliError> {
+    open_channel(socket).await?.ok_or_else(|| {
+        SessionCommandError::NotRunning {
+            socket: socket.to_path_buf(),
+        }
+        .into()
+    })
 }
 
 /// Opens a client to the daemon on `socket`; `Ok(None)` when no daemon is running there.
 pub async fn connect(socket: &Path) -> Result<Option<Client>, CliError> {
     Ok(open_channel(socket).await?.map(DaemonClient::new))
-}
-
-/// Opens a `Sessions` client to the daemon on `socket`; `Ok(None)` when no daemon runs there.
-pub async fn connect_sessions(socket: &Path) -> Result<Option<SessionsClient>, CliError> {
-    Ok(open_channel(socket)
-        .await?
-        .map(GeneratedSessionsClient::new))
 }
 
 /// Connects and asks for the status; `Ok(None)` when no daemon is running on `socket`.

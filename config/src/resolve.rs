@@ -2,6 +2,8 @@
 //! value checked against its setting's rules; [`DaemonConfig::validate`] checks a config built
 //! in code by the same rules.
 
+use std::fmt::Display;
+use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use crate::layer::WebSocketLayer;
@@ -42,136 +44,147 @@ impl DaemonConfig {
     }
 
     fn apply(&mut self, layer: &ConfigLayer) -> Result<(), ConfigError> {
-        let origin = layer.origin.as_deref().unwrap_or("settings");
-        let invalid = |field: &'static str, value: &dyn std::fmt::Display, reason: &str| {
-            ConfigError::Invalid {
-                field,
-                value: value.to_string(),
-                origin: origin.to_owned(),
-                reason: reason.to_owned(),
-            }
+        let rules = Rules {
+            origin: layer.origin.as_deref().unwrap_or("settings"),
         };
+        self.apply_process(layer, &rules)?;
+        self.apply_agents(layer, &rules)?;
+        if let Some(ws) = &layer.websocket {
+            self.apply_websocket(ws, rules.origin)?;
+        }
+        self.apply_charter(layer, &rules)?;
+        self.apply_parts(layer, &rules)
+    }
+
+    /// The daemon process's own settings: name, listening, capacity, logs, timeouts.
+    fn apply_process(&mut self, layer: &ConfigLayer, rules: &Rules) -> Result<(), ConfigError> {
         if let Some(name) = &layer.name {
-            if name.trim().is_empty() {
-                return Err(invalid("name", name, "must not be empty"));
-            }
-            self.name = name.clone();
+            self.name = rules.not_blank("name", name)?;
         }
         if let Some(port) = layer.port {
-            self.port = u16::try_from(port)
-                .map_err(|_| invalid("port", &port, "must be 0–65535 (0 picks a free port)"))?;
+            self.port = rules.whole(
+                "port",
+                port,
+                0..=i64::from(u16::MAX),
+                "must be 0–65535 (0 picks a free port)",
+            )?;
         }
         if let Some(host) = &layer.host {
             self.host = host.trim().to_owned();
         }
         if let Some(max) = layer.max_sessions {
-            self.max_sessions = u32::try_from(max)
-                .ok()
-                .filter(|max| *max >= 1)
-                .ok_or_else(|| invalid("maxSessions", &max, "must be at least 1"))?;
+            let range = 1..=i64::from(u32::MAX);
+            self.max_sessions = rules.whole("maxSessions", max, range, "must be at least 1")?;
         }
         if let Some(ms) = layer.heartbeat_interval {
-            self.heartbeat_interval = millis(ms, 100)
-                .ok_or_else(|| invalid("heartbeatInterval", &ms, "must be at least 100 ms"))?;
+            self.heartbeat_interval = rules.millis("heartbeatInterval", ms, 100)?;
         }
         if let Some(ms) = layer.shutdown_timeout {
-            self.shutdown_timeout = millis(ms, 100)
-                .ok_or_else(|| invalid("shutdownTimeout", &ms, "must be at least 100 ms"))?;
+            self.shutdown_timeout = rules.millis("shutdownTimeout", ms, 100)?;
         }
         if let Some(verbose) = layer.verbose {
             self.verbose = verbose;
         }
         if let Some(socket) = &layer.socket {
             if socket.as_os_str().is_empty() {
-                return Err(invalid("socket", &"", "must not be empty"));
+                return Err(rules.invalid("socket", &"", "must not be empty"));
             }
             self.socket = Some(socket.clone());
         }
         if let Some(bytes) = layer.log_max_bytes {
-            self.log_max_bytes = u64::try_from(bytes)
-                .ok()
-                .filter(|b| *b >= 64 * 1024)
-                .ok_or_else(|| invalid("logMaxBytes", &bytes, "must be at least 65536"))?;
+            let range = 64 * 1024..=i64::MAX;
+            self.log_max_bytes =
+                rules.whole("logMaxBytes", bytes, range, "must be at least 65536")?;
+        }
+        if let Some(keep) = layer.log_keep_files {
+            self.log_keep_files = rules.whole("logKeepFiles", keep, 1..=100, "must be 1–100")?;
         }
         if let Some(bytes) = layer.transcript_max_bytes {
-            self.transcript_max_bytes = u64::try_from(bytes)
-                .ok()
-                .filter(|b| *b >= 64 * 1024)
-                .ok_or_else(|| invalid("transcriptMaxBytes", &bytes, "must be at least 65536"))?;
+            let range = 64 * 1024..=i64::MAX;
+            self.transcript_max_bytes =
+                rules.whole("transcriptMaxBytes", bytes, range, "must be at least 65536")?;
         }
         if let Some(restarts) = layer.max_restarts {
-            self.max_restarts = u32::try_from(restarts)
-                .ok()
-                .filter(|r| *r <= 100)
-                .ok_or_else(|| invalid("maxRestarts", &restarts, "must be 0–100"))?;
+            self.max_restarts = rules.whole("maxRestarts", restarts, 0..=100, "must be 0–100")?;
         }
         if let Some(ms) = layer.idle_timeout {
-            self.idle_timeout = millis(ms, 1000)
-                .ok_or_else(|| invalid("idleTimeout", &ms, "must be at least 1000 ms"))?;
+            self.idle_timeout = rules.millis("idleTimeout", ms, 1000)?;
         }
         if let Some(ms) = layer.result_grace {
-            self.result_grace = millis(ms, 100)
-                .ok_or_else(|| invalid("resultGrace", &ms, "must be at least 100 ms"))?;
+            self.result_grace = rules.millis("resultGrace", ms, 100)?;
         }
+        Ok(())
+    }
+
+    /// The `agents:` table: a command, when given, must name something.
+    fn apply_agents(&mut self, layer: &ConfigLayer, rules: &Rules) -> Result<(), ConfigError> {
+        let Some(agents) = &layer.agents else {
+            return Ok(());
+        };
+        for (name, agent) in [
+            ("claude-code", &agents.claude_code),
+            ("claude-flow", &agents.claude_flow),
+        ] {
+            let Some(agent) = agent else { continue };
+            if agent
+                .command
+                .as_deref()
+                .is_some_and(|c| c.trim().is_empty())
+            {
+                return Err(rules.invalid("agents", &name, "command must not be empty"));
+            }
+            match name {
+                "claude-code" => self.agents.claude_code = Some(agent.clone()),
+                _ => self.agents.claude_flow = Some(agent.clone()),
+            }
+        }
+        Ok(())
+    }
+
+    /// The charter file, its size cap and the hook program.
+    fn apply_charter(&mut self, layer: &ConfigLayer, rules: &Rules) -> Result<(), ConfigError> {
+        if let Some(charter) = &layer.charter {
+            if charter.as_os_str().is_empty() {
+                return Err(rules.invalid("charter", &"", "must not be empty"));
+            }
+            self.charter = Some(charter.clone());
+        }
+        if let Some(bytes) = layer.charter_max_bytes {
+            let range = 1024..=256 * 1024 * 1024;
+            self.charter_max_bytes =
+                rules.whole("charterMaxBytes", bytes, range, "must be 1 KiB–256 MiB")?;
+        }
+        if let Some(hook) = &layer.hook_command {
+            if hook.trim().is_empty() {
+                return Err(rules.invalid("hookCommand", &"", "must not be empty"));
+            }
+            self.hook_command = Some(hook.clone());
+        }
+        Ok(())
+    }
+
+    /// The tables each part of the daemon reads: stalls, memory, notifications, and the
+    /// WebSocket door's credentials.
+    fn apply_parts(&mut self, layer: &ConfigLayer, rules: &Rules) -> Result<(), ConfigError> {
         self.stall
             .apply(
                 layer.stall_timeout,
                 layer.stall_action.as_deref(),
                 layer.stall_nudge.as_deref(),
             )
-            .map_err(|(field, value, reason)| invalid(field, &value, reason))?;
-        if let Some(agents) = &layer.agents {
-            for (name, agent) in [
-                ("claude-code", &agents.claude_code),
-                ("claude-flow", &agents.claude_flow),
-            ] {
-                let Some(agent) = agent else { continue };
-                if agent
-                    .command
-                    .as_deref()
-                    .is_some_and(|c| c.trim().is_empty())
-                {
-                    return Err(invalid("agents", &name, "command must not be empty"));
-                }
-                match name {
-                    "claude-code" => self.agents.claude_code = Some(agent.clone()),
-                    _ => self.agents.claude_flow = Some(agent.clone()),
-                }
-            }
-        }
-        if let Some(ws) = &layer.websocket {
-            self.apply_websocket(ws, origin)?;
-        }
-        if let Some(charter) = &layer.charter {
-            if charter.as_os_str().is_empty() {
-                return Err(invalid("charter", &"", "must not be empty"));
-            }
-            self.charter = Some(charter.clone());
-        }
-        if let Some(bytes) = layer.charter_max_bytes {
-            self.charter_max_bytes = u64::try_from(bytes)
-                .ok()
-                .filter(|b| (1024..=256 * 1024 * 1024).contains(b))
-                .ok_or_else(|| invalid("charterMaxBytes", &bytes, "must be 1 KiB–256 MiB"))?;
-        }
-        if let Some(hook) = &layer.hook_command {
-            if hook.trim().is_empty() {
-                return Err(invalid("hookCommand", &"", "must not be empty"));
-            }
-            self.hook_command = Some(hook.clone());
-        }
+            .map_err(|(field, value, reason)| rules.invalid(field, &value, reason))?;
         if let Some(memory) = &layer.memory {
             // Applied to a copy so a refused layer leaves the settings as they were.
             let mut settings = self.memory.clone();
             memory
                 .apply_to(&mut settings)
-                .map_err(|(field, value, reason)| invalid(field, &value, reason))?;
+                .map_err(|(field, value, reason)| rules.invalid(field, &value, reason))?;
             self.memory = settings;
         }
         if let Some(notify) = &layer.notify {
             notify
                 .apply_to(&mut self.notify)
-                .map_err(|(field, value, reason)| invalid(field, &value, &reason))?;
+                .map_err(|(field, value, reason)| rules.invalid(field, &value, &reason))?;
         }
         if let Some(auth) = &layer.auth {
             // Settings built in code get the rules the environment parser applies.
@@ -188,12 +201,6 @@ impl DaemonConfig {
                 return Err(weak("DAEMON_AUTH_API_KEYS"));
             }
             self.websocket.auth = Some(auth.clone());
-        }
-        if let Some(keep) = layer.log_keep_files {
-            self.log_keep_files = u32::try_from(keep)
-                .ok()
-                .filter(|k| (1..=100).contains(k))
-                .ok_or_else(|| invalid("logKeepFiles", &keep, "must be 1–100"))?;
         }
         Ok(())
     }
@@ -315,9 +322,50 @@ fn duration_ms(duration: Duration) -> i64 {
     i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
 }
 
-fn millis(ms: i64, min: u64) -> Option<Duration> {
-    u64::try_from(ms)
-        .ok()
-        .filter(|ms| *ms >= min)
-        .map(Duration::from_millis)
+/// The rules every setting of one layer is checked by; a refusal names the setting, the value,
+/// where the layer came from (`origin`) and why.
+struct Rules<'a> {
+    origin: &'a str,
+}
+
+impl Rules<'_> {
+    fn invalid(&self, field: &'static str, value: &dyn Display, reason: &str) -> ConfigError {
+        ConfigError::Invalid {
+            field,
+            value: value.to_string(),
+            origin: self.origin.to_owned(),
+            reason: reason.to_owned(),
+        }
+    }
+
+    /// A whole number within `range` that fits a `T`, or `says` as the refusal.
+    fn whole<T: TryFrom<i64>>(
+        &self,
+        field: &'static str,
+        value: i64,
+        range: RangeInclusive<i64>,
+        says: &str,
+    ) -> Result<T, ConfigError> {
+        Some(value)
+            .filter(|v| range.contains(v))
+            .and_then(|v| T::try_from(v).ok())
+            .ok_or_else(|| self.invalid(field, &value, says))
+    }
+
+    /// Milliseconds, at least `min`.
+    fn millis(&self, field: &'static str, ms: i64, min: u64) -> Result<Duration, ConfigError> {
+        u64::try_from(ms)
+            .ok()
+            .filter(|ms| *ms >= min)
+            .map(Duration::from_millis)
+            .ok_or_else(|| self.invalid(field, &ms, &format!("must be at least {min} ms")))
+    }
+
+    /// Text that is not blank.
+    fn not_blank(&self, field: &'static str, text: &str) -> Result<String, ConfigError> {
+        if text.trim().is_empty() {
+            return Err(self.invalid(field, &text, "must not be empty"));
+        }
+        Ok(text.to_owned())
+    }
 }

@@ -275,27 +275,8 @@ impl OrchestratorDaemon {
         }
         let mut instance = Instance::claim(&self.paths.socket, &self.paths.pid_file)?;
         let public = bind_public(&config.host, config.port).await?;
-        if self.core.store().is_none() {
-            let (store, loaded) = Store::open(&self.paths.data_dir.join("orchestrator.db"))?;
-            // Active when the previous daemon died: whatever their agents started may still
-            // run. Ended before any new agent starts, so none of those can be hit.
-            let interrupted: Vec<InterruptedSession> = self
-                .core
-                .attach_store(store, loaded)
-                .into_iter()
-                .map(|(session_id, pid)| InterruptedSession { session_id, pid })
-                .collect();
-            self.runner.reclaim(&interrupted).await;
-        }
-        if self.core.daemon_memory().is_none() {
-            // Same file as the sessions; a failure here degrades memory, never the daemon.
-            let path = self.paths.data_dir.join("orchestrator.db");
-            let settings = config.memory.clone();
-            let memory = tokio::task::spawn_blocking(move || DaemonMemory::open(&path, &settings))
-                .await
-                .expect("opening memory does not panic");
-            self.core.attach_memory(memory);
-        }
+        self.open_store().await?;
+        self.open_memory().await;
         let supervisor = self
             .supervisor
             .get_or_init(|| {
@@ -317,7 +298,53 @@ impl OrchestratorDaemon {
             state_dir: self.paths.state_dir.clone(),
             data_dir: self.paths.data_dir.clone(),
         });
+        let control = instance
+            .take_listener()
+            .expect("a fresh claim holds its listener");
+        let tasks = self.start_tasks(control, public, supervisor);
+        Ok(Running { instance, tasks })
+    }
 
+    /// Opens the session store, once: sessions that were active when the previous daemon died
+    /// are ended, and whatever their agents started is reclaimed before any new agent starts.
+    async fn open_store(&self) -> Result<(), StartError> {
+        if self.core.store().is_some() {
+            return Ok(());
+        }
+        let (store, loaded) = Store::open(&self.paths.data_dir.join("orchestrator.db"))?;
+        let interrupted: Vec<InterruptedSession> = self
+            .core
+            .attach_store(store, loaded)
+            .into_iter()
+            .map(|(session_id, pid)| InterruptedSession { session_id, pid })
+            .collect();
+        self.runner.reclaim(&interrupted).await;
+        Ok(())
+    }
+
+    /// Opens memory, once, in the same file as the sessions; a failure here degrades memory,
+    /// never the daemon.
+    async fn open_memory(&self) {
+        if self.core.daemon_memory().is_some() {
+            return;
+        }
+        let path = self.paths.data_dir.join("orchestrator.db");
+        let settings = self.core.config().memory.clone();
+        let memory = tokio::task::spawn_blocking(move || DaemonMemory::open(&path, &settings))
+            .await
+            .expect("opening memory does not panic");
+        self.core.attach_memory(memory);
+    }
+
+    /// The daemon's tasks: the two doors, the notifier, the memory-limit watch, the memory
+    /// janitor and the heartbeat, each named for the stop that awaits it.
+    fn start_tasks(
+        &self,
+        control: std::os::unix::net::UnixListener,
+        public: TcpListener,
+        supervisor: Arc<Supervisor>,
+    ) -> Vec<(&'static str, JoinHandle<()>)> {
+        let config = self.core.config();
         let probes = Probes {
             socket: self.paths.socket.clone(),
             grpc_alive: Arc::new(AtomicBool::new(true)),
@@ -325,9 +352,6 @@ impl OrchestratorDaemon {
             logs: self.logs.get().cloned(),
         };
         let mut tasks = Vec::new();
-        let control = instance
-            .take_listener()
-            .expect("a fresh claim holds its listener");
         let (core, logs, alive, grpc_supervisor) = (
             self.core.clone(),
             probes.logs.clone(),
@@ -376,7 +400,7 @@ impl OrchestratorDaemon {
             "heartbeat",
             tokio::spawn(heartbeat::run(self.core.clone(), probes)),
         ));
-        Ok(Running { instance, tasks })
+        tasks
     }
 
     /// Stops gracefully: emits `stopped`, closes both doors (waiting up to `shutdownTimeout`

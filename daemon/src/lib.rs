@@ -15,9 +15,13 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layout: [`config`] (settings and their layers), [`core`] (the one owner of state and the
-//! event bus), [`api`] (the gRPC and WebSocket doors, translation only), [`instance`] (one
-//! daemon per socket), [`logging`] (the log file and its live followers), [`heartbeat`].
+//! Layout (ARCHITECTURE.md draws it): [`model`] (plain data), [`store`] and [`memory`]
+//! (SQLite), [`charter`] (the charter in force, the approvals book), [`core`] (the one owner
+//! of state and the event buses), [`enforcement`] (the charter on each agent action),
+//! [`supervisor`] (agents run and watched; their protocols are [`agents`]), [`api`] (the gRPC
+//! and WebSocket doors, translation only) and [`notify`]; [`instance`] (one daemon per
+//! socket), [`logging`] (the log file and its live followers), [`heartbeat`]. The settings are
+//! the `orchestrator_config` crate, the charter itself `orchestrator_charter`.
 
 pub mod agents;
 pub mod api;

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use super::exit::{EXIT_FAILURE, EXIT_NOT_RUNNING, START_HINT};
 
-/// Every way a session command fails beyond the transport failures of [`CliError`].
+/// Every way a session command fails beyond the transport failures of [`super::CliError`].
 #[derive(Debug, thiserror::Error)]
 pub enum SessionCommandError {
     /// Nothing listens on the socket.

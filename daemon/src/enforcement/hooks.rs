@@ -1,6 +1,6 @@
 //! Deciding a hook call in the daemon: [`handle_hook`] reads what Claude Code sent, decides it
 //! against the charter in force, turns an escalation into an approval request (announced as
-//! [`DaemonEvent::ApprovalRequired`], answered through [`answer_approval`]) and waits for the
+//! `DaemonEvent::ApprovalRequired`, answered through [`answer_approval`]) and waits for the
 //! answer (no answer before `approvalTimeoutSeconds` = deny), records the decision in the audit
 //! table, and returns what the hook prints ([`HookOutcome`]).
 //!
@@ -98,29 +98,8 @@ pub async fn handle_hook(
         event: event.to_owned(),
         source,
     })?;
-    let active = core.charter();
     if hook_event == HookEvent::SessionStart {
-        let session = core.session(session_id);
-        let context = session_start_context(&active.charter, session.as_ref());
-        let outcome = HookOutcome {
-            output: session_start_response(&context),
-            decision: "context",
-            reason: {
-                let memories = session.as_ref().map_or(0, memories_given);
-                let noun = if memories == 1 { "memory" } else { "memories" };
-                format!(
-                    "{} characters of context, {memories} {noun}",
-                    context.chars().count()
-                )
-            },
-            rule: String::new(),
-        };
-        // The context is given either way (a session cannot be held at its start); a failed
-        // record shows as the store `degraded`.
-        if let Err(err) = audit(core, session_id, event, "", &input, &outcome, "").await {
-            tracing::error!(session = session_id, error = %crate::error_chain(&err), "SessionStart not audited");
-        }
-        return Ok(outcome);
+        return Ok(start_context(core, session_id, event, &input).await);
     }
     let action = Action::from_hook_input(&input).ok_or(HookError::MissingField {
         event: event.to_owned(),
@@ -129,89 +108,172 @@ pub async fn handle_hook(
             _ => "tool_name",
         },
     })?;
-    let (tool, subject) = match &action {
-        Action::ToolUse { tool_name, input } => (tool_name.clone(), input.clone()),
-        Action::Prompt { text } => ("prompt".to_owned(), json!({ "prompt": text })),
-    };
-    let mut decision = active.policy.decide(&action);
-    let mut rule = decision
-        .rule
-        .as_ref()
-        .map(|r| format!("{}: {}", r.list.as_str(), r.entry))
-        .unwrap_or_default();
-    let mut approved_by = String::new();
-    let mut receipt = None;
-    // An agent with a permission prompt asks there (the daemon answers it on the agent's
-    // stdin, see `permission`): the hook says "ask" at once instead of holding the tool.
-    let prompts = hook_event == HookEvent::PreToolUse && core.asks_through_prompt(session_id);
-    if prompts && tool == ASK_USER_QUESTION && decision.verdict != Verdict::Deny {
-        decision.verdict = Verdict::Ask;
-        decision.reason = "the agent's question goes to a person".to_owned();
-    }
-    // What the charter leaves to a person in a session that can ask only through its hooks
-    // (Claude Flow's Claude Code) is an approval request, as an escalation is.
-    let leaves_open = decision.verdict == Verdict::Ask
-        && hook_event == HookEvent::PreToolUse
-        && tool != ASK_USER_QUESTION
-        && core.asks_through_hook(session_id);
-    if leaves_open && rule.is_empty() {
-        rule = orchestrator_charter::policy::DEFAULT_ASK_RULE.to_owned();
-    }
-    if (decision.verdict == Verdict::Escalate && !prompts) || leaves_open {
-        let timeout = approval_timeout(&active.charter);
-        let request = ApprovalRequest::new(
-            session_id,
-            WaitKind::Approval,
-            &tool,
-            subject.clone(),
-            rule.clone(),
-            decision.reason.clone(),
-            timeout,
-        );
-        let waited = ask_person(core, request, timeout).await;
-        decision = Decision {
-            verdict: waited.verdict,
-            reason: waited.reason,
-            rule: decision.rule,
-        };
-        approved_by = waited.by;
-        receipt = waited.receipt;
-    }
-    let mut outcome = outcome_of(hook_event, &decision, rule.clone());
-    let recorded = audit(
+    let call = HookCall {
         core,
         session_id,
         event,
-        &tool,
-        &subject,
-        &outcome,
-        &approved_by,
-    )
-    .await;
-    if let Err(err) = &recorded
-        && outcome.decision != "deny"
-    {
-        // Fail closed: what cannot be recorded does not run.
-        let reason = format!(
-            "charter: denied because the daemon cannot record this decision ({}); {}",
-            crate::error_chain(err),
-            err.remedy()
-        );
-        tracing::error!(session = session_id, event, tool, "{reason}");
-        outcome = outcome_of(
-            hook_event,
-            &Decision {
-                verdict: Verdict::Deny,
-                reason,
-                rule: decision.rule,
-            },
+        hook_event,
+    };
+    let decided = call.decide(&action).await;
+    Ok(call.record(decided).await)
+}
+
+/// The context a session starts with (the charter and its memories), given whatever happens
+/// to its audit record: a session cannot be held at its start, and a failed record shows as
+/// the store `degraded`.
+async fn start_context(core: &Core, session_id: &str, event: &str, input: &Value) -> HookOutcome {
+    let session = core.session(session_id);
+    let context = session_start_context(&core.charter().charter, session.as_ref());
+    let memories = session.as_ref().map_or(0, memories_given);
+    let noun = if memories == 1 { "memory" } else { "memories" };
+    let outcome = HookOutcome {
+        output: session_start_response(&context),
+        decision: "context",
+        reason: format!(
+            "{} characters of context, {memories} {noun}",
+            context.chars().count()
+        ),
+        rule: String::new(),
+    };
+    if let Err(err) = audit(core, session_id, event, "", input, &outcome, "").await {
+        tracing::error!(session = session_id, error = %crate::error_chain(&err), "SessionStart not audited");
+    }
+    outcome
+}
+
+/// One hook call about an agent action (a tool call or a prompt).
+struct HookCall<'a> {
+    core: &'a Core,
+    session_id: &'a str,
+    event: &'a str,
+    hook_event: HookEvent,
+}
+
+/// What was decided about one action, and by whom.
+struct Decided {
+    /// The tool (`prompt` for a prompt) and what it was given, as the audit records them.
+    tool: String,
+    subject: Value,
+    decision: Decision,
+    /// `list: entry` of the charter entry that decided, or the default ask rule.
+    rule: String,
+    /// Who answered when a person decided (`cli`, `ws:<client>`, `timeout`).
+    approved_by: String,
+    /// Where to report whether the decision was recorded, when a person answered.
+    receipt: Option<tokio::sync::oneshot::Sender<Result<(), StoreError>>>,
+}
+
+impl HookCall<'_> {
+    /// The charter's decision, and a person's when the charter escalates (or leaves open, in
+    /// a session that can ask only through its hooks).
+    async fn decide(&self, action: &Action) -> Decided {
+        let (core, session_id) = (self.core, self.session_id);
+        let (tool, subject) = match action {
+            Action::ToolUse { tool_name, input } => (tool_name.clone(), input.clone()),
+            Action::Prompt { text } => ("prompt".to_owned(), json!({ "prompt": text })),
+        };
+        let active = core.charter();
+        let mut decision = active.policy.decide(action);
+        let mut rule = decision
+            .rule
+            .as_ref()
+            .map(|r| format!("{}: {}", r.list.as_str(), r.entry))
+            .unwrap_or_default();
+        let pre_tool_use = self.hook_event == HookEvent::PreToolUse;
+        // An agent with a permission prompt asks there (the daemon answers it on the agent's
+        // stdin, see `permission`): the hook says "ask" at once instead of holding the tool.
+        let prompts = pre_tool_use && core.asks_through_prompt(session_id);
+        if prompts && tool == ASK_USER_QUESTION && decision.verdict != Verdict::Deny {
+            decision.verdict = Verdict::Ask;
+            decision.reason = "the agent's question goes to a person".to_owned();
+        }
+        // What the charter leaves to a person in a session that can ask only through its
+        // hooks (Claude Flow's Claude Code) is an approval request, as an escalation is.
+        let leaves_open = decision.verdict == Verdict::Ask
+            && pre_tool_use
+            && tool != ASK_USER_QUESTION
+            && core.asks_through_hook(session_id);
+        if leaves_open && rule.is_empty() {
+            rule = orchestrator_charter::policy::DEFAULT_ASK_RULE.to_owned();
+        }
+        let mut decided = Decided {
+            tool,
+            subject,
+            decision,
             rule,
-        );
+            approved_by: String::new(),
+            receipt: None,
+        };
+        if (decided.decision.verdict == Verdict::Escalate && !prompts) || leaves_open {
+            let timeout = approval_timeout(&active.charter);
+            let request = ApprovalRequest::new(
+                session_id,
+                WaitKind::Approval,
+                &decided.tool,
+                decided.subject.clone(),
+                decided.rule.clone(),
+                decided.decision.reason.clone(),
+                timeout,
+            );
+            let waited = ask_person(core, request, timeout).await;
+            decided.decision = Decision {
+                verdict: waited.verdict,
+                reason: waited.reason,
+                rule: decided.decision.rule,
+            };
+            decided.approved_by = waited.by;
+            decided.receipt = waited.receipt;
+        }
+        decided
     }
-    if let Some(receipt) = receipt {
-        let _ = receipt.send(recorded);
+
+    /// Writes the audit record and returns what the hook prints. Fails closed: what cannot be
+    /// recorded does not run. The person who answered hears whether it was recorded.
+    async fn record(&self, decided: Decided) -> HookOutcome {
+        let Decided {
+            tool,
+            subject,
+            decision,
+            rule,
+            approved_by,
+            receipt,
+        } = decided;
+        let (session_id, event) = (self.session_id, self.event);
+        let mut outcome = outcome_of(self.hook_event, &decision, rule.clone());
+        let recorded = audit(
+            self.core,
+            session_id,
+            event,
+            &tool,
+            &subject,
+            &outcome,
+            &approved_by,
+        )
+        .await;
+        if let Err(err) = &recorded
+            && outcome.decision != "deny"
+        {
+            let reason = format!(
+                "charter: denied because the daemon cannot record this decision ({}); {}",
+                crate::error_chain(err),
+                err.remedy()
+            );
+            tracing::error!(session = session_id, event, tool, "{reason}");
+            outcome = outcome_of(
+                self.hook_event,
+                &Decision {
+                    verdict: Verdict::Deny,
+                    reason,
+                    rule: decision.rule,
+                },
+                rule,
+            );
+        }
+        if let Some(receipt) = receipt {
+            let _ = receipt.send(recorded);
+        }
+        outcome
     }
-    Ok(outcome)
 }
 
 fn outcome_of(hook_event: HookEvent, decision: &Decision, rule: String) -> HookOutcome {

@@ -2,7 +2,8 @@
 //! episodic and semantic [`Entry`]s in SQLite (FTS5) in the daemon's `orchestrator.db`.
 //!
 //! Key types: [`MemoryStore`] (the API), [`DaemonMemory`] (the store as the daemon runs it,
-//! or why it is degraded, and how sessions use it), [`MemorySettings`], [`MemoryConfig`], [`NewEntry`] / [`Entry`],
+//! or why it is degraded, and how sessions use it), [`MemoryConfig`] (from the daemon's
+//! `orchestrator_config::MemorySettings`), [`NewEntry`] / [`Entry`],
 //! [`Tier`], [`EntryType`], [`Scored`], [`MemoryStats`], [`MemoryContext`], [`Clock`]
 //! ([`SystemClock`], [`ManualClock`] for tests) and [`MemoryError`].
 //!

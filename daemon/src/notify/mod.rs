@@ -1,5 +1,5 @@
 //! Notifications: events that need a person, or that a person waits for, sent to a webhook
-//! and/or a command (the `notify:` table, [`settings::NotifySettings`]).
+//! and/or a command (the `notify:` table, `orchestrator_config::notify::NotifySettings`).
 //!
 //! [`start`] subscribes to the core's event bus and returns the notifier's task. It turns each
 //! wanted event into a [`message::Notification`] and puts it on each channel's

@@ -39,7 +39,7 @@ impl Supervisor {
     }
 
     /// The id of the one session `given` names: its id, or a prefix of it no other session
-    /// shares (see [`Core::sessions_named`]).
+    /// shares (see `Core::sessions_named`).
     pub fn resolve(&self, given: &str) -> Result<String, SessionError> {
         let mut ids = self
             .core

@@ -66,15 +66,8 @@ const MAX_CHARTER_MESSAGE: usize = 1024 * 1024 * 1024;
 
 /// A `Charter` client, or "not running" (exit 3).
 pub async fn charter_client(socket: &Path) -> Result<CharterClient<Channel>, CliError> {
-    match daemon_client::open(socket).await? {
-        Some(channel) => {
-            Ok(CharterClient::new(channel).max_decoding_message_size(MAX_CHARTER_MESSAGE))
-        }
-        None => Err(SessionCommandError::NotRunning {
-            socket: socket.to_path_buf(),
-        }
-        .into()),
-    }
+    let channel = daemon_client::require_channel(socket).await?;
+    Ok(CharterClient::new(channel).max_decoding_message_size(MAX_CHARTER_MESSAGE))
 }
 
 /// One unary `Charter` call; the daemon's refusals read as its own message with `remedy`.
@@ -146,7 +139,7 @@ async fn validate(args: &ValidateArgs, paths: &DaemonPaths) -> Result<Outcome, C
     let socket = paths.socket.as_path();
     let report = match &args.file {
         Some(file) => check_locally(file.clone(), paths).await,
-        None => match daemon_client::open(socket).await? {
+        None => match daemon_client::open_channel(socket).await? {
             Some(channel) => {
                 let mut client =
                     CharterClient::new(channel).max_decoding_message_size(MAX_CHARTER_MESSAGE);

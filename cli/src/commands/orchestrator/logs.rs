@@ -1,7 +1,7 @@
 //! `wundr orchestrator logs [-n N] [-f] [--json]`: [`LogsArgs`]; streams the daemon log over the
 //! `StreamLogs` RPC, or, when the daemon is down, shows the end of the log file directly
 //! ([`show_file`]) and exits 3. With `--session ID` it shows one session's events instead
-//! ([`session::follow`]), `-n N` limiting what it did so far to its last N lines. `--json`
+//! (`session::follow`), `-n N` limiting what it did so far to its last N lines. `--json`
 //! prints JSON Lines: a [`LogLineJson`] per log line, a session event object per event.
 
 use std::path::Path;

@@ -1,5 +1,4 @@
-//! Library types → `orchestrator.v1` wire types: [`status_to_proto`], [`agents_to_proto`],
-//! [`event_to_proto`], [`session_to_proto`], [`output_to_proto`], [`approval_to_proto`].
+//! Library types → `orchestrator.v1` wire types: [`status_to_proto`], [`event_to_proto`], [`session_to_proto`], [`output_to_proto`], [`approval_to_proto`].
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

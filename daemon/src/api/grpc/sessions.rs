@@ -2,12 +2,14 @@
 //! get, send, stop, pause, unpause, and `Follow`, which streams one session's events (with
 //! its transcript first, when asked).
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use orchestrator_api::v1;
 use orchestrator_api::v1::sessions_server::Sessions;
 use tokio::sync::{broadcast, mpsc};
 use tokio_stream::wrappers::ReceiverStream;
+use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use super::convert::{
@@ -17,7 +19,7 @@ use super::convert::{
 use super::daemon::ResponseStream;
 use super::errors::{internal, status_for};
 use crate::core::{Core, SessionQuery};
-use crate::model::DaemonEvent;
+use crate::model::{DaemonEvent, Session, SessionOutput};
 use crate::supervisor::{SessionError, SpawnRequest, Supervisor, TaskInput};
 
 /// `orchestrator.v1.Sessions` over the supervisor.
@@ -212,11 +214,11 @@ impl Sessions for SessionsService {
             .map_err(|err| status_for(&err))?;
         // Subscribe before reading the state, so nothing falls between the two; the output
         // backlog and its live receiver come from one lock, so nothing is missed or repeated.
-        let mut lifecycle = self.core.subscribe();
+        let lifecycle = self.core.subscribe();
         let crate::core::FollowStart {
             dropped,
             backlog,
-            live: mut outputs,
+            live: outputs,
         } = self.supervisor.follow_output(&id).await;
         let session = self
             .supervisor
@@ -224,80 +226,121 @@ impl Sessions for SessionsService {
             .map_err(|err| status_for(&err))?;
         let (tx, rx) = mpsc::channel(256);
         let closing = self.core.closing().clone();
-        let transcript = self.supervisor.transcript_path(&id);
+        let transcript = request
+            .replay_transcript
+            .then(|| self.supervisor.transcript_path(&id));
         tokio::spawn(async move {
-            let event = |kind| v1::SessionEvent {
-                session_id: id.clone(),
-                unix_ms: unix_ms(std::time::SystemTime::now()),
-                kind: Some(kind),
-            };
-            if request.replay_transcript {
-                for line in std::fs::read_to_string(&transcript)
-                    .unwrap_or_default()
-                    .lines()
-                {
-                    let kind = v1::session_event::Kind::Output(v1::OutputLine {
-                        stream: "transcript".to_owned(),
-                        line: line.to_owned(),
-                    });
-                    if tx.send(Ok(event(kind))).await.is_err() {
-                        return;
-                    }
-                }
-            }
-            if dropped > 0 {
-                let notice = v1::session_event::Kind::Output(v1::OutputLine {
-                    stream: "notice".to_owned(),
-                    line: format!("[{dropped} earlier events are only in the transcript]"),
-                });
-                if tx.send(Ok(event(notice))).await.is_err() {
-                    return;
-                }
-            }
-            for output in &backlog {
-                if tx.send(Ok(output_to_proto(output))).await.is_err() {
-                    return;
-                }
-            }
-            let ended = session.status.is_ended();
-            let first = v1::session_event::Kind::Status(session_to_proto(&session));
-            if tx.send(Ok(event(first))).await.is_err() || ended {
-                return;
-            }
-            loop {
-                let message = tokio::select! {
-                    biased;
-                    output = outputs.recv() => match output {
-                        Ok(output) if output.session_id == id => output_to_proto(&output),
-                        Ok(_) => continue,
-                        Err(broadcast::error::RecvError::Lagged(missed)) => event(
-                            v1::session_event::Kind::Output(v1::OutputLine {
-                                stream: "notice".to_owned(),
-                                line: format!("[{missed} events skipped: this follower fell behind]"),
-                            }),
-                        ),
-                        Err(broadcast::error::RecvError::Closed) => return,
-                    },
-                    change = lifecycle.recv() => match change {
-                        Ok(DaemonEvent::SessionUpdated(s) | DaemonEvent::SessionCompleted(s)) if s.id == id => {
-                            let ended = s.status.is_ended();
-                            let message = event(v1::session_event::Kind::Status(session_to_proto(&s)));
-                            if tx.send(Ok(message)).await.is_err() || ended {
-                                return;
-                            }
-                            continue;
-                        }
-                        Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(broadcast::error::RecvError::Closed) => return,
-                    },
-                    () = closing.cancelled() => return,
-                    () = tx.closed() => return,
-                };
-                if tx.send(Ok(message)).await.is_err() {
-                    return;
-                }
+            let follower = Follower { id, tx };
+            if follower
+                .replay(transcript, dropped, &backlog, &session)
+                .await
+                .is_some()
+            {
+                follower.live(outputs, lifecycle, closing).await;
             }
         });
         Ok(Response::new(ReceiverStream::new(rx)))
+    }
+}
+
+/// The sender of one `Follow` stream, for one session.
+struct Follower {
+    id: String,
+    tx: mpsc::Sender<Result<v1::SessionEvent, Status>>,
+}
+
+impl Follower {
+    fn event(&self, kind: v1::session_event::Kind) -> v1::SessionEvent {
+        v1::SessionEvent {
+            session_id: self.id.clone(),
+            unix_ms: unix_ms(std::time::SystemTime::now()),
+            kind: Some(kind),
+        }
+    }
+
+    fn notice(&self, line: String) -> v1::SessionEvent {
+        self.event(v1::session_event::Kind::Output(v1::OutputLine {
+            stream: "notice".to_owned(),
+            line,
+        }))
+    }
+
+    /// Sends `message`; `None` once the client is gone.
+    async fn send(&self, message: v1::SessionEvent) -> Option<()> {
+        self.tx.send(Ok(message)).await.ok()
+    }
+
+    /// What happened so far: the transcript when asked for, a notice of the events only the
+    /// transcript holds, the backlog, then the session's status. `None` when the stream is
+    /// done (the client is gone, or the session had already ended).
+    async fn replay(
+        &self,
+        transcript: Option<PathBuf>,
+        dropped: u64,
+        backlog: &[SessionOutput],
+        session: &Session,
+    ) -> Option<()> {
+        if let Some(transcript) = transcript {
+            let text = std::fs::read_to_string(&transcript).unwrap_or_default();
+            for line in text.lines() {
+                let kind = v1::session_event::Kind::Output(v1::OutputLine {
+                    stream: "transcript".to_owned(),
+                    line: line.to_owned(),
+                });
+                self.send(self.event(kind)).await?;
+            }
+        }
+        if dropped > 0 {
+            let line = format!("[{dropped} earlier events are only in the transcript]");
+            self.send(self.notice(line)).await?;
+        }
+        for output in backlog {
+            self.send(output_to_proto(output)).await?;
+        }
+        let first = v1::session_event::Kind::Status(session_to_proto(session));
+        self.send(self.event(first)).await?;
+        (!session.status.is_ended()).then_some(())
+    }
+
+    /// The session's output and status changes as they happen, until it ends, the client
+    /// goes or the daemon closes.
+    async fn live(
+        &self,
+        mut outputs: broadcast::Receiver<SessionOutput>,
+        mut lifecycle: broadcast::Receiver<DaemonEvent>,
+        closing: CancellationToken,
+    ) {
+        loop {
+            let message = tokio::select! {
+                biased;
+                output = outputs.recv() => match output {
+                    Ok(output) if output.session_id == self.id => output_to_proto(&output),
+                    Ok(_) => continue,
+                    Err(broadcast::error::RecvError::Lagged(missed)) => {
+                        self.notice(format!("[{missed} events skipped: this follower fell behind]"))
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                change = lifecycle.recv() => match change {
+                    Ok(DaemonEvent::SessionUpdated(s) | DaemonEvent::SessionCompleted(s))
+                        if s.id == self.id =>
+                    {
+                        let ended = s.status.is_ended();
+                        let status = self.event(v1::session_event::Kind::Status(session_to_proto(&s)));
+                        if self.send(status).await.is_none() || ended {
+                            return;
+                        }
+                        continue;
+                    }
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return,
+                },
+                () = closing.cancelled() => return,
+                () = self.tx.closed() => return,
+            };
+            if self.send(message).await.is_none() {
+                return;
+            }
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The WebSocket upgrade, answered by hand on hyper so every refusal happens at the HTTP
 //! level (a refused browser client must not see an accepted-then-closed socket, or Neolith
-//! retries every 0.5 s): [`is_upgrade`] spots one, [`upgrade`] checks it — after the owner
+//! retries every 0.5 s): `http_request::is_upgrade` spots one, [`upgrade`] checks it — after the owner
 //! gate of `super::route` (403 for another local user) — in order: handshake
 //! headers (400/426), `Host` (403, DNS rebinding), `Origin` (403, cross-site pages),
 //! connection cap (503), credentials (401 with upstream's `{"error":"<reason>"}`), per-client
@@ -22,7 +22,7 @@ use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 
 use super::Hub;
-use super::auth::Presented;
+use super::auth::{Identity, Presented};
 use super::connection::{self, Client};
 use super::http_request::header_str;
 use super::origin::origin_allowed;
@@ -57,94 +57,71 @@ pub fn upgrade(
     hub: &Arc<Hub>,
     peer: SocketAddr,
     trust: Trust,
-    mut request: Request<Incoming>,
+    request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     let origin = header_str(&request, header::ORIGIN).map(str::to_owned);
-    let refuse = |status: StatusCode, body: &str, why: &str| {
-        tracing::warn!(%peer, origin = origin.as_deref().unwrap_or("-"), reason = why, "refused a WebSocket upgrade");
-        hub.metrics.refused.inc();
-        respond(status, body)
-    };
-    let connection_upgrade = header_str(&request, header::CONNECTION).is_some_and(|c| {
-        c.split(',')
-            .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
-    });
-    let key = header_str(&request, header::SEC_WEBSOCKET_KEY).map(str::to_owned);
-    if request.method() != hyper::Method::GET || !connection_upgrade || key.is_none() {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "Bad Request",
-            "not a valid WebSocket handshake",
-        );
+    match accept(hub, peer, trust, request, origin.is_some()) {
+        Ok(response) => response,
+        Err(refusal) => {
+            tracing::warn!(%peer, origin = origin.as_deref().unwrap_or("-"), reason = %refusal.why, "refused a WebSocket upgrade");
+            hub.metrics.refused.inc();
+            refusal.response()
+        }
     }
-    if header_str(&request, header::SEC_WEBSOCKET_VERSION) != Some("13") {
-        let mut response = refuse(
-            StatusCode::UPGRADE_REQUIRED,
-            "Upgrade Required",
-            "unsupported WebSocket version",
-        );
-        response.headers_mut().insert(
-            header::SEC_WEBSOCKET_VERSION,
-            HeaderValue::from_static("13"),
-        );
-        return response;
+}
+
+/// Why an upgrade is refused: the status and body of the answer, and the reason logged.
+struct Refusal {
+    status: StatusCode,
+    body: String,
+    why: String,
+}
+
+impl Refusal {
+    fn new(status: StatusCode, body: &str, why: &str) -> Self {
+        Self {
+            status,
+            body: body.to_owned(),
+            why: why.to_owned(),
+        }
     }
-    if !hub.host_allowed(&request) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "Forbidden",
-            "foreign Host header (DNS rebinding?)",
-        );
+
+    fn response(&self) -> Response<Full<Bytes>> {
+        let mut response = respond(self.status, &self.body);
+        if self.status == StatusCode::UPGRADE_REQUIRED {
+            response.headers_mut().insert(
+                header::SEC_WEBSOCKET_VERSION,
+                HeaderValue::from_static("13"),
+            );
+        }
+        response
     }
-    if let Some(origin) = &origin
-        && !origin_allowed(origin, &hub.settings.allowed_origins)
-    {
-        return refuse(StatusCode::FORBIDDEN, "Forbidden", "Origin not allowed");
-    }
+}
+
+/// The checks in order, then the connection's slot and its task; the 101 answer.
+fn accept(
+    hub: &Arc<Hub>,
+    peer: SocketAddr,
+    trust: Trust,
+    mut request: Request<Incoming>,
+    compat: bool,
+) -> Result<Response<Full<Bytes>>, Refusal> {
+    let key = handshake_key(hub, &request)?;
     if hub.open.fetch_add(1, Ordering::AcqRel) >= hub.settings.max_connections {
         hub.open.fetch_sub(1, Ordering::AcqRel);
-        return refuse(
+        return Err(Refusal::new(
             StatusCode::SERVICE_UNAVAILABLE,
             r#"{"error":"too_many_connections"}"#,
             "connection cap reached",
-        );
+        ));
     }
     hub.metrics.connections.inc();
     let mut slot = Slot {
         hub: hub.clone(),
         client: None,
     };
-    let identity = match &hub.auth {
-        None => None,
-        Some(auth) => {
-            let presented = Presented {
-                authorization: header_str(&request, header::AUTHORIZATION),
-                api_key_header: header_str(&request, "x-api-key"),
-                query: request.uri().query(),
-                // The loopback bypass is for the daemon's own user, not every local one.
-                owner: trust == Trust::Owner,
-            };
-            let identity = match auth.authenticate(peer.ip(), &presented) {
-                Ok(identity) => identity,
-                Err(reason) => {
-                    let body = serde_json::json!({ "error": reason }).to_string();
-                    return refuse(StatusCode::UNAUTHORIZED, &body, reason);
-                }
-            };
-            if !auth.acquire_connection(&identity.client_id) {
-                return refuse(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    r#"{"error":"connection_limit_exceeded"}"#,
-                    "connection_limit_exceeded",
-                );
-            }
-            slot.client = Some(identity.client_id.clone());
-            Some(identity)
-        }
-    };
-    let accept = derive_accept_key(key.unwrap_or_default().as_bytes());
+    let identity = authenticate(hub, peer, trust, &request, &mut slot)?;
     let on_upgrade = hyper::upgrade::on(&mut request);
-    let compat = origin.is_some();
     let hub_for_task = hub.clone();
     hub.clients.spawn(async move {
         let _slot = slot;
@@ -163,23 +140,101 @@ pub fn upgrade(
         let ws =
             WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, Some(ws_config))
                 .await;
-        connection::run(
-            hub_for_task,
-            ws,
-            Client {
-                peer,
-                identity,
-                compat,
-            },
-        )
-        .await;
+        let client = Client {
+            peer,
+            identity,
+            compat,
+        };
+        connection::run(hub_for_task, ws, client).await;
     });
+    Ok(switching_protocols(&derive_accept_key(key.as_bytes())))
+}
+
+/// The handshake's own checks, in order: a GET asking to upgrade with a key (400), version 13
+/// (426), a `Host` of ours (403, DNS rebinding), an allowed `Origin` (403, cross-site pages).
+/// Returns the key.
+fn handshake_key(hub: &Hub, request: &Request<Incoming>) -> Result<String, Refusal> {
+    let connection_upgrade = header_str(request, header::CONNECTION).is_some_and(|c| {
+        c.split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
+    });
+    let key = header_str(request, header::SEC_WEBSOCKET_KEY).map(str::to_owned);
+    let Some(key) = key.filter(|_| request.method() == hyper::Method::GET && connection_upgrade)
+    else {
+        return Err(Refusal::new(
+            StatusCode::BAD_REQUEST,
+            "Bad Request",
+            "not a valid WebSocket handshake",
+        ));
+    };
+    if header_str(request, header::SEC_WEBSOCKET_VERSION) != Some("13") {
+        return Err(Refusal::new(
+            StatusCode::UPGRADE_REQUIRED,
+            "Upgrade Required",
+            "unsupported WebSocket version",
+        ));
+    }
+    if !hub.host_allowed(request) {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "foreign Host header (DNS rebinding?)",
+        ));
+    }
+    if let Some(origin) = header_str(request, header::ORIGIN)
+        && !origin_allowed(origin, &hub.settings.allowed_origins)
+    {
+        return Err(Refusal::new(
+            StatusCode::FORBIDDEN,
+            "Forbidden",
+            "Origin not allowed",
+        ));
+    }
+    Ok(key)
+}
+
+/// In auth mode, the credentials (401) and the client's connection limit (429); the client
+/// is held in `slot` until the connection ends. `None` without auth.
+fn authenticate(
+    hub: &Hub,
+    peer: SocketAddr,
+    trust: Trust,
+    request: &Request<Incoming>,
+    slot: &mut Slot,
+) -> Result<Option<Identity>, Refusal> {
+    let Some(auth) = &hub.auth else {
+        return Ok(None);
+    };
+    let presented = Presented {
+        authorization: header_str(request, header::AUTHORIZATION),
+        api_key_header: header_str(request, "x-api-key"),
+        query: request.uri().query(),
+        // The loopback bypass is for the daemon's own user, not every local one.
+        owner: trust == Trust::Owner,
+    };
+    let identity = auth.authenticate(peer.ip(), &presented).map_err(|reason| {
+        let body = serde_json::json!({ "error": reason }).to_string();
+        Refusal::new(StatusCode::UNAUTHORIZED, &body, reason)
+    })?;
+    if !auth.acquire_connection(&identity.client_id) {
+        return Err(Refusal::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            r#"{"error":"connection_limit_exceeded"}"#,
+            "connection_limit_exceeded",
+        ));
+    }
+    slot.client = Some(identity.client_id.clone());
+    Ok(Some(identity))
+}
+
+/// The 101 answer that completes the handshake.
+fn switching_protocols(accept: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::new()));
     *response.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let headers = response.headers_mut();
     headers.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
     headers.insert(header::CONNECTION, HeaderValue::from_static("Upgrade"));
-    if let Ok(value) = HeaderValue::from_str(&accept) {
+    if let Ok(value) = HeaderValue::from_str(accept) {
         headers.insert(header::SEC_WEBSOCKET_ACCEPT, value);
     }
     response

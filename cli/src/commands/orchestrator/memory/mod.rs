@@ -60,13 +60,7 @@ pub async fn run(command: MemoryCommand, paths: &DaemonPaths) -> Result<Outcome,
 
 /// A `Memory` client, or [`SessionCommandError::NotRunning`] (exit 3) when no daemon runs.
 pub async fn connect(socket: &Path) -> Result<MemoryClient<Channel>, CliError> {
-    let channel = crate::daemon_client::open_channel(socket)
-        .await?
-        .ok_or_else(|| {
-            CliError::from(SessionCommandError::NotRunning {
-                socket: socket.to_path_buf(),
-            })
-        })?;
+    let channel = crate::daemon_client::require_channel(socket).await?;
     Ok(MemoryClient::new(channel)
         .max_decoding_message_size(MAX_DOCUMENT_BYTES)
         .max_encoding_message_size(MAX_DOCUMENT_BYTES))

@@ -2,8 +2,8 @@
 //! under the platform's service manager — a systemd user unit on Linux, a launchd
 //! LaunchAgent on macOS ([`Manager`]) — so it starts at login and restarts after a crash.
 //! One module per subcommand ([`install`], [`uninstall`], [`status`]); [`files`] renders the
-//! unit and the plist from the checked-in templates under `packaging/`; [`error`] is
-//! [`ServiceError`]; [`Manager::run`] runs `systemctl`/`launchctl` and prints each command.
+//! unit and the plist from the checked-in templates under `packaging/`; its errors are
+//! [`ServiceError`]s; [`Manager::run`] runs `systemctl`/`launchctl` and prints each command.
 
 pub mod files;
 pub mod install;

@@ -28,7 +28,6 @@ use orchestrator_api::paths::DaemonPaths;
 use orchestrator_api::v1::{Session, SessionRef};
 
 use crate::daemon_client::{self, SessionsClient};
-use crate::error::SessionCommandError;
 use crate::error::{CliError, Outcome};
 use crate::output;
 
@@ -77,20 +76,16 @@ pub async fn run(command: SessionCommand, paths: &DaemonPaths) -> Result<Outcome
     }
 }
 
-/// A `Sessions` client, or [`SessionCommandError::NotRunning`] (exit 3) when no daemon runs.
+/// A `Sessions` client, or [`crate::error::SessionCommandError::NotRunning`] (exit 3) when no
+/// daemon runs.
 pub async fn connect(socket: &Path) -> Result<SessionsClient, CliError> {
-    daemon_client::connect_sessions(socket)
-        .await?
-        .ok_or_else(|| {
-            SessionCommandError::NotRunning {
-                socket: socket.to_path_buf(),
-            }
-            .into()
-        })
+    Ok(SessionsClient::new(
+        daemon_client::require_channel(socket).await?,
+    ))
 }
 
 /// One unary `Sessions` call about session `id` (empty when there is none yet) that may take
-/// up to `timeout`; the daemon's refusals become [`SessionCommandError::Refused`].
+/// up to `timeout`; the daemon's refusals become [`crate::error::SessionCommandError::Refused`].
 pub async fn call<T>(
     socket: &Path,
     name: &'static str,

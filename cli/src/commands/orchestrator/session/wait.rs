@@ -62,12 +62,7 @@ fn needs_person(session: &Session, pending: &[Approval]) -> bool {
 
 /// Waits (see the module doc) and prints what it found.
 pub async fn run(args: &WaitArgs, socket: &Path) -> Result<Outcome, CliError> {
-    let Some(channel) = daemon_client::open(socket).await? else {
-        return Err(SessionCommandError::NotRunning {
-            socket: socket.to_path_buf(),
-        }
-        .into());
-    };
+    let channel = daemon_client::require_channel(socket).await?;
     let waiting = wait(channel.clone(), &args.id, socket);
     let verdict = match args.timeout.map(Duration::from_secs) {
         None => waiting.await?,
