@@ -2,122 +2,29 @@
 //! `new(config)`, `start().await`, `status()`, `subscribe()`, `stop().await` — and
 //! [`StartError`], why a start failed.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use orchestrator_api::paths::{DaemonPaths, PathError};
-use tokio::net::TcpListener;
+use orchestrator_api::paths::DaemonPaths;
 use tokio::sync::{Mutex, broadcast};
 use tokio::task::JoinHandle;
 
 use crate::core::Core;
-use crate::heartbeat::{self, Probes};
-use crate::instance::{Instance, InstanceError};
+use crate::dirs;
+use crate::instance::Instance;
 use crate::logging::LogHub;
-use crate::memory::DaemonMemory;
 use crate::model::{DaemonEvent, DaemonState, DaemonStatus, Endpoints, Session};
-use crate::store::{Store, StoreError};
 use crate::supervisor::{
-    InterruptedSession, LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor,
-    TaskInput,
+    LocalRunner, SessionError, SessionRunner, SpawnRequest, Supervisor, TaskInput,
 };
-use crate::{api, dirs};
+
+mod errors;
+mod start;
+
+pub use errors::{NewError, StartError};
+use orchestrator_config::DaemonConfig;
 use orchestrator_config::agents::AgentPrograms;
-use orchestrator_config::{ConfigError, DaemonConfig};
-
-/// Why a daemon could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum NewError {
-    /// The configuration is invalid.
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    /// The default paths could not be worked out.
-    #[error(transparent)]
-    Paths(#[from] PathError),
-    /// The charter file is invalid (or named but missing): the daemon does not start without
-    /// the rules it was given.
-    #[error(transparent)]
-    Charter(#[from] crate::charter::active::ActiveError),
-}
-
-impl NewError {
-    /// What the user can do about it.
-    pub fn remedy(&self) -> &'static str {
-        match self {
-            Self::Config(err) => err.remedy(),
-            Self::Paths(_) => "set HOME (or the XDG_* directories), or pass --socket",
-            Self::Charter(err) => err.remedy(),
-        }
-    }
-}
-
-/// Why `start()` failed. Nothing is left behind: sockets and the pid file are removed.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    /// `start()` was called on a daemon that was already started (a daemon starts once).
-    #[error("this daemon was already started")]
-    AlreadyStarted,
-    /// A state or data directory could not be created.
-    #[error("cannot create the {what} directory {}", path.display())]
-    Directory {
-        /// Which directory.
-        what: &'static str,
-        /// Its path.
-        path: PathBuf,
-        /// What failed.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The control socket could not be claimed.
-    #[error(transparent)]
-    Instance(#[from] InstanceError),
-    /// The public port is taken.
-    #[error("port {port} on {host} is in use")]
-    PortInUse {
-        /// The host.
-        host: String,
-        /// The port.
-        port: u16,
-        /// What the bind reported.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The database could not be opened.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    /// The public port could not be bound for another reason.
-    #[error("cannot listen on {host}:{port}")]
-    Listen {
-        /// The host.
-        host: String,
-        /// The port.
-        port: u16,
-        /// What the bind reported.
-        #[source]
-        source: std::io::Error,
-    },
-}
-
-impl StartError {
-    /// What the user can do about it.
-    pub fn remedy(&self) -> String {
-        match self {
-            Self::AlreadyStarted => "build a new OrchestratorDaemon to start again".to_owned(),
-            Self::Directory { .. } => {
-                "make the directory writable, or point XDG_STATE_HOME / XDG_DATA_HOME elsewhere"
-                    .to_owned()
-            }
-            Self::Instance(err) => err.remedy(),
-            Self::PortInUse { .. } => {
-                "set ORCHESTRATOR_DAEMON_PORT or --port (0 picks a free port)".to_owned()
-            }
-            Self::Listen { .. } => "check the host and port settings".to_owned(),
-            Self::Store(err) => err.remedy(),
-        }
-    }
-}
+use start::bind_public;
 
 /// A machine-level supervisor of agent sessions, with a gRPC control socket and a public
 /// WebSocket/HTTP port.
@@ -305,104 +212,6 @@ impl OrchestratorDaemon {
         Ok(Running { instance, tasks })
     }
 
-    /// Opens the session store, once: sessions that were active when the previous daemon died
-    /// are ended, and whatever their agents started is reclaimed before any new agent starts.
-    async fn open_store(&self) -> Result<(), StartError> {
-        if self.core.store().is_some() {
-            return Ok(());
-        }
-        let (store, loaded) = Store::open(&self.paths.data_dir.join("orchestrator.db"))?;
-        let interrupted: Vec<InterruptedSession> = self
-            .core
-            .attach_store(store, loaded)
-            .into_iter()
-            .map(|(session_id, pid)| InterruptedSession { session_id, pid })
-            .collect();
-        self.runner.reclaim(&interrupted).await;
-        Ok(())
-    }
-
-    /// Opens memory, once, in the same file as the sessions; a failure here degrades memory,
-    /// never the daemon.
-    async fn open_memory(&self) {
-        if self.core.daemon_memory().is_some() {
-            return;
-        }
-        let path = self.paths.data_dir.join("orchestrator.db");
-        let settings = self.core.config().memory.clone();
-        let memory = tokio::task::spawn_blocking(move || DaemonMemory::open(&path, &settings))
-            .await
-            .expect("opening memory does not panic");
-        self.core.attach_memory(memory);
-    }
-
-    /// The daemon's tasks: the two doors, the notifier, the memory-limit watch, the memory
-    /// janitor and the heartbeat, each named for the stop that awaits it.
-    fn start_tasks(
-        &self,
-        control: std::os::unix::net::UnixListener,
-        public: TcpListener,
-        supervisor: Arc<Supervisor>,
-    ) -> Vec<(&'static str, JoinHandle<()>)> {
-        let config = self.core.config();
-        let probes = Probes {
-            socket: self.paths.socket.clone(),
-            grpc_alive: Arc::new(AtomicBool::new(true)),
-            public_alive: Arc::new(AtomicBool::new(true)),
-            logs: self.logs.get().cloned(),
-        };
-        let mut tasks = Vec::new();
-        let (core, logs, alive, grpc_supervisor) = (
-            self.core.clone(),
-            probes.logs.clone(),
-            probes.grpc_alive.clone(),
-            supervisor.clone(),
-        );
-        tasks.push((
-            "grpc",
-            tokio::spawn(async move {
-                if let Err(err) = api::grpc::serve(core.clone(), grpc_supervisor, logs, control).await {
-                    tracing::error!(error = %err, source = ?std::error::Error::source(&err), "control plane failed");
-                }
-                alive.store(false, Ordering::Release);
-            }),
-        ));
-        let (core, alive, drain) = (
-            self.core.clone(),
-            probes.public_alive.clone(),
-            config.shutdown_timeout,
-        );
-        // Readied here, not in the task, so the owner's token file exists once start returns.
-        let door = api::ws::Door::prepare(core, supervisor.clone(), public, &self.paths.socket);
-        if let Some(notifier) = crate::notify::start(self.core.clone(), door.notify_counters()) {
-            tasks.push(("notifier", notifier));
-        }
-        tasks.push((
-            "websocket",
-            tokio::spawn(async move {
-                door.serve(drain).await;
-                alive.store(false, Ordering::Release);
-            }),
-        ));
-        tasks.push((
-            "memory-limit",
-            tokio::spawn(crate::supervisor::memory_limit::watch(
-                self.core.clone(),
-                supervisor.clone(),
-            )),
-        ));
-        tasks.push((
-            "memoryJanitor",
-            tokio::spawn(crate::core::memory::run_janitor(self.core.clone())),
-        ));
-        heartbeat::check_subsystems(&self.core, &probes);
-        tasks.push((
-            "heartbeat",
-            tokio::spawn(heartbeat::run(self.core.clone(), probes)),
-        ));
-        tasks
-    }
-
     /// Stops gracefully: emits `stopped`, closes both doors (waiting up to `shutdownTimeout`
     /// for them to drain), removes the socket and pid file. Safe to call before `start` and
     /// more than once.
@@ -496,26 +305,4 @@ impl OrchestratorDaemon {
     pub async fn shutdown_requested(&self) -> String {
         self.core.shutdown_requested().await
     }
-}
-
-async fn bind_public(host: &str, port: u16) -> Result<TcpListener, StartError> {
-    // `localhost` may resolve to both ::1 and 127.0.0.1; binding the first is enough, since
-    // clients try every address.
-    TcpListener::bind((host.trim_start_matches('[').trim_end_matches(']'), port))
-        .await
-        .map_err(|source| {
-            if source.kind() == std::io::ErrorKind::AddrInUse {
-                StartError::PortInUse {
-                    host: host.to_owned(),
-                    port,
-                    source,
-                }
-            } else {
-                StartError::Listen {
-                    host: host.to_owned(),
-                    port,
-                    source,
-                }
-            }
-        })
 }

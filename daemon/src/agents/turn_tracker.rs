@@ -92,12 +92,14 @@ impl TurnTracker {
         Self::default()
     }
 
-    /// Claude's session id from the last event that carried one (for `--resume`).
+    /// Claude's session id from the last event that carried one (tests check it is kept).
+    #[cfg(test)]
     pub fn agent_session_id(&self) -> Option<&str> {
         self.agent_session_id.as_deref()
     }
 
     /// Whether a turn has started and not yet ended.
+    #[cfg(test)]
     pub fn in_turn(&self) -> bool {
         self.turn.is_some()
     }

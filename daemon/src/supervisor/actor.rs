@@ -21,6 +21,7 @@ use crate::model::{OutputKind, Session, SessionOutput, SessionStatus, SessionTyp
 use crate::supervisor::command::{self, Conversation};
 use orchestrator_config::agents::AgentPrograms;
 
+mod apply;
 mod events;
 mod files;
 mod flow;

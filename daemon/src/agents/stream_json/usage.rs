@@ -32,10 +32,6 @@ impl Usage {
             .saturating_add(self.output_tokens)
             .saturating_add(self.cache_creation_input_tokens)
     }
-
-    pub fn is_zero(&self) -> bool {
-        *self == Usage::default()
-    }
 }
 
 impl std::ops::AddAssign for Usage {

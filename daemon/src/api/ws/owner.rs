@@ -108,11 +108,6 @@ impl OwnerGate {
         }
     }
 
-    /// The policy in force.
-    pub fn policy(&self) -> Policy {
-        self.policy
-    }
-
     /// Whether the policy needs to know the peer's uid.
     pub fn needs_uid(&self, loopback_bypass: bool) -> bool {
         match self.policy {
