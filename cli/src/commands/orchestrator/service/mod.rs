@@ -109,6 +109,28 @@ impl Manager {
         Self::query(program, args)
     }
 
+    /// Runs `systemctl --user is-enabled|is-active UNIT`: the state it prints on stdout, which
+    /// it prints with a non-zero exit for the states that are not "enabled"/"active".
+    pub fn systemd_state(question: &str) -> Result<String, ServiceError> {
+        let args = ["--user", question, files::UNIT_FILE];
+        let shown = format!("systemctl {}", args.join(" "));
+        let out = Command::new("systemctl")
+            .args(args)
+            .output()
+            .map_err(|source| ServiceError::Spawn {
+                command: shown.clone(),
+                source,
+            })?;
+        let state = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if !state.is_empty() {
+            return Ok(state);
+        }
+        Err(ServiceError::Failed {
+            command: shown,
+            detail: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        })
+    }
+
     /// Runs `program args` quietly; its stdout on success.
     pub fn query(program: &str, args: &[&str]) -> Result<String, ServiceError> {
         let shown = format!("{program} {}", args.join(" "));

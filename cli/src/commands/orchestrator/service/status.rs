@@ -5,7 +5,7 @@
 use clap::Args;
 
 use super::Manager;
-use super::files::{LABEL, UNIT_FILE};
+use super::files::LABEL;
 use crate::error::{CliError, Outcome};
 use crate::output;
 
@@ -26,22 +26,14 @@ pub fn run(_args: &StatusArgs, manager: &Manager) -> Result<Outcome, CliError> {
             "not installed"
         }
     );
-    // `is-enabled`/`is-active` print the state and exit non-zero for "disabled"/"inactive".
     let answer = |result: Result<String, super::ServiceError>| match result {
         Ok(state) => state,
-        Err(super::ServiceError::Failed { detail, .. }) if !detail.contains(' ') => detail,
         Err(err) => format!("unknown ({err})"),
     };
     let running = match manager {
         Manager::Systemd { .. } => {
-            let enabled = answer(Manager::query(
-                "systemctl",
-                &["--user", "is-enabled", UNIT_FILE],
-            ));
-            let active = answer(Manager::query(
-                "systemctl",
-                &["--user", "is-active", UNIT_FILE],
-            ));
+            let enabled = answer(Manager::systemd_state("is-enabled"));
+            let active = answer(Manager::systemd_state("is-active"));
             text.push_str(&format!(
                 "enabled       {enabled}\nactive        {active}\n"
             ));
