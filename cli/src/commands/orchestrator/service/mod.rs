@@ -11,7 +11,7 @@ pub mod status;
 pub mod uninstall;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 
 use clap::Subcommand;
 use orchestrator_api::paths::DaemonPaths;
@@ -112,15 +112,7 @@ impl Manager {
     /// Runs `systemctl --user is-enabled|is-active UNIT`: the state it prints on stdout, which
     /// it prints with a non-zero exit for the states that are not "enabled"/"active".
     pub fn systemd_state(question: &str) -> Result<String, ServiceError> {
-        let args = ["--user", question, files::UNIT_FILE];
-        let shown = format!("systemctl {}", args.join(" "));
-        let out = Command::new("systemctl")
-            .args(args)
-            .output()
-            .map_err(|source| ServiceError::Spawn {
-                command: shown.clone(),
-                source,
-            })?;
+        let (shown, out) = Self::run_quietly("systemctl", &["--user", question, files::UNIT_FILE])?;
         let state = String::from_utf8_lossy(&out.stdout).trim().to_owned();
         if !state.is_empty() {
             return Ok(state);
@@ -133,14 +125,7 @@ impl Manager {
 
     /// Runs `program args` quietly; its stdout on success.
     pub fn query(program: &str, args: &[&str]) -> Result<String, ServiceError> {
-        let shown = format!("{program} {}", args.join(" "));
-        let out = Command::new(program)
-            .args(args)
-            .output()
-            .map_err(|source| ServiceError::Spawn {
-                command: shown.clone(),
-                source,
-            })?;
+        let (shown, out) = Self::run_quietly(program, args)?;
         if out.status.success() {
             Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
         } else {
@@ -151,5 +136,19 @@ impl Manager {
                 detail: if stderr.is_empty() { stdout } else { stderr },
             })
         }
+    }
+
+    /// Runs `program args` with its output captured; the command as shown in errors, and its
+    /// output.
+    fn run_quietly(program: &str, args: &[&str]) -> Result<(String, Output), ServiceError> {
+        let shown = format!("{program} {}", args.join(" "));
+        let out = Command::new(program)
+            .args(args)
+            .output()
+            .map_err(|source| ServiceError::Spawn {
+                command: shown.clone(),
+                source,
+            })?;
+        Ok((shown, out))
     }
 }
