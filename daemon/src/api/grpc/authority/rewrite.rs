@@ -315,5 +315,4 @@ fn write_frames(stream: u32, end_stream: bool, block: &[u8], out: &mut Vec<u8>) 
 }
 
 #[cfg(test)]
-#[path = "rewrite_tests.rs"]
 mod tests;
