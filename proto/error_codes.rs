@@ -16,6 +16,16 @@ pub fn is_reason(code: &str) -> bool {
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// Asserts that every code in `codes` is a well-formed reason and that no two are equal: one
+/// variant, one reason. For the tests of each error type.
+pub fn assert_distinct_codes(codes: &[&str]) {
+    let mut seen = std::collections::HashSet::new();
+    for code in codes {
+        assert!(is_reason(code), "{code} is not UPPER_SNAKE_CASE");
+        assert!(seen.insert(*code), "{code} is given to two variants");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 /// The default relevance floor: a memory must match more than a third of the query's IDF mass
 /// (one word of three is not enough); the lowest floor at which no unrelated query of the
-/// labelled set (`daemon/tests/fixtures/memory-relevance.json`) finds anything.
+/// labelled set (`memory/tests/fixtures/memory-relevance.json`) finds anything.
 pub const DEFAULT_MIN_RELEVANCE: f64 = 0.35;
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);

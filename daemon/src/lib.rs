@@ -15,13 +15,14 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Layout (ARCHITECTURE.md draws it): [`model`] (plain data), [`store`] and [`memory`]
-//! (SQLite), [`charter`] (the charter in force, the approvals book), [`core`] (the one owner
-//! of state and the event buses), [`enforcement`] (the charter on each agent action),
-//! [`supervisor`] (agents run and watched; their protocols are [`agents`]), [`api`] (the gRPC
-//! and WebSocket doors, translation only) and [`notify`]; [`instance`] (one daemon per
-//! socket), [`logging`] (the log file and its live followers), [`heartbeat`]. The settings are
-//! the `orchestrator_config` crate, the charter itself `orchestrator_charter`.
+//! Layout (ARCHITECTURE.md draws it): [`model`] (plain data), [`store`] (SQLite) and
+//! [`memory`] (the `orchestrator_memory` store as the daemon runs it), [`charter`] (the
+//! charter in force, the approvals book), [`core`] (the one owner of state and the event
+//! buses), [`enforcement`] (the charter on each agent action), [`supervisor`] (agents run and
+//! watched; their protocols are [`agents`]), [`api`] (the gRPC and WebSocket doors,
+//! translation only) and [`notify`]; [`instance`] (one daemon per socket), [`logging`] (the
+//! log file and its live followers), [`heartbeat`]. The settings are the
+//! `orchestrator_config` crate, the charter itself `orchestrator_charter`.
 
 pub mod agents;
 pub mod api;
@@ -31,8 +32,6 @@ pub mod core;
 mod daemon;
 mod dirs;
 pub mod enforcement;
-#[cfg(test)]
-mod error_codes;
 pub mod fd_limit;
 mod heap;
 pub mod heartbeat;
@@ -43,7 +42,6 @@ pub mod model;
 pub mod notify;
 pub mod store;
 pub mod supervisor;
-mod sync;
 
 pub use daemon::{NewError, OrchestratorDaemon, StartError};
 pub use model::{DaemonEvent, DaemonState, DaemonStatus};

@@ -11,13 +11,13 @@
 //! (`JOURNAL_STREAM` names our stderr) plain lines prefixed `<N>` with the sd-daemon priority
 //! of their level ([`JournalFormat`]), without a timestamp since the journal adds its own.
 
+use parking_lot::{Mutex, MutexGuard};
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::SystemTime;
 
-use crate::sync::LockUnpoisoned;
 use tokio::sync::broadcast;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::Writer;
@@ -101,7 +101,7 @@ impl LogHub {
 impl HubInner {
     fn lock(&self) -> MutexGuard<'_, LogFile> {
         // Logging must go on even after a panic elsewhere poisoned the lock.
-        self.file.lock_unpoisoned()
+        self.file.lock()
     }
 
     fn write(&self, buf: &[u8]) {

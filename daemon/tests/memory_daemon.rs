@@ -11,8 +11,9 @@ use common::sessions::{agent_config, fixture_agent, request, start, wait_ended};
 use common::{TestHome, wait_until_async};
 use orchestrator_api::v1;
 use orchestrator_api::v1::memory_client::MemoryClient;
-use orchestrator_daemon::memory::{Tier, memory_context_text};
+use orchestrator_daemon::memory::memory_context_text;
 use orchestrator_daemon::model::{SessionStatus, SubsystemStatus};
+use orchestrator_memory::Tier;
 use serde_json::json;
 use ws::{connect, port_of};
 

@@ -12,12 +12,12 @@
 //! `off_runtime`): the daemon keeps answering while a big file is checked, and a reload
 //! abandoned half way (a SIGTERM, a cancelled call) changes nothing.
 
+use parking_lot::RwLock;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use super::off_runtime::{OffRuntimeError, off_runtime};
-use crate::sync::RwLockUnpoisoned;
 use orchestrator_charter::load::{CharterError, DEFAULT_MAX_CHARTER_BYTES, load_charter_limited};
 use orchestrator_charter::policy::Policy;
 use orchestrator_charter::schema::Charter;
@@ -242,7 +242,7 @@ impl CharterHolder {
 
     /// The charter in force.
     pub fn current(&self) -> Arc<ActiveCharter> {
-        self.current.read_unpoisoned().clone()
+        self.current.read().clone()
     }
 
     /// Re-reads the file on a thread of its own; on error the previous charter stays in force.
@@ -261,7 +261,7 @@ impl CharterHolder {
         .await
         .map_err(|source| ActiveError::Worker { source })?;
         let active = Arc::new(loaded?);
-        *self.current.write_unpoisoned() = active.clone();
+        *self.current.write() = active.clone();
         drop(turn);
         Ok(active)
     }
@@ -313,7 +313,7 @@ mod tests {
                 "CHARTER_RELOAD_FAILED"
             ]
         );
-        crate::error_codes::assert_distinct_codes(&reasons);
+        orchestrator_api::error_codes::assert_distinct_codes(&reasons);
         let empty = ActiveError::Load {
             source: CharterError::Empty { file: "c".into() },
         };

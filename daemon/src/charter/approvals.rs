@@ -7,14 +7,13 @@
 //! whether the decision it made of the answer was recorded: the person who answered is told
 //! "done" only once it is on disk ([`ApprovalError::Unrecorded`] otherwise).
 
+use parking_lot::Mutex;
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use tokio::sync::oneshot;
 
 use crate::model::{APPROVAL_ID_PREFIX, ApprovalRequest, ApprovalState, WaitKind};
 use crate::store::StoreError;
-use crate::sync::LockUnpoisoned;
 
 /// A person's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -144,8 +143,8 @@ pub struct Approvals {
 }
 
 impl Approvals {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Pending> {
-        self.pending.lock_unpoisoned()
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Pending> {
+        self.pending.lock()
     }
 
     /// Registers `request`; the receiver yields the answer.

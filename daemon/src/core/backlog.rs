@@ -2,13 +2,12 @@
 //! after a session started (or after it ended) still sees what it did, with no gap and no
 //! repeat between the backlog and the live stream.
 
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
 
 use tokio::sync::broadcast;
 
 use crate::model::SessionOutput;
-use crate::sync::LockUnpoisoned;
 
 /// Events kept per session; older ones are dropped first (the transcript file keeps all).
 const EVENTS_PER_SESSION: usize = 2048;
@@ -76,9 +75,9 @@ impl OutputBacklog {
         let _already_set_is_fine = self.sink.set(sink);
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, Backlogs> {
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Backlogs> {
         // Each update is a push and a pop; a panic between them leaves a valid deque.
-        self.inner.lock_unpoisoned()
+        self.inner.lock()
     }
 
     /// Records `output` and sends it to the live subscribers. Both happen under the lock, so

@@ -8,7 +8,6 @@ use crate::charter::active::{ActiveCharter, ActiveError, CharterHolder};
 use crate::charter::approvals::Approvals;
 use crate::model::ApprovalRequest;
 use crate::model::{DaemonEvent, OutputKind, SessionOutput, SessionType, WaitingFor};
-use crate::sync::LockUnpoisoned;
 use orchestrator_charter::budget::{BudgetStatus, Pool, TokenPools};
 
 impl Core {
@@ -31,7 +30,7 @@ impl Core {
         // recorded before a restart still falls in the right one.
         let now = unix_now();
         pools.window_start = pools.period_secs.map_or(now, |p| now - now % p);
-        *self.budget.lock_unpoisoned() = pools;
+        *self.budget.lock() = pools;
         let _ = self.charter.set(holder);
     }
 
@@ -63,7 +62,7 @@ impl Core {
             )
         });
         let active = holder.reload().await?;
-        let mut pools = self.budget.lock_unpoisoned();
+        let mut pools = self.budget.lock();
         // From the charter in force now, not `active`: a later reload may have replaced it
         // already, and its pool sizes must win.
         let fresh = TokenPools::from_charter(&holder.current().charter);
@@ -179,7 +178,7 @@ impl Core {
     /// The token pools: limits from the charter, usage in the current window (see
     /// `TokenPools::roll`).
     pub fn token_pools(&self) -> TokenPools {
-        let mut pools = self.budget.lock_unpoisoned();
+        let mut pools = self.budget.lock();
         pools.roll(unix_now());
         pools.clone()
     }
@@ -189,7 +188,7 @@ impl Core {
     pub fn record_tokens(&self, api_key_source: Option<&str>, tokens: u64) {
         let pool = Pool::from_api_key_source(api_key_source.unwrap_or("none"));
         let (before, after, pools) = {
-            let mut pools = self.budget.lock_unpoisoned();
+            let mut pools = self.budget.lock();
             pools.roll(unix_now());
             let before = pools.check(pool);
             pools.record(pool, tokens);
@@ -217,7 +216,7 @@ impl Core {
     /// Counts the tokens of stored sessions (from before a restart) that started in the
     /// current window; with a lifetime `total`, all of them.
     pub(super) fn seed_token_pools(&self, sessions: &[crate::model::Session]) {
-        let mut pools = self.budget.lock_unpoisoned();
+        let mut pools = self.budget.lock();
         pools.roll(unix_now());
         let since = pools.period_secs.map_or(0, |_| pools.window_start);
         for session in sessions {

@@ -5,8 +5,8 @@
 use std::sync::Arc;
 
 use super::Core;
-use crate::memory::service::JANITOR_INTERVAL;
-use crate::memory::{MemoryError, MemoryStore};
+use crate::memory::JANITOR_INTERVAL;
+use orchestrator_memory::{MemoryError, MemoryStore};
 
 /// Runs `work` on the memory store on a blocking thread (memory calls wait on SQLite and its
 /// writer, which must not stall the async runtime). Used by both doors.
@@ -20,7 +20,7 @@ pub async fn with_store<T: Send + 'static>(
         .unwrap_or(Err(MemoryError::Closed))
 }
 
-/// Expires and compacts memory at start and every [`JANITOR_INTERVAL`](crate::memory::service::JANITOR_INTERVAL) until the daemon
+/// Expires and compacts memory at start and every [`JANITOR_INTERVAL`](crate::memory::JANITOR_INTERVAL) until the daemon
 /// closes; the work runs on a blocking thread (it waits on the memory writer).
 pub async fn run_janitor(core: Arc<Core>) {
     let mut ticker = tokio::time::interval(JANITOR_INTERVAL);

@@ -11,7 +11,8 @@ pub mod memory;
 pub mod registry;
 mod sessions;
 
-use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use parking_lot::{Mutex, MutexGuard};
+use std::sync::{Arc, Weak};
 use std::time::{Instant, SystemTime};
 
 use tokio::sync::broadcast;
@@ -19,17 +20,17 @@ use tokio_util::sync::CancellationToken;
 
 use crate::charter::active::CharterHolder;
 use crate::charter::approvals::Approvals;
-use crate::memory::{DaemonMemory, MemoryError, MemoryStore};
+use crate::memory::DaemonMemory;
 use crate::model::{
     DaemonEvent, DaemonState, DaemonStatus, Endpoints, Metrics, Session, SessionOutput,
     SessionStatus, SubsystemHealth, SubsystemStatus,
 };
 use crate::store::Store;
-use crate::sync::LockUnpoisoned;
 pub use backlog::{FollowStart, OutputBacklog, OutputSink};
 pub use charter::SpentPool;
 use orchestrator_charter::budget::TokenPools;
 use orchestrator_config::DaemonConfig;
+use orchestrator_memory::{MemoryError, MemoryStore};
 pub use registry::Registry;
 pub use sessions::{SessionPage, SessionQuery};
 
@@ -160,7 +161,7 @@ impl Core {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding this lock cannot leave Inner half-updated in a way that
         // matters more than stopping the daemon would, so keep serving with the data as is.
-        self.inner.lock_unpoisoned()
+        self.inner.lock()
     }
 
     /// The configuration the daemon runs with.

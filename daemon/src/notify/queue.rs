@@ -1,10 +1,9 @@
 //! [`BoundedQueue`]: a FIFO of at most `capacity` items whose producer never waits: pushing
 //! onto a full queue drops (and returns) the oldest item.
 
+use parking_lot::Mutex;
 use std::collections::VecDeque;
-use std::sync::Mutex;
 
-use crate::sync::LockUnpoisoned;
 use tokio::sync::Notify;
 
 /// A bounded FIFO with one consumer that waits for items.
@@ -25,9 +24,9 @@ impl<T> BoundedQueue<T> {
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<T>> {
+    fn lock(&self) -> parking_lot::MutexGuard<'_, VecDeque<T>> {
         // Push and pop cannot leave the deque inconsistent; keep going after a panic.
-        self.items.lock_unpoisoned()
+        self.items.lock()
     }
 
     /// Appends `item`; when the queue was full, its oldest item is removed and returned.

@@ -11,13 +11,13 @@
 //! `degraded`).
 
 mod audit;
-mod fault;
 mod sessions;
 mod writer;
 
+use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::mpsc::{self, Sender};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -25,12 +25,11 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::oneshot;
 
 pub use audit::AuditRecord;
-pub use fault::{FaultCell, StorageFault};
+pub use orchestrator_sqlite::{FaultCell, StorageFault};
 pub use sessions::{Loaded, StoredSession};
 pub use writer::Callback;
 
 use crate::model::session::{Session, SessionStatus};
-use crate::sync::LockUnpoisoned;
 use writer::{Op, Writer};
 
 /// The schema, one entry per version; entry `n` moves the database from version `n` to `n+1`.
@@ -251,7 +250,7 @@ impl Store {
 
     /// Queues `op`; a closed store gives the op back.
     fn send(&self, op: Op) -> Result<(), Op> {
-        let guard = self.tx.lock_unpoisoned();
+        let guard = self.tx.lock();
         match guard.as_ref() {
             Some(tx) => tx.send(op).map_err(|mpsc::SendError(op)| op),
             None => Err(op),
@@ -334,7 +333,7 @@ impl Store {
         &self,
         work: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let reader = self.reader.lock_unpoisoned();
+        let reader = self.reader.lock();
         work(&reader)
     }
 
@@ -373,8 +372,8 @@ impl Store {
 
     /// Writes what is queued and stops the writer.
     pub fn close(&self) {
-        self.tx.lock_unpoisoned().take();
-        if let Some(writer) = self.writer.lock_unpoisoned().take() {
+        self.tx.lock().take();
+        if let Some(writer) = self.writer.lock().take() {
             let _ = writer.join();
         }
     }

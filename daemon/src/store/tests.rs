@@ -236,5 +236,5 @@ fn every_store_error_has_a_distinct_stable_reason() {
         ]
     );
     // A read and a write that met a full disk share its reason; the variants do not.
-    crate::error_codes::assert_distinct_codes(&reasons[1..]);
+    orchestrator_api::error_codes::assert_distinct_codes(&reasons[1..]);
 }

@@ -16,9 +16,9 @@ use std::sync::mpsc::Receiver;
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-use super::fault::{FaultCell, StorageFault};
 use super::{AuditRecord, StoreError, audit, sessions};
 use crate::model::session::Session;
+use orchestrator_sqlite::{FaultCell, StorageFault};
 
 /// Most operations folded into one transaction: bounds how long a batch holds the write lock.
 const MAX_BATCH: usize = 512;

@@ -224,6 +224,6 @@ mod tests {
                 "SESSION_PREPARE_FAILED",
             ]
         );
-        crate::error_codes::assert_distinct_codes(&reasons);
+        orchestrator_api::error_codes::assert_distinct_codes(&reasons);
     }
 }

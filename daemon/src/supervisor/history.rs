@@ -8,15 +8,14 @@
 //! always kept. A line that does not parse (a rotation marker, a torn last line after a
 //! crash) is skipped.
 
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::SystemTime;
 
 use super::actor::CappedFile;
 use crate::core::{Core, FollowStart, OutputSink};
 use crate::model::SessionOutput;
-use crate::sync::LockUnpoisoned;
 
 /// The history file's name inside a session's directory.
 pub(crate) const HISTORY: &str = "output.jsonl";
@@ -64,7 +63,7 @@ impl OutputSink for HistoryFiles {
                 return;
             }
         };
-        let mut open = self.open.lock_unpoisoned();
+        let mut open = self.open.lock();
         let open = &mut *open;
         if !open.by_session.contains_key(id) {
             // Only the directories of the daemon's own sessions: an id is never a path, and

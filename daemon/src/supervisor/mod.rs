@@ -34,10 +34,11 @@ pub use runner::{
     StdinMode,
 };
 
+use parking_lot::{Mutex, MutexGuard};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use tokio::sync::{mpsc, oneshot};
@@ -46,7 +47,6 @@ use tokio_util::task::TaskTracker;
 use crate::core::Core;
 use crate::model::session::{SessionMetrics, new_session_id};
 use crate::model::{Session, SessionStatus};
-use crate::sync::LockUnpoisoned;
 use actor::{ActorContext, Command, Start};
 use orchestrator_config::agents::AgentPrograms;
 use request::validate_task;
@@ -113,7 +113,7 @@ impl Supervisor {
     }
 
     fn lock_actors(&self) -> MutexGuard<'_, HashMap<String, ActorHandle>> {
-        self.actors.lock_unpoisoned()
+        self.actors.lock()
     }
 
     pub(super) fn session_dir(&self, id: &str) -> PathBuf {
@@ -207,7 +207,7 @@ impl Supervisor {
         // session is never ended by `stop` and then started by a concurrent scheduler.
         let mut actors = self.lock_actors();
         while let Some(session) = self.core.claim_queued() {
-            let turns = self.waiting_turns.lock_unpoisoned().remove(&session.id);
+            let turns = self.waiting_turns.lock().remove(&session.id);
             let start = match turns {
                 Some(turns) => Start::Resume { turns },
                 None => Start::Fresh,

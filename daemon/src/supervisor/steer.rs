@@ -9,7 +9,6 @@ use tokio::sync::oneshot;
 use super::actor::Command;
 use super::{MAX_TASK_CHARS, SessionError, Supervisor};
 use crate::model::{Session, SessionStatus, SessionType, TaskStatus};
-use crate::sync::LockUnpoisoned;
 
 impl Supervisor {
     /// Another user turn for session `id`: written to its running agent, or continued from
@@ -60,14 +59,14 @@ impl Supervisor {
         match session.status {
             SessionStatus::Queued => {
                 self.waiting_turns
-                    .lock_unpoisoned()
+                    .lock()
                     .entry(id.to_owned())
                     .or_default()
                     .push(text);
             }
             status if status.is_ended() => {
                 self.waiting_turns
-                    .lock_unpoisoned()
+                    .lock()
                     .entry(id.to_owned())
                     .or_default()
                     .push(text);
@@ -109,7 +108,7 @@ impl Supervisor {
             let sender = actors.get(id).map(|a| a.commands.clone());
             if sender.is_none() {
                 // Not started: end it while holding the lock, so no scheduler starts it now.
-                self.waiting_turns.lock_unpoisoned().remove(id);
+                self.waiting_turns.lock().remove(id);
                 self.core.update_session(id, |s| {
                     if !s.status.is_ended() {
                         s.end(SessionStatus::Terminated, Some(reason.to_owned()));

@@ -6,8 +6,6 @@ pub mod charter_gen;
 pub mod claude;
 pub mod daemon_binary;
 pub mod faults;
-pub mod memory;
-pub mod relevance;
 pub mod scripted;
 pub mod sessions;
 pub mod webhook;

@@ -15,10 +15,10 @@ use tonic_types::{ErrorDetails, StatusExt};
 use crate::charter::active::ActiveError;
 use crate::charter::approvals::ApprovalError;
 use crate::enforcement::hooks::HookError;
-use crate::memory::MemoryError;
-use crate::store::StorageFault;
 use crate::supervisor::SessionError;
 use orchestrator_api::error_codes::ERROR_DOMAIN;
+use orchestrator_memory::MemoryError;
+use orchestrator_sqlite::StorageFault;
 
 /// The gRPC status of a refused charter (reload): the file is wrong, not the request.
 pub fn charter_status(err: &ActiveError) -> Status {

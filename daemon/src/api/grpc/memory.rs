@@ -11,7 +11,7 @@ use tonic::{Request, Response, Status};
 use super::errors::memory_status_for;
 use crate::core::Core;
 use crate::core::memory::with_store;
-use crate::memory::{Entry, MemoryError, requests};
+use orchestrator_memory::{Entry, MemoryError, requests};
 
 /// `orchestrator.v1.Memory` over the core's memory.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ impl MemoryService {
 
     async fn run<T: Send + 'static>(
         &self,
-        work: impl FnOnce(&crate::memory::MemoryStore) -> Result<T, MemoryError> + Send + 'static,
+        work: impl FnOnce(&orchestrator_memory::MemoryStore) -> Result<T, MemoryError> + Send + 'static,
     ) -> Result<T, Status> {
         with_store(&self.core, work)
             .await

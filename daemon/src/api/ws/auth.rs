@@ -4,16 +4,15 @@
 //! `auth` credentials, the per-client rate and connection limits; [`Identity`] is who a
 //! connection is; [`permitted`] is the role table, which (unlike upstream) is enforced.
 
+use parking_lot::Mutex;
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use subtle::ConstantTimeEq;
 
 use super::jwt;
 use super::message_type::MessageType;
-use crate::sync::LockUnpoisoned;
 use orchestrator_config::websocket::{AuthSettings, Role};
 
 /// Who a connection is.
@@ -159,7 +158,7 @@ impl Authenticator {
 
     /// Counts a new connection of `client`; `false` when it already holds the maximum.
     pub fn acquire_connection(&self, client: &str) -> bool {
-        let mut map = self.connections.lock_unpoisoned();
+        let mut map = self.connections.lock();
         let count = map.entry(client.to_owned()).or_insert(0);
         if *count >= self.settings.max_connections_per_client {
             return false;
@@ -170,7 +169,7 @@ impl Authenticator {
 
     /// Releases a connection counted by [`Self::acquire_connection`].
     pub fn release_connection(&self, client: &str) {
-        let mut map = self.connections.lock_unpoisoned();
+        let mut map = self.connections.lock();
         if let Some(count) = map.get_mut(client) {
             *count = count.saturating_sub(1);
             if *count == 0 {
@@ -184,7 +183,7 @@ impl Authenticator {
     pub fn allow_message(&self, client: &str) -> bool {
         let now = Instant::now();
         let window = self.settings.rate_limit_window;
-        let mut map = self.messages.lock_unpoisoned();
+        let mut map = self.messages.lock();
         // Forget idle clients so the map cannot grow without bound.
         if map.len() > 1024 {
             map.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < window));

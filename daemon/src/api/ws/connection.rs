@@ -6,11 +6,12 @@
 //! connection also takes; what every connection shares (the shutdown signal, the event and
 //! output buses) is polled once per wake-up, which handles every frame already received.
 
+use parking_lot::Mutex;
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
 use std::ops::ControlFlow;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
 
@@ -32,7 +33,6 @@ use super::auth::Identity;
 use super::stream::EncodedOutput;
 use super::wire;
 use crate::model::DaemonEvent;
-use crate::sync::LockUnpoisoned;
 
 type Socket = WebSocketStream<TokioIo<Upgraded>>;
 
@@ -106,8 +106,8 @@ impl Drop for Outbox {
 
 /// The queue's lock. Never contended (both sides run in one task, one at a time) and never
 /// held across an await, so a panic cannot have left it mid-change: a poisoned lock is used.
-fn lock(queue: &Mutex<Queue>) -> std::sync::MutexGuard<'_, Queue> {
-    queue.lock_unpoisoned()
+fn lock(queue: &Mutex<Queue>) -> parking_lot::MutexGuard<'_, Queue> {
+    queue.lock()
 }
 
 /// The state of one connection.

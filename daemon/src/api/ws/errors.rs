@@ -9,8 +9,8 @@
 //! WebSocket protocol itself one of [`codes`]. Clients key on `code`, never on the text.
 
 use crate::charter::approvals::ApprovalError;
-use crate::memory::MemoryError;
 use crate::supervisor::SessionError;
+use orchestrator_memory::MemoryError;
 
 /// Codes of the refusals only the WebSocket door makes (its upstream texts stay as they are).
 pub mod codes {

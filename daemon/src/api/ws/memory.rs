@@ -17,7 +17,7 @@ use serde_json::{Map, Value, json};
 
 use crate::core::Core;
 use crate::core::memory::with_store;
-use crate::memory::{Entry, MemoryError, NewEntry, Tier, requests};
+use orchestrator_memory::{Entry, MemoryError, NewEntry, Tier, requests};
 
 /// A parsed memory request.
 #[derive(Debug, Clone, PartialEq)]

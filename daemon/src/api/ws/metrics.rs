@@ -3,7 +3,7 @@
 //! (read from the core at scrape time), the WebSocket door's own connection and message
 //! counters and the notifier's [`NotifyCounters`] (kept live: the notifier counts into them).
 
-use std::sync::Mutex;
+use parking_lot::Mutex;
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -12,7 +12,6 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::registry::Registry;
 
 use crate::core::Core;
-use crate::sync::LockUnpoisoned;
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct DeliveryLabel {
@@ -125,7 +124,7 @@ impl Default for WsMetrics {
             notifications: NotifyCounters::default(),
         };
         {
-            let mut r = metrics.registry.lock_unpoisoned();
+            let mut r = metrics.registry.lock();
             r.register("sessions", "Sessions by status", metrics.sessions.clone());
             r.register(
                 "sessions_spawned",
@@ -202,7 +201,7 @@ impl WsMetrics {
             .inc_by(m.total_tokens_used.saturating_sub(self.tokens.get()));
         self.queue_depth.set(i64::from(status.sessions.queued));
         let mut text = String::new();
-        let registry = self.registry.lock_unpoisoned();
+        let registry = self.registry.lock();
         if let Err(err) = prometheus_client::encoding::text::encode(&mut text, &registry) {
             tracing::warn!(%err, "cannot encode metrics");
         }

@@ -6,16 +6,16 @@
 //! connection holds a [`PendingSlot`] until it upgrades or ends. [`fit_to_fd_limit`] scales
 //! the port's caps down when the open-file limit is too small for them.
 
+use parking_lot::Mutex;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::CancellationToken;
 
 use super::metrics::WsMetrics;
-use crate::sync::LockUnpoisoned;
 
 /// How long the accept loop waits for an evicted connection to let go of its slot before it
 /// evicts the next one (a connection that upgraded meanwhile frees its slot without help).
@@ -59,9 +59,9 @@ impl Pending {
         })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, CancellationToken>> {
+    fn lock(&self) -> parking_lot::MutexGuard<'_, BTreeMap<u64, CancellationToken>> {
         // Held for a map operation only, never across an await or a panic point.
-        self.open.lock_unpoisoned()
+        self.open.lock()
     }
 
     /// A slot for a newly accepted connection; at the cap, the oldest connection is closed

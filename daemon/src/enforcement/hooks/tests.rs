@@ -226,5 +226,5 @@ fn approval_and_hook_errors_have_distinct_stable_reasons() {
         ]
     );
     reasons.extend(hook_reasons);
-    crate::error_codes::assert_distinct_codes(&reasons);
+    orchestrator_api::error_codes::assert_distinct_codes(&reasons);
 }

@@ -1,4 +1,5 @@
-//! [`DaemonMemory`]: memory as the daemon runs it. It opens the [`MemoryStore`] on
+//! [`DaemonMemory`]: memory (the `orchestrator_memory` crate) as the daemon runs it. It opens
+//! the [`MemoryStore`] on
 //! `orchestrator.db` at start and, when that fails (a corrupt or locked file), keeps the
 //! reason instead: memory is then `degraded`, every memory request fails with
 //! [`MemoryError::Unavailable`], and sessions keep working without memories.
@@ -15,10 +16,10 @@ use serde_json::{Map, Value, json};
 
 use orchestrator_config::MemorySettings;
 
-use super::{
+use crate::model::{Session, SessionStatus, SubsystemStatus};
+use orchestrator_memory::{
     Clock, Entry, EntryType, MemoryConfig, MemoryError, MemoryStore, NewEntry, SystemClock, Tier,
 };
-use crate::model::{Session, SessionStatus, SubsystemStatus};
 
 /// Bytes of a task kept in a session's episodic entry.
 const TASK_BYTES: usize = 2_000;
@@ -41,7 +42,7 @@ impl DaemonMemory {
 
     /// [`Self::open`] with an injected clock (tests).
     pub fn open_with_clock(path: &Path, settings: &MemorySettings, clock: Arc<dyn Clock>) -> Self {
-        let store = MemoryStore::open(path, MemoryConfig::from_settings(settings), clock).map_err(|err| {
+        let store = MemoryStore::open(path, store_config(settings), clock).map_err(|err| {
             let reason = crate::error_chain(&err);
             tracing::error!(error = %reason, remedy = %err.remedy(), "memory is degraded: sessions run without memories");
             MemoryError::Unavailable {
@@ -160,7 +161,7 @@ pub fn memory_context_text(session: &Session) -> String {
 /// The episodic entry recording how `session` ended.
 pub fn session_end_entry(session: &Session, result: Option<&str>) -> NewEntry {
     let cut = |text: &str, max: usize| {
-        let short = super::janitor::truncate(text.trim(), max);
+        let short = orchestrator_memory::janitor::truncate(text.trim(), max);
         if short.len() < text.trim().len() {
             format!("{short}...")
         } else {
@@ -192,4 +193,26 @@ pub fn session_end_entry(session: &Session, result: Option<&str>) -> NewEntry {
     NewEntry::new(content, EntryType::Interaction)
         .with_metadata(metadata)
         .with_session(session.id.clone())
+}
+
+/// The store's configuration for the daemon's `memory:` settings (the other knobs keep the
+/// store's defaults).
+fn store_config(settings: &MemorySettings) -> MemoryConfig {
+    MemoryConfig {
+        episodic_ttl: settings.episodic_ttl,
+        episodic_budget: settings.episodic_budget,
+        min_relevance: settings.min_relevance,
+        ..MemoryConfig::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_daemons_relevance_floor_is_the_stores() {
+        assert_eq!(
+            orchestrator_config::memory::DEFAULT_MIN_RELEVANCE,
+            orchestrator_memory::DEFAULT_MIN_RELEVANCE
+        );
+    }
 }

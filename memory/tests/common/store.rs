@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use orchestrator_daemon::memory::{ManualClock, MemoryConfig, MemoryStore};
+use orchestrator_memory::{ManualClock, MemoryConfig, MemoryStore};
 
 /// 2026-11-01T00:00:00Z, a fixed "now" for reproducible tests.
 pub const T0: i64 = 1_793_491_200_000;

@@ -3,8 +3,8 @@
 
 use crate::common;
 
-use common::memory::{DAY_MS, T0, fixture, fixture_with};
-use orchestrator_daemon::memory::{EntryType, MemoryConfig, MemoryError, NewEntry, Tier};
+use common::store::{DAY_MS, T0, fixture, fixture_with};
+use orchestrator_memory::{EntryType, MemoryConfig, MemoryError, NewEntry, Tier};
 use serde_json::{Map, Value, json};
 
 fn interaction(text: &str) -> NewEntry {

@@ -133,7 +133,7 @@ fn summarise(session_id: Option<String>, group: &[Entry], limit: usize) -> Entry
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a char boundary.
-pub(crate) fn truncate(text: &str, max: usize) -> &str {
+pub fn truncate(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }

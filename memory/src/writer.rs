@@ -8,9 +8,10 @@
 //! At the end of each batch the writer checks the episodic budget and, when it is exceeded,
 //! compacts (see `janitor`) in a savepoint of the same transaction.
 
+use parking_lot::Mutex;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
-use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
@@ -19,7 +20,6 @@ use super::error::MemoryError;
 use super::facts::EntryFacts;
 use super::janitor;
 use super::rows::{WriterState, count_episodic};
-use crate::sync::LockUnpoisoned;
 
 /// Most jobs folded into one transaction; bounds how long a batch holds the write lock.
 const MAX_BATCH: usize = 512;
@@ -52,7 +52,7 @@ impl<T: Send> Job for Request<T> {
         };
         // A detached job (`Writer::submit`) has no caller to tell: log its failure instead.
         if let Err(std::sync::mpsc::SendError(Err(err))) = self.reply.send(result) {
-            tracing::warn!(error = %crate::error_chain(&err), "a background memory write failed");
+            tracing::warn!(error = %orchestrator_api::error_chain(&err), "a background memory write failed");
         }
     }
 }
@@ -117,7 +117,7 @@ impl Writer {
             reply,
         });
         {
-            let guard = self.tx.lock_unpoisoned();
+            let guard = self.tx.lock();
             let sender = guard.as_ref().ok_or(MemoryError::Closed)?;
             sender.send(job).map_err(|_| MemoryError::Closed)?;
         }
@@ -137,15 +137,15 @@ impl Writer {
             result: None,
             reply,
         });
-        let guard = self.tx.lock_unpoisoned();
+        let guard = self.tx.lock();
         let sender = guard.as_ref().ok_or(MemoryError::Closed)?;
         sender.send(job).map_err(|_| MemoryError::Closed)
     }
 
     /// Finishes what is queued and stops the thread.
     pub fn close(&self) {
-        self.tx.lock_unpoisoned().take();
-        if let Some(thread) = self.thread.lock_unpoisoned().take() {
+        self.tx.lock().take();
+        if let Some(thread) = self.thread.lock().take() {
             let _ = thread.join();
         }
     }

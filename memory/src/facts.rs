@@ -15,12 +15,11 @@
 //! known here (only between a commit and that re-read) is scored with FTS5's own length for
 //! it and counted as brand new. Deleted rows need nothing: FTS5 no longer returns them.
 
-use std::sync::{Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use parking_lot::{Condvar, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use rusqlite::{Connection, params};
 
 use super::types::Tier;
-use crate::sync::{LockUnpoisoned, RwLockUnpoisoned};
 
 /// Longest length recorded; longer entries are scored as this long (BM25 barely changes).
 const MAX_TOKENS: u32 = u16::MAX as u32;
@@ -54,28 +53,26 @@ impl SharedFacts {
     }
 
     pub fn read(&self) -> RwLockReadGuard<'_, EntryFacts> {
-        self.facts.read_unpoisoned()
+        self.facts.read()
     }
 
     pub fn write(&self) -> RwLockWriteGuard<'_, EntryFacts> {
-        self.facts.write_unpoisoned()
+        self.facts.write()
     }
 
     /// Installs the first load and wakes the searches waiting for it.
     pub fn finish_loading(&self, facts: EntryFacts) {
         *self.write() = facts;
-        *self.loaded.lock_unpoisoned() = true;
+        *self.loaded.lock() = true;
         self.loaded_signal.notify_all();
     }
 
     /// Blocks until the first load is in, or [`LOAD_WAIT`] has passed (should the writer
     /// thread have died, searches go on with what facts there are rather than hang).
     pub fn wait_loaded(&self) {
-        let loaded = self.loaded.lock_unpoisoned();
-        let _loaded = self
-            .loaded_signal
-            .wait_timeout_while(loaded, LOAD_WAIT, |loaded| !*loaded)
-            .unwrap_or_else(|p| p.into_inner());
+        let mut loaded = self.loaded.lock();
+        self.loaded_signal
+            .wait_while_for(&mut loaded, |loaded| !*loaded, LOAD_WAIT);
     }
 }
 

@@ -4,7 +4,7 @@
 //! the ranking it replaced, reproduced here as the baseline: every word of the query OR-ed
 //! (function words too), FTS5's `bm25()` divided by the best match's, no floor.
 //!
-//! `cargo bench -p orchestrator-daemon --bench memory_relevance`. Precision is over what is
+//! `cargo bench -p orchestrator-memory --bench memory_relevance`. Precision is over what is
 //! returned (micro-averaged: relevant hits / hits, at most 5 a query), recall the share of the
 //! relevant memories in the top 5; with five relevant memories a query, recall@5 equals the
 //! strict precision@5 (relevant / 5). "unrelated hits" are the hits of the 12 unrelated
@@ -40,9 +40,7 @@ mod labelled;
 use std::sync::Arc;
 
 use labelled::{LabelledSet, Tally};
-use orchestrator_daemon::memory::{
-    EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, Tier,
-};
+use orchestrator_memory::{EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, Tier};
 use rusqlite::{Connection, OpenFlags, params};
 
 const NOW: i64 = 1_793_491_200_000;
@@ -116,7 +114,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ids.insert(entry.id, memory.id.clone());
     }
     store.flush()?;
-    let label = |hits: Vec<orchestrator_daemon::memory::Scored>| -> Vec<String> {
+    let label = |hits: Vec<orchestrator_memory::Scored>| -> Vec<String> {
         hits.into_iter()
             .filter_map(|h| ids.get(&h.entry.id).cloned())
             .collect()

@@ -7,11 +7,10 @@
 //! write as a generic I/O error; the file system itself is then asked (`statvfs`), so the user
 //! is told "read-only" or "disk full" rather than "disk I/O error".
 
+use parking_lot::Mutex;
 use std::path::Path;
-use std::sync::Mutex;
 use std::time::SystemTime;
 
-use crate::sync::LockUnpoisoned;
 use rusqlite::ErrorCode;
 
 /// Why the database could not be read or written.
@@ -140,8 +139,8 @@ pub struct FaultCell {
 }
 
 impl FaultCell {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Option<(String, SystemTime)>> {
-        self.last.lock_unpoisoned()
+    fn lock(&self) -> parking_lot::MutexGuard<'_, Option<(String, SystemTime)>> {
+        self.last.lock()
     }
 
     /// Records a fault; `detail` says what failed and why. Logged once per change.
@@ -215,7 +214,7 @@ mod tests {
                 "STORE_FAILED"
             ]
         );
-        crate::error_codes::assert_distinct_codes(&reasons);
+        orchestrator_api::error_codes::assert_distinct_codes(&reasons);
     }
 
     #[test]

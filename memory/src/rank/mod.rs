@@ -29,15 +29,15 @@
 
 mod callbacks;
 
+use parking_lot::{Mutex, MutexGuard};
 use std::ffi::c_int;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::Duration;
 
 use rusqlite::Connection;
 
 use super::facts::{EntryFact, EntryFacts, SharedFacts, tier_code};
 use super::types::MemoryConfig;
-use crate::sync::LockUnpoisoned;
 
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
@@ -166,7 +166,7 @@ impl Ranker {
     }
 
     fn collected(&self) -> MutexGuard<'_, Collected> {
-        self.collected.lock_unpoisoned()
+        self.collected.lock()
     }
 }
 

@@ -2,14 +2,13 @@
 //! damaged files.
 
 use crate::common;
-#[path = "memory_retention/relevance.rs"]
 mod relevance;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::memory::{DAY_MS, T0, fixture, fixture_with};
-use orchestrator_daemon::memory::{
+use common::store::{DAY_MS, T0, fixture, fixture_with};
+use orchestrator_memory::{
     EntryType, ManualClock, MemoryConfig, MemoryError, MemoryStore, NewEntry, SystemClock, Tier,
 };
 use serde_json::Value;
@@ -399,7 +398,7 @@ fn shares_the_file_with_the_sessions_tables_user_version() {
     let version: i64 = conn
         .query_row("SELECT version FROM memory_schema", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, orchestrator_daemon::memory::SCHEMA_VERSION);
+    assert_eq!(version, orchestrator_memory::SCHEMA_VERSION);
     // A newer memory schema is refused, not clobbered.
     conn.execute("UPDATE memory_schema SET version = 99", [])
         .unwrap();

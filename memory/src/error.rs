@@ -68,7 +68,7 @@ pub enum MemoryError {
         /// The database file.
         path: PathBuf,
         /// What kind of problem it is.
-        fault: crate::store::StorageFault,
+        fault: orchestrator_sqlite::StorageFault,
         /// The error met.
         #[source]
         source: Box<MemoryError>,
@@ -162,8 +162,11 @@ impl MemoryError {
 
     /// The storage problem behind this error (a full disk, a corrupt table, …), when it is
     /// one, for the database at `path`.
-    pub fn storage_fault(&self, path: &std::path::Path) -> Option<crate::store::StorageFault> {
-        use crate::store::StorageFault;
+    pub fn storage_fault(
+        &self,
+        path: &std::path::Path,
+    ) -> Option<orchestrator_sqlite::StorageFault> {
+        use orchestrator_sqlite::StorageFault;
         let fault = match self {
             Self::Corrupt { .. } => StorageFault::Corrupt,
             Self::Locked { .. } => StorageFault::Locked,
@@ -270,7 +273,7 @@ mod tests {
             MemoryError::Storage {
                 operation: "writes",
                 path: path(),
-                fault: crate::store::StorageFault::DiskFull,
+                fault: orchestrator_sqlite::StorageFault::DiskFull,
                 source: Box::new(MemoryError::Closed),
             },
             MemoryError::EmptyContent,
@@ -324,6 +327,6 @@ mod tests {
                 "MEMORY_REQUEST_INVALID",
             ]
         );
-        crate::error_codes::assert_distinct_codes(&reasons);
+        orchestrator_api::error_codes::assert_distinct_codes(&reasons);
     }
 }

@@ -228,7 +228,11 @@ pub struct MemoryConfig {
 
 const DAY: Duration = Duration::from_secs(24 * 60 * 60);
 
-pub use orchestrator_config::memory::DEFAULT_MIN_RELEVANCE;
+/// The default relevance floor: a memory must match more than a third of the query's IDF mass
+/// (one word of three is not enough); the lowest floor at which no unrelated query of the
+/// labelled set (`memory/tests/fixtures/memory-relevance.json`) finds anything. The daemon's
+/// `memory.minRelevance` setting defaults to the same value (`orchestrator_config`).
+pub const DEFAULT_MIN_RELEVANCE: f64 = 0.35;
 
 impl MemoryConfig {
     /// The recency half-life of entries in `tier`.
@@ -236,19 +240,6 @@ impl MemoryConfig {
         match tier {
             Tier::Episodic => self.episodic_half_life,
             Tier::Semantic => self.semantic_half_life,
-        }
-    }
-}
-
-impl MemoryConfig {
-    /// The store's configuration for the daemon's `memory:` settings (the other knobs keep
-    /// their defaults).
-    pub fn from_settings(settings: &orchestrator_config::MemorySettings) -> Self {
-        Self {
-            episodic_ttl: settings.episodic_ttl,
-            episodic_budget: settings.episodic_budget,
-            min_relevance: settings.min_relevance,
-            ..Self::default()
         }
     }
 }

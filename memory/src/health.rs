@@ -7,7 +7,7 @@ use rusqlite::Connection;
 
 use super::rows::WriterState;
 use super::{MemoryError, MemoryStore};
-use crate::store::FaultCell;
+use orchestrator_sqlite::FaultCell;
 
 impl MemoryStore {
     /// Why reads or writes are failing, while they are.

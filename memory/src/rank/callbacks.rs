@@ -12,8 +12,8 @@ use rusqlite::ffi;
 
 use super::recency;
 use super::{Ranker, relevance, term_weight};
-use crate::memory::facts::{EntryFact, tier_code};
-use crate::memory::types::Tier;
+use crate::facts::{EntryFact, tier_code};
+use crate::types::Tier;
 
 /// Registers `wundr_rank` and `wundr_collect` on `conn`, each owning a clone of `ranker`.
 pub(super) fn create(conn: &Connection, ranker: &Arc<Ranker>) -> rusqlite::Result<()> {

@@ -1,9 +1,8 @@
 //! Persistent tiered memory: [`MemoryStore`] keeps a per-session scratchpad and searchable
 //! episodic and semantic [`Entry`]s in SQLite (FTS5) in the daemon's `orchestrator.db`.
 //!
-//! Key types: [`MemoryStore`] (the API), [`DaemonMemory`] (the store as the daemon runs it,
-//! or why it is degraded, and how sessions use it), [`MemoryConfig`] (from the daemon's
-//! `orchestrator_config::MemorySettings`), [`NewEntry`] / [`Entry`],
+//! `orchestrator-memory`. Key types: [`MemoryStore`] (the API), [`MemoryConfig`] (the daemon
+//! builds it from its `memory:` settings), [`NewEntry`] / [`Entry`],
 //! [`Tier`], [`EntryType`], [`Scored`], [`MemoryStats`], [`MemoryContext`], [`Clock`]
 //! ([`SystemClock`], [`ManualClock`] for tests) and [`MemoryError`].
 //!
@@ -49,7 +48,7 @@
 mod error;
 mod facts;
 mod health;
-mod janitor;
+pub mod janitor;
 mod keys;
 mod lookup;
 mod rank;
@@ -57,31 +56,29 @@ pub mod requests;
 mod rows;
 mod schema;
 pub mod search;
-pub mod service;
 mod stopwords;
 mod transfer;
 mod types;
 mod writer;
 
+use parking_lot::Mutex;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OptionalExtension, params};
 use serde_json::{Map, Value};
 
-use crate::store::FaultCell;
-use crate::sync::LockUnpoisoned;
 pub use error::MemoryError;
 use facts::SharedFacts;
 pub(crate) use keys::{content_hash, new_id};
+use orchestrator_sqlite::FaultCell;
 use rank::Ranker;
 pub use rank::recency;
 use rows::WriterState;
 pub use schema::SCHEMA_VERSION;
-pub use service::{DaemonMemory, memory_context_text};
 pub use types::{
-    Clock, Entry, EntryType, JanitorReport, ManualClock, MemoryConfig, MemoryContext, MemoryStats,
-    NewEntry, Scored, SystemClock, Tier,
+    Clock, DEFAULT_MIN_RELEVANCE, Entry, EntryType, JanitorReport, ManualClock, MemoryConfig,
+    MemoryContext, MemoryStats, NewEntry, Scored, SystemClock, Tier,
 };
 use writer::Writer;
 
@@ -139,7 +136,7 @@ impl MemoryStore {
             readers: Mutex::new(Vec::new()),
         };
         let reader = store.open_reader()?;
-        store.readers.lock_unpoisoned().push(reader);
+        store.readers.lock().push(reader);
         Ok(store)
     }
 
@@ -375,13 +372,13 @@ impl MemoryStore {
         &self,
         f: impl FnOnce(&Connection, &Ranker) -> Result<T, MemoryError>,
     ) -> Result<T, MemoryError> {
-        let idle = self.readers.lock_unpoisoned().pop();
+        let idle = self.readers.lock().pop();
         let reader = match idle {
             Some(reader) => reader,
             None => self.open_reader()?,
         };
         let result = f(&reader.conn, &reader.ranker);
-        let mut pool = self.readers.lock_unpoisoned();
+        let mut pool = self.readers.lock();
         if pool.len() < MAX_IDLE_READERS {
             pool.push(reader);
         }

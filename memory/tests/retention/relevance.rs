@@ -4,10 +4,10 @@
 
 use std::collections::HashMap;
 
-use super::common::memory::{T0, fixture, fixture_with};
 use super::common::relevance::{LabelledSet, Tally};
+use super::common::store::{T0, fixture, fixture_with};
 use super::observation;
-use orchestrator_daemon::memory::{MemoryConfig, Tier};
+use orchestrator_memory::{MemoryConfig, Tier};
 
 const PLANTS: &str = "The office plants are watered on Mondays";
 const KUBERNETES: &str = "Deploys to the production kubernetes cluster go through ArgoCD";

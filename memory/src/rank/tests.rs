@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use super::*;
-use crate::memory::types::Tier;
-use crate::memory::{EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, schema};
+use crate::types::Tier;
+use crate::{EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, schema};
 
 const NOW: i64 = 1_790_000_000_000;
 const DAY: Duration = Duration::from_secs(86_400);

@@ -39,11 +39,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use orchestrator_daemon::memory::recency;
-use orchestrator_daemon::memory::search::match_expression;
-use orchestrator_daemon::memory::{
-    EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, Tier,
-};
+use orchestrator_memory::recency;
+use orchestrator_memory::search::match_expression;
+use orchestrator_memory::{EntryType, ManualClock, MemoryConfig, MemoryStore, NewEntry, Tier};
 use rusqlite::{Connection, OpenFlags, params};
 
 /// The first entry's time; entries arrive in time order, `SPACING` apart (1M entries span
