@@ -111,16 +111,7 @@ impl Writer {
         work: impl FnOnce(&Connection, &mut WriterState) -> Result<T, MemoryError> + Send + 'static,
     ) -> Result<T, MemoryError> {
         let (reply, result) = mpsc::sync_channel(1);
-        let job: Box<dyn Job> = Box::new(Request {
-            work: Some(Box::new(work)),
-            result: None,
-            reply,
-        });
-        {
-            let guard = self.tx.lock();
-            let sender = guard.as_ref().ok_or(MemoryError::Closed)?;
-            sender.send(job).map_err(|_| MemoryError::Closed)?;
-        }
+        self.enqueue(Box::new(work), reply)?;
         result.recv().map_err(|_| MemoryError::Closed)?
     }
 
@@ -132,8 +123,17 @@ impl Writer {
     ) -> Result<(), MemoryError> {
         // The receiver is dropped at once, so `finish` sees the send fail and logs errors.
         let (reply, _) = mpsc::sync_channel(1);
+        self.enqueue(Box::new(work), reply)
+    }
+
+    /// Hands `work` to the writer thread; its result goes to `reply`.
+    fn enqueue<T: Send + 'static>(
+        &self,
+        work: Work<T>,
+        reply: SyncSender<Result<T, MemoryError>>,
+    ) -> Result<(), MemoryError> {
         let job: Box<dyn Job> = Box::new(Request {
-            work: Some(Box::new(work)),
+            work: Some(work),
             result: None,
             reply,
         });
