@@ -4,7 +4,7 @@
 //! daemon's `charterMaxBytes` says otherwise) without reading past it; split the text into YAML
 //! documents and take the single non-empty one (the shipped computer-setup charter ends with
 //! `---`, an empty second document, which upstream choked on), holding what its aliases expand
-//! to within an [`ExpansionBudget`]; warn about unknown keys (serde would drop them silently);
+//! to within an `ExpansionBudget`; warn about unknown keys (serde would drop them silently);
 //! expand `${VAR}` in string values from an injected lookup; convert to the typed [`Charter`]
 //! (when that fails, the text is read again, typed, so the error carries file, line, column
 //! and field); fold schema B's `requireConfirmation` into `escalate`. Expansion happens on

@@ -16,7 +16,7 @@
 //! - Tool calls still pending when a turn ends get a synthetic failed `ToolCallResult`, so no
 //!   client shows a tool running forever.
 //! - Memory does not grow with the length of a turn: message usage is folded into a sum
-//!   ([`MessageUsage`]) and at most [`MAX_PENDING_TOOLS`] tool calls are tracked.
+//!   (`MessageUsage`) and at most [`MAX_PENDING_TOOLS`] tool calls are tracked.
 
 use std::collections::VecDeque;
 use std::time::Instant;

@@ -20,7 +20,7 @@ pub async fn with_store<T: Send + 'static>(
         .unwrap_or(Err(MemoryError::Closed))
 }
 
-/// Expires and compacts memory at start and every [`JANITOR_INTERVAL`](crate::memory::JANITOR_INTERVAL) until the daemon
+/// Expires and compacts memory at start and every [`crate::memory::JANITOR_INTERVAL`] until the daemon
 /// closes; the work runs on a blocking thread (it waits on the memory writer).
 pub async fn run_janitor(core: Arc<Core>) {
     let mut ticker = tokio::time::interval(JANITOR_INTERVAL);

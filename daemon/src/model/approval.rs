@@ -103,9 +103,9 @@ impl ApprovalState {
 }
 
 /// The part of a tool input worth keeping: the command, path, URL or prompt, cut to
-/// [`SUMMARY_CHARS`]; the questions of an `AskUserQuestion` with their options (a person must
+/// `SUMMARY_CHARS`; the questions of an `AskUserQuestion` with their options (a person must
 /// read them whole to answer, and its JSON puts the options first), cut to
-/// [`QUESTION_CHARS`]; else the JSON.
+/// `QUESTION_CHARS`; else the JSON.
 pub fn summarize(input: &Value) -> String {
     if let Some(asked) = questions_asked(input) {
         return cut(&asked, QUESTION_CHARS);

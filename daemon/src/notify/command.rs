@@ -5,7 +5,7 @@
 //!
 //! The program leads its own process group and dies with the daemon (`PR_SET_PDEATHSIG`).
 //! When it exits, what is left of its group is killed; when it overruns the timeout, or the
-//! notifier stops while it runs ([`crate::child::GroupGuard`]), the whole group is killed. Only this child is
+//! notifier stops while it runs (`crate::child::GroupGuard`), the whole group is killed. Only this child is
 //! waited for (tokio's per-pid wait), so nothing is left behind.
 
 use std::io;

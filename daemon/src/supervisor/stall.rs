@@ -1,8 +1,8 @@
 //! Stalls: a running session whose agent shows no progress (no output, no open question) for
 //! `stallTimeout` (the settings are `orchestrator_config::stall`: besides marking the session
 //! and announcing it, `session:stalled` and notifications, the `StallAction` may interrupt or
-//! stop it). [`StallWatch`] is a pump's state: the
-//! marked [`Stall`] (from the mark to the agent's next output), an interrupt on its way, and how
+//! stop it). `StallWatch` is a pump's state: the
+//! marked `Stall` (from the mark to the agent's next output), an interrupt on its way, and how
 //! often it nudged.
 //!
 //! A stall is not the idle watchdog: that one (`idleTimeout`, 30 min) ends the agent; a stall

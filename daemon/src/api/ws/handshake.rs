@@ -5,7 +5,7 @@
 //! headers (400/426), `Host` (403, DNS rebinding), `Origin` (403, cross-site pages),
 //! connection cap (503), credentials (401 with upstream's `{"error":"<reason>"}`), per-client
 //! limit (429) — then answers 101 and hands the upgraded socket to [`super::connection`].
-//! [`Slot`] releases the reserved connection counts however the connection ends.
+//! `Slot` releases the reserved connection counts however the connection ends.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

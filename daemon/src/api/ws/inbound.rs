@@ -2,7 +2,7 @@
 //! `Invalid message format` / `Unknown message type` rules), [`Envelope::request`] turns the
 //! payload into a typed [`Request`] or a validation message naming the field (where upstream
 //! leaked a JS `TypeError` text). Frames of only a `type` and a `requestId` (`ping`,
-//! `daemon_status`, ...) are read through [`Head`], without building a `Value` tree.
+//! `daemon_status`, ...) are read through `Head`, without building a `Value` tree.
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -1,6 +1,6 @@
 //! The public port: [`Door::prepare`] readies it (who may connect, connection caps fitted to
 //! the open-file limit, the owner's token file) and [`Door::serve`] accepts HTTP/1.1
-//! connections on `host:port` ([`accept`]) and routes them — every request first passes the
+//! connections on `host:port` (`accept`) and routes them — every request first passes the
 //! [`owner`] gate (only the daemon's user, by default), then `GET /health` ([`health`]),
 //! `GET /metrics` ([`metrics`]) and WebSocket upgrades on any path ([`handshake`] checks and
 //! answers them, [`connection`] runs each client). [`Hub`] is what every connection shares.

@@ -1,7 +1,7 @@
 //! Which local user opened a TCP connection to the public port: [`PeerLookup`] asks the
 //! kernel for the uid owning the connection's other end, once per accepted connection, and
-//! yields a [`PeerUid`]. On Linux it uses sock_diag ([`sock_diag`], an exact O(1) lookup by
-//! the 4-tuple) and falls back to scanning `/proc/net/tcp` ([`proc_net`]) where sock_diag is
+//! yields a [`PeerUid`]. On Linux it uses sock_diag (`sock_diag`, an exact O(1) lookup by
+//! the 4-tuple) and falls back to scanning `/proc/net/tcp` (`proc_net`) where sock_diag is
 //! missing; [`PeerLookup::probe`] decides which works at start by finding the daemon's own
 //! listener. Where neither works (other systems, restricted sandboxes) every peer is
 //! [`PeerUid::Unknown`] and only the owner's token admits it (see [`super::owner`]).

@@ -7,7 +7,7 @@
 //! checks `:authority` with `http::uri::Authority` (no `%` outside userinfo, no `/`) and
 //! resets the stream with PROTOCOL_ERROR, with no option to relax it. The authority means
 //! nothing on a private socket, so the connection's request headers go through
-//! [`rewrite::Rewriter`], which makes such an authority `localhost` (what grpc-go sends) and
+//! `rewrite::Rewriter`, which makes such an authority `localhost` (what grpc-go sends) and
 //! leaves everything else as it was. The server-to-client half is not touched.
 
 mod rewrite;

@@ -49,7 +49,7 @@ pub enum RewriteError {
     /// A frame broke the HTTP/2 framing rules (bad padding, a stray CONTINUATION, …).
     #[error("malformed HTTP/2 header frame from the client: {0}")]
     Framing(&'static str),
-    /// A header block grew past [`MAX_BLOCK`].
+    /// A header block grew past `MAX_BLOCK`.
     #[error("a header block from the client exceeds {MAX_BLOCK} bytes")]
     BlockTooLarge,
     /// The client's HPACK stopped decoding after blocks were already rewritten.
