@@ -9,6 +9,7 @@ use crate::common::ws;
 
 use std::time::Duration;
 
+use common::scripted::wundr;
 use common::sessions::{agent_config, fixture_agent, start};
 use common::{TestHome, wait_until_async};
 use orchestrator_daemon::DaemonConfig;
@@ -48,17 +49,12 @@ fn same_shape(ws: &Value, cli: &Value, at: &str) {
     }
 }
 
-/// `wundr orchestrator ARGS --json` against the daemon of `home` (which runs in this test's
-/// runtime, so the CLI is awaited, not waited for), parsed.
+/// `wundr orchestrator ARGS --json` against the daemon of `home`, parsed.
 async fn cli_json(home: &TestHome, args: &[&str]) -> Value {
-    let mut command = home.command(common::daemon_binary::wundr_binary());
-    command.arg("orchestrator").args(args).arg("--json");
-    let out = tokio::process::Command::from(command)
-        .output()
-        .await
-        .unwrap();
-    assert!(out.status.success(), "wundr {args:?}: {out:?}");
-    serde_json::from_slice(&out.stdout).unwrap()
+    let args = [&["orchestrator"][..], args, &["--json"]].concat();
+    let (status, stdout, stderr) = wundr(home, &args).await;
+    assert!(status.success(), "wundr {args:?}: {stderr}");
+    serde_json::from_str(&stdout).unwrap()
 }
 
 fn charter_config(home: &TestHome) -> DaemonConfig {

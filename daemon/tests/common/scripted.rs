@@ -243,6 +243,15 @@ pub async fn wundr(home: &TestHome, args: &[&str]) -> (std::process::ExitStatus,
     )
 }
 
+/// `wundr orchestrator approval approve ID`, as a person approves from the CLI: asserts that it
+/// succeeded and returns what it printed.
+pub async fn approve_with_cli(home: &TestHome, approval_id: &str) -> String {
+    let (status, stdout, stderr) =
+        wundr(home, &["orchestrator", "approval", "approve", approval_id]).await;
+    assert!(status.success(), "{stderr}");
+    stdout
+}
+
 /// `wundr orchestrator logs --session ID -f` running, as a person follows a session; killed on
 /// drop.
 pub struct LogFollower {

@@ -14,7 +14,7 @@ use wundr_test_support::{Reply, Script};
 
 use crate::common::charter_gen::readme_charter;
 use crate::common::daemon_binary::charter;
-use crate::common::scripted::{ScriptedAgents, audit, ended, spawn_in, waiting, wundr};
+use crate::common::scripted::{ScriptedAgents, approve_with_cli, audit, ended, spawn_in, waiting};
 use crate::common::{self, TestHome, no_process_of};
 
 /// A model that writes `notes.txt` in the work dir, then says so.
@@ -83,17 +83,7 @@ async fn a_write_a_person_approves_with_the_cli_runs() {
         .into_inner();
     assert_eq!(status.sessions.unwrap().waiting, 1);
 
-    let (exit, stdout, stderr) = wundr(
-        &home,
-        &[
-            "orchestrator",
-            "approval",
-            "approve",
-            &waiting_for.approval_id,
-        ],
-    )
-    .await;
-    assert!(exit.success(), "{stderr}");
+    let stdout = approve_with_cli(&home, &waiting_for.approval_id).await;
     assert!(stdout.contains("approved"), "{stdout}");
 
     let done = ended(&home, &spawned.id).await;

@@ -11,7 +11,7 @@ use serde_json::json;
 use wundr_test_support::{Reply, Script};
 
 use crate::common::charter_gen::readme_charter;
-use crate::common::scripted::{ScriptedAgents, spawn_in, wundr};
+use crate::common::scripted::{ScriptedAgents, approve_with_cli, spawn_in};
 use crate::common::sessions::{start, wait_for};
 use crate::common::webhook::Receiver;
 use crate::common::{TestHome, no_process_of};
@@ -52,8 +52,7 @@ async fn the_webhook_hears_the_permission_prompt_and_the_end() {
     assert!(!file.exists(), "nothing is written before the answer");
 
     // The person answers from the notification's command.
-    let (status, _, err) = wundr(&home, &["orchestrator", "approval", "approve", &id]).await;
-    assert!(status.success(), "{err}");
+    approve_with_cli(&home, &id).await;
     let body = receiver.body_of("session_completed", &spawned.id).await;
     assert_eq!(body["session"]["status"], "completed", "{body:#}");
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "approved\n");

@@ -15,7 +15,7 @@ use wundr_test_support::{Reply, Script, Usage};
 use crate::common::charter_gen::readme_charter;
 use crate::common::claude::real_claude_flow;
 use crate::common::scripted::{
-    PATIENCE, ScriptedAgents, audit, ended, spawn_typed, waiting, wundr,
+    PATIENCE, ScriptedAgents, approve_with_cli, audit, ended, spawn_typed, waiting, wundr,
 };
 use crate::common::{TestHome, no_process_of, wait_until};
 
@@ -222,17 +222,7 @@ async fn a_write_the_charter_leaves_open_waits_for_a_person_and_then_happens() {
     let file = agents.work.join("notes.txt");
     assert!(!file.exists(), "nothing is written before the answer");
 
-    let (exit, stdout, stderr) = wundr(
-        &home,
-        &[
-            "orchestrator",
-            "approval",
-            "approve",
-            &waiting_for.approval_id,
-        ],
-    )
-    .await;
-    assert!(exit.success(), "{stderr}");
+    let stdout = approve_with_cli(&home, &waiting_for.approval_id).await;
     assert!(stdout.contains("approved"), "{stdout}");
     let done = ended(&home, &spawned.id).await;
     assert_eq!(done.status(), v1::SessionStatus::Completed, "{done:#?}");

@@ -5,17 +5,14 @@
 //! `approval approve` lets it run, the second `session wait` exits 0 and the project's README
 //! holds the edit; the audit and the token count are what the README says.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use wundr_test_support::Script;
+use wundr_test_support::binaries::repository;
 
 use crate::common::daemon_binary;
-use crate::common::scripted::{ScriptedAgents, audit, wundr};
+use crate::common::scripted::{ScriptedAgents, approve_with_cli, audit, wundr};
 use crate::common::{TestHome, no_process_of};
-
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// The charter the walkthrough writes: the heredoc after `cat > /tmp/wundr-try/charter.yaml`.
 fn readme_walkthrough_charter() -> String {
@@ -93,8 +90,7 @@ async fn the_readme_walkthrough_edits_the_file_after_the_approval() {
         "nothing is edited before the approval"
     );
 
-    let (status, _, err) = wundr(&home, &["orchestrator", "approval", "approve", &approval]).await;
-    assert!(status.success(), "{err}");
+    approve_with_cli(&home, &approval).await;
     let (status, said, err) = wundr(&home, &["orchestrator", "session", "wait", &id]).await;
     assert_eq!(status.code(), Some(0), "{said}{err}");
     assert_eq!(said, format!("session {id} completed\n"));

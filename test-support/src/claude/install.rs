@@ -66,10 +66,7 @@ pub fn real_claude_flow() -> Option<PathBuf> {
 impl NpmProgram {
     /// `.cache/<dir>` at the repository's root (this crate is `test-support/`).
     fn cache_dir(&self) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("..")
-            .join(".cache")
-            .join(self.dir)
+        crate::binaries::repository().join(".cache").join(self.dir)
     }
 
     fn works(&self, program: &Path) -> bool {
