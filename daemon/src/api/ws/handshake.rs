@@ -60,7 +60,7 @@ pub fn upgrade(
     request: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
     let origin = header_str(&request, header::ORIGIN).map(str::to_owned);
-    match accept(hub, peer, trust, request, origin.is_some()) {
+    match accept(hub, peer, trust, request, origin.as_deref()) {
         Ok(response) => response,
         Err(refusal) => {
             tracing::warn!(%peer, origin = origin.as_deref().unwrap_or("-"), reason = %refusal.why, "refused a WebSocket upgrade");
@@ -104,9 +104,11 @@ fn accept(
     peer: SocketAddr,
     trust: Trust,
     mut request: Request<Incoming>,
-    compat: bool,
+    origin: Option<&str>,
 ) -> Result<Response<Full<Bytes>>, Refusal> {
-    let key = handshake_key(hub, &request)?;
+    let key = handshake_key(hub, &request, origin)?;
+    // A browser sends an `Origin`: Neolith's extra frames are on for it.
+    let compat = origin.is_some();
     if hub.open.fetch_add(1, Ordering::AcqRel) >= hub.settings.max_connections {
         hub.open.fetch_sub(1, Ordering::AcqRel);
         return Err(Refusal::new(
@@ -151,9 +153,13 @@ fn accept(
 }
 
 /// The handshake's own checks, in order: a GET asking to upgrade with a key (400), version 13
-/// (426), a `Host` of ours (403, DNS rebinding), an allowed `Origin` (403, cross-site pages).
+/// (426), a `Host` of ours (403, DNS rebinding), an allowed `origin` (403, cross-site pages).
 /// Returns the key.
-fn handshake_key(hub: &Hub, request: &Request<Incoming>) -> Result<String, Refusal> {
+fn handshake_key(
+    hub: &Hub,
+    request: &Request<Incoming>,
+    origin: Option<&str>,
+) -> Result<String, Refusal> {
     let connection_upgrade = header_str(request, header::CONNECTION).is_some_and(|c| {
         c.split(',')
             .any(|t| t.trim().eq_ignore_ascii_case("upgrade"))
@@ -181,7 +187,7 @@ fn handshake_key(hub: &Hub, request: &Request<Incoming>) -> Result<String, Refus
             "foreign Host header (DNS rebinding?)",
         ));
     }
-    if let Some(origin) = header_str(request, header::ORIGIN)
+    if let Some(origin) = origin
         && !origin_allowed(origin, &hub.settings.allowed_origins)
     {
         return Err(Refusal::new(
