@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::{AgentsConfig, AuthSettings, ConfigError, MemoryLayer, NotifyLayer};
+use crate::{AgentsConfig, AuthSettings, ConfigError, MemoryLayer, NotifyLayer, RayLayer};
 
 /// The `websocket:` table of the config file. Authentication is not here: it comes from
 /// upstream's `DAEMON_AUTH_*` environment variables, so secrets stay out of files.
@@ -86,6 +86,10 @@ pub struct ConfigLayer {
     pub memory: Option<MemoryLayer>,
     /// `notify`
     pub notify: Option<NotifyLayer>,
+    /// `runner`: local or ray
+    pub runner: Option<String>,
+    /// `ray`
+    pub ray: Option<RayLayer>,
     /// WebSocket authentication, from the `DAEMON_AUTH_*` environment variables only.
     #[serde(skip)]
     pub auth: Option<AuthSettings>,

@@ -5,7 +5,7 @@
 //! where the bad value came from, and what to do ([`error`]); [`resolve`] applies layers in
 //! order with each setting's rules; [`load`] picks the file and layers it exactly as the
 //! daemon binary does. The settings of each part are in their own modules ([`websocket`],
-//! [`notify`], [`memory`], [`stall`]).
+//! [`notify`], [`memory`], [`stall`], [`ray`]).
 //!
 //! The daemon runs with it; the CLI links it to predict the daemon (`config validate`,
 //! `restart`, `doctor`) without linking the daemon.
@@ -22,6 +22,7 @@ pub mod layer;
 pub mod load;
 pub mod memory;
 pub mod notify;
+pub mod ray;
 pub mod resolve;
 pub mod stall;
 pub mod websocket;
@@ -30,6 +31,7 @@ pub use error::ConfigError;
 pub use layer::{ConfigLayer, WebSocketLayer};
 pub use memory::{MemoryLayer, MemorySettings};
 pub use notify::{NotifyLayer, NotifySettings};
+pub use ray::{RayLayer, RaySettings, RunnerKind};
 pub use stall::{StallAction, StallSettings};
 pub use websocket::{AuthConfigError, AuthSettings, WebSocketSettings};
 
@@ -84,6 +86,10 @@ pub struct DaemonConfig {
     pub memory: MemorySettings,
     /// Where events that need a person (or that a person waits for) are sent.
     pub notify: NotifySettings,
+    /// Where sessions run unless their spawn names a runner.
+    pub runner: RunnerKind,
+    /// The Ray cluster, when one is configured (the relay listener opens only then).
+    pub ray: Option<RaySettings>,
 }
 
 /// The charter file's default path, under `home`.
@@ -153,6 +159,8 @@ impl Default for DaemonConfig {
             hook_command: None,
             memory: MemorySettings::default(),
             notify: NotifySettings::default(),
+            runner: RunnerKind::Local,
+            ray: None,
         }
     }
 }

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use crate::layer::WebSocketLayer;
 use crate::{
-    AuthConfigError, ConfigError, ConfigLayer, DaemonConfig, MemoryLayer, NotifyLayer,
-    is_loopback_host,
+    AuthConfigError, ConfigError, ConfigLayer, DaemonConfig, MemoryLayer, NotifyLayer, RayLayer,
+    RunnerKind, is_loopback_host,
 };
 
 impl DaemonConfig {
@@ -27,6 +27,7 @@ impl DaemonConfig {
             }
         }
         config.check_host(host_origin.as_deref().unwrap_or("settings"))?;
+        config.check_runner()?;
         Ok(config)
     }
 
@@ -41,6 +42,20 @@ impl DaemonConfig {
             host: self.host.clone(),
             origin: origin.to_owned(),
         })
+    }
+
+    /// `runner: ray` needs a cluster: checked once every layer is applied, since the runner
+    /// and the `ray:` table may come from different layers.
+    fn check_runner(&self) -> Result<(), ConfigError> {
+        if self.runner == RunnerKind::Ray && self.ray.is_none() {
+            return Err(ConfigError::Invalid {
+                field: "runner",
+                value: "ray".to_owned(),
+                origin: "settings".to_owned(),
+                reason: crate::ray::NEEDS_ADDRESS.to_owned(),
+            });
+        }
+        Ok(())
     }
 
     fn apply(&mut self, layer: &ConfigLayer) -> Result<(), ConfigError> {
@@ -181,6 +196,14 @@ impl DaemonConfig {
                 .map_err(|(field, value, reason)| rules.invalid(field, &value, reason))?;
             self.memory = settings;
         }
+        if let Some(runner) = &layer.runner {
+            self.runner = RunnerKind::parse(runner)
+                .ok_or_else(|| rules.invalid("runner", runner, "must be local or ray"))?;
+        }
+        if let Some(ray) = &layer.ray {
+            ray.apply_to(&mut self.ray)
+                .map_err(|(field, value, reason)| rules.invalid(field, &value, reason))?;
+        }
         if let Some(notify) = &layer.notify {
             notify
                 .apply_to(&mut self.notify)
@@ -306,6 +329,8 @@ impl DaemonConfig {
             }),
             memory: Some(MemoryLayer::from_settings(&self.memory)),
             notify: Some(NotifyLayer::from_settings(&self.notify)),
+            runner: Some(self.runner.as_str().to_owned()),
+            ray: self.ray.as_ref().map(RayLayer::from_settings),
             auth: self.websocket.auth.clone(),
             charter: self.charter.clone(),
             charter_max_bytes: Some(i64::try_from(self.charter_max_bytes).unwrap_or(i64::MAX)),
@@ -314,6 +339,7 @@ impl DaemonConfig {
         };
         let mut check = Self::default();
         check.apply(&as_layer)?;
+        check.check_runner()?;
         check.check_host("DaemonConfig")
     }
 }

@@ -29,6 +29,7 @@ fn the_example_config_is_the_defaults() {
         ("websocket", "  "),
         ("memory", "  "),
         ("notify", "  "),
+        ("ray", "  "),
     ] {
         for key in known_keys(table) {
             let shown = format!("\n{indent}{key}:");
