@@ -9,7 +9,7 @@
 //!   `waitpid(-1)`), then SIGKILLs what is left of the group: grandchildren would otherwise be
 //!   orphaned, and would hold the output pipes open so readers never saw EOF. Then it sweeps
 //!   `/proc` for the session's marked processes that left the group (`setsid`, double
-//!   forks; see `super::sweep`), and only then reports the agent exited — so the next agent
+//!   forks; see `orchestrator_relay::sweep`), and only then reports the agent exited — so the next agent
 //!   of the same session never starts while the sweep could still hit it.
 //! - At start, [`SessionRunner::reclaim`] sweeps for the interrupted sessions of a daemon
 //!   that died: the agents died with it, but their group members and escapees did not.
@@ -32,7 +32,7 @@ use super::runner::{
     AgentHandle, AgentProcess, AgentSignal, BoxFuture, ExitOutcome, InterruptedSession, RunSpec,
     RunnerError, RunningAgent, SESSION_ID_VAR, SessionRunner, StdinMode,
 };
-use super::sweep::{SweepTarget, sweep};
+use orchestrator_relay::sweep::{SweepTarget, sweep};
 
 /// How long `stop` waits for the group to end after SIGKILL before reporting
 /// [`RunnerError::KillTimeout`].

@@ -1,12 +1,12 @@
 //! [`sweep`]: ends the processes an agent left behind outside its process group — a tool that
-//! called `setsid`, a double-forked daemon — and, after the daemon itself died, the survivors
-//! of the agent's group. Key type: [`SweepTarget`].
+//! called `setsid`, a double-forked daemon — and, after its supervisor (the daemon, a relay)
+//! died, the survivors of the agent's group. Key type: [`SweepTarget`].
 //!
 //! Every agent's environment carries `WUNDR_SESSION_ID=<id>` ([`SESSION_ID_VAR`]), and
 //! descendants inherit it whatever group or session they move to, so `/proc` tells which
 //! processes belong to a session. The rules, so that nothing else is ever hit:
 //!
-//! - Only processes of the daemon's own effective uid, never the daemon itself.
+//! - Only processes of the sweeping process's own effective uid, never itself.
 //! - A process is killed when its environment holds exactly the marker of a target session,
 //!   or when it is in the target's recorded process group *and* that group still holds a
 //!   marked process (then the group id cannot have been reused: a live member keeps it).
@@ -19,7 +19,7 @@
 //! catch those, but needs a delegated cgroup v2 subtree, which a daemon started from a shell
 //! does not have.
 //!
-//! Killed processes are not the daemon's children: their parents (often init) reap them.
+//! Killed processes are not the sweeper's children: their parents (often init) reap them.
 //! Linux only, like the parent-death signal; elsewhere `/proc` is missing and nothing is found.
 
 use std::collections::HashSet;
@@ -33,14 +33,16 @@ use nix::sys::signal::{Signal, kill};
 use nix::sys::stat::{Mode, fstat};
 use nix::unistd::{Pid, geteuid};
 
-use super::runner::SESSION_ID_VAR;
+/// The environment variable that names an agent's session. Every agent gets it, and what it
+/// starts inherits it, so everything that belongs to a session can be found by it.
+pub const SESSION_ID_VAR: &str = "WUNDR_SESSION_ID";
 
 /// Passes before giving up on a process tree that keeps forking.
 const MAX_PASSES: usize = 16;
 
 /// A session whose leftovers are to be killed.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct SweepTarget<'a> {
+pub struct SweepTarget<'a> {
     /// The session id its agents carry in [`SESSION_ID_VAR`].
     pub session_id: &'a str,
     /// The agent's process group, when known.
@@ -60,7 +62,7 @@ struct Seen {
 
 /// Kills what `targets` left running (see the module doc). Blocking; returns how many
 /// processes were killed.
-pub(crate) fn sweep(targets: &[SweepTarget<'_>]) -> usize {
+pub fn sweep(targets: &[SweepTarget<'_>]) -> usize {
     if targets.is_empty() {
         return 0;
     }
