@@ -24,12 +24,14 @@
 
 mod codes;
 mod exit;
+mod relay;
 mod rpc;
 mod service;
 mod session;
 
 pub use codes::error_json;
 pub use exit::{EXIT_CODES_HELP, EXIT_FAILURE, EXIT_NOT_RUNNING, Outcome, START_HINT};
+pub use relay::RelayCommandError;
 pub use rpc::RpcFailure;
 pub use service::ServiceError;
 pub use session::SessionCommandError;
@@ -254,6 +256,9 @@ pub enum CliError {
     /// A `service` command failed.
     #[error(transparent)]
     Service(#[from] ServiceError),
+    /// `relay` (a remote session's job entrypoint) failed.
+    #[error(transparent)]
+    Relay(#[from] RelayCommandError),
 }
 
 impl CliError {
@@ -328,6 +333,7 @@ impl CliError {
             } => "pick a path in a directory you can write".into(),
             Self::MemoryFile { .. } => "check the path and its permissions".into(),
             Self::Service(err) => return err.remedy(),
+            Self::Relay(err) => return err.remedy(),
             Self::BadPid { .. }
             | Self::Signal { .. }
             | Self::ReadLog { .. }

@@ -33,6 +33,13 @@ fn main() -> ExitCode {
     let matches = Cli::command().get_matches();
     let json_errors = json_requested(&matches);
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit());
+    // The relay's guard is one thread waiting for signals: no runtime, no threads.
+    if let commands::Command::Orchestrator(
+        commands::orchestrator::OrchestratorCommand::RelayGuard(args),
+    ) = &cli.command
+    {
+        return commands::orchestrator::relay::guard(args);
+    }
     // One thread is plenty for a client that makes a few calls; it also keeps `exec` (start
     // --foreground) from leaving sibling threads behind.
     let result = tokio::runtime::Builder::new_current_thread()

@@ -1,7 +1,9 @@
 //! The charter through the real `wundr` binary: `charter validate` without a daemon, hook
 //! round trips with the real Claude Code hook inputs (`daemon/tests/fixtures/claude/`) against
 //! a real daemon, the audit, reload keeping the previous charter, and the hook failing closed
-//! when the daemon is unreachable. Approvals are in `approvals.rs`.
+//! when the daemon is unreachable; on a remote node, the hook asking the relay's socket
+//! (a fake relay here; the real one is tested in `relay/tests`). Approvals are in
+//! `approvals.rs`.
 
 use crate::common;
 
@@ -290,6 +292,70 @@ fn the_hook_fails_closed_when_the_daemon_is_unreachable() {
     assert_eq!(answer, json!({}));
     assert!(
         err.contains("Claude Code's own permission rules decide"),
+        "{err}"
+    );
+}
+
+/// A relay's hook socket that answers one question with `reply`; the question it got.
+fn fake_relay(
+    reply: orchestrator_relay::hook_socket::HookReply,
+) -> (
+    tempfile::TempDir,
+    PathBuf,
+    std::thread::JoinHandle<orchestrator_relay::hook_socket::HookQuery>,
+) {
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("hook.sock");
+    let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+    let asked = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(&stream)
+            .read_line(&mut line)
+            .unwrap();
+        let mut answer = serde_json::to_string(&reply).unwrap();
+        answer.push('\n');
+        (&stream).write_all(answer.as_bytes()).unwrap();
+        serde_json::from_str(&line).unwrap()
+    });
+    (dir, path, asked)
+}
+
+#[test]
+fn on_a_node_the_hook_asks_the_relay() {
+    use orchestrator_relay::hook_socket::HookReply;
+    let (_dir, socket, asked) = fake_relay(HookReply::Output("{\"x\":1}".into()));
+    let sandbox = Sandbox::new(&[("WUNDR_RELAY_SOCKET", socket.to_str().unwrap())]);
+    let (answer, _) = hook(&sandbox, "PreToolUse", &bash("ls"), "s");
+    assert_eq!(answer, json!({"x": 1}));
+    let query = asked.join().unwrap();
+    assert_eq!(query.event, "PreToolUse");
+    assert_eq!(query.input_json, bash("ls"));
+}
+
+#[test]
+fn on_a_node_the_hook_fails_closed_when_the_relay_cannot_decide() {
+    use orchestrator_relay::hook_socket::HookReply;
+    let (_charter_dir, charter) = charter_file(CHARTER);
+    let (_dir, socket, asked) = fake_relay(HookReply::Error("the daemon is gone".into()));
+    let sandbox = Sandbox::new(&[
+        ("WUNDR_RELAY_SOCKET", socket.to_str().unwrap()),
+        ("WUNDR_CHARTER_FILE", charter.to_str().unwrap()),
+    ]);
+    let (answer, err) = hook(&sandbox, "PreToolUse", &bash("sudo rm -rf /*"), "s");
+    assert_eq!(answer["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert!(err.contains("the daemon is gone"), "{err}");
+    asked.join().unwrap();
+    // No relay listening at all: the same.
+    let sandbox = Sandbox::new(&[
+        ("WUNDR_RELAY_SOCKET", "/nonexistent/hook.sock"),
+        ("WUNDR_CHARTER_FILE", charter.to_str().unwrap()),
+    ]);
+    let (answer, err) = hook(&sandbox, "PreToolUse", &bash("sudo rm -rf /*"), "s");
+    assert_eq!(answer["hookSpecificOutput"]["permissionDecision"], "deny");
+    assert!(
+        err.contains("cannot reach the relay at /nonexistent/hook.sock"),
         "{err}"
     );
 }

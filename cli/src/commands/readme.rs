@@ -129,13 +129,18 @@ fn parse(argv: &[String]) -> Result<(), String> {
 /// The `wundr` command lines in the README's shell blocks, as argument vectors.
 fn shell_commands(text: &str) -> Vec<(usize, Vec<String>)> {
     let mut commands = Vec::new();
+    let mut in_fence = false;
+    // Inside a shell block's fence: only those hold command lines (`wundrCommand: wundr` in a
+    // YAML block is configuration).
     let mut fenced = false;
     // In a ```console block only `$ ` lines are commands; the rest is their output.
     let mut console = false;
     for (number, line) in text.lines().enumerate() {
         if let Some(info) = line.trim_start().strip_prefix("```") {
-            fenced = !fenced;
-            console = fenced && info.trim() == "console";
+            in_fence = !in_fence;
+            let info = info.trim();
+            fenced = in_fence && ["bash", "sh", "shell", "console", ""].contains(&info);
+            console = fenced && info == "console";
             continue;
         }
         if console && !line.starts_with("$ ") {

@@ -11,6 +11,7 @@ impl CliError {
             Self::Rpc { source, .. } => return source.reason(),
             Self::Session(err) => return err.reason(),
             Self::Service(err) => err.reason(),
+            Self::Relay(err) => err.reason(),
             Self::RestartRefused(_) => "RESTART_REFUSED",
             Self::Paths(_) => "PATHS_UNKNOWN",
             Self::Absolute { .. } => "PATH_UNRESOLVABLE",

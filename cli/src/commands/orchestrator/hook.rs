@@ -8,6 +8,11 @@
 //! the default path) and denies `alwaysReject`/`hardConstraints` hits and escalations (nobody
 //! could approve them); anything else gets no opinion, leaving it to Claude Code's own
 //! permission rules. Why is always said on stderr, which Claude Code shows in its transcript.
+//!
+//! On a remote node (the agent runs under `wundr orchestrator relay`), `WUNDR_RELAY_SOCKET`
+//! names the relay's Unix socket: the hook asks the relay instead (one [`HookQuery`] line, one
+//! [`HookReply`] line), which carries the question to the daemon. A reply that is an error,
+//! or a relay that cannot be asked, fails closed the same way.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -18,6 +23,9 @@ use orchestrator_api::v1::HookRequest;
 use orchestrator_charter::hook::{HookEvent, hook_response};
 use orchestrator_charter::policy::{Action, Decision, Verdict};
 use orchestrator_charter::{Policy, load_charter};
+use orchestrator_relay::hook_socket::{HookQuery, HookReply, RELAY_SOCKET_ENV};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::UnixStream;
 
 use super::charter::{charter_call, charter_client};
 use crate::error::{CliError, Outcome};
@@ -35,19 +43,45 @@ pub struct HookArgs {
     pub event: String,
 }
 
-/// Answers one hook call.
-pub async fn run(args: &HookArgs, socket: &Path) -> Result<Outcome, CliError> {
+/// How long connecting to the relay's socket may take (it listens on this node).
+const RELAY_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The relay's hook socket, when the agent runs under a relay (`WUNDR_RELAY_SOCKET`).
+pub fn relay_socket() -> Option<PathBuf> {
+    std::env::var_os(RELAY_SOCKET_ENV)
+        .filter(|value| !value.is_empty())
+        .map(PathBuf::from)
+}
+
+/// Answers one hook call: through the relay when [`relay_socket`] names one, else through
+/// the daemon on `socket` (`None` only with a relay).
+pub async fn run(args: &HookArgs, socket: Option<&Path>) -> Result<Outcome, CliError> {
     let mut input = String::new();
     std::io::stdin()
         .read_to_string(&mut input)
         .map_err(CliError::Stdin)?;
+    let asked = match (relay_socket(), socket) {
+        (Some(relay), _) => ask_relay(&relay, &args.event, &input).await,
+        (None, Some(socket)) => ask_daemon(socket, &args.event, &input).await,
+        (None, None) => Err("no daemon socket and no relay socket to ask".to_owned()),
+    };
+    let answer = match asked {
+        Ok(output_json) => output_json,
+        Err(why) => fail_closed(&args.event, &input, &why).to_string(),
+    };
+    output::stdout(&format!("{answer}\n"))?;
+    Ok(Outcome::Success)
+}
+
+/// The daemon's answer over gRPC, or why there is none.
+async fn ask_daemon(socket: &Path, event: &str, input: &str) -> Result<String, String> {
     let session_id = std::env::var("WUNDR_SESSION_ID").unwrap_or_default();
     let asked = async {
         let mut client = charter_client(socket).await?;
         let request = HookRequest {
             session_id,
-            event: args.event.clone(),
-            input_json: input.clone(),
+            event: event.to_owned(),
+            input_json: input.to_owned(),
         };
         charter_call(
             socket,
@@ -59,17 +93,49 @@ pub async fn run(args: &HookArgs, socket: &Path) -> Result<Outcome, CliError> {
         .await
     }
     .await;
-    match asked {
-        Ok(reply) => {
-            output::stdout(&format!("{}\n", reply.output_json))?;
-            Ok(Outcome::Success)
-        }
-        Err(err) => {
-            let why = orchestrator_api::error_chain(&err);
-            let answer = fail_closed(&args.event, &input, &why);
-            output::stdout(&format!("{answer}\n"))?;
-            Ok(Outcome::Success)
-        }
+    asked
+        .map(|reply| reply.output_json)
+        .map_err(|err| orchestrator_api::error_chain(&err))
+}
+
+/// The daemon's answer through the relay on this node, or why there is none. The session
+/// is the relay's own (the hook cannot name another).
+async fn ask_relay(relay: &Path, event: &str, input: &str) -> Result<String, String> {
+    let failed = |what: &str, err: &dyn std::fmt::Display| {
+        format!("{what} the relay at {}: {err}", relay.display())
+    };
+    let stream = tokio::time::timeout(RELAY_CONNECT_TIMEOUT, UnixStream::connect(relay))
+        .await
+        .map_err(|_| {
+            failed(
+                "cannot reach",
+                &format!("no answer within {}s", RELAY_CONNECT_TIMEOUT.as_secs()),
+            )
+        })?
+        .map_err(|err| failed("cannot reach", &err))?;
+    let (read, mut write) = stream.into_split();
+    let query = HookQuery {
+        event: event.to_owned(),
+        input_json: input.to_owned(),
+    };
+    let mut line = serde_json::to_vec(&query).expect("a hook query serialises");
+    line.push(b'\n');
+    write
+        .write_all(&line)
+        .await
+        .map_err(|err| failed("cannot ask", &err))?;
+    let mut reply = String::new();
+    let mut reader = BufReader::new(read);
+    match tokio::time::timeout(HOOK_CALL_TIMEOUT, reader.read_line(&mut reply)).await {
+        Err(_) => return Err(failed("no answer from", &"the hook timed out")),
+        Ok(Err(err)) => return Err(failed("no answer from", &err)),
+        Ok(Ok(0)) => return Err(failed("no answer from", &"it closed the connection")),
+        Ok(Ok(_)) => {}
+    }
+    match serde_json::from_str::<HookReply>(&reply) {
+        Ok(HookReply::Output(output_json)) => Ok(output_json),
+        Ok(HookReply::Error(why)) => Err(why),
+        Err(err) => Err(failed("an unreadable answer from", &err)),
     }
 }
 

@@ -1,7 +1,8 @@
 //! `wundr orchestrator ...`: [`OrchestratorCommand`] with one module per subcommand
-//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`doctor`], [`audit`], [`hook`]), the
-//! [`session`], [`charter`], [`config`], [`approval`], [`memory`] and [`service`] command groups,
-//! and the endpoint summary printed by `start` ([`endpoint_summary`]).
+//! ([`start`], [`status`], [`logs`], [`stop`], [`restart`], [`doctor`], [`audit`], [`hook`],
+//! [`relay`]), the [`session`], [`charter`], [`config`], [`approval`], [`memory`] and
+//! [`service`] command groups, and the endpoint summary printed by `start`
+//! ([`endpoint_summary`]).
 
 pub mod approval;
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod doctor;
 pub mod hook;
 pub mod logs;
 pub mod memory;
+pub mod relay;
 pub mod restart;
 pub mod service;
 pub mod session;
@@ -58,6 +60,19 @@ pub enum OrchestratorCommand {
     Audit(audit::AuditArgs),
     /// Answer a Claude Code hook (run by agents' settings; reads the hook input on stdin)
     Hook(hook::HookArgs),
+    /// The entrypoint of a remote session's job: runs the agent on this node for the daemon
+    /// (run by the runner, not by people)
+    ///
+    /// Dials the daemon's relay listener (--daemon), proves itself with the session's secret
+    /// from WUNDR_RELAY_SECRET (never an argument: arguments show in `ps` and in Ray's job
+    /// list), runs the agent the daemon describes, and carries its stdin, stdout, stderr and
+    /// charter hooks over that one connection. Nothing the agent starts outlives the relay.
+    /// Exit 0 once the agent's end reached the daemon (whatever the agent's own exit code),
+    /// 1 otherwise (the reason on stderr, which is the job's log).
+    Relay(relay::RelayArgs),
+    /// The relay's guard process (started by the relay itself)
+    #[command(hide = true)]
+    RelayGuard(relay::RelayGuardArgs),
     /// Add, search, list, forget, export and import the daemon's memories
     #[command(subcommand)]
     Memory(memory::MemoryCommand),
@@ -71,6 +86,14 @@ pub async fn run(
     command: OrchestratorCommand,
     socket: Option<PathBuf>,
 ) -> Result<Outcome, CliError> {
+    // On a remote node, neither needs (nor may be able to derive) the local daemon's paths.
+    match &command {
+        OrchestratorCommand::Relay(args) => return relay::run(args).await,
+        OrchestratorCommand::Hook(args) if hook::relay_socket().is_some() => {
+            return hook::run(args, None).await;
+        }
+        _ => {}
+    }
     let paths = resolve_paths(socket.as_deref())?;
     match command {
         OrchestratorCommand::Start(args) => start::run(&args, &paths).await,
@@ -84,7 +107,11 @@ pub async fn run(
         OrchestratorCommand::Config(command) => config::run(command, &paths).await,
         OrchestratorCommand::Approval(command) => approval::run(command, &paths.socket).await,
         OrchestratorCommand::Audit(args) => audit::run(&args, &paths.socket).await,
-        OrchestratorCommand::Hook(args) => hook::run(&args, &paths.socket).await,
+        OrchestratorCommand::Hook(args) => hook::run(&args, Some(&paths.socket)).await,
+        OrchestratorCommand::Relay(_) => unreachable!("answered above"),
+        OrchestratorCommand::RelayGuard(_) => {
+            unreachable!("main runs the guard before it builds a runtime")
+        }
         OrchestratorCommand::Memory(command) => memory::run(command, &paths).await,
         OrchestratorCommand::Service(command) => {
             // Only an explicit --socket is written into the service; else both use the default.
