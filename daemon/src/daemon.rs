@@ -182,14 +182,15 @@ impl OrchestratorDaemon {
         }
         let mut instance = Instance::claim(&self.paths.socket, &self.paths.pid_file)?;
         let public = bind_public(&config.host, config.port).await?;
-        self.open_store().await?;
+        let (runner, relay_listener) = self.start_runners().await?;
+        self.open_store(runner.as_ref()).await?;
         self.open_memory().await;
         let supervisor = self
             .supervisor
             .get_or_init(|| {
                 Supervisor::new(
                     self.core.clone(),
-                    self.runner.clone(),
+                    runner,
                     AgentPrograms::new(config, |name| std::env::var(name).ok()),
                     &self.paths.data_dir,
                     &self.paths.socket,
@@ -204,11 +205,13 @@ impl OrchestratorDaemon {
             log_file: self.paths.log_file.clone(),
             state_dir: self.paths.state_dir.clone(),
             data_dir: self.paths.data_dir.clone(),
+            relay_address: relay_listener.as_ref().map(|(_, address)| address.clone()),
         });
         let control = instance
             .take_listener()
             .expect("a fresh claim holds its listener");
-        let tasks = self.start_tasks(control, public, supervisor);
+        let mut tasks = self.start_tasks(control, public, supervisor);
+        tasks.extend(relay_listener.map(|(task, _)| ("relays", task)));
         Ok(Running { instance, tasks })
     }
 
@@ -275,6 +278,7 @@ impl OrchestratorDaemon {
             session_type: crate::model::SessionType::ClaudeCode,
             work_dir: None,
             worktree: false,
+            runner: None,
         })
         .await
     }

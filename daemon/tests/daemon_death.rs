@@ -127,6 +127,7 @@ async fn a_leftover_agent_is_killed_only_when_it_carries_the_session_id() {
     let interrupted = |id: &str| InterruptedSession {
         session_id: id.to_owned(),
         pid: Some(pid),
+        remote: None,
     };
     LocalRunner.reclaim(&[interrupted("session_1_ab")]).await;
     LocalRunner.reclaim(&[interrupted("session_2_other")]).await;

@@ -40,10 +40,22 @@ pub struct SessionJson {
     transcript_error: Option<String>,
     waiting_for: Option<WaitingForJson>,
     stalled_since: Option<String>,
+    runner: String,
+    remote: Option<RemoteJson>,
     model: Option<String>,
     api_key_source: Option<String>,
     restarts: u32,
     worktree_branch: Option<String>,
+}
+
+/// The cluster job a remote session's agent runs (or last ran) as.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RemoteJson {
+    runner: String,
+    job_id: String,
+    node_id: String,
+    node_ip: String,
 }
 
 /// The task a session runs.
@@ -153,6 +165,14 @@ impl From<&Session> for SessionJson {
             transcript_error: text(&s.transcript_error),
             waiting_for: s.waiting_for.as_ref().map(WaitingForJson::from),
             stalled_since: time(s.stalled_since_unix_ms),
+            // A daemon older than the runners knew only this machine.
+            runner: text(&s.runner).unwrap_or_else(|| "local".to_owned()),
+            remote: s.remote.as_ref().map(|job| RemoteJson {
+                runner: job.runner.clone(),
+                job_id: job.job_id.clone(),
+                node_id: job.node_id.clone(),
+                node_ip: job.node_ip.clone(),
+            }),
             model: text(&s.model),
             api_key_source: text(&s.api_key_source),
             restarts: s.restarts,

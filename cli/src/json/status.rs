@@ -2,7 +2,9 @@
 //! is `{"running": false, "socket": …}` with every other key `null`. Schema:
 //! `docs/json/status.schema.json`.
 
-use orchestrator_api::v1::{AgentProgram, Endpoints, GetStatusResponse, Metrics, SessionCounts};
+use orchestrator_api::v1::{
+    AgentProgram, Endpoints, GetStatusResponse, Metrics, Runner, SessionCounts,
+};
 use serde::Serialize;
 
 use super::{text, time};
@@ -27,6 +29,28 @@ pub struct StatusJson {
     subsystems: Option<Vec<SubsystemJson>>,
     metrics: Option<MetricsJson>,
     agents: Option<Vec<AgentProgramJson>>,
+    runners: Option<Vec<RunnerJson>>,
+}
+
+/// Where sessions can run.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RunnerJson {
+    name: String,
+    is_default: bool,
+    address: Option<String>,
+    relay_address: Option<String>,
+}
+
+impl From<&Runner> for RunnerJson {
+    fn from(r: &Runner) -> Self {
+        Self {
+            name: r.name.clone(),
+            is_default: r.is_default,
+            address: text(&r.address),
+            relay_address: text(&r.relay_address),
+        }
+    }
 }
 
 /// Where the daemon listens and keeps its files.
@@ -124,6 +148,7 @@ impl StatusJson {
             ),
             metrics: status.metrics.as_ref().map(MetricsJson::from),
             agents: Some(status.agents.iter().map(AgentProgramJson::from).collect()),
+            runners: Some(status.runners.iter().map(RunnerJson::from).collect()),
         }
     }
 }

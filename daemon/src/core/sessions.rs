@@ -7,7 +7,7 @@
 //! that ends stays in memory until its final state is committed, so a reader never sees an
 //! older state than the last one announced.
 
-use crate::model::session::SESSION_ID_PREFIX;
+use crate::model::session::{RemoteJob, SESSION_ID_PREFIX};
 use std::cmp::Reverse;
 use std::collections::HashSet;
 
@@ -69,8 +69,12 @@ impl Core {
     /// the previous daemon died are marked failed (their processes died with it, and the
     /// conversation can be continued with `session send`) as of their last saved change;
     /// queued ones stay queued. Returns the interrupted sessions' ids with the pid their agent
-    /// had (when it had one), so whatever they left running can be reclaimed.
-    pub fn attach_store(&self, store: Store, loaded: Loaded) -> Vec<(String, Option<u32>)> {
+    /// had (when it had one) and the cluster job it ran as (when remote), so whatever they left running can be reclaimed.
+    pub fn attach_store(
+        &self,
+        store: Store,
+        loaded: Loaded,
+    ) -> Vec<(String, Option<u32>, Option<RemoteJob>)> {
         let stored: Vec<Session> = loaded.live.iter().map(|s| s.session.clone()).collect();
         self.seed_token_pools(&stored);
         let mut interrupted = Vec::new();
@@ -112,7 +116,7 @@ impl Core {
         let mut orphans = Vec::new();
         for (id, pid, updated) in interrupted {
             self.save(&updated);
-            orphans.push((id, pid));
+            orphans.push((id, pid, updated.after.remote.clone()));
         }
         orphans
     }

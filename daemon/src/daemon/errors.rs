@@ -69,6 +69,21 @@ pub enum StartError {
     /// The database could not be opened.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The relay listener (for sessions on a Ray cluster) could not be opened.
+    #[error("cannot listen for relays on {address} (ray.relayListen)")]
+    RelayListen {
+        /// The address.
+        address: std::net::SocketAddr,
+        /// What the bind reported.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The relay listener listens on every address, and nothing says which one nodes dial.
+    #[error("ray.relayListen is {address}, which nodes cannot dial")]
+    RelayAddressNeeded {
+        /// The address.
+        address: std::net::SocketAddr,
+    },
     /// The public port could not be bound for another reason.
     #[error("cannot listen on {host}:{port}")]
     Listen {
@@ -96,6 +111,14 @@ impl StartError {
                 "set ORCHESTRATOR_DAEMON_PORT or --port (0 picks a free port)".to_owned()
             }
             Self::Listen { .. } => "check the host and port settings".to_owned(),
+            Self::RelayListen { .. } => {
+                "choose a free ip:port of this machine for ray.relayListen (port 0 picks one)"
+                    .to_owned()
+            }
+            Self::RelayAddressNeeded { .. } => {
+                "set ray.relayAddress to the host:port the Ray nodes reach this daemon at"
+                    .to_owned()
+            }
             Self::Store(err) => err.remedy(),
         }
     }

@@ -12,12 +12,15 @@ use crate::api;
 use crate::heartbeat::{self, Probes};
 use crate::memory::DaemonMemory;
 use crate::store::Store;
-use crate::supervisor::{InterruptedSession, Supervisor};
+use crate::supervisor::ray::RayRunner;
+use crate::supervisor::ray::relays::RelayHub;
+use crate::supervisor::runners::Runners;
+use crate::supervisor::{InterruptedSession, SessionRunner, Supervisor};
 
 impl OrchestratorDaemon {
     /// Opens the session store, once: sessions that were active when the previous daemon died
     /// are ended, and whatever their agents started is reclaimed before any new agent starts.
-    pub(super) async fn open_store(&self) -> Result<(), StartError> {
+    pub(super) async fn open_store(&self, runner: &dyn SessionRunner) -> Result<(), StartError> {
         if self.core.store().is_some() {
             return Ok(());
         }
@@ -26,10 +29,57 @@ impl OrchestratorDaemon {
             .core
             .attach_store(store, loaded)
             .into_iter()
-            .map(|(session_id, pid)| InterruptedSession { session_id, pid })
+            .map(|(session_id, pid, remote)| InterruptedSession {
+                session_id,
+                pid,
+                remote,
+            })
             .collect();
-        self.runner.reclaim(&interrupted).await;
+        runner.reclaim(&interrupted).await;
         Ok(())
+    }
+
+    /// The runners sessions may use: this machine's, and a Ray cluster's when `ray:` is
+    /// configured, whose relay listener then opens (and only then). Returns the listener's
+    /// task, stopped with the daemon, and the address nodes dial.
+    pub(super) async fn start_runners(
+        &self,
+    ) -> Result<(Arc<dyn SessionRunner>, Option<(JoinHandle<()>, String)>), StartError> {
+        let Some(ray) = self.core.config().ray.clone() else {
+            let local: Arc<dyn SessionRunner> = Arc::new(Runners::new(self.runner.clone(), None));
+            return Ok((local, None));
+        };
+        let listener = TcpListener::bind(ray.relay_listen)
+            .await
+            .map_err(|source| StartError::RelayListen {
+                address: ray.relay_listen,
+                source,
+            })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| StartError::RelayListen {
+                address: ray.relay_listen,
+                source,
+            })?;
+        let advertised = match &ray.relay_address {
+            Some(address) => address.clone(),
+            None if bound.ip().is_unspecified() => {
+                return Err(StartError::RelayAddressNeeded { address: bound });
+            }
+            None => bound.to_string(),
+        };
+        tracing::info!(listen = %bound, advertised = %advertised, cluster = %ray.address, "listening for the relays of Ray sessions");
+        let hub = Arc::new(RelayHub::default());
+        let task = hub.serve(listener, self.core.closing().clone());
+        let ray_runner = Arc::new(RayRunner::new(
+            self.core.clone(),
+            ray,
+            hub,
+            advertised.clone(),
+        ));
+        let runners: Arc<dyn SessionRunner> =
+            Arc::new(Runners::new(self.runner.clone(), Some(ray_runner)));
+        Ok((runners, Some((task, advertised))))
     }
 
     /// Opens memory, once, in the same file as the sessions; a failure here degrades memory,

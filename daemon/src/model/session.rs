@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use orchestrator_config::RunnerKind;
 use serde::{Deserialize, Serialize};
 
 /// What a session runs.
@@ -279,6 +280,26 @@ pub struct Session {
     /// `supervisor::stall`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stalled_since: Option<SystemTime>,
+    /// Where its agents run.
+    #[serde(default)]
+    pub runner: RunnerKind,
+    /// The cluster job its agent runs (or last ran) as, for remote runners: follow-ups go to
+    /// the same node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remote: Option<RemoteJob>,
+}
+
+/// A session's agent as a job of a cluster (the Ray runner).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemoteJob {
+    /// `ray`.
+    pub runner: String,
+    /// The cluster's job id.
+    pub job_id: String,
+    /// The node that runs it (and holds its conversation).
+    pub node_id: String,
+    /// That node's address, for people.
+    pub node_ip: String,
 }
 
 impl Session {

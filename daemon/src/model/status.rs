@@ -85,6 +85,8 @@ pub struct Endpoints {
     pub state_dir: PathBuf,
     /// Data that must survive restarts.
     pub data_dir: PathBuf,
+    /// Where Ray nodes reach the relay listener, when a cluster is configured.
+    pub relay_address: Option<String>,
 }
 
 impl Endpoints {

@@ -44,6 +44,8 @@ fn session(id: &str, status: SessionStatus) -> Session {
         transcript_error: None,
         waiting_for: None,
         stalled_since: None,
+        runner: Default::default(),
+        remote: None,
     }
 }
 

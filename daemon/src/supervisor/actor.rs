@@ -19,6 +19,7 @@ use crate::core::Core;
 use crate::error_chain;
 use crate::model::{OutputKind, Session, SessionOutput, SessionStatus, SessionType, TaskStatus};
 use crate::supervisor::command::{self, Conversation};
+use orchestrator_config::RunnerKind;
 use orchestrator_config::agents::AgentPrograms;
 
 mod apply;
@@ -86,6 +87,8 @@ enum ProcessEnd {
     },
     /// It exited by itself.
     Exited(ExitOutcome),
+    /// Its runner ended it, unasked (its node died, its relay was lost): not restarted.
+    Lost { reason: String, exit: ExitOutcome },
 }
 
 pub(crate) struct SessionActor {
@@ -175,6 +178,11 @@ impl SessionActor {
                     if let Some(reply) = reply {
                         let _ = reply.send(());
                     }
+                    return;
+                }
+                ProcessEnd::Lost { reason, exit } => {
+                    self.fail_unanswered(&reason);
+                    self.finish(SessionStatus::Failed, Some(reason), Some(exit));
                     return;
                 }
                 ProcessEnd::Exited(exit) => {
@@ -304,13 +312,19 @@ impl SessionActor {
     }
 
     async fn run_process(&mut self, session: &Session) -> ProcessEnd {
-        let mut env = command::agent_environment(std::env::vars(), &self.id, &self.ctx.socket);
-        let settings = command::charter_hooks(
-            &self.ctx.core.charter(),
-            self.ctx.programs.hook_program(),
-            &mut env,
-        );
-        let spec = if self.is_claude_code() {
+        // A node keeps its own PATH, HOME … ; the configured agent env still applies there.
+        let remote = session.runner != RunnerKind::Local;
+        let inherited =
+            std::env::vars().filter(|(name, _)| !remote || !super::ray::node_local(name));
+        let mut env = command::agent_environment(inherited, &self.id, &self.ctx.socket);
+        let config = self.ctx.core.config();
+        // On a cluster node the hooks run the node's `wundr`, which asks its relay.
+        let hook_program = match (session.runner, &config.ray) {
+            (RunnerKind::Ray, Some(ray)) => ray.wundr_command.as_str(),
+            _ => self.ctx.programs.hook_program(),
+        };
+        let settings = command::charter_hooks(&self.ctx.core.charter(), hook_program, &mut env);
+        let mut spec = if self.is_claude_code() {
             command::claude_code(
                 &self.ctx.programs,
                 &self.conversation(),
@@ -339,6 +353,17 @@ impl SessionActor {
                 error_chain(&err)
             ));
         }
+        spec.runner = session.runner;
+        if self.conversation_exists {
+            // The conversation is kept where it ran: a follow-up goes to that node.
+            spec.pin_node = self
+                .ctx
+                .core
+                .session(&self.id)
+                .and_then(|s| s.remote)
+                .map(|job| job.node_id)
+                .filter(|node| !node.is_empty());
+        }
         let mut agent = match self.ctx.runner.start(spec).await {
             Ok(agent) => agent,
             Err(RunnerError::NotFound { .. }) => {
@@ -352,9 +377,13 @@ impl SessionActor {
         let handle = agent.handle();
         let restarts = self.restarts;
         let pid = agent.pid();
+        let remote = handle.remote_job();
         self.update(|s| {
             s.status = SessionStatus::Running;
             s.pid = pid;
+            if remote.is_some() {
+                s.remote = remote;
+            }
             s.restarts = restarts;
             s.exit_code = None;
             s.task.status = TaskStatus::InProgress;

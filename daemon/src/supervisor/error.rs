@@ -35,6 +35,7 @@ impl SessionError {
             Self::ShuttingDown => "DAEMON_SHUTTING_DOWN",
             Self::Store(err) => err.reason(),
             Self::Io { .. } => "SESSION_PREPARE_FAILED",
+            Self::Runner(_) => "RUNNER_UNAVAILABLE",
         }
     }
 
@@ -144,6 +145,9 @@ pub enum SessionError {
     /// was refused: a session the daemon cannot remember is not started.
     #[error("cannot record the session")]
     Store(#[source] crate::store::StoreError),
+    /// The runner the session asks for cannot start agents now (not configured, unreachable).
+    #[error(transparent)]
+    Runner(super::runner::RunnerError),
     /// A file or directory the session needs could not be created.
     #[error("cannot prepare {}", path.display())]
     Io {
@@ -202,6 +206,9 @@ mod tests {
                 path: "/x".into(),
                 source: std::io::Error::other("x"),
             },
+            SessionError::Runner(crate::supervisor::RunnerError::NotConfigured {
+                runner: orchestrator_config::RunnerKind::Ray,
+            }),
         ];
         let reasons: Vec<_> = errors.iter().map(SessionError::reason).collect();
         // The wire contract (README, "Error codes"): changing one breaks clients.
@@ -222,6 +229,7 @@ mod tests {
                 "DAEMON_SHUTTING_DOWN",
                 "STORE_CLOSED",
                 "SESSION_PREPARE_FAILED",
+                "RUNNER_UNAVAILABLE",
             ]
         );
         orchestrator_api::error_codes::assert_distinct_codes(&reasons);

@@ -5,7 +5,7 @@
 //! as slots free up; `steer`: send, stop, pause; `lookup`: finding sessions), the actor that
 //! owns one agent process per session (`actor`, which the supervisor talks to over a channel), [`SessionError`], and the process seam —
 //! [`SessionRunner`] (where a session runs), [`LocalRunner`] (the process-group runner, the only
-//! one for now; `sweep` finds what its agents left behind), [`InterruptedSession`], [`RunSpec`], [`RunningAgent`], [`AgentHandle`], [`LineReader`]/[`OutputLine`],
+//! with `orchestrator_relay::sweep` for what its agents leave behind), [`InterruptedSession`], [`RunSpec`], [`RunningAgent`], [`AgentHandle`], [`LineReader`]/[`OutputLine`],
 //! [`AgentStdin`], [`ExitOutcome`] and [`RunnerError`].
 
 mod actor;
@@ -17,11 +17,12 @@ mod local;
 mod lookup;
 pub mod memory_limit;
 mod output;
+pub mod ray;
 mod request;
 pub mod runner;
+pub mod runners;
 pub mod stall;
 mod steer;
-mod sweep;
 pub mod workdir;
 
 pub use error::SessionError;
@@ -128,6 +129,13 @@ impl Supervisor {
             return Err(SessionError::ShuttingDown);
         }
         let task = validate_task(request.task)?;
+        let runner = request.runner.unwrap_or(self.core.config().runner);
+        // A cluster that cannot be reached refuses the spawn before anything is made.
+        self.context
+            .runner
+            .check_ready(runner)
+            .await
+            .map_err(SessionError::Runner)?;
         // Every session type runs Claude Code (Claude Flow's through ruflo), from the same pools.
         self.core.check_spawn_budget()?;
         let orchestrator_id = match request.orchestrator_id {
@@ -186,6 +194,8 @@ impl Supervisor {
             transcript_error: None,
             waiting_for: None,
             stalled_since: None,
+            runner,
+            remote: None,
         };
         if let Err(err) = self.core.insert_session(session).await {
             tracing::error!(session = %id, error = %crate::error_chain(&err), "spawn refused: the session could not be saved");

@@ -49,6 +49,8 @@ pub struct SpawnRequest {
     pub work_dir: Option<PathBuf>,
     /// Run in a new git worktree on branch `session/<id>`.
     pub worktree: bool,
+    /// Where its agents run; `None` = the config's `runner`.
+    pub runner: Option<orchestrator_config::RunnerKind>,
 }
 
 pub(super) fn validate_task(input: TaskInput) -> Result<Task, SessionError> {

@@ -18,7 +18,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
+use orchestrator_config::RunnerKind;
+
 use super::output::{AgentStdin, LineReader, StreamError};
+use crate::model::session::RemoteJob;
 
 /// A boxed future, so the runner traits stay object safe.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -26,9 +29,8 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// Default cap on one output line: longer lines are truncated, never buffered whole.
 pub const DEFAULT_MAX_LINE_BYTES: usize = 1024 * 1024;
 
-/// The environment variable that names an agent's session. Every agent gets it, and what it
-/// starts inherits it, so a runner can find everything that belongs to a session by it.
-pub const SESSION_ID_VAR: &str = "WUNDR_SESSION_ID";
+/// The environment variable that names an agent's session (see [`orchestrator_relay::sweep`]).
+pub use orchestrator_relay::sweep::SESSION_ID_VAR;
 
 /// Starts agents somewhere (this machine, a cluster).
 pub trait SessionRunner: Send + Sync {
@@ -36,6 +38,17 @@ pub trait SessionRunner: Send + Sync {
     /// agent started may outlive it: the runner ends all of it before the agent counts as
     /// exited.
     fn start(&self, spec: RunSpec) -> BoxFuture<'_, Result<RunningAgent, RunnerError>>;
+
+    /// Whether agents can be started with `runner` now: a spawn is refused, before anything
+    /// is made, when not. The default knows only this machine.
+    fn check_ready(&self, runner: RunnerKind) -> BoxFuture<'_, Result<(), RunnerError>> {
+        Box::pin(async move {
+            match runner {
+                RunnerKind::Local => Ok(()),
+                other => Err(RunnerError::NotConfigured { runner: other }),
+            }
+        })
+    }
 
     /// Ends whatever the agents of `sessions` still run: they were started by a daemon that
     /// died without stopping them. Called once at start, before any agent is started. The
@@ -52,6 +65,8 @@ pub struct InterruptedSession {
     pub session_id: String,
     /// The OS process id its agent had, for runners that have one.
     pub pid: Option<u32>,
+    /// The cluster job its agent ran as, for remote runners.
+    pub remote: Option<RemoteJob>,
 }
 
 /// A started agent as a runner sees it. All methods take `&self` so one handle can be shared
@@ -68,6 +83,16 @@ pub trait AgentProcess: Send + Sync + fmt::Debug {
     fn wait(&self) -> BoxFuture<'_, Result<ExitOutcome, RunnerError>>;
     /// Asks the agent to end, forces it after `grace`, and resolves once it has ended.
     fn stop(&self, grace: Duration) -> BoxFuture<'_, Result<ExitOutcome, RunnerError>>;
+    /// Why the agent ended when the runner, not the agent, ended it without being asked (its
+    /// node died, its relay's connection was lost). A session ends with this reason and is
+    /// not restarted.
+    fn end_reason(&self) -> Option<String> {
+        None
+    }
+    /// The cluster job the agent runs as, for remote runners.
+    fn remote_job(&self) -> Option<RemoteJob> {
+        None
+    }
 }
 
 /// What to run: a full, explicit description. Nothing is inherited from the daemon.
@@ -82,6 +107,10 @@ pub struct RunSpec {
     /// Must exist; it is not created here.
     pub cwd: PathBuf,
     pub stdin: StdinMode,
+    /// Where it runs.
+    pub runner: RunnerKind,
+    /// The node it must run on (a remote runner's follow-up, where the conversation is).
+    pub pin_node: Option<String>,
     /// Longer stdout/stderr lines are truncated (see [`OutputLine`](super::OutputLine)).
     pub max_line_bytes: usize,
 }
@@ -94,6 +123,8 @@ impl RunSpec {
             env: BTreeMap::new(),
             cwd: cwd.into(),
             stdin: StdinMode::Piped,
+            runner: RunnerKind::Local,
+            pin_node: None,
             max_line_bytes: DEFAULT_MAX_LINE_BYTES,
         }
     }
@@ -224,6 +255,22 @@ pub enum RunnerError {
     /// reaped in the background whenever it does end.
     #[error("agent {agent} did not end within {waited:?} of SIGKILL")]
     KillTimeout { agent: String, waited: Duration },
+    #[error("no {} runner is configured: set ray.address in the daemon's config (see the README, \"Sessions on a Ray cluster\")", runner.as_str())]
+    NotConfigured { runner: RunnerKind },
+    #[error(
+        "cannot reach the Ray cluster at {address}: is it running, and is ray.address its dashboard's address?"
+    )]
+    Cluster {
+        address: String,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(
+        "the Ray node {node} that holds this session's conversation is gone; start a new session (its conversation cannot move to another node)"
+    )]
+    NodeGone { node: String },
+    #[error("the Ray job {job} did not start the agent: {why}")]
+    JobNotStarted { job: String, why: String },
 }
 
 /// A clonable handle to a started agent; dropping the last one kills a still-running agent
@@ -242,6 +289,14 @@ impl AgentHandle {
 
     pub fn pid(&self) -> Option<u32> {
         self.0.pid()
+    }
+
+    pub fn end_reason(&self) -> Option<String> {
+        self.0.end_reason()
+    }
+
+    pub fn remote_job(&self) -> Option<RemoteJob> {
+        self.0.remote_job()
     }
 
     /// The local runner signals the whole process group.

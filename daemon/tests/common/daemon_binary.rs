@@ -220,6 +220,6 @@ pub fn wundr_binary() -> std::path::PathBuf {
     wundr_test_support::binaries::workspace_binary(
         "wundr",
         "wundr",
-        &["cli/src", "proto", "charter/src", "config/src"],
+        &["cli/src", "proto", "charter/src", "config/src", "relay/src"],
     )
 }

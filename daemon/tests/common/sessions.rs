@@ -43,6 +43,7 @@ pub fn request(prompt: &str) -> SpawnRequest {
         session_type: orchestrator_daemon::model::SessionType::ClaudeCode,
         work_dir: None,
         worktree: false,
+        runner: None,
     }
 }
 

@@ -158,6 +158,7 @@ async fn reclaim_kills_the_recorded_groups_unmarked_members_only_while_a_marked_
     let stale = InterruptedSession {
         session_id: id.clone(),
         pid: Some(stranger.pid()),
+        remote: None,
     };
     LocalRunner.reclaim(&[stale]).await;
     assert!(leader.killed(), "the marked process is killed");
@@ -168,6 +169,7 @@ async fn reclaim_kills_the_recorded_groups_unmarked_members_only_while_a_marked_
     let current = InterruptedSession {
         session_id: id,
         pid: Some(leader.pid()),
+        remote: None,
     };
     LocalRunner.reclaim(&[current]).await;
     assert!(leader.killed(), "the marked leader is killed");

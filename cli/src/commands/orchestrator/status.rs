@@ -4,7 +4,7 @@
 
 use clap::Args;
 use orchestrator_api::paths::DaemonPaths;
-use orchestrator_api::v1::{AgentProgram, GetStatusResponse};
+use orchestrator_api::v1::{AgentProgram, GetStatusResponse, Runner};
 
 use crate::daemon_client;
 use crate::error::{CliError, Outcome, START_HINT};
@@ -106,6 +106,32 @@ pub fn render_human(status: &GetStatusResponse) -> String {
         }
     }
     text.push_str(&render_agents(&status.agents));
+    text.push_str(&render_runners(&status.runners));
+    text
+}
+
+/// The `runners` lines: where sessions can run, the default marked (an older daemon reports
+/// none, and then there are no lines).
+fn render_runners(runners: &[Runner]) -> String {
+    if runners.is_empty() {
+        return String::new();
+    }
+    let mut text = "runners
+"
+    .to_owned();
+    for runner in runners {
+        let default = if runner.is_default { " (default)" } else { "" };
+        let line = if runner.address.is_empty() {
+            format!("  {}{default}: this machine", runner.name)
+        } else {
+            format!(
+                "  {}{default}: cluster {}, relays dial {}",
+                runner.name, runner.address, runner.relay_address
+            )
+        };
+        text.push_str(&line);
+        text.push('\n');
+    }
     text
 }
 
@@ -181,6 +207,7 @@ mod tests {
                 log_file: "/home/u/.local/state/wundr/orchestrator/daemon.log".into(),
                 state_dir: "/home/u/.local/state/wundr/orchestrator".into(),
                 data_dir: "/home/u/.local/share/wundr/orchestrator".into(),
+                relay_address: String::new(),
             }),
             sessions: Some(SessionCounts {
                 active: 2,
@@ -225,6 +252,7 @@ mod tests {
                     resolved_path: String::new(),
                 },
             ],
+            runners: Vec::new(),
         }
     }
 

@@ -40,6 +40,7 @@ pub fn status_to_proto(status: &DaemonStatus) -> v1::GetStatusResponse {
             log_file: e.log_file.display().to_string(),
             state_dir: e.state_dir.display().to_string(),
             data_dir: e.data_dir.display().to_string(),
+            relay_address: e.relay_address.clone().unwrap_or_default(),
         }),
         sessions: Some(v1::SessionCounts {
             active: status.sessions.active,
@@ -75,6 +76,7 @@ pub fn status_to_proto(status: &DaemonStatus) -> v1::GetStatusResponse {
         }),
         // Filled by `GetStatus` only, which resolves them in the daemon's environment.
         agents: Vec::new(),
+        runners: Vec::new(),
     }
 }
 
@@ -231,6 +233,13 @@ pub fn session_to_proto(session: &Session) -> v1::Session {
             since_unix_ms: unix_ms(w.since),
         }),
         stalled_since_unix_ms: session.stalled_since.map_or(0, unix_ms),
+        runner: session.runner.as_str().to_owned(),
+        remote: session.remote.as_ref().map(|job| v1::RemoteJob {
+            runner: job.runner.clone(),
+            job_id: job.job_id.clone(),
+            node_id: job.node_id.clone(),
+            node_ip: job.node_ip.clone(),
+        }),
     }
 }
 

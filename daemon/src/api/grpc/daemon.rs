@@ -1,6 +1,7 @@
 //! [`DaemonService`]: `orchestrator.v1.Daemon` over the [`Core`] — status, log streaming,
 //! event watching, shutdown.
 
+use orchestrator_config::RunnerKind;
 use std::sync::Arc;
 
 use orchestrator_api::v1;
@@ -50,6 +51,25 @@ impl Daemon for DaemonService {
             .into_iter()
             .map(Into::into)
             .collect();
+        let config = self.core.config();
+        let relay_address = reply
+            .endpoints
+            .as_ref()
+            .map(|e| e.relay_address.clone())
+            .unwrap_or_default();
+        reply.runners = std::iter::once(v1::Runner {
+            name: RunnerKind::Local.as_str().to_owned(),
+            is_default: config.runner == RunnerKind::Local,
+            address: String::new(),
+            relay_address: String::new(),
+        })
+        .chain(config.ray.as_ref().map(|ray| v1::Runner {
+            name: RunnerKind::Ray.as_str().to_owned(),
+            is_default: config.runner == RunnerKind::Ray,
+            address: ray.address.clone(),
+            relay_address,
+        }))
+        .collect();
         Ok(Response::new(reply))
     }
 

@@ -15,7 +15,7 @@ use tonic_types::{ErrorDetails, StatusExt};
 use crate::charter::active::ActiveError;
 use crate::charter::approvals::ApprovalError;
 use crate::enforcement::hooks::HookError;
-use crate::supervisor::SessionError;
+use crate::supervisor::{RunnerError, SessionError};
 use orchestrator_api::error_codes::ERROR_DOMAIN;
 use orchestrator_memory::MemoryError;
 use orchestrator_sqlite::StorageFault;
@@ -179,6 +179,8 @@ pub fn status_for(err: &SessionError) -> Status {
         SessionError::BudgetExhausted { .. } => Code::ResourceExhausted,
         SessionError::Io { .. } => Code::Internal,
         SessionError::Store(store) => storage_code(store.fault()),
+        SessionError::Runner(RunnerError::NotConfigured { .. }) => Code::FailedPrecondition,
+        SessionError::Runner(_) => Code::Unavailable,
     };
     refusal(
         code,

@@ -2,6 +2,7 @@
 //! get, send, stop, pause, unpause, and `Follow`, which streams one session's events (with
 //! its transcript first, when asked).
 
+use orchestrator_config::RunnerKind;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -107,6 +108,15 @@ impl Sessions for SessionsService {
                 }
             },
         };
+        let runner = match request.runner.trim() {
+            "" => None,
+            name => Some(RunnerKind::parse(name).ok_or_else(|| {
+                status_for(&SessionError::Invalid {
+                    field: "runner",
+                    reason: format!("{name:?} is not one of local, ray"),
+                })
+            })?),
+        };
         let spawn = SpawnRequest {
             orchestrator_id: Some(request.orchestrator_id).filter(|id| !id.is_empty()),
             task: TaskInput {
@@ -120,6 +130,7 @@ impl Sessions for SessionsService {
                 .filter(|dir| !dir.is_empty())
                 .map(Into::into),
             worktree: request.worktree,
+            runner,
         };
         reply(self.supervisor.spawn(spawn).await)
     }

@@ -127,6 +127,14 @@ mod tests {
                 },
                 "cannot prepare /x: disk full",
             ),
+            (
+                SessionError::Runner(crate::supervisor::RunnerError::Cluster {
+                    address: "http://127.0.0.1:1".into(),
+                    source: Box::new(std::io::Error::other("connection refused")),
+                }),
+                "cannot reach the Ray cluster at http://127.0.0.1:1: is it running, and is \
+                 ray.address its dashboard's address?: connection refused",
+            ),
         ];
         for (err, text) in cases {
             assert_eq!(error_text(&err), text);

@@ -4,6 +4,7 @@
 //! leaked a JS `TypeError` text). Frames of only a `type` and a `requestId` (`ping`,
 //! `daemon_status`, ...) are read through `Head`, without building a `Value` tree.
 
+use orchestrator_config::RunnerKind;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -357,6 +358,16 @@ impl Envelope {
             Some(Value::String(id)) => Some(id.clone()),
             Some(_) => return Err(invalid("payload.orchestratorId", "must be a string")),
         };
+        let runner = match payload.get("runner") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(name)) => Some(RunnerKind::parse(name).ok_or_else(|| {
+                invalid(
+                    "payload.runner",
+                    &format!("{name:?} is not one of local, ray"),
+                )
+            })?),
+            Some(_) => return Err(invalid("payload.runner", "must be a string")),
+        };
         Ok(SpawnRequest {
             orchestrator_id,
             task,
@@ -364,6 +375,7 @@ impl Envelope {
             // Remote clients do not choose directories on this machine.
             work_dir: None,
             worktree: false,
+            runner,
         })
     }
 }

@@ -67,6 +67,11 @@ pub struct WireSession<'a> {
     error: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     queue_position: Option<u32>,
+    /// `local` or `ray` (an addition; before upstream's aliases so its objects still end with
+    /// `endedAt`).
+    runner: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remote: Option<Value>,
     #[serde(rename = "sessionType")]
     session_type_alias: &'a str,
     metadata: Value,
@@ -119,6 +124,11 @@ impl<'a> WireSession<'a> {
             exit_code: s.exit_code,
             error: s.error.as_deref(),
             queue_position: s.queue_position,
+            runner: s.runner.as_str(),
+            remote: s.remote.as_ref().map(|job| {
+                json!({"runner": job.runner, "jobId": job.job_id, "nodeId": job.node_id,
+                       "nodeIp": job.node_ip})
+            }),
             session_type_alias: s.session_type.as_str(),
             metadata: metadata(s),
             created_at: iso(s.started_at),

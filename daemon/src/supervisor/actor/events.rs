@@ -171,7 +171,10 @@ impl Pump {
             },
             Instant::now(),
         ));
-        ProcessEnd::Exited(exit)
+        match self.handle.end_reason() {
+            Some(reason) => ProcessEnd::Lost { reason, exit },
+            None => ProcessEnd::Exited(exit),
+        }
     }
 
     /// Handles one agent event: a permission prompt is decided in the background, a control

@@ -127,6 +127,8 @@ pub(crate) mod tests {
             transcript_error: String::new(),
             waiting_for: None,
             stalled_since_unix_ms: 0,
+            runner: String::new(),
+            remote: None,
         }
     }
 

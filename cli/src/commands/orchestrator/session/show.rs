@@ -115,6 +115,7 @@ pub fn render_human(session: &Session) -> String {
                 pid => pid.to_string(),
             },
         ),
+        ("runner", runner_words(session)),
         ("work dir", or_dash(&session.work_dir)),
         ("worktree branch", or_dash(&session.worktree_branch)),
         ("agent session", or_dash(&session.agent_session_id)),
@@ -153,6 +154,22 @@ fn memories_given(memory_context_json: &str) -> String {
     match (count("episodic"), count("semantic")) {
         (0, 0) => "-".to_owned(),
         (e, s) => format!("{} given ({e} episodic, {s} semantic)", e + s),
+    }
+}
+
+/// `local`, or `ray: job <id> on node <ip>`.
+fn runner_words(session: &Session) -> String {
+    let runner = if session.runner.is_empty() {
+        "local"
+    } else {
+        session.runner.as_str()
+    };
+    match &session.remote {
+        Some(job) => format!(
+            "{runner}: job {} on node {} ({})",
+            job.job_id, job.node_ip, job.node_id
+        ),
+        None => runner.to_owned(),
     }
 }
 

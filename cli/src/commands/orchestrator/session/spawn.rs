@@ -63,6 +63,15 @@ pub enum TaskTypeArg {
     General,
 }
 
+/// `--runner`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RunnerArg {
+    /// A process of the daemon, on its machine
+    Local,
+    /// A job on the daemon's Ray cluster, through the relay
+    Ray,
+}
+
 /// Arguments of `wundr orchestrator session spawn`.
 #[derive(Debug, Args)]
 pub struct SpawnArgs {
@@ -87,6 +96,10 @@ pub struct SpawnArgs {
     /// Run in a new git worktree of the working directory, on branch session/<id>
     #[arg(long)]
     pub worktree: bool,
+    /// Where the agent runs: this machine, or a job on the daemon's Ray cluster (see
+    /// `ray:` in the config) [daemon default: its `runner` setting]
+    #[arg(long, value_enum, value_name = "RUNNER")]
+    pub runner: Option<RunnerArg>,
     /// Print the whole session as JSON instead of its id
     #[arg(long)]
     pub json: bool,
@@ -137,6 +150,11 @@ pub fn request(args: &SpawnArgs) -> Result<SpawnSessionRequest, CliError> {
         }),
         work_dir,
         worktree: args.worktree,
+        runner: args
+            .runner
+            .and_then(|r| r.to_possible_value())
+            .map(|value| value.get_name().to_owned())
+            .unwrap_or_default(),
     })
 }
 

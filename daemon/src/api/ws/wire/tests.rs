@@ -65,6 +65,8 @@ fn sessions_keep_upstreams_order_and_end_with_ended_at() {
         transcript_error: None,
         waiting_for: None,
         stalled_since: None,
+        runner: Default::default(),
+        remote: None,
     };
     session.end(SessionStatus::Completed, None);
     session.ended_at = Some(at);
