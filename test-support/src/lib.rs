@@ -7,6 +7,8 @@
 //! - [`claude::real_claude`] finds or installs `@anthropic-ai/claude-code@2.1.330`, and
 //!   [`claude::real_claude_flow`] `claude-flow@3.43.0`;
 //!   [`claude::ClaudeProcess`] drives one `claude -p` in stream-json mode.
+//! - [`ray::real_ray`] finds or installs Ray 2.60.0 (`ray[default]`) into a venv, and
+//!   [`ray::RayCluster`] runs a real multi-node Ray cluster (head + workers) on this machine.
 //! - The `scripted-model` binary serves a JSON script (format in [`script`]) for trying the
 //!   daemon without a Claude login; the `fixture-agent` binary stands in for Claude Code in the
 //!   tests, and [`binaries::fixture_agent`] finds (or builds) it for other crates' tests.
@@ -31,6 +33,7 @@
 
 pub mod binaries;
 pub mod claude;
+pub mod ray;
 mod request;
 pub mod script;
 mod server;
