@@ -23,6 +23,7 @@ mod memory_daemon;
 mod notify;
 mod permissions;
 mod python_grpc;
+mod ray_cluster;
 mod runner;
 mod runner_cycles;
 mod service_notify;
