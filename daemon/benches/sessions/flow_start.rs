@@ -72,6 +72,7 @@ async fn timed(
             session_type,
             work_dir: Some(work.to_owned()),
             worktree: false,
+            runner: None,
         })
         .await
         .unwrap();

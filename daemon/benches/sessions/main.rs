@@ -14,15 +14,18 @@
 //!   sessions (each given memories as context) have run and ended, over its resident set at
 //!   start (target ≤ 1.5×: ended sessions live in the database, not in memory);
 //! - Claude Flow ([`flow_start`]): spawn → Claude Code's init through ruflo, against a
-//!   claude-code session's, both with the real CLIs (skipped loudly without npm).
+//!   claude-code session's, both with the real CLIs (skipped loudly without npm);
+//! - Ray ([`ray_start`]): spawn → init and output through the relay on a real cluster,
+//!   against local, and the relay's resident set (skipped loudly without python3).
 //!
 //! Run: `cargo bench -p orchestrator-daemon --bench sessions`
-//! (`WUNDR_BENCH_SESSIONS_ONLY=flow` for the Claude Flow phase alone).
+//! (`WUNDR_BENCH_SESSIONS_ONLY=flow` or `=ray` for the Claude Flow or Ray phase alone).
 
 #[path = "../../tests/common/mod.rs"]
 #[allow(dead_code, unused_imports)] // reason: the tests' helpers, of which this bench uses a few
 mod common;
 mod flow_start;
+mod ray_start;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -83,6 +86,7 @@ fn request(prompt: &str) -> SpawnRequest {
         session_type: SessionType::ClaudeCode,
         work_dir: None,
         worktree: false,
+        runner: None,
     }
 }
 
@@ -194,6 +198,7 @@ fn main() {
         match std::env::var("WUNDR_BENCH_SESSIONS_ONLY").as_deref() {
             Ok("ended-rss") => return ended_sessions_rss().await,
             Ok("flow") => return flow_start::flow_start().await,
+            Ok("ray") => return ray_start::ray_start().await,
             _ => {}
         }
         let daemon = Arc::new(OrchestratorDaemon::with_paths(config, paths).unwrap());
@@ -287,6 +292,7 @@ fn main() {
         daemon.stop().await;
         ended_sessions_rss().await;
         flow_start::flow_start().await;
+        ray_start::ray_start().await;
     });
 }
 

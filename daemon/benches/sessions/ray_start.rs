@@ -1,0 +1,169 @@
+//! The Ray phase of the sessions bench: what running a session as a Ray job costs against
+//! running it on this machine, in one daemon, with the fixture agent standing in for Claude
+//! Code, on a real cluster of a head and one worker on this machine (Ray 2.60 from the
+//! tests' venv; skipped loudly without python3):
+//!
+//! - spawn → init: from `spawn` to the agent's `init` event (model known), sessions one at a
+//!   time, local and Ray interleaved round by round;
+//! - output: stream chunks/s of one session flooding `FLOOD` text chunks, through the relay
+//!   against local (target ≥ 0.5×);
+//! - the relay's resident set, sampled while it streams (target ≤ 10 MB), and its guard's.
+//!
+//! Run: `WUNDR_BENCH_SESSIONS_ONLY=ray cargo bench -p orchestrator-daemon --bench sessions`
+
+use std::time::{Duration, Instant};
+
+use orchestrator_config::{AgentCommand, RaySettings, RunnerKind};
+use orchestrator_daemon::model::{OutputKind, SessionStatus, SessionType};
+use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
+use orchestrator_daemon::{DaemonConfig, DaemonPaths, OrchestratorDaemon};
+use wundr_test_support::ray::{RayCluster, real_ray};
+
+use super::{percentile, status_mib_of, wait};
+
+const ROUNDS: usize = 10;
+const FLOOD: usize = 100_000;
+
+fn request(prompt: &str, runner: RunnerKind) -> SpawnRequest {
+    SpawnRequest {
+        orchestrator_id: None,
+        task: TaskInput::new(prompt),
+        session_type: SessionType::ClaudeCode,
+        work_dir: None,
+        worktree: false,
+        runner: Some(runner),
+    }
+}
+
+/// The pids whose command line is `wundr orchestrator <what> … --session <id> …`.
+fn pids_of(what: &str, session: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+        let args: Vec<&[u8]> = cmdline.split(|b| *b == 0).collect();
+        let has = |word: &str| args.contains(&word.as_bytes());
+        if has(what) && has(session) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Chunks/s of one `flood` session on `runner`, and the peak RSS (MiB) of its relay and
+/// guard seen while it streamed (0 for local).
+async fn flood(daemon: &OrchestratorDaemon, runner: RunnerKind) -> (f64, f64, f64) {
+    let mut outputs = daemon.core().subscribe_output();
+    let began = Instant::now();
+    let session = daemon
+        .spawn(request(&format!("flood:{FLOOD}"), runner))
+        .await
+        .unwrap();
+    let (mut relay_peak, mut guard_peak) = (0.0f64, 0.0f64);
+    let mut sample = tokio::time::interval(Duration::from_millis(50));
+    let mut chunks = 0usize;
+    loop {
+        tokio::select! {
+            _ = sample.tick() => {
+                for pid in pids_of("relay", &session.id) {
+                    relay_peak = relay_peak.max(status_mib_of(&pid.to_string(), "VmHWM"));
+                }
+                for pid in pids_of("relay-guard", &session.id) {
+                    guard_peak = guard_peak.max(status_mib_of(&pid.to_string(), "VmHWM"));
+                }
+            }
+            output = outputs.recv() => match output {
+                Ok(output) if output.session_id == session.id => match output.kind {
+                    OutputKind::StreamChunk { .. } => chunks += 1,
+                    OutputKind::TaskCompleted { .. } => break,
+                    _ => {}
+                },
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    println!("(subscriber lagged by {n})");
+                }
+                Err(_) => break,
+            },
+        }
+    }
+    let rate = chunks as f64 / began.elapsed().as_secs_f64();
+    wait(daemon, &session.id, |s| {
+        s.status == SessionStatus::Completed
+    })
+    .await;
+    (rate, relay_peak, guard_peak)
+}
+
+pub async fn ray_start() {
+    let Some(install) = real_ray() else {
+        println!("SKIPPED: the Ray phase (no Ray venv could be had here)");
+        return;
+    };
+    let wundr = super::common::daemon_binary::wundr_binary();
+    let bin_dir = wundr.parent().unwrap().to_owned();
+    let cluster = RayCluster::start(&install, &["w1"], &[bin_dir]);
+    let home = tempfile::Builder::new()
+        .prefix("wundr-ray")
+        .tempdir()
+        .unwrap();
+    let base = home.path();
+    let socket = base.join("run/o.sock");
+    let paths = DaemonPaths {
+        pid_file: orchestrator_api::paths::pid_file_for(&socket),
+        socket,
+        state_dir: base.join("state"),
+        log_file: base.join("state/daemon.log"),
+        data_dir: base.join("data"),
+        config_file: base.join("config.yaml"),
+    };
+    let mut ray = RaySettings::new(cluster.dashboard_url());
+    ray.resources.insert("node_w1".into(), 0.001);
+    ray.wundr_command = wundr.display().to_string();
+    let mut config = DaemonConfig {
+        port: 0,
+        ray: Some(ray),
+        ..DaemonConfig::default()
+    };
+    config.agents.claude_code = Some(AgentCommand {
+        command: Some(wundr_test_support::fixture_agent().to_owned()),
+        ..AgentCommand::default()
+    });
+    let daemon = OrchestratorDaemon::with_paths(config, paths).unwrap();
+    daemon.start().await.unwrap();
+    let supervisor = daemon.supervisor().unwrap().clone();
+
+    let (mut local, mut remote) = (Vec::new(), Vec::new());
+    for _ in 0..ROUNDS {
+        for (runner, samples) in [
+            (RunnerKind::Local, &mut local),
+            (RunnerKind::Ray, &mut remote),
+        ] {
+            let began = Instant::now();
+            let session = daemon.spawn(request("hang", runner)).await.unwrap();
+            wait(&daemon, &session.id, |s| s.model.is_some()).await;
+            samples.push(began.elapsed());
+            supervisor.stop(&session.id, "bench").await.unwrap();
+        }
+    }
+    let (local_p50, ray_p50) = (percentile(&mut local, 0.5), percentile(&mut remote, 0.5));
+    println!(
+        "spawn → init, p50 of {ROUNDS}: local {local_p50:.0} ms | Ray job on a worker {ray_p50:.0} ms | ratio {:.1}x (p99 local {:.0} ms, Ray {:.0} ms)",
+        ray_p50 / local_p50,
+        percentile(&mut local, 0.99),
+        percentile(&mut remote, 0.99),
+    );
+
+    let (local_rate, _, _) = flood(&daemon, RunnerKind::Local).await;
+    let (ray_rate, relay_peak, guard_peak) = flood(&daemon, RunnerKind::Ray).await;
+    println!(
+        "output of one session ({FLOOD} chunks): local {local_rate:.0}/s | through the relay {ray_rate:.0}/s | ratio {:.2} (target >= 0.5)",
+        ray_rate / local_rate
+    );
+    println!(
+        "relay peak RSS while streaming {relay_peak:.1} MiB (target <= 10 MB) | its guard {guard_peak:.1} MiB"
+    );
+    daemon.stop().await;
+    cluster.stop();
+}
