@@ -153,6 +153,25 @@ fn config_validate_says_ok_or_names_the_line_and_the_remedy() {
         "{said}"
     );
 
+    // A Ray cluster is named, and a runner that needs one it lacks is refused.
+    let ray = sandbox.path("ray.yaml");
+    std::fs::write(
+        &ray,
+        "runner: ray\nray: {address: \"http://127.0.0.1:8265\"}\n",
+    )
+    .unwrap();
+    let output = sandbox.run(&["orchestrator", "config", "validate", ray.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0), "{}", text(&output));
+    assert!(
+        stdout(&output).contains("runner ray by default; Ray cluster http://127.0.0.1:8265"),
+        "{}",
+        text(&output)
+    );
+    std::fs::write(&ray, "runner: ray\n").unwrap();
+    let output = sandbox.run(&["orchestrator", "config", "validate", ray.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(stderr(&output).contains("ray.address"), "{}", text(&output));
+
     let bad = sandbox.path("bad.yaml");
     std::fs::write(&bad, "port: 9100\nmaxSesions: 3\n").unwrap();
     let output = sandbox.run(&["orchestrator", "config", "validate", bad.to_str().unwrap()]);

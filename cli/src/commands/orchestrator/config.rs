@@ -139,8 +139,17 @@ impl ConfigCheck {
             }
         };
         let c = &self.config;
+        let runners = match &c.ray {
+            Some(ray) => format!(
+                "  runner {} by default; Ray cluster {}, relays listened for on {}\n",
+                c.runner.as_str(),
+                ray.address,
+                ray.relay_listen
+            ),
+            None => String::new(),
+        };
         format!(
-            "ok: {file}\n  port {}, host {}, max sessions {}\n  charter {charter}\n",
+            "ok: {file}\n  port {}, host {}, max sessions {}\n  charter {charter}\n{runners}",
             c.port, c.host, c.max_sessions
         )
     }
