@@ -293,13 +293,7 @@ fn a_port_in_use_is_reported_by_the_launcher() {
 // daemon must still stop promptly instead of waiting for that client's HTTP/2 goodbye.
 #[tokio::test]
 async fn environment_beats_the_config_file_and_flags_beat_both() {
-    let free_port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
+    let free_port = crate::common::unused_port;
     let home = TestHome::new();
     let paths = home.paths();
     std::fs::create_dir_all(paths.config_file.parent().unwrap()).unwrap();

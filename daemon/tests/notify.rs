@@ -186,11 +186,7 @@ async fn a_webhook_that_fails_twice_gets_the_event_on_the_third_attempt() {
 async fn a_dead_webhook_is_counted_in_metrics() {
     let home = TestHome::new();
     // A port nobody listens on: every attempt is refused.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::common::unused_port();
     let mut config = config(&home, None);
     config.notify.webhook = Some(format!("http://127.0.0.1:{port}/"));
     config.notify.attempts = 2;

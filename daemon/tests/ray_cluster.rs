@@ -255,11 +255,7 @@ async fn sessions_run_on_a_ray_node_and_end_cleanly_whatever_ends_them() {
 async fn an_unreachable_cluster_refuses_the_spawn_and_makes_nothing() {
     let home = TestHome::new();
     // A port nothing listens on.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::common::unused_port();
     let address = format!("http://127.0.0.1:{port}");
     daemon_binary::write_config(
         &home,

@@ -90,6 +90,37 @@ fn request(prompt: &str) -> SpawnRequest {
     }
 }
 
+/// Spawns `request` (a flooding session) and counts its stream chunks until its task
+/// completes, calling `sample` about every 50 ms meanwhile; returns the session and the count.
+async fn flood(
+    daemon: &OrchestratorDaemon,
+    request: SpawnRequest,
+    mut sample: impl FnMut(&str),
+) -> (orchestrator_daemon::model::Session, usize) {
+    let mut outputs = daemon.core().subscribe_output();
+    let session = daemon.spawn(request).await.unwrap();
+    let mut tick = tokio::time::interval(Duration::from_millis(50));
+    let mut chunks = 0usize;
+    loop {
+        tokio::select! {
+            _ = tick.tick() => sample(&session.id),
+            output = outputs.recv() => match output {
+                Ok(output) if output.session_id == session.id => match output.kind {
+                    OutputKind::StreamChunk { .. } => chunks += 1,
+                    OutputKind::TaskCompleted { .. } => break,
+                    _ => {}
+                },
+                Ok(_) => {}
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    println!("(subscriber lagged by {n})");
+                }
+                Err(_) => break,
+            },
+        }
+    }
+    (session, chunks)
+}
+
 fn percentile(samples: &mut [Duration], p: f64) -> f64 {
     samples.sort();
     samples[((samples.len() - 1) as f64 * p).round() as usize].as_secs_f64() * 1e3
@@ -265,24 +296,8 @@ fn main() {
         }
 
         let raw = raw_line_rate().await;
-        let mut outputs = daemon.core().subscribe_output();
         let began = Instant::now();
-        let session = daemon.spawn(request(&format!("flood:{FLOOD}"))).await.unwrap();
-        let mut chunks = 0usize;
-        loop {
-            match outputs.recv().await {
-                Ok(output) if output.session_id == session.id => match output.kind {
-                    OutputKind::StreamChunk { .. } => chunks += 1,
-                    OutputKind::TaskCompleted { .. } => break,
-                    _ => {}
-                },
-                Ok(_) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    println!("(subscriber lagged by {n})");
-                }
-                Err(_) => break,
-            }
-        }
+        let (session, chunks) = flood(&daemon, request(&format!("flood:{FLOOD}")), |_| {}).await;
         let rate = chunks as f64 / began.elapsed().as_secs_f64();
         println!(
             "stream chunks/s {rate:.0}/s through the registry ({chunks} chunks) | raw stdout lines {raw:.0}/s | ratio {:.2}",

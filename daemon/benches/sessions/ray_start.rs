@@ -11,10 +11,10 @@
 //!
 //! Run: `WUNDR_BENCH_SESSIONS_ONLY=ray cargo bench -p orchestrator-daemon --bench sessions`
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use orchestrator_config::{AgentCommand, RaySettings, RunnerKind};
-use orchestrator_daemon::model::{OutputKind, SessionStatus, SessionType};
+use orchestrator_daemon::model::{SessionStatus, SessionType};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
 use orchestrator_daemon::{DaemonConfig, DaemonPaths, OrchestratorDaemon};
 use wundr_test_support::ray::{RayCluster, real_ray};
@@ -55,39 +55,18 @@ fn pids_of(what: &str, session: &str) -> Vec<u32> {
 /// Chunks/s of one `flood` session on `runner`, and the peak RSS (MiB) of its relay and
 /// guard seen while it streamed (0 for local).
 async fn flood(daemon: &OrchestratorDaemon, runner: RunnerKind) -> (f64, f64, f64) {
-    let mut outputs = daemon.core().subscribe_output();
-    let began = Instant::now();
-    let session = daemon
-        .spawn(request(&format!("flood:{FLOOD}"), runner))
-        .await
-        .unwrap();
     let (mut relay_peak, mut guard_peak) = (0.0f64, 0.0f64);
-    let mut sample = tokio::time::interval(Duration::from_millis(50));
-    let mut chunks = 0usize;
-    loop {
-        tokio::select! {
-            _ = sample.tick() => {
-                for pid in pids_of("relay", &session.id) {
-                    relay_peak = relay_peak.max(status_mib_of(&pid.to_string(), "VmHWM"));
-                }
-                for pid in pids_of("relay-guard", &session.id) {
-                    guard_peak = guard_peak.max(status_mib_of(&pid.to_string(), "VmHWM"));
-                }
+    let began = Instant::now();
+    let (session, chunks) =
+        super::flood(daemon, request(&format!("flood:{FLOOD}"), runner), |id| {
+            for pid in pids_of("relay", id) {
+                relay_peak = relay_peak.max(status_mib_of(&pid.to_string(), "VmHWM"));
             }
-            output = outputs.recv() => match output {
-                Ok(output) if output.session_id == session.id => match output.kind {
-                    OutputKind::StreamChunk { .. } => chunks += 1,
-                    OutputKind::TaskCompleted { .. } => break,
-                    _ => {}
-                },
-                Ok(_) => {}
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    println!("(subscriber lagged by {n})");
-                }
-                Err(_) => break,
-            },
-        }
-    }
+            for pid in pids_of("relay-guard", id) {
+                guard_peak = guard_peak.max(status_mib_of(&pid.to_string(), "VmHWM"));
+            }
+        })
+        .await;
     let rate = chunks as f64 / began.elapsed().as_secs_f64();
     wait(daemon, &session.id, |s| {
         s.status == SessionStatus::Completed

@@ -137,6 +137,16 @@ pub fn http(port: u16, method: &str, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// A loopback port that was free a moment ago (bound, then released): for a daemon to listen
+/// on, or for a peer nothing listens on.
+pub fn unused_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// True while a process with `pid` exists (and is not a zombie we could reap).
 pub fn alive(pid: u32) -> bool {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"));
