@@ -89,10 +89,15 @@ pub(super) async fn forward_stdin(mut from_actor: DuplexStream, frames: mpsc::Se
     let _ = frames.send(DaemonFrame::CloseStdin).await;
 }
 
-async fn write_line(pipe: &mut Option<DuplexStream>, mut line: Vec<u8>) {
+async fn write_line(pipe: &mut Option<DuplexStream>, line: Vec<u8>) {
     let Some(writer) = pipe.as_mut() else { return };
-    line.push(b'\n');
-    if writer.write_all(&line).await.is_err() {
+    // Two writes, not a push: the line's buffer is exactly its length, and growing it would
+    // copy every line once more.
+    let written = async {
+        writer.write_all(&line).await?;
+        writer.write_all(b"\n").await
+    };
+    if written.await.is_err() {
         // The actor stopped reading: keep the connection going, drop the lines.
         *pipe = None;
     }
@@ -102,8 +107,9 @@ impl Driver {
     pub(super) async fn run(mut self, reader: OwnedReadHalf) {
         // A relay whose node vanished may keep its connection open (nothing tells it); Ray
         // notices, so the job's state is watched too. Frames are read by a task of their own:
-        // a read cut short by the watch would lose the stream's place.
-        let mut frames = read_frames(reader);
+        // a read cut short by the watch would lose the stream's place. That task writes the
+        // output lines itself (they are most of the traffic) and passes the rest on.
+        let (mut frames, reading) = read_frames(reader, self.stdout.take(), self.stderr.take());
         let mut watch_job = tokio::time::interval(JOB_WATCH_INTERVAL);
         watch_job.tick().await;
         let ended = loop {
@@ -119,8 +125,6 @@ impl Driver {
                 }
             };
             match frame {
-                Some(Ok(RelayFrame::Stdout(line))) => write_line(&mut self.stdout, line).await,
-                Some(Ok(RelayFrame::Stderr(line))) => write_line(&mut self.stderr, line).await,
                 Some(Ok(RelayFrame::Hook { id, query })) => self.answer_hook(id, query),
                 Some(Ok(RelayFrame::Exited(exit))) => break Ok(exit),
                 Some(Ok(RelayFrame::Ping)) => {}
@@ -131,9 +135,9 @@ impl Driver {
                 None => break Err("the relay closed its connection".to_owned()),
             }
         };
-        // EOF for the actor's readers: everything the relay sent has been written.
-        self.stdout = None;
-        self.stderr = None;
+        // EOF for the actor's readers: the reader has written every line the relay sent before
+        // its end (or, when the job's end came first, whatever it had).
+        reading.abort();
         let outcome = match ended {
             Ok(exit) => {
                 if let Some(reason) = &exit.reason
@@ -221,14 +225,22 @@ impl Driver {
     }
 }
 
-/// Reads the relay's frames into a channel until the connection ends; the last item says
-/// why it ended (nothing: closed cleanly).
-fn read_frames(reader: OwnedReadHalf) -> mpsc::Receiver<Result<RelayFrame, String>> {
+/// Reads the relay's frames until the connection ends: output lines go straight into the
+/// actor's pipes, every other frame into the returned channel, whose last item says why the
+/// connection ended (nothing: closed cleanly). The pipes close when the task ends.
+fn read_frames(
+    reader: OwnedReadHalf,
+    mut stdout: Option<DuplexStream>,
+    mut stderr: Option<DuplexStream>,
+) -> (
+    mpsc::Receiver<Result<RelayFrame, String>>,
+    tokio::task::JoinHandle<()>,
+) {
     let (sender, receiver) = mpsc::channel(256);
     // A frame is read in four parts: buffered, a burst of lines costs a few reads, not four
     // each.
     let mut reader = tokio::io::BufReader::with_capacity(64 * 1024, reader);
-    tokio::spawn(async move {
+    let task = tokio::spawn(async move {
         loop {
             let read = tokio::time::timeout(
                 wire::SILENCE_LIMIT,
@@ -236,6 +248,14 @@ fn read_frames(reader: OwnedReadHalf) -> mpsc::Receiver<Result<RelayFrame, Strin
             )
             .await;
             let item = match read {
+                Ok(Ok(Some(RelayFrame::Stdout(line)))) => {
+                    write_line(&mut stdout, line).await;
+                    continue;
+                }
+                Ok(Ok(Some(RelayFrame::Stderr(line)))) => {
+                    write_line(&mut stderr, line).await;
+                    continue;
+                }
                 Ok(Ok(Some(frame))) => Ok(frame),
                 Ok(Ok(None)) => return,
                 Ok(Err(err)) => Err(crate::error_chain(&err)),
@@ -250,7 +270,7 @@ fn read_frames(reader: OwnedReadHalf) -> mpsc::Receiver<Result<RelayFrame, Strin
             }
         }
     });
-    receiver
+    (receiver, task)
 }
 
 fn outcome_of(exit: &Exit) -> ExitOutcome {
