@@ -12,17 +12,17 @@ use std::process::ExitStatus;
 use std::sync::Arc;
 use std::time::Duration;
 
+use nix::sys::signal::Signal;
 use tokio::process::Child;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
-use tokio::time::timeout;
+use tokio::time::{Instant, timeout};
 
 use super::error::{LinkLoss, RelayError};
 use super::group::{AgentGroup, reap_orphans};
 use super::hooks::{HookSocket, Hooks};
 use super::link::{Incoming, Link};
 use super::process::note;
-use super::session::{Ending, KILL_WAIT};
 use super::{RelayEnd, RelayOptions};
 use crate::sweep::{SweepTarget, sweep};
 use crate::wire::{Exit, RelayFrame};
@@ -36,6 +36,29 @@ const LATE_DRAIN_WAIT: Duration = Duration::from_secs(10);
 const LATE_DRAIN_HURRIED: Duration = Duration::from_secs(2);
 /// How long the last frame may take to be written, normally / when told to stop.
 pub(super) const CLOSE_WAIT: Duration = Duration::from_secs(5);
+
+/// How long after SIGKILL the agent may take to be reaped before the relay stops waiting.
+pub(super) const KILL_WAIT: Duration = Duration::from_secs(5);
+
+/// Why and when the relay ends the agent.
+#[derive(Debug, Default)]
+pub(super) struct Ending {
+    pub(super) told: Option<Signal>,
+    pub(super) lost: Option<LinkLoss>,
+    /// When the group gets SIGKILL.
+    pub(super) kill_at: Option<Instant>,
+    /// When it got it.
+    pub(super) killed_at: Option<Instant>,
+}
+
+impl Ending {
+    pub(super) fn end(&mut self, group: AgentGroup, grace: Duration) {
+        group.terminate();
+        let at = Instant::now() + grace;
+        self.kill_at = Some(self.kill_at.map_or(at, |earlier| earlier.min(at)));
+    }
+}
+
 const CLOSE_HURRIED: Duration = Duration::from_secs(2);
 /// Sweeps until one finds nothing: killed processes take a moment to be gone.
 const SWEEP_ROUNDS: usize = 50;

@@ -1,16 +1,15 @@
 //! The session on the node once the daemon said what to run: [`run`] opens the hook socket,
 //! starts the guard and the agent, then loops over the agent's exit, the daemon's frames,
 //! hook connections, stop signals, the heartbeat and SIGCHLD (orphans to reap), until the
-//! agent has exited; `end` then finishes it the one way. Key type: [`Ending`].
+//! agent has exited; `end` then finishes it the one way.
 //!
-//! How the relay ends the agent when it decides to ([`Ending`]): SIGTERM to its group, then
+//! How the relay ends the agent when it decides to (`end::Ending`): SIGTERM to its group, then
 //! SIGKILL after the grace — the daemon's `Stop { grace_ms }`, or [`END_GRACE`] when the
 //! connection was lost or the relay was told to stop. Meanwhile the loop keeps serving hooks
 //! and frames, so an agent shutting down cleanly is not starved.
 
 use std::time::Duration;
 
-use nix::sys::signal::Signal;
 use tokio::io::AsyncWriteExt;
 use tokio::process::ChildStdin;
 use tokio::signal::unix::{SignalKind, signal};
@@ -18,9 +17,9 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, interval_at, sleep_until};
 
 use super::agent::{self, Started};
-use super::end::{self, Finish};
+use super::end::{self, Ending, Finish, KILL_WAIT};
 use super::error::{LinkLoss, RelayError};
-use super::group::{AgentGroup, reap_orphans};
+use super::group::reap_orphans;
 use super::hooks::{HookSocket, Hooks};
 use super::link::{Incoming, Link};
 use super::process::{Node, StopSignals, note};
@@ -30,30 +29,9 @@ use crate::wire::{AgentSpec, DaemonFrame, HEARTBEAT, RelayFrame, StartFailure, S
 /// The grace the relay gives the agent when it ends it on its own account (well inside
 /// Ray's stop wait, after which Ray SIGKILLs the relay).
 const END_GRACE: Duration = Duration::from_secs(2);
-/// How long after SIGKILL the agent may take to be reaped before the relay stops waiting.
-pub(super) const KILL_WAIT: Duration = Duration::from_secs(5);
 /// How long hook connections wait after `accept` failed (no descriptors left, say), so a
 /// persistent failure does not spin the loop.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(200);
-
-/// Why and when the relay ends the agent.
-#[derive(Debug, Default)]
-pub(super) struct Ending {
-    pub(super) told: Option<Signal>,
-    pub(super) lost: Option<LinkLoss>,
-    /// When the group gets SIGKILL.
-    kill_at: Option<Instant>,
-    /// When it got it.
-    killed_at: Option<Instant>,
-}
-
-impl Ending {
-    fn end(&mut self, group: AgentGroup, grace: Duration) {
-        group.terminate();
-        let at = Instant::now() + grace;
-        self.kill_at = Some(self.kill_at.map_or(at, |earlier| earlier.min(at)));
-    }
-}
 
 /// Runs the agent `spec` describes until it ends (see the module doc).
 pub(super) async fn run(

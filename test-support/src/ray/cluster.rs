@@ -21,7 +21,7 @@ use serde_json::Value;
 
 use super::http::{self, HttpResponse};
 use super::install::RayInstall;
-use super::start::{check_names, free_ports, make_temp_dir};
+use super::prepare::{check_names, free_ports, make_temp_dir};
 
 /// The variable every process of a cluster inherits from `ray start`, set to its temp dir:
 /// the one sign that survives a job `cd`-ing elsewhere (Ray's renamed processes lose it).

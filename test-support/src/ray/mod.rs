@@ -25,6 +25,7 @@
 mod cluster;
 pub mod http;
 mod install;
+mod prepare;
 mod procs;
 mod start;
 mod stop;
