@@ -287,7 +287,27 @@ async fn an_unreachable_cluster_refuses_the_spawn_and_makes_nothing() {
         .unwrap()
         .into_inner();
     assert!(listed.sessions.is_empty(), "nothing was made: {listed:#?}");
-    // Without a cluster configured the runner is refused by name.
+    // Claude Flow is prepared on this machine: it is refused on a cluster, before anything.
+    let (exit, _, stderr) = wundr(
+        &home,
+        &[
+            "orchestrator",
+            "session",
+            "spawn",
+            "--runner",
+            "ray",
+            "--type",
+            "ruflo",
+            "--scratch",
+            "hi",
+        ],
+    )
+    .await;
+    assert!(!exit.success());
+    assert!(
+        stderr.contains("ruflo sessions run on this machine only"),
+        "{stderr}"
+    );
     let (status_exit, status, _) = wundr(&home, &["orchestrator", "status"]).await;
     assert!(status_exit.success());
     assert!(

@@ -47,8 +47,9 @@ use tokio_util::task::TaskTracker;
 
 use crate::core::Core;
 use crate::model::session::{SessionMetrics, new_session_id};
-use crate::model::{Session, SessionStatus};
+use crate::model::{Session, SessionStatus, SessionType};
 use actor::{ActorContext, Command, Start};
+use orchestrator_config::RunnerKind;
 use orchestrator_config::agents::AgentPrograms;
 use request::validate_task;
 
@@ -130,6 +131,18 @@ impl Supervisor {
         }
         let task = validate_task(request.task)?;
         let runner = request.runner.unwrap_or(self.core.config().runner);
+        if runner != RunnerKind::Local && request.session_type != SessionType::ClaudeCode {
+            // Claude Flow's launcher and hive are prepared in the daemon's own directories.
+            return Err(SessionError::Invalid {
+                field: "runner",
+                reason: format!(
+                    "{} sessions run on this machine only: Claude Flow's launcher and hive are \
+                     prepared here, where a cluster node cannot see them; use --runner local, \
+                     or a claude-code session on the cluster",
+                    request.session_type.as_str()
+                ),
+            });
+        }
         // A cluster that cannot be reached refuses the spawn before anything is made.
         self.context
             .runner
