@@ -192,21 +192,25 @@ async fn raw_line_rate() -> f64 {
     count as f64 / began.elapsed().as_secs_f64()
 }
 
-fn main() {
-    let home = tempfile::Builder::new()
-        .prefix("wundr-bench")
-        .tempdir()
-        .unwrap();
-    let base = home.path();
+/// A daemon's paths, all under `base`.
+fn paths_in(base: &std::path::Path) -> DaemonPaths {
     let socket = base.join("run/o.sock");
-    let paths = DaemonPaths {
+    DaemonPaths {
         pid_file: orchestrator_api::paths::pid_file_for(&socket),
         socket,
         state_dir: base.join("state"),
         log_file: base.join("state/daemon.log"),
         data_dir: base.join("data"),
         config_file: base.join("config.yaml"),
-    };
+    }
+}
+
+fn main() {
+    let home = tempfile::Builder::new()
+        .prefix("wundr-bench")
+        .tempdir()
+        .unwrap();
+    let paths = paths_in(home.path());
     let mut config = DaemonConfig {
         port: 0,
         max_sessions: 1000,

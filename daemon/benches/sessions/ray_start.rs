@@ -28,7 +28,7 @@ use std::time::Instant;
 use orchestrator_config::{AgentCommand, RaySettings, RunnerKind};
 use orchestrator_daemon::model::{SessionStatus, SessionType};
 use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
-use orchestrator_daemon::{DaemonConfig, DaemonPaths, OrchestratorDaemon};
+use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
 use wundr_test_support::ray::{RayCluster, real_ray};
 
 use super::{percentile, status_mib_of, wait};
@@ -99,16 +99,7 @@ pub async fn ray_start() {
         .prefix("wundr-ray")
         .tempdir()
         .unwrap();
-    let base = home.path();
-    let socket = base.join("run/o.sock");
-    let paths = DaemonPaths {
-        pid_file: orchestrator_api::paths::pid_file_for(&socket),
-        socket,
-        state_dir: base.join("state"),
-        log_file: base.join("state/daemon.log"),
-        data_dir: base.join("data"),
-        config_file: base.join("config.yaml"),
-    };
+    let paths = super::paths_in(home.path());
     let mut ray = RaySettings::new(cluster.dashboard_url());
     ray.resources.insert("node_w1".into(), 0.001);
     ray.wundr_command = wundr.display().to_string();
