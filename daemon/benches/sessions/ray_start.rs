@@ -26,8 +26,8 @@
 use std::time::Instant;
 
 use orchestrator_config::{AgentCommand, RaySettings, RunnerKind};
-use orchestrator_daemon::model::{SessionStatus, SessionType};
-use orchestrator_daemon::supervisor::{SpawnRequest, TaskInput};
+use orchestrator_daemon::model::SessionStatus;
+use orchestrator_daemon::supervisor::SpawnRequest;
 use orchestrator_daemon::{DaemonConfig, OrchestratorDaemon};
 use wundr_test_support::ray::{RayCluster, real_ray};
 
@@ -38,12 +38,8 @@ const FLOOD: usize = 100_000;
 
 fn request(prompt: &str, runner: RunnerKind) -> SpawnRequest {
     SpawnRequest {
-        orchestrator_id: None,
-        task: TaskInput::new(prompt),
-        session_type: SessionType::ClaudeCode,
-        work_dir: None,
-        worktree: false,
         runner: Some(runner),
+        ..super::request(prompt)
     }
 }
 

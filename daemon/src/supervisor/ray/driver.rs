@@ -30,8 +30,6 @@ pub(super) struct Driver {
     pub session_id: String,
     pub job: RemoteJob,
     pub jobs: JobsClient,
-    pub stdout: Option<DuplexStream>,
-    pub stderr: Option<DuplexStream>,
     pub frames: mpsc::Sender<DaemonFrame>,
     pub outcome: watch::Sender<Option<ExitOutcome>>,
     pub reason: Arc<Mutex<Option<String>>>,
@@ -104,12 +102,19 @@ async fn write_line(pipe: &mut Option<DuplexStream>, line: Vec<u8>) {
 }
 
 impl Driver {
-    pub(super) async fn run(mut self, reader: OwnedReadHalf) {
+    /// Drives the connection until the relay's end; `stdout` and `stderr` are the actor's
+    /// pipes, written by the frame reader.
+    pub(super) async fn run(
+        self,
+        reader: OwnedReadHalf,
+        stdout: DuplexStream,
+        stderr: DuplexStream,
+    ) {
         // A relay whose node vanished may keep its connection open (nothing tells it); Ray
         // notices, so the job's state is watched too. Frames are read by a task of their own:
         // a read cut short by the watch would lose the stream's place. That task writes the
         // output lines itself (they are most of the traffic) and passes the rest on.
-        let (mut frames, reading) = read_frames(reader, self.stdout.take(), self.stderr.take());
+        let (mut frames, reading) = read_frames(reader, Some(stdout), Some(stderr));
         let mut watch_job = tokio::time::interval(JOB_WATCH_INTERVAL);
         watch_job.tick().await;
         let ended = loop {

@@ -66,11 +66,7 @@ pub struct JobInfo {
     #[serde(default)]
     pub message: Option<String>,
     #[serde(default)]
-    pub error_type: Option<String>,
-    #[serde(default)]
     pub driver_node_id: Option<String>,
-    #[serde(default)]
-    pub driver_exit_code: Option<i32>,
 }
 
 impl JobInfo {
@@ -87,8 +83,6 @@ pub struct NodeInfo {
     pub node_ip: String,
     /// ALIVE or DEAD.
     pub state: String,
-    #[serde(default)]
-    pub is_head_node: bool,
 }
 
 impl NodeInfo {
@@ -117,10 +111,6 @@ impl JobsClient {
             address: address.to_owned(),
             authority,
         }
-    }
-
-    pub fn address(&self) -> &str {
-        &self.address
     }
 
     /// `GET /api/version`: whether the cluster answers at all.

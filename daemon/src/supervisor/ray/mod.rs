@@ -102,10 +102,6 @@ impl RayRunner {
         }
     }
 
-    pub fn jobs(&self) -> &JobsClient {
-        &self.jobs
-    }
-
     /// Whether the cluster answers; a spawn is refused before anything is made when not.
     pub async fn check_reachable(&self) -> Result<(), RunnerError> {
         self.jobs

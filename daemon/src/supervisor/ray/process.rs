@@ -66,14 +66,12 @@ pub fn connect(
         session_id: relay.hello.session_id.clone(),
         job: job.clone(),
         jobs: jobs.clone(),
-        stdout: Some(stdout_in),
-        stderr: Some(stderr_in),
         frames: frames.clone(),
         outcome: outcome_tx,
         reason: reason.clone(),
         stopping: stopping.clone(),
     };
-    tokio::spawn(driver.run(relay.reader));
+    tokio::spawn(driver.run(relay.reader, stdout_in, stderr_in));
     let process = RayProcess {
         job,
         jobs,

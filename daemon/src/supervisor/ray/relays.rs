@@ -33,7 +33,6 @@ const MAX_HANDSHAKES: usize = 64;
 #[derive(Debug)]
 pub struct AttachedRelay {
     pub hello: Hello,
-    pub peer: SocketAddr,
     pub reader: OwnedReadHalf,
     pub writer: OwnedWriteHalf,
 }
@@ -186,7 +185,6 @@ impl RelayHub {
         tracing::info!(%peer, session = %hello.session_id, host = %hello.host, "relay attached");
         let _ = waiting.attached.send(AttachedRelay {
             hello,
-            peer,
             reader,
             writer,
         });
