@@ -8,6 +8,14 @@ use serde::{Deserialize, Serialize};
 /// The variable that tells a hook on a node where its relay listens.
 pub const RELAY_SOCKET_ENV: &str = "WUNDR_RELAY_SOCKET";
 
+/// `message` as one line of the socket: compact JSON, which never holds a raw newline, then
+/// `\n`. Both ends write their one line with it.
+pub fn line_of(message: &impl Serialize) -> Vec<u8> {
+    let mut line = serde_json::to_vec(message).expect("hook socket messages are plain data");
+    line.push(b'\n');
+    line
+}
+
 /// One hook call, as a JSON line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HookQuery {

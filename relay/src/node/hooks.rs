@@ -16,7 +16,7 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::oneshot;
 
 use super::link::Outgoing;
-use crate::hook_socket::{HookQuery, HookReply};
+use crate::hook_socket::{HookQuery, HookReply, line_of};
 use crate::wire::{MAX_FRAME_BYTES, RelayFrame, append_frame};
 
 /// The longest path a Unix socket address holds (108 bytes with the NUL).
@@ -181,9 +181,7 @@ impl Hooks {
                     QUERY_READ_TIMEOUT.as_secs()
                 )),
             };
-        let mut text = serde_json::to_vec(&reply).expect("a hook reply serialises");
-        text.push(b'\n');
-        let _ = write.write_all(&text).await;
+        let _ = write.write_all(&line_of(&reply)).await;
         let _ = write.shutdown().await;
     }
 

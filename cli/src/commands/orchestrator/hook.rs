@@ -23,7 +23,7 @@ use orchestrator_api::v1::HookRequest;
 use orchestrator_charter::hook::{HookEvent, hook_response};
 use orchestrator_charter::policy::{Action, Decision, Verdict};
 use orchestrator_charter::{Policy, load_charter};
-use orchestrator_relay::hook_socket::{HookQuery, HookReply, RELAY_SOCKET_ENV};
+use orchestrator_relay::hook_socket::{HookQuery, HookReply, RELAY_SOCKET_ENV, line_of};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::UnixStream;
 
@@ -118,10 +118,8 @@ async fn ask_relay(relay: &Path, event: &str, input: &str) -> Result<String, Str
         event: event.to_owned(),
         input_json: input.to_owned(),
     };
-    let mut line = serde_json::to_vec(&query).expect("a hook query serialises");
-    line.push(b'\n');
     write
-        .write_all(&line)
+        .write_all(&line_of(&query))
         .await
         .map_err(|err| failed("cannot ask", &err))?;
     let mut reply = String::new();
