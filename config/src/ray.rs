@@ -113,14 +113,13 @@ impl RayLayer {
 
     /// Applies this layer over `target` (`None` until a layer names an address).
     pub fn apply_to(&self, target: &mut Option<RaySettings>) -> Result<(), Refusal> {
+        // Worked on a copy: a refused layer leaves `target` as it was.
         let mut settings = match (target.clone(), &self.address) {
-            (_, Some(address)) => {
-                let address = check_address(address)?;
-                let mut kept = target.clone().unwrap_or_else(|| RaySettings::new(""));
-                kept.address = address;
-                kept
-            }
-            (Some(settings), None) => settings,
+            (kept, Some(address)) => RaySettings {
+                address: check_address(address)?,
+                ..kept.unwrap_or_else(|| RaySettings::new(""))
+            },
+            (Some(kept), None) => kept,
             (None, None) => return Err(("ray.address", String::new(), NEEDS_ADDRESS)),
         };
         if let Some(listen) = &self.relay_listen {
