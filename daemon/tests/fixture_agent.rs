@@ -12,16 +12,10 @@ use orchestrator_daemon::supervisor::{ExitOutcome, LocalRunner, RunSpec, Running
 const SESSION: &str = "11111111-2222-4333-8444-555555555555";
 
 fn agent_spec(script: Option<&str>) -> RunSpec {
-    let mut spec = RunSpec::new(wundr_test_support::fixture_agent(), work_dir()).args([
-        "-p",
-        "--input-format",
-        "stream-json",
-        "--output-format",
-        "stream-json",
-        "--verbose",
-        "--session-id",
-        SESSION,
-    ]);
+    // The flags the daemon gives Claude Code, which the fixture agent accepts as it does.
+    let mut spec = RunSpec::new(wundr_test_support::fixture_agent(), work_dir())
+        .args(wundr_test_support::claude::STREAM_JSON_FLAGS)
+        .args(["--session-id", SESSION]);
     if let Some(script) = script {
         spec = spec.env("FIXTURE_AGENT_SCRIPT", script);
     }
