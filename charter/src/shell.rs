@@ -149,6 +149,15 @@ fn take_balanced(chars: &[char], mut i: usize) -> (String, usize) {
     (chars[start..].iter().collect(), chars.len())
 }
 
+/// Reads a `` `…` `` body starting after the opening backquote; returns it and the index of
+/// the closing backquote (the end of the input when there is none).
+fn take_backquoted(chars: &[char], start: usize) -> (String, usize) {
+    let end = (start..chars.len())
+        .find(|&j| chars[j] == '`')
+        .unwrap_or(chars.len());
+    (chars[start..end].iter().collect(), end)
+}
+
 fn lex(src: &str) -> Lexed {
     let chars: Vec<char> = src.chars().collect();
     let mut lx = Lexer::default();
@@ -223,12 +232,8 @@ fn lex(src: &str) -> Lexed {
                             continue;
                         }
                         '`' => {
-                            let end = (i + 1..chars.len())
-                                .find(|&j| chars[j] == '`')
-                                .unwrap_or(chars.len());
-                            lx.out
-                                .substitutions
-                                .push(chars[i + 1..end].iter().collect());
+                            let (body, end) = take_backquoted(&chars, i + 1);
+                            lx.out.substitutions.push(body);
                             i = end;
                         }
                         other => lx.word.push(other),
@@ -245,12 +250,8 @@ fn lex(src: &str) -> Lexed {
                 i += 1;
             }
             '`' => {
-                let end = (i + 1..chars.len())
-                    .find(|&j| chars[j] == '`')
-                    .unwrap_or(chars.len());
-                lx.out
-                    .substitutions
-                    .push(chars[i + 1..end].iter().collect());
+                let (body, end) = take_backquoted(&chars, i + 1);
+                lx.out.substitutions.push(body);
                 lx.in_word = true;
                 i = end;
             }

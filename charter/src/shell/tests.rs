@@ -20,6 +20,8 @@ fn chains_wrappers_quotes_and_substitutions() {
         programs("echo \"$(whoami)\" `id`"),
         ["echo", "whoami", "id"]
     );
+    // Backquotes inside double quotes run too.
+    assert_eq!(programs("echo \"at `hostname`\""), ["echo", "hostname"]);
     assert_eq!(programs("bash -lc 'git status'"), ["git", "bash"]);
     assert!(parse_commands("cat a > out.txt")[0].writes_file);
     assert!(!parse_commands("cat a 2>/dev/null 2>&1")[0].writes_file);
